@@ -1,0 +1,35 @@
+"""cchc: compliance calculator for Vietnamese administrative-reform (CCHC) plans.
+
+The library is usable without the CLI::
+
+    from cchc_cli import load_plan, read_records, evaluate
+    plan = load_plan()                      # the shipped 2023 plan
+    records = read_records("export.csv", plan)
+    result = evaluate(plan, records, period=plan.default_period)
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+__all__ = ["__version__", "evaluate", "load_actuals", "load_plan", "read_records"]
+
+
+def __getattr__(name: str):  # lazy: keep `import cchc_cli` (and `cchc --help`) free of pandas
+    if name == "load_plan":
+        from .plan import load_plan
+
+        return load_plan
+    if name == "load_actuals":
+        from .actuals import load_actuals
+
+        return load_actuals
+    if name == "read_records":
+        from .records import read_records
+
+        return read_records
+    if name == "evaluate":
+        from .evaluate import evaluate
+
+        return evaluate
+    raise AttributeError(name)

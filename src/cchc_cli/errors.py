@@ -1,0 +1,109 @@
+"""Errors, exit codes and reason codes shared by the library, the CLI, JSON output and tests."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+
+class ExitCode(enum.IntEnum):
+    """Process exit codes of every ``cchc`` command.
+
+    ====  ==========  ============================================================
+    code  name        meaning
+    ====  ==========  ============================================================
+    0     OK          every computed indicator passes (``validate``: no problems)
+    1     FAIL        at least one indicator fails (``--strict``: or has no data);
+                      ``validate``: problems were found
+    2     ERROR       usage error, unreadable or invalid input, plan or actuals;
+                      no verdict is given and no output file is left behind
+    ====  ==========  ============================================================
+    """
+
+    OK = 0
+    FAIL = 1
+    ERROR = 2
+
+
+class Reason(str, enum.Enum):
+    """Why a row (or a value in it) was left out of a count.
+
+    The value is the stable code used in JSON/CSV output and in tests.
+    """
+
+    NOT_RECEIVED = "not_received"  # status Mới đăng ký / Không được tiếp nhận
+    MISSING_VALUE = "missing_value"  # a required cell is empty
+    INVALID_DATE = "invalid_date"  # unparseable or impossible date
+    UNKNOWN_VALUE = "unknown_value"  # a word outside the column's vocabulary
+    INVALID_NUMBER = "invalid_number"  # processing_days not a whole number >= 0
+    DUPLICATE_ID = "duplicate_id"  # dossier_id seen on an earlier line
+    NO_DUE_DATE = "no_due_date"  # neither due_at nor processing_days
+    END_BEFORE_RECEIVED = "end_before_received"
+    DUE_BEFORE_RECEIVED = "due_before_received"
+    RESOLVED_WITHOUT_END = "resolved_without_end"
+    END_WITHOUT_RESOLVED = "end_without_resolved"
+    CODE_DATE_MISMATCH = "code_date_mismatch"
+    MISSING_COLUMN = "missing_column"  # indicator-level: a needed column is absent
+    ZERO_DENOMINATOR = "zero_denominator"  # indicator-level: nothing to compute from
+    NO_ACTUALS = "no_actuals"  # indicator-level: no actuals file / no entry
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a problem is: file, 1-based line and column (as an editor shows them)."""
+
+    path: str
+    line: int | None = None
+    column: int | str | None = None
+
+    def __str__(self) -> str:
+        parts = [self.path]
+        if self.line is not None:
+            parts.append(str(self.line))
+            if self.column is not None:
+                parts.append(str(self.column))
+        return ":".join(parts)
+
+
+@dataclass(frozen=True)
+class Msg:
+    """A user-facing text in both UI languages; the edge picks one with :meth:`get`."""
+
+    vi: str
+    en: str
+
+    def get(self, lang: str = "vi") -> str:
+        return self.en if lang == "en" else self.vi
+
+    def __str__(self) -> str:
+        return self.vi
+
+
+Text = Msg | str
+
+
+def say(text: Text | None, lang: str = "vi") -> str:
+    if text is None:
+        return ""
+    return text.get(lang) if isinstance(text, Msg) else text
+
+
+class CchcError(Exception):
+    """The one error type the library raises for bad input; the CLI prints it and exits 2.
+
+    ``message`` says what is wrong, ``hint`` what to do about it, ``location`` where.
+    """
+
+    def __init__(self, message: Text, hint: Text | None = None, location: Location | None = None):
+        super().__init__(say(message))
+        self.message = message
+        self.hint = hint
+        self.location = location
+
+    def render(self, lang: str = "vi") -> str:
+        text = say(self.message, lang)
+        head = f"{self.location}: {text}" if self.location else text
+        return f"{head}\n  → {say(self.hint, lang)}" if self.hint else head
+
+    def __str__(self) -> str:
+        return self.render("vi")
