@@ -2,7 +2,8 @@
 
 The library is usable without the CLI::
 
-    from cchc_cli import load_plan, read_records, evaluate
+    from cchc_cli import load_plan, read_records
+    from cchc_cli.evaluate import evaluate
     plan = load_plan()                      # the shipped 2023 plan
     records = read_records("export.csv", plan)
     result = evaluate(plan, records, period=plan.default_period)
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-__all__ = ["__version__", "evaluate", "load_actuals", "load_plan", "read_records"]
+__all__ = ["__version__", "load_actuals", "load_plan", "read_records"]
 
 
 def __getattr__(name: str):  # lazy: keep `import cchc_cli` (and `cchc --help`) free of pandas
@@ -28,8 +29,4 @@ def __getattr__(name: str):  # lazy: keep `import cchc_cli` (and `cchc --help`) 
         from .records import read_records
 
         return read_records
-    if name == "evaluate":
-        from .evaluate import evaluate
-
-        return evaluate
     raise AttributeError(name)

@@ -1,0 +1,244 @@
+"""The official classification of each dossier for a period, as three-valued (Kleene) logic.
+
+Every flag is a :class:`Tri`: a value plus whether it is known. A bad cell makes only what depends
+on it unknown, and only where it matters: ``received_in_period`` of a row with a broken
+``resolved_at`` is still known. Rows unknown for an indicator are its *left out* rows. All of it is
+row-local, so counts over batches of rows add up.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import fields as F
+from .conditions import And, Condition, Not, Or, Ref, Test
+from .errors import Reason
+from .plan import Plan
+from .records import EMPTY, UNKNOWN, Column, Records
+
+
+@dataclass(frozen=True)
+class Tri:
+    """Kleene truth: ``val`` is meaningful only where ``known``; ``val`` implies ``known``."""
+
+    val: np.ndarray
+    known: np.ndarray
+
+    @staticmethod
+    def of(val: np.ndarray, known: np.ndarray | None = None) -> Tri:
+        known = np.ones(len(val), dtype=bool) if known is None else known
+        return Tri(val & known, known)
+
+    def __and__(self, other: Tri) -> Tri:
+        false_a = self.known & ~self.val
+        false_b = other.known & ~other.val
+        return Tri(self.val & other.val, (self.known & other.known) | false_a | false_b)
+
+    def __or__(self, other: Tri) -> Tri:
+        return Tri(self.val | other.val, (self.known & other.known) | self.val | other.val)
+
+    def __invert__(self) -> Tri:
+        return Tri(~self.val & self.known, self.known)
+
+    @property
+    def true(self) -> np.ndarray:
+        return self.val
+
+    @property
+    def unknown(self) -> np.ndarray:
+        return ~self.known
+
+
+@dataclass(frozen=True)
+class Cat:
+    codes: np.ndarray  # EMPTY, UNKNOWN or an index into categories
+    categories: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Dates:
+    values: np.ndarray  # datetime64[D]; NaT = empty or unknown
+    unknown: np.ndarray
+
+    def cmp(self, op: str, day: np.datetime64) -> Tri:
+        """``date op day``; an empty date compares False (known), a bad one is unknown."""
+        v = self.values
+        has = ~np.isnat(v)
+        res = {"<": v < day, "<=": v <= day, ">": v > day, ">=": v >= day}[op] & has
+        return Tri.of(res, ~self.unknown)
+
+
+@dataclass(frozen=True)
+class Classified:
+    """Canonical and derived fields of every row for one period, ready for conditions."""
+
+    period: tuple[dt.date, dt.date]
+    env: dict[str, Tri | Cat | Dates | Column]
+    active: np.ndarray  # rows not excluded as a whole
+    due_derived: np.ndarray  # due date computed from processing_days
+    reasons: dict[str, list[tuple[Reason, str, np.ndarray]]]  # field -> why a row is unknown
+
+    def condition(self, cond: Condition) -> Tri:
+        return evaluate_condition(cond, self.env, self.active)
+
+
+def evaluate_condition(cond: Condition, env: dict, active: np.ndarray) -> Tri:
+    result = _eval(cond, env)
+    # excluded rows (no / repeated dossier_id) are known-false everywhere: counted once, at file level
+    return Tri(result.val & active, result.known | ~active)
+
+
+def _eval(cond: Condition, env: dict) -> Tri:
+    if isinstance(cond, And):
+        out = _eval(cond.items[0], env)
+        for item in cond.items[1:]:
+            out = out & _eval(item, env)
+        return out
+    if isinstance(cond, Or):
+        out = _eval(cond.items[0], env)
+        for item in cond.items[1:]:
+            out = out | _eval(item, env)
+        return out
+    if isinstance(cond, Not):
+        return ~_eval(cond.item, env)
+    value = env[cond.field]
+    if isinstance(cond, Ref):
+        if isinstance(value, Tri):
+            return value
+        assert isinstance(value, Cat)
+        return _in(value, ("yes",))
+    assert isinstance(cond, Test)
+    if cond.op in ("empty", "not empty"):
+        res = _is_empty(value)
+        return res if cond.op == "empty" else ~res
+    res = _in(value, cond.values)
+    return res if cond.op == "in" else ~res
+
+
+def _in(value: Cat, words: tuple[str, ...]) -> Tri:
+    idx = [value.categories.index(w) for w in words]
+    return Tri.of(np.isin(value.codes, idx), value.codes != UNKNOWN)
+
+
+def _is_empty(value) -> Tri:
+    if isinstance(value, Cat):
+        return Tri.of(value.codes == EMPTY, value.codes != UNKNOWN)
+    if isinstance(value, Dates):
+        return Tri.of(np.isnat(value.values) & ~value.unknown, ~value.unknown)
+    if isinstance(value, Tri):
+        return Tri.of(~value.known, np.ones(len(value.val), dtype=bool))
+    if isinstance(value, Column):
+        return Tri.of(value.empty, ~value.unknown)
+    raise TypeError(value)
+
+
+def classify(plan: Plan, records: Records, period: tuple[dt.date, dt.date], calendar=None) -> Classified:
+    """Derive the official classification of every row for period P = [start, end]."""
+    start, end = (np.datetime64(d, "D") for d in period)
+    cols = records.columns
+    env: dict[str, Tri | Cat | Dates | Column] = {}
+    reasons: dict[str, list[tuple[Reason, str, np.ndarray]]] = {}
+    for name, col in cols.items():
+        if col.kind == F.CATEGORY:
+            env[name] = Cat(col.values, col.categories)
+        elif col.kind == F.DATE:
+            env[name] = Dates(col.values, col.unknown)
+        else:
+            env[name] = col
+        reasons[name] = [(r, name, m) for r, m in col.bad if m.any()]
+    active = ~records.excluded
+
+    not_received = evaluate_condition(plan.classification["not_received"], env, active)
+    withdrawn = evaluate_condition(plan.classification["withdrawn"], env, active)
+    received = ~not_received
+
+    resolved, returned = env["resolved_at"], env["returned_at"]
+    assert isinstance(resolved, Dates) and isinstance(returned, Dates)
+    use_returned = np.isnat(resolved.values) & ~resolved.unknown
+    end_at = Dates(
+        np.where(use_returned, returned.values, resolved.values),
+        resolved.unknown | (use_returned & returned.unknown),
+    )
+
+    due, due_derived, due_reasons = _due(plan, records, env, calendar)
+    received_at = env["received_at"]
+    assert isinstance(received_at, Dates)
+
+    received_in_period = received & received_at.cmp(">=", start) & received_at.cmp("<=", end)
+    resolved_in_period = received & end_at.cmp(">=", start) & end_at.cmp("<=", end)
+    open_at_end = received & received_at.cmp("<=", end) & ~end_at.cmp("<=", end)
+    carried_over = received & received_at.cmp("<", start) & ~end_at.cmp("<", start)
+    overdue_at_end = open_at_end & due.cmp("<", end)
+    timeliness = _timeliness(end_at, withdrawn, due)
+    late = (resolved_in_period & _in(timeliness, ("late",))) | overdue_at_end
+
+    env.update(
+        received=received,
+        withdrawn=withdrawn,
+        end_at=end_at,
+        due=due,
+        received_in_period=received_in_period,
+        resolved_in_period=resolved_in_period,
+        open_at_end=open_at_end,
+        overdue_at_end=overdue_at_end,
+        carried_over=carried_over,
+        timeliness=timeliness,
+        late=late,
+    )
+    reasons["due"] = due_reasons
+    return Classified(period, env, active, due_derived, reasons)
+
+
+def _due(plan: Plan, records: Records, env: dict, calendar) -> tuple[Dates, np.ndarray, list]:
+    """``due_at``, else the ``processing_days``-th working day after the received date."""
+    due_at, received_at = env["due_at"], env["received_at"]
+    days = records.columns["processing_days"]
+    n = records.n_rows
+    take = np.isnat(due_at.values) & ~due_at.unknown  # empty due_at
+    can_derive = take & ~np.isnan(days.values) & ~received_at.unknown & ~np.isnat(received_at.values)
+    values = due_at.values.copy()
+    derived = np.zeros(n, dtype=bool)
+    if can_derive.any():
+        idx = np.flatnonzero(can_derive)
+        if calendar is None:
+            first = received_at.values[idx].min().astype(object).year
+            last = received_at.values[idx].max().astype(object).year
+            calendar = plan_calendar(plan, range(first, last + 2))
+        values[idx] = calendar.add_working_days(received_at.values[idx], days.values[idx])
+        derived[idx] = ~np.isnat(values[idx])
+    no_due = take & ~derived & ~days.unknown & ~received_at.unknown
+    unknown = due_at.unknown | (take & ~derived)
+    reasons = [(r, "due_at", m) for r, m in records.columns["due_at"].bad if m.any()]
+    reasons += [(r, "processing_days", m & take) for r, m in days.bad if (m & take).any()]
+    if no_due.any():
+        reasons.append((Reason.NO_DUE_DATE, "due_at", no_due))
+    return Dates(values, unknown), derived, reasons
+
+
+def plan_calendar(plan: Plan, years):
+    """Vietnam's working calendar plus the plan's own days off and make-up days."""
+    from .calendar import WorkCalendar
+
+    return WorkCalendar.vietnam(years, extra_days_off=plan.days_off, extra_working_days=plan.working_days)
+
+
+def _timeliness(end_at: Dates, withdrawn: Tri, due: Dates) -> Cat:
+    cats = F.DERIVED["timeliness"].categories
+    n = len(end_at.values)
+    codes = np.full(n, EMPTY, dtype=np.int16)
+    has_end = ~np.isnat(end_at.values)
+    e, d = end_at.values, due.values
+    with np.errstate(invalid="ignore"):
+        code = np.where(e < d, 0, np.where(e == d, 1, 2)).astype(np.int16)
+    compare_ok = has_end & ~due.unknown & ~np.isnat(d)
+    codes[has_end] = UNKNOWN
+    codes[compare_ok] = code[compare_ok]
+    not_withdrawn_known = withdrawn.known & ~withdrawn.val
+    codes[has_end & ~withdrawn.known] = UNKNOWN
+    codes[has_end & withdrawn.val] = cats.index("on_time")  # Biểu 06: rút / trả lại = đúng hạn
+    codes[has_end & not_withdrawn_known & ~compare_ok] = UNKNOWN
+    codes[end_at.unknown] = UNKNOWN
+    return Cat(codes, cats)

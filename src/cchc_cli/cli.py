@@ -1,0 +1,140 @@
+"""The ``cchc`` command line: parse options, call the library, map the result to an exit code.
+
+Heavy modules (pandas, pyarrow, rich tables) are imported inside the commands so that
+``cchc --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from .errors import CchcError, ExitCode
+
+app = typer.Typer(
+    name="cchc",
+    help=(
+        "Tính các chỉ tiêu của kế hoạch cải cách hành chính (CCHC) từ tệp xuất hồ sơ Một cửa.\n\n"
+        "Compliance calculator for Vietnamese administrative-reform (CCHC) plans."
+    ),
+    add_completion=False,
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+)
+
+
+class Format(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    markdown = "markdown"
+
+
+class Lang(str, Enum):
+    vi = "vi"
+    en = "en"
+
+
+PlanOpt = Annotated[
+    Optional[Path],
+    typer.Option("--plan", help="Tệp kế hoạch YAML (mặc định: kế hoạch 2023 kèm theo). / Plan YAML."),
+]
+PeriodOpt = Annotated[
+    Optional[str], typer.Option("--period", help="Kỳ: 2023, 2023-Q2, 2023-05 (mặc định: năm của kế hoạch).")
+]
+FromOpt = Annotated[Optional[str], typer.Option("--from", help="Từ ngày (2023-05-01 hoặc 01/05/2023).")]
+ToOpt = Annotated[Optional[str], typer.Option("--to", help="Đến ngày (bao gồm).")]
+ActualsOpt = Annotated[
+    Optional[Path], typer.Option("--actuals", help="Tệp YAML số liệu ngoài phần mềm Một cửa (sổ sách, báo cáo).")
+]
+LangOpt = Annotated[Lang, typer.Option("--lang", help="Ngôn ngữ / language.")]
+EncodingOpt = Annotated[Optional[str], typer.Option("--encoding", help="Ép bảng mã (utf-8, utf-16, cp1258…).")]
+DelimiterOpt = Annotated[Optional[str], typer.Option("--delimiter", help="Ép dấu phân cách: ',' ';' hoặc 'tab'.")]
+SheetOpt = Annotated[Optional[str], typer.Option("--sheet", help="Tên trang tính (.xlsx).")]
+
+
+def _version(value: bool) -> None:
+    if value:
+        from . import __version__
+
+        typer.echo(f"cchc {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="In phiên bản. / Show the version.")
+    ] = False,
+) -> None:
+    """Tính các chỉ tiêu của kế hoạch CCHC từ tệp xuất hồ sơ Một cửa. / CCHC compliance calculator."""
+
+
+def _fail(exc: CchcError, lang: str) -> None:
+    word = "Lỗi" if lang == "vi" else "Error"
+    sys.stderr.write(f"{word}: {exc.render(lang)}\n")
+    raise typer.Exit(ExitCode.ERROR)
+
+
+def _delimiter(value: str | None) -> str | None:
+    if value is None:
+        return None
+    return "\t" if value.lower() in ("tab", "\\t") else value
+
+
+@app.command()
+def check(
+    records: Annotated[Path, typer.Argument(help="Tệp xuất danh sách hồ sơ (.csv, .txt, .xlsx).")],
+    plan: PlanOpt = None,
+    period: PeriodOpt = None,
+    date_from: FromOpt = None,
+    date_to: ToOpt = None,
+    actuals: ActualsOpt = None,
+    fmt: Annotated[Format, typer.Option("--format", help="Định dạng kết quả.")] = Format.table,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Ghi kết quả ra tệp.")] = None,
+    lang: LangOpt = Lang.vi,
+    strict: Annotated[bool, typer.Option("--strict", help="Chỉ tiêu chưa có dữ liệu cũng tính là không đạt.")] = False,
+    encoding: EncodingOpt = None,
+    delimiter: DelimiterOpt = None,
+    sheet: SheetOpt = None,
+) -> None:
+    """Kiểm tra mọi chỉ tiêu của kế hoạch trên tệp hồ sơ. / Check every indicator of the plan.
+
+    Exit codes: 0 all computed indicators pass; 1 at least one fails (--strict: or has no data);
+    2 bad usage or unreadable input (no verdict).
+    """
+    from .actuals import load_actuals
+    from .evaluate import evaluate
+    from .output import write_text
+    from .period import resolve_period
+    from .plan import load_plan
+    from .records import read_records
+    from .render import render
+
+    try:
+        the_plan = load_plan(plan)
+        span = resolve_period(period, date_from, date_to, the_plan.period)
+        the_actuals = load_actuals(actuals, the_plan) if actuals else None
+        data = read_records(records, the_plan, encoding=encoding, delimiter=_delimiter(delimiter), sheet=sheet)
+        result = evaluate(the_plan, data, span, the_actuals)
+        color = output is None and fmt is Format.table and sys.stdout.isatty()
+        text = render(result, fmt.value, lang.value, color=color)
+        write_text(text, output)
+    except CchcError as exc:
+        _fail(exc, lang.value)
+    summary = result.summary
+    failed = summary["fail"] > 0 or (strict and summary["no_data"] > 0)
+    raise typer.Exit(ExitCode.FAIL if failed else ExitCode.OK)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,261 @@
+"""Counting every indicator of a plan for a period, and the verdict against its target."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass
+from fractions import Fraction
+
+import numpy as np
+
+from . import fields as F
+from .actuals import Actuals, Evidence
+from .classify import Classified, Tri, classify
+from .conditions import tests_of
+from .errors import Reason
+from .plan import Indicator, Plan
+from .records import Records
+
+PASS, FAIL, NO_DATA = "pass", "fail", "no_data"
+
+
+@dataclass(frozen=True)
+class LeftOut:
+    reason: str  # a Reason value
+    field: str  # canonical field whose cell was bad
+    rows: int
+
+
+@dataclass(frozen=True)
+class Counts:
+    """Additive counts of one dossier indicator: batches of rows sum to the whole."""
+
+    numerator: int
+    denominator: int
+    left_out: int
+    left_out_by: tuple[LeftOut, ...] = ()
+
+    def __add__(self, other: Counts) -> Counts:
+        by = Counter()
+        for lo in (*self.left_out_by, *other.left_out_by):
+            by[(lo.reason, lo.field)] += lo.rows
+        return Counts(
+            self.numerator + other.numerator,
+            self.denominator + other.denominator,
+            self.left_out + other.left_out,
+            tuple(LeftOut(r, f, n) for (r, f), n in sorted(by.items())),
+        )
+
+
+@dataclass(frozen=True)
+class IndicatorResult:
+    indicator: Indicator
+    status: str  # pass | fail | no_data
+    numerator: Fraction | None
+    denominator: Fraction | None
+    value: Fraction | None  # percent for ratios, the count, or the score
+    baseline: Fraction | None = None
+    left_out: int = 0
+    left_out_by: tuple[LeftOut, ...] = ()
+    reason: str | None = None  # why no_data (a Reason value)
+    reason_detail: str | None = None
+    evidence: Evidence | None = None
+
+
+@dataclass(frozen=True)
+class InputSummary:
+    """What was read, and where every row went: read = used + out_of_period + not_received + left_out."""
+
+    path: str
+    sha256: str
+    size: int
+    encoding: str | None
+    delimiter: str | None
+    sheet: str | None
+    header_line: int
+    rows_read: int
+    rows_used: int
+    rows_out_of_period: int
+    rows_not_received: int
+    rows_left_out: int
+    left_out_by: tuple[LeftOut, ...]
+    blank_rows: int
+    problems: int
+    due_dates_derived: int
+    missing_columns: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Result:
+    plan: Plan
+    period: tuple[dt.date, dt.date]
+    inputs: tuple[InputSummary, ...]
+    indicators: tuple[IndicatorResult, ...]
+    actuals: Actuals | None
+
+    @property
+    def summary(self) -> dict[str, int]:
+        c = Counter(r.status for r in self.indicators)
+        return {PASS: c[PASS], FAIL: c[FAIL], NO_DATA: c[NO_DATA]}
+
+
+def evaluate(
+    plan: Plan,
+    records: Records,
+    period: tuple[dt.date, dt.date] | None = None,
+    actuals: Actuals | None = None,
+    *,
+    classified: Classified | None = None,
+) -> Result:
+    """Compute every indicator; dossier ones from ``records``, the rest from ``actuals``."""
+    period = period or plan.period
+    cl = classified or classify(plan, records, period)
+    results = []
+    for ind in plan.indicators:
+        if ind.source == "dossiers":
+            results.append(_dossier_result(plan, ind, records, cl))
+        else:
+            results.append(_actual_result(ind, actuals))
+    return Result(plan, period, (input_summary(records, cl),), tuple(results), actuals)
+
+
+def needed_fields(plan: Plan, ind: Indicator) -> list[str]:
+    """Canonical columns the indicator looks at (derived fields expanded), in a stable order."""
+    out: list[str] = []
+    for cond in (ind.denominator, ind.numerator):
+        for test in tests_of(cond):
+            names = F.DERIVED[test.field].depends if test.field in F.DERIVED else (test.field,)
+            for name in names:
+                if name not in out:
+                    out.append(name)
+    if any(n in out for n in ("status",)) or out:
+        for cond in plan.classification.values():
+            for test in tests_of(cond):
+                if test.field not in out:
+                    out.insert(0, test.field)
+    return out
+
+
+def count(plan: Plan, ind: Indicator, cl: Classified) -> tuple[Counts, Tri, Tri]:
+    den = cl.condition(ind.denominator)
+    num = den & cl.condition(ind.numerator)
+    counted = den.val & num.known
+    left = den.unknown | (den.val & num.unknown)
+    counts = Counts(
+        int(num.val.sum()),
+        int(counted.sum()),
+        int(left.sum()),
+        _attribute(left, plan, ind, cl),
+    )
+    return counts, den, num
+
+
+def _attribute(left: np.ndarray, plan: Plan, ind: Indicator, cl: Classified) -> tuple[LeftOut, ...]:
+    """Give each left-out row the first bad cell, in the order the rule reads the fields."""
+    remaining = left.copy()
+    by: Counter = Counter()
+    for name in needed_fields(plan, ind):
+        sources = cl.reasons["due"] if name in ("due_at", "processing_days") else cl.reasons.get(name, [])
+        for reason, fname, mask in sources:
+            hit = remaining & mask
+            k = int(hit.sum())
+            if k:
+                by[(reason.value, fname)] += k
+                remaining &= ~hit
+    if remaining.any():  # cannot happen if every unknown has a cause; kept so totals reconcile
+        by[(Reason.UNKNOWN_VALUE.value, "?")] += int(remaining.sum())
+    return tuple(LeftOut(r, f, n) for (r, f), n in sorted(by.items()))
+
+
+def _dossier_result(plan: Plan, ind: Indicator, records: Records, cl: Classified) -> IndicatorResult:
+    lacking = [n for n in needed_fields(plan, ind) if n in records.missing and not _covered(n, records)]
+    if lacking:
+        headers = ", ".join(f"{plan.columns[n].aliases[0]} ({n})" for n in lacking)
+        return IndicatorResult(ind, NO_DATA, None, None, None, reason=Reason.MISSING_COLUMN.value,
+                               reason_detail=headers)
+    counts, _, _ = count(plan, ind, cl)
+    return ratio_result(ind, counts)
+
+
+def _covered(name: str, records: Records) -> bool:
+    """due_at and processing_days stand in for each other."""
+    if name == "due_at":
+        return "processing_days" not in records.missing
+    if name == "processing_days":
+        return "due_at" not in records.missing
+    return False
+
+
+def ratio_result(ind: Indicator, counts: Counts) -> IndicatorResult:
+    num, den = Fraction(counts.numerator), Fraction(counts.denominator)
+    if den == 0:
+        return IndicatorResult(ind, NO_DATA, num, den, None, left_out=counts.left_out,
+                               left_out_by=counts.left_out_by, reason=Reason.ZERO_DENOMINATOR.value)
+    value = num * 100 / den
+    status = PASS if ind.target.met(value) else FAIL
+    return IndicatorResult(ind, status, num, den, value, left_out=counts.left_out, left_out_by=counts.left_out_by)
+
+
+def _actual_result(ind: Indicator, actuals: Actuals | None) -> IndicatorResult:
+    entry = actuals.entries.get(ind.id) if actuals else None
+    if entry is None:
+        return IndicatorResult(ind, NO_DATA, None, None, None, reason=Reason.NO_ACTUALS.value)
+    if ind.measure == "ratio":
+        num, den = entry.numerator, entry.denominator
+        assert num is not None and den is not None
+        if den == 0:
+            return IndicatorResult(ind, NO_DATA, num, den, None, reason=Reason.ZERO_DENOMINATOR.value,
+                                   evidence=entry.evidence)
+        value = num * 100 / den
+        return IndicatorResult(ind, PASS if ind.target.met(value) else FAIL, num, den, value,
+                               evidence=entry.evidence)
+    if ind.measure == "count":
+        value = entry.numerator
+        assert value is not None
+        return IndicatorResult(ind, PASS if ind.target.met(value) else FAIL, value, entry.denominator, value,
+                               evidence=entry.evidence)
+    value = entry.value
+    assert value is not None
+    met = ind.target.met(value, entry.baseline)
+    return IndicatorResult(ind, PASS if met else FAIL, None, None, value, baseline=entry.baseline,
+                           evidence=entry.evidence)
+
+
+def input_summary(records: Records, cl: Classified) -> InputSummary:
+    env = cl.env
+    not_received = ~env["received"].known | env["received"].val  # placeholder, replaced below
+    received: Tri = env["received"]
+    in_period: Tri = env["received_in_period"] | env["resolved_in_period"] | env["open_at_end"]
+    excluded = records.excluded
+    not_received = ~excluded & received.known & ~received.val
+    left = excluded | (~not_received & in_period.unknown)
+    used = ~excluded & in_period.val
+    out = ~excluded & ~not_received & ~left & ~used
+    by: Counter = Counter()
+    remaining = left.copy()
+    for name in ("dossier_id", "status", "received_at", "resolved_at", "returned_at"):
+        for reason, fname, mask in cl.reasons.get(name, []):
+            hit = remaining & mask
+            if hit.any():
+                by[(reason.value, fname)] += int(hit.sum())
+                remaining &= ~hit
+    return InputSummary(
+        path=records.path,
+        sha256=records.sha256,
+        size=records.size,
+        encoding=records.encoding,
+        delimiter=records.delimiter,
+        sheet=records.sheet,
+        header_line=records.header_line,
+        rows_read=records.n_rows,
+        rows_used=int(used.sum()),
+        rows_out_of_period=int(out.sum()),
+        rows_not_received=int(not_received.sum()),
+        rows_left_out=int(left.sum()),
+        left_out_by=tuple(LeftOut(r, f, n) for (r, f), n in sorted(by.items())),
+        blank_rows=records.blank_rows,
+        problems=len(records.problems),
+        due_dates_derived=int(cl.due_derived.sum()),
+        missing_columns=records.missing,
+    )

@@ -1,0 +1,512 @@
+"""The plan file: indicators, column aliases and vocabularies, validated with locations."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from fractions import Fraction
+from importlib import resources
+from pathlib import Path
+
+from . import fields as F
+from .conditions import Condition, ConditionSyntaxError, Ref, Test, parse_condition, tests_of
+from .errors import CchcError, Location, Msg
+from .text import closest, fold, fold_value
+from .yamlfile import Node, load_yaml
+
+SCHEMA_VERSION = 1
+DEFAULT_PLAN = "plan2023.yaml"
+
+_OPS = {"≥": ">=", "≤": "<=", "==": "=", ">=": ">=", "<=": "<=", ">": ">", "<": "<", "=": "="}
+_TARGET = re.compile(
+    r"^\s*(?P<op>>=|<=|==|≥|≤|>|<|=)\s*(?:(?P<num>\d+(?:[.,]\d+)?)\s*(?P<pct>%?)|(?P<base>baseline))\s*$"
+)
+MEASURES = ("ratio", "count", "score")
+SOURCES = ("dossiers", "actuals")
+
+
+@dataclass(frozen=True)
+class Target:
+    """``op value`` where value is a percent (ratio), a count, or the baseline (score)."""
+
+    op: str
+    value: Fraction | None  # None: compare with the baseline
+    unit: str  # "percent" | "count" | "baseline"
+
+    def met(self, value: Fraction, baseline: Fraction | None = None) -> bool:
+        ref = baseline if self.value is None else self.value
+        assert ref is not None
+        return {
+            ">=": value >= ref,
+            ">": value > ref,
+            "<=": value <= ref,
+            "<": value < ref,
+            "=": value == ref,
+        }[self.op]
+
+    @property
+    def symbol(self) -> str:
+        return {">=": "≥", "<=": "≤"}.get(self.op, self.op)
+
+    def as_json(self) -> dict:
+        if self.value is None:
+            return {"op": self.op, "value": None, "unit": "baseline"}
+        v = self.value
+        number = int(v) if v.denominator == 1 else float(v)
+        return {"op": self.op, "value": number, "unit": self.unit}
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """Words that may stand in a column, each mapped to one category."""
+
+    name: str
+    categories: tuple[str, ...]
+    words: Mapping[str, str]  # fold_value(word) -> category
+    empty: str | None  # what an empty cell means (None: empty is 'not given')
+
+    @property
+    def boolean(self) -> bool:
+        return set(self.categories) == {"yes", "no"}
+
+    def examples(self, category: str) -> list[str]:
+        return [w for w, c in self.words.items() if c == category]
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    field: str
+    aliases: tuple[str, ...]
+    type: str  # text | date | integer | <vocabulary name>
+    required: bool  # the file is unusable without it
+    optional: bool  # absent = every cell empty, no indicator loses data
+    allow_empty: bool  # empty cells are fine (else: missing_value, left out)
+    location: Location
+
+    @property
+    def kind(self) -> str:
+        if self.type in (F.TEXT, F.DATE, F.INTEGER):
+            return self.type
+        return F.CATEGORY
+
+
+@dataclass(frozen=True)
+class Indicator:
+    id: str
+    section: str
+    title: str
+    title_en: str
+    target: Target
+    source: str  # dossiers | actuals
+    measure: str  # ratio | count | score
+    numerator_text: str | None
+    denominator_text: str | None
+    numerator: Condition | None
+    denominator: Condition | None
+    location: Location
+    note: str | None = None
+
+    def title_in(self, lang: str) -> str:
+        return self.title_en if lang == "en" and self.title_en else self.title
+
+
+@dataclass(frozen=True)
+class Plan:
+    id: str
+    title: str
+    agency: str
+    year: int
+    path: str
+    sha256: str
+    period: tuple[dt.date, dt.date]
+    columns: Mapping[str, ColumnSpec]
+    vocabularies: Mapping[str, Vocabulary]
+    classification: Mapping[str, Condition]
+    indicators: tuple[Indicator, ...]
+    days_off: Mapping[dt.date, str] = field(default_factory=dict)
+    working_days: Mapping[dt.date, str] = field(default_factory=dict)
+
+    def indicator(self, ident: str) -> Indicator:
+        for ind in self.indicators:
+            if ind.id == ident:
+                return ind
+        guess = closest(ident, [i.id for i in self.indicators])
+        raise CchcError(
+            Msg(f"không có chỉ tiêu '{ident}' trong kế hoạch", f"no indicator '{ident}' in the plan"),
+            Msg(f"có phải ý bạn là '{guess}'?", f"did you mean '{guess}'?") if guess else None,
+            Location(self.path),
+        )
+
+    def vocabulary_of(self, name: str) -> Vocabulary | None:
+        spec = self.columns.get(name)
+        return self.vocabularies.get(spec.type) if spec else None
+
+    def field_kind(self, name: str) -> str | None:
+        if name in F.DERIVED:
+            return F.DERIVED[name].kind
+        spec = self.columns.get(name)
+        if spec is None:
+            return None
+        if spec.kind == F.CATEGORY and self.vocabularies[spec.type].boolean:
+            return F.BOOL
+        return spec.kind
+
+
+def default_plan_path() -> Path:
+    """The 2023 plan shipped inside the package (the repository's ``plan2023.yaml`` links to it)."""
+    return Path(str(resources.files("cchc_cli") / "plans" / DEFAULT_PLAN))
+
+
+def load_plan(path: str | Path | None = None) -> Plan:
+    """Read and validate a plan; every mistake is a CchcError with ``file:line:col``."""
+    p = Path(path) if path is not None else default_plan_path()
+    root = load_yaml(p)
+    data = p.read_bytes()
+    top = root.mapping(
+        ["schema", "id", "title", "agency", "source", "year", "period", "calendar", "columns",
+         "vocabularies", "classification", "indicators"],
+        ["schema", "id", "title", "year", "columns", "vocabularies", "classification", "indicators"],
+    )
+    schema = top["schema"].number()
+    if schema != SCHEMA_VERSION:
+        raise top["schema"].error(
+            Msg(f"phiên bản lược đồ {schema} không được hỗ trợ", f"schema version {schema} is not supported"),
+            Msg(f"dùng 'schema: {SCHEMA_VERSION}'", f"use 'schema: {SCHEMA_VERSION}'"),
+        )
+    year = int(top["year"].number())
+    period = (dt.date(year, 1, 1), dt.date(year, 12, 31))
+    if "period" in top:
+        pm = top["period"].mapping(["start", "end"], ["start", "end"], " (period)")
+        period = (pm["start"].date(), pm["end"].date())
+        if period[1] < period[0]:
+            raise top["period"].error(Msg("kỳ có ngày kết thúc trước ngày bắt đầu", "period ends before it starts"))
+    vocabularies = _vocabularies(top["vocabularies"])
+    columns = _columns(top["columns"], vocabularies)
+    days_off, working_days = _calendar(top["calendar"]) if "calendar" in top else ({}, {})
+    plan = Plan(
+        id=top["id"].text(),
+        title=top["title"].text(),
+        agency=top["agency"].text() if "agency" in top else "",
+        year=year,
+        path=str(path) if path is not None else str(p),
+        sha256=hashlib.sha256(data).hexdigest(),
+        period=period,
+        columns=columns,
+        vocabularies=vocabularies,
+        classification={},
+        indicators=(),
+        days_off=days_off,
+        working_days=working_days,
+    )
+    classification = _classification(top["classification"], plan)
+    indicators = _indicators(top["indicators"], plan)
+    return Plan(**{**plan.__dict__, "classification": classification, "indicators": indicators})
+
+
+def _vocabularies(node: Node) -> dict[str, Vocabulary]:
+    out: dict[str, Vocabulary] = {}
+    for name, _, vnode in node.items():
+        spec = vnode.mapping(["categories", "empty"], ["categories"], f" (vocabulary '{name}')")
+        words: dict[str, str] = {}
+        cats: list[str] = []
+        for cat, cat_key, wnode in spec["categories"].items():
+            cats.append(cat)
+            for word in wnode.texts():
+                key = fold_value(word)
+                if key in words and words[key] != cat:
+                    raise cat_key.error(
+                        Msg(
+                            f"từ '{word}' đã thuộc nhóm '{words[key]}' (so khớp bỏ dấu, không phân biệt hoa thường)",
+                            f"word '{word}' already belongs to '{words[key]}' (matching ignores case and diacritics)",
+                        ),
+                        Msg("mỗi từ chỉ thuộc một nhóm", "a word may belong to one category only"),
+                    )
+                words[key] = cat
+        empty = None
+        if "empty" in spec:
+            empty = spec["empty"].text()
+            if empty not in cats:
+                raise spec["empty"].error(
+                    Msg(f"'{empty}' không phải một nhóm của '{name}'", f"'{empty}' is not a category of '{name}'"),
+                    Msg(f"chọn một trong: {', '.join(cats)}", f"choose one of: {', '.join(cats)}"),
+                )
+        out[name] = Vocabulary(name, tuple(cats), words, empty)
+    return out
+
+
+def _columns(node: Node, vocabularies: Mapping[str, Vocabulary]) -> dict[str, ColumnSpec]:
+    out: dict[str, ColumnSpec] = {}
+    seen_alias: dict[str, str] = {}
+    types = [F.TEXT, F.DATE, F.INTEGER, *vocabularies]
+    for name, key, cnode in node.items():
+        if not re.fullmatch(r"[a-z][a-z0-9_]*", name):
+            raise key.error(
+                Msg(f"tên trường '{name}' không hợp lệ", f"invalid field name '{name}'"),
+                Msg("dùng chữ thường không dấu và '_', ví dụ 'ket_qua_dien_tu'", "use lower-case ASCII and '_'"),
+            )
+        if name in F.DERIVED:
+            raise key.error(
+                Msg(f"'{name}' là trường suy ra, không đặt làm cột", f"'{name}' is a derived field, not a column")
+            )
+        spec = cnode.mapping(
+            ["aliases", "type", "required", "optional", "allow_empty"], ["aliases", "type"], f" (column '{name}')"
+        )
+        ctype = spec["type"].text()
+        if ctype not in types:
+            guess = closest(ctype, types)
+            raise spec["type"].error(
+                Msg(f"kiểu '{ctype}' không tồn tại", f"unknown type '{ctype}'"),
+                Msg(f"có phải ý bạn là '{guess}'?", f"did you mean '{guess}'?") if guess
+                else Msg(f"các kiểu: {', '.join(types)}", f"types: {', '.join(types)}"),
+            )
+        aliases = tuple(spec["aliases"].texts())
+        for alias in aliases:
+            k = fold(alias)
+            if k in seen_alias and seen_alias[k] != name:
+                raise spec["aliases"].error(
+                    Msg(f"tên cột '{alias}' đã dùng cho '{seen_alias[k]}'", f"header '{alias}' is already used by '{seen_alias[k]}'")
+                )
+            seen_alias[k] = name
+        cs = ColumnSpec(
+            field=name,
+            aliases=aliases,
+            type=ctype,
+            required=spec["required"].boolean() if "required" in spec else False,
+            optional=spec["optional"].boolean() if "optional" in spec else False,
+            allow_empty=spec["allow_empty"].boolean() if "allow_empty" in spec else True,
+            location=key.location,
+        )
+        role = F.ROLE_FIELDS.get(name)
+        if role and cs.kind != role:
+            raise spec["type"].error(
+                Msg(f"cột '{name}' phải có kiểu {role}", f"column '{name}' must have type {role}")
+            )
+        out[name] = cs
+    for name in F.ROLE_FIELDS:
+        if name not in out:
+            raise node.error(
+                Msg(f"kế hoạch thiếu cột '{name}' (quy tắc đếm cần đến)", f"the plan lacks column '{name}' (the counting rules need it)"),
+                Msg(f"thêm '{name}:' vào mục columns", f"add '{name}:' under columns"),
+            )
+    return out
+
+
+def _calendar(node: Node) -> tuple[dict[dt.date, str], dict[dt.date, str]]:
+    spec = node.mapping(["days_off", "working_days"], [], " (calendar)")
+    result = []
+    for key in ("days_off", "working_days"):
+        days: dict[dt.date, str] = {}
+        if key in spec and not spec[key].is_null:
+            for _, knode, vnode in spec[key].items():
+                days[knode.date()] = vnode.text()
+        result.append(days)
+    return result[0], result[1]
+
+
+def _condition(node: Node, plan: Plan) -> Condition:
+    text = node.text()
+    mark = node.raw.start_mark
+    # offsets map onto the file only for plain or quoted one-line scalars
+    style_shift = 1 if node.raw.style in ("'", '"') else 0
+
+    def loc(offset: int) -> Location:
+        return Location(node.path, mark.line + 1, mark.column + 1 + style_shift + offset)
+
+    try:
+        cond = parse_condition(text)
+    except ConditionSyntaxError as exc:
+        raise CchcError(exc.message, exc.hint, loc(exc.offset)) from None
+    for test in tests_of(cond):
+        kind = plan.field_kind(test.field)
+        if kind is None:
+            names = [*plan.columns, *F.DERIVED]
+            guess = closest(test.field, names)
+            raise CchcError(
+                Msg(f"trường lạ '{test.field}'", f"unknown field '{test.field}'"),
+                Msg(f"có phải ý bạn là '{guess}'?", f"did you mean '{guess}'?") if guess
+                else Msg(f"các trường: {', '.join(names)}", f"fields: {', '.join(names)}"),
+                loc(test.offset),
+            )
+        if isinstance(test, Ref):
+            if kind != F.BOOL:
+                raise CchcError(
+                    Msg(f"'{test.field}' không phải trường có/không", f"'{test.field}' is not a yes/no field"),
+                    Msg(f"viết ví dụ '{test.field} == …' hoặc '{test.field} is empty'",
+                        f"write e.g. '{test.field} == …' or '{test.field} is empty'"),
+                    loc(test.offset),
+                )
+            continue
+        if test.op in ("empty", "not empty"):
+            continue
+        cats = _categories(plan, test.field)
+        if cats is None:
+            raise CchcError(
+                Msg(f"'{test.field}' không có danh mục giá trị để so sánh", f"'{test.field}' has no vocabulary to compare with"),
+                Msg("chỉ dùng 'is empty' / 'is not empty' với trường này", "use only 'is empty' / 'is not empty' with it"),
+                loc(test.offset),
+            )
+        for word, at in zip(test.values, test.value_offsets, strict=True):
+            if word not in cats:
+                guess = closest(word, cats)
+                raise CchcError(
+                    Msg(f"'{word}' không phải giá trị của '{test.field}'", f"'{word}' is not a value of '{test.field}'"),
+                    Msg(f"có phải ý bạn là '{guess}'? Các giá trị: {', '.join(cats)}",
+                        f"did you mean '{guess}'? Values: {', '.join(cats)}") if guess
+                    else Msg(f"các giá trị: {', '.join(cats)}", f"values: {', '.join(cats)}"),
+                    loc(at),
+                )
+    return cond
+
+
+def _categories(plan: Plan, name: str) -> tuple[str, ...] | None:
+    if name in F.DERIVED:
+        return F.DERIVED[name].categories or None
+    vocab = plan.vocabulary_of(name)
+    return vocab.categories if vocab else None
+
+
+def _classification(node: Node, plan: Plan) -> dict[str, Condition]:
+    spec = node.mapping(["not_received", "withdrawn"], ["not_received", "withdrawn"], " (classification)")
+    out = {}
+    for key, cnode in spec.items():
+        cond = _condition(cnode, plan)
+        bad = [t.field for t in tests_of(cond) if t.field in F.DERIVED]
+        if bad:
+            raise cnode.error(
+                Msg(f"'{key}' chỉ được dựa trên cột của tệp, không dùng '{bad[0]}'",
+                    f"'{key}' may use file columns only, not '{bad[0]}'")
+            )
+        out[key] = cond
+    return out
+
+
+def parse_target(node: Node, measure: str) -> Target:
+    text = node.text()
+    m = _TARGET.match(text)
+    if not m:
+        raise node.error(
+            Msg(f"chỉ tiêu '{text}' không đúng dạng", f"malformed target '{text}'"),
+            Msg("viết ví dụ '>= 98%', '= 100%', '>= 12' hoặc '> baseline'",
+                "write e.g. '>= 98%', '= 100%', '>= 12' or '> baseline'"),
+        )
+    op = _OPS[m.group("op")]
+    if m.group("base"):
+        if measure != "score":
+            raise node.error(
+                Msg("'baseline' chỉ dùng với measure: score", "'baseline' goes with measure: score only")
+            )
+        return Target(op, None, "baseline")
+    value = Fraction(m.group("num").replace(",", "."))
+    pct = bool(m.group("pct"))
+    if measure == "ratio" and not pct:
+        raise node.error(
+            Msg(f"chỉ tiêu tỷ lệ cần dấu %: '{text}%'", f"a ratio target needs '%': '{text}%'"),
+            Msg("ví dụ '>= 98%'", "e.g. '>= 98%'"),
+        )
+    if measure != "ratio" and pct:
+        raise node.error(
+            Msg(f"measure '{measure}' không dùng %", f"measure '{measure}' takes no '%'"),
+        )
+    return Target(op, value, "percent" if pct else measure)
+
+
+_IND_KEYS = ["id", "section", "title", "title_en", "target", "source", "measure", "numerator",
+             "denominator", "note"]
+
+
+def _indicators(node: Node, plan: Plan) -> tuple[Indicator, ...]:
+    out: list[Indicator] = []
+    ids: dict[str, Location] = {}
+    for inode in node.seq():
+        spec = inode.mapping(_IND_KEYS, ["id", "section", "title", "target"], " (indicator)")
+        ident = spec["id"].text()
+        if not re.fullmatch(r"[a-z][a-z0-9_]*", ident):
+            raise spec["id"].error(
+                Msg(f"mã chỉ tiêu '{ident}' không hợp lệ", f"invalid indicator id '{ident}'"),
+                Msg("dùng chữ thường không dấu và '_'", "use lower-case ASCII letters, digits and '_'"),
+            )
+        if ident in ids:
+            raise spec["id"].error(
+                Msg(f"mã chỉ tiêu '{ident}' bị trùng (đã có ở dòng {ids[ident].line})",
+                    f"duplicate indicator id '{ident}' (first at line {ids[ident].line})"),
+                Msg("mỗi chỉ tiêu cần một mã riêng", "give each indicator its own id"),
+            )
+        ids[ident] = spec["id"].location
+        source = spec["source"].text() if "source" in spec else ("dossiers" if "denominator" in spec else "actuals")
+        if source not in SOURCES:
+            raise spec["source"].error(
+                Msg(f"nguồn '{source}' không hợp lệ", f"unknown source '{source}'"),
+                Msg(f"chọn: {', '.join(SOURCES)}", f"choose: {', '.join(SOURCES)}"),
+            )
+        measure = spec["measure"].text() if "measure" in spec else "ratio"
+        if measure not in MEASURES:
+            guess = closest(measure, MEASURES)
+            raise spec["measure"].error(
+                Msg(f"cách đo '{measure}' không hợp lệ", f"unknown measure '{measure}'"),
+                Msg(f"có phải ý bạn là '{guess}'?", f"did you mean '{guess}'?") if guess
+                else Msg(f"chọn: {', '.join(MEASURES)}", f"choose: {', '.join(MEASURES)}"),
+            )
+        num = den = None
+        num_text = den_text = None
+        if source == "dossiers":
+            if measure != "ratio":
+                raise spec["measure"].error(
+                    Msg("chỉ tiêu từ hồ sơ luôn là tỷ lệ (ratio)", "dossier indicators are ratios"),
+                )
+            for key in ("numerator", "denominator"):
+                if key not in spec:
+                    raise inode.error(
+                        Msg(f"chỉ tiêu '{ident}' thiếu '{key}'", f"indicator '{ident}' lacks '{key}'"),
+                        Msg(f"thêm '{key}: <điều kiện>'", f"add '{key}: <condition>'"),
+                    )
+            den_text, num_text = spec["denominator"].text(), spec["numerator"].text()
+            den = _condition(spec["denominator"], plan)
+            num = _condition(spec["numerator"], plan)
+        else:
+            for key in ("numerator", "denominator"):
+                if key in spec:
+                    raise spec[key].error(
+                        Msg(f"chỉ tiêu nguồn '{source}' lấy số liệu từ tệp actuals, không có '{key}'",
+                            f"a '{source}' indicator takes its figures from the actuals file; remove '{key}'"),
+                    )
+        out.append(
+            Indicator(
+                id=ident,
+                section=spec["section"].text(),
+                title=spec["title"].text(),
+                title_en=spec["title_en"].text() if "title_en" in spec else "",
+                target=parse_target(spec["target"], measure),
+                source=source,
+                measure=measure,
+                numerator_text=num_text,
+                denominator_text=den_text,
+                numerator=num,
+                denominator=den,
+                location=inode.location,
+                note=spec["note"].text() if "note" in spec else None,
+            )
+        )
+    if not out:
+        raise node.error(Msg("kế hoạch không có chỉ tiêu nào", "the plan has no indicators"))
+    return tuple(out)
+
+
+def needed_columns(plan: Plan, cond: Condition) -> list[str]:
+    """Canonical columns a condition depends on (derived fields expanded), in a stable order."""
+    out: list[str] = []
+    for test in tests_of(cond):
+        names = F.DERIVED[test.field].depends if test.field in F.DERIVED else (test.field,)
+        for n in names:
+            if n not in out:
+                out.append(n)
+    for cond2 in plan.classification.values():
+        for t in tests_of(cond2):
+            if t.field not in out:
+                out.append(t.field)
+    return out
+
+
+__all__ = ["Indicator", "Plan", "Target", "Test", "Vocabulary", "load_plan", "needed_columns"]

@@ -1,0 +1,127 @@
+"""Turning a :class:`~cchc_cli.evaluate.Result` into text: table, JSON, CSV, Markdown.
+
+Every renderer returns a string; the CLI decides where it goes. Numbers follow the UI language
+(``97,07%`` in Vietnamese) and a value is never printed so that it reads as meeting a target it
+fails: 97.995% against "≥ 98%" prints as ``97,995%``, not ``98,00%``.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_EVEN, Decimal
+from fractions import Fraction
+
+from ..errors import Msg
+
+STATUS_TEXT = {
+    "pass": Msg("ĐẠT", "PASS"),
+    "fail": Msg("KHÔNG ĐẠT", "FAIL"),
+    "no_data": Msg("CHƯA CÓ DỮ LIỆU", "NO DATA"),
+}
+
+REASON_TEXT = {
+    "not_received": Msg("không được tiếp nhận", "not received"),
+    "missing_value": Msg("ô trống", "empty cell"),
+    "invalid_date": Msg("ngày không hợp lệ", "invalid date"),
+    "unknown_value": Msg("giá trị ngoài danh mục", "unknown value"),
+    "invalid_number": Msg("số không hợp lệ", "invalid number"),
+    "duplicate_id": Msg("mã hồ sơ bị trùng", "duplicate dossier id"),
+    "no_due_date": Msg("không có ngày hẹn trả và thời hạn giải quyết", "no due date and no processing days"),
+    "end_before_received": Msg("ngày kết thúc trước ngày tiếp nhận", "end date before received date"),
+    "due_before_received": Msg("ngày hẹn trả trước ngày tiếp nhận", "due date before received date"),
+    "resolved_without_end": Msg("trạng thái đã xong nhưng không có ngày kết thúc", "resolved status without an end date"),
+    "end_without_resolved": Msg("có ngày kết thúc nhưng trạng thái chưa xong", "end date but status not resolved"),
+    "code_date_mismatch": Msg("phần ngày trong mã hồ sơ khác ngày tiếp nhận", "dossier code date differs from received date"),
+    "missing_column": Msg("tệp thiếu cột", "the file lacks the column"),
+    "zero_denominator": Msg("không có hồ sơ nào thuộc mẫu số", "nothing in the denominator"),
+    "no_actuals": Msg("chưa có số liệu (dùng --actuals)", "no figures given (use --actuals)"),
+}
+
+
+def reason_text(code: str | None, lang: str) -> str:
+    return REASON_TEXT[code].get(lang) if code in REASON_TEXT else (code or "")
+
+
+def fmt_int(n: int | Fraction | None, lang: str) -> str:
+    if n is None:
+        return "–"
+    if isinstance(n, Fraction) and n.denominator != 1:
+        return fmt_decimal(n, 2, lang)
+    s = f"{int(n):,}"
+    return s.replace(",", ".") if lang == "vi" else s
+
+
+def fmt_decimal(value: Fraction, places: int, lang: str) -> str:
+    q = Decimal(value.numerator) / Decimal(value.denominator)
+    d = q.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN)
+    s = f"{d:,.{places}f}"
+    if lang == "vi":
+        s = s.replace(",", "\0").replace(".", ",").replace("\0", ".")
+    return s
+
+
+def honest_places(value: Fraction, target, baseline: Fraction | None = None, start: int = 2) -> int:
+    """Fewest decimals (from ``start``) whose rounded figure gets the same verdict as the exact one."""
+    truth = target.met(value, baseline)
+    for places in range(start, 12):
+        shown = Fraction(round(value * 10**places), 10**places)
+        if target.met(shown, baseline) == truth:
+            return places
+    return 12
+
+
+def fmt_value(result, lang: str) -> str:
+    """The indicator's figure as shown to people (percent, count or score)."""
+    v = result.value
+    if v is None:
+        return "–"
+    ind = result.indicator
+    if ind.measure == "count":
+        return fmt_int(v, lang)
+    places = honest_places(v, ind.target, result.baseline)
+    text = fmt_decimal(v, places, lang)
+    return f"{text}%" if ind.measure == "ratio" else text
+
+
+def fmt_target(result, lang: str) -> str:
+    t = result.indicator.target
+    if t.value is None:
+        base = fmt_decimal(result.baseline, 2, lang) if result.baseline is not None else ""
+        word = "năm gốc" if lang == "vi" else "baseline"
+        return f"{t.symbol} {word}" + (f" ({base})" if base else "")
+    if t.unit == "percent":
+        return f"{t.symbol} {fmt_number(t.value, lang)}%"
+    return f"{t.symbol} {fmt_number(t.value, lang)}"
+
+
+def fmt_number(v: Fraction, lang: str) -> str:
+    if v.denominator == 1:
+        return fmt_int(v, lang)
+    return fmt_decimal(v, 2, lang).rstrip("0")
+
+
+def number_json(v: Fraction | None):
+    if v is None:
+        return None
+    return int(v) if v.denominator == 1 else float(v)
+
+
+def fmt_date(d, lang: str) -> str:
+    return d.strftime("%d/%m/%Y") if lang == "vi" else d.isoformat()
+
+
+def render(result, fmt: str, lang: str = "vi", **kw) -> str:
+    if fmt == "json":
+        from .json import render_json
+
+        return render_json(result, **kw)
+    if fmt == "csv":
+        from .csv import render_csv
+
+        return render_csv(result, lang)
+    if fmt == "markdown":
+        from .markdown import render_markdown
+
+        return render_markdown(result, lang)
+    from .table import render_table
+
+    return render_table(result, lang, **kw)

@@ -1,0 +1,77 @@
+"""The documented, versioned JSON report (see README, "JSON")."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from .. import __version__
+from . import number_json
+
+SCHEMA_VERSION = 1
+
+
+def _left_out(items) -> list[dict]:
+    return [{"reason": lo.reason, "field": lo.field, "rows": lo.rows} for lo in items]
+
+
+def result_dict(result, generated_at: str | None = None) -> dict:
+    plan = result.plan
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": "cchc", "version": __version__},
+        "plan": {"id": plan.id, "title": plan.title, "path": plan.path, "sha256": plan.sha256},
+        "period": {"start": result.period[0].isoformat(), "end": result.period[1].isoformat()},
+        "inputs": [
+            {
+                "path": i.path,
+                "sha256": i.sha256,
+                "size": i.size,
+                "encoding": i.encoding,
+                "delimiter": i.delimiter,
+                "sheet": i.sheet,
+                "header_line": i.header_line,
+                "rows_read": i.rows_read,
+                "rows_used": i.rows_used,
+                "rows_out_of_period": i.rows_out_of_period,
+                "rows_not_received": i.rows_not_received,
+                "rows_left_out": i.rows_left_out,
+                "left_out_by": _left_out(i.left_out_by),
+                "blank_rows": i.blank_rows,
+                "problems": i.problems,
+                "due_dates_derived": i.due_dates_derived,
+                "missing_columns": list(i.missing_columns),
+            }
+            for i in result.inputs
+        ],
+        "actuals": (
+            {"path": result.actuals.path, "sha256": result.actuals.sha256} if result.actuals else None
+        ),
+        "summary": result.summary,
+        "indicators": [
+            {
+                "id": r.indicator.id,
+                "section": r.indicator.section,
+                "title": r.indicator.title,
+                "source": r.indicator.source,
+                "measure": r.indicator.measure,
+                "status": r.status,
+                "value": None if r.value is None else float(r.value),
+                "numerator": number_json(r.numerator),
+                "denominator": number_json(r.denominator),
+                "baseline": number_json(r.baseline),
+                "target": r.indicator.target.as_json(),
+                "left_out": r.left_out,
+                "left_out_by": _left_out(r.left_out_by),
+                "reason": r.reason,
+                "reason_detail": r.reason_detail,
+                "evidence": r.evidence.as_json() if r.evidence else None,
+            }
+            for r in result.indicators
+        ],
+        "generated_at": generated_at or dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+    }
+
+
+def render_json(result, generated_at: str | None = None, **_) -> str:
+    return json.dumps(result_dict(result, generated_at), ensure_ascii=False, indent=2) + "\n"

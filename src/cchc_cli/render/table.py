@@ -1,0 +1,96 @@
+"""The rich pass/fail table office staff read."""
+
+from __future__ import annotations
+
+import io
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from ..text import nfc
+from . import STATUS_TEXT, fmt_date, fmt_int, fmt_target, fmt_value, reason_text
+
+_STYLE = {"pass": "bold green", "fail": "bold red", "no_data": "bold yellow"}
+
+
+def render_table(result, lang: str = "vi", *, color: bool = False, width: int | None = None, **_) -> str:
+    vi = lang == "vi"
+    buf = io.StringIO()
+    console = Console(file=buf, force_terminal=color, no_color=not color, width=width or 160,
+                      highlight=False, emoji=False)
+    plan = result.plan
+    console.print(Text(plan.title, style="bold"))
+    if plan.agency:
+        console.print(plan.agency)
+    p0, p1 = (fmt_date(d, lang) for d in result.period)
+    console.print(f"Kỳ báo cáo: {p0} – {p1}" if vi else f"Period: {p0} – {p1}")
+    for i in result.inputs:
+        f = lambda n: fmt_int(n, lang)  # noqa: E731
+        if vi:
+            console.print(
+                f"Tệp hồ sơ: {i.path} — đọc {f(i.rows_read)} dòng: dùng {f(i.rows_used)}, "
+                f"ngoài kỳ {f(i.rows_out_of_period)}, không được tiếp nhận {f(i.rows_not_received)}, "
+                f"loại ra {f(i.rows_left_out)}"
+            )
+        else:
+            console.print(
+                f"Dossier file: {i.path} — {f(i.rows_read)} rows read: {f(i.rows_used)} used, "
+                f"{f(i.rows_out_of_period)} out of period, {f(i.rows_not_received)} not received, "
+                f"{f(i.rows_left_out)} left out"
+            )
+        if i.problems:
+            console.print(
+                f"  {f(i.problems)} ô dữ liệu có vấn đề — xem chi tiết: cchc validate {i.path}" if vi
+                else f"  {f(i.problems)} problem cells — see: cchc validate {i.path}"
+            )
+        if i.due_dates_derived:
+            console.print(
+                f"  {f(i.due_dates_derived)} ngày hẹn trả được tính từ thời hạn giải quyết (ngày làm việc)" if vi
+                else f"  {f(i.due_dates_derived)} due dates derived from processing days (working days)"
+            )
+    if result.actuals:
+        console.print(("Số liệu khác: " if vi else "Other figures: ") + result.actuals.path)
+
+    table = Table(show_lines=False, header_style="bold", expand=False)
+    table.add_column("Mã" if vi else "Id", no_wrap=True)
+    table.add_column("Mục" if vi else "Sect.", no_wrap=True)
+    table.add_column("Nội dung" if vi else "Indicator", ratio=1, min_width=30)
+    table.add_column("Tử số/Mẫu số" if vi else "Num/Den", justify="right", no_wrap=True)
+    table.add_column("Giá trị" if vi else "Value", justify="right", no_wrap=True)
+    table.add_column("Mục tiêu" if vi else "Target", no_wrap=True)
+    table.add_column("Kết quả" if vi else "Verdict", no_wrap=True)
+    for r in result.indicators:
+        nd = (f"{fmt_int(r.numerator, lang)}/{fmt_int(r.denominator, lang)}"
+              if r.denominator is not None else (fmt_int(r.numerator, lang) if r.numerator is not None else "–"))
+        table.add_row(
+            r.indicator.id,
+            r.indicator.section,
+            nfc(r.indicator.title_in(lang)),
+            nd,
+            fmt_value(r, lang),
+            fmt_target(r, lang),
+            Text(STATUS_TEXT[r.status].get(lang), style=_STYLE[r.status]),
+        )
+    console.print(table)
+
+    notes = []
+    for r in result.indicators:
+        if r.status == "no_data":
+            detail = f": {r.reason_detail}" if r.reason_detail else ""
+            notes.append(f"{r.indicator.id}: {reason_text(r.reason, lang)}{detail}")
+        if r.left_out:
+            parts = ", ".join(f"{lo.rows} {reason_text(lo.reason, lang)} ({lo.field})" for lo in r.left_out_by)
+            notes.append(
+                f"{r.indicator.id}: loại ra {fmt_int(r.left_out, lang)} dòng — {parts}" if vi
+                else f"{r.indicator.id}: {fmt_int(r.left_out, lang)} rows left out — {parts}"
+            )
+    if notes:
+        console.print("Ghi chú:" if vi else "Notes:")
+        for n in notes:
+            console.print(f"  • {n}")
+    s = result.summary
+    line = (f"Tổng hợp: {s['pass']} ĐẠT · {s['fail']} KHÔNG ĐẠT · {s['no_data']} CHƯA CÓ DỮ LIỆU" if vi
+            else f"Summary: {s['pass']} pass · {s['fail']} fail · {s['no_data']} no data")
+    console.print(Text(line, style="bold"))
+    return buf.getvalue()

@@ -1,0 +1,180 @@
+"""YAML read with locations, so every plan/actuals error can say ``file:line:col``.
+
+Only the SafeLoader's constructs are accepted. Scalars keep their source text, so a key such as
+``section: 2.1`` or a vocabulary word ``no`` is read as written, never as a float or ``False``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from .errors import CchcError, Location, Msg
+from .text import closest
+
+
+@dataclass(frozen=True)
+class Node:
+    """A YAML node plus the file it came from."""
+
+    raw: yaml.Node
+    path: str
+
+    @property
+    def location(self) -> Location:
+        mark = self.raw.start_mark
+        return Location(self.path, mark.line + 1, mark.column + 1)
+
+    def error(self, message: Msg | str, hint: Msg | str | None = None) -> CchcError:
+        return CchcError(message, hint, self.location)
+
+    @property
+    def is_map(self) -> bool:
+        return isinstance(self.raw, yaml.MappingNode)
+
+    @property
+    def is_seq(self) -> bool:
+        return isinstance(self.raw, yaml.SequenceNode)
+
+    @property
+    def is_scalar(self) -> bool:
+        return isinstance(self.raw, yaml.ScalarNode)
+
+    @property
+    def is_null(self) -> bool:
+        return self.is_scalar and self.raw.tag == "tag:yaml.org,2002:null"
+
+    def items(self) -> Iterator[tuple[str, Node, Node]]:
+        """(key text, key node, value node) of a mapping; duplicate keys are errors."""
+        if not self.is_map:
+            raise self.error(Msg("cần một bảng khoá: giá trị", "expected a mapping (key: value)"))
+        seen: set[str] = set()
+        for k, v in self.raw.value:
+            key = Node(k, self.path)
+            if not key.is_scalar:
+                raise key.error(Msg("khoá phải là chữ", "a key must be a plain word"))
+            if k.value in seen:
+                raise key.error(
+                    Msg(f"khoá '{k.value}' bị lặp", f"duplicate key '{k.value}'"),
+                    Msg("xoá một trong hai dòng", "delete one of the two entries"),
+                )
+            seen.add(k.value)
+            yield k.value, key, Node(v, self.path)
+
+    def mapping(
+        self, allowed: Iterable[str], required: Iterable[str] = (), what: str = ""
+    ) -> dict[str, Node]:
+        """The mapping's values by key; unknown or missing keys are errors with a suggestion."""
+        allowed = list(allowed)
+        out: dict[str, Node] = {}
+        for key, key_node, value in self.items():
+            if key not in allowed:
+                guess = closest(key, allowed)
+                hint = (
+                    Msg(f"có phải ý bạn là '{guess}'?", f"did you mean '{guess}'?")
+                    if guess
+                    else Msg(f"các khoá hợp lệ: {', '.join(allowed)}", f"valid keys: {', '.join(allowed)}")
+                )
+                raise key_node.error(Msg(f"khoá lạ '{key}'{what}", f"unknown key '{key}'{what}"), hint)
+            out[key] = value
+        for key in required:
+            if key not in out:
+                raise self.error(
+                    Msg(f"thiếu khoá bắt buộc '{key}'{what}", f"missing required key '{key}'{what}"),
+                    Msg(f"thêm '{key}: …'", f"add '{key}: …'"),
+                )
+        return out
+
+    def seq(self) -> list[Node]:
+        if not self.is_seq:
+            raise self.error(Msg("cần một danh sách", "expected a list"))
+        return [Node(n, self.path) for n in self.raw.value]
+
+    def text(self) -> str:
+        """The scalar exactly as written (a YAML ``no`` stays the word ``no``)."""
+        if not self.is_scalar or self.is_null:
+            raise self.error(Msg("cần một giá trị chữ", "expected a text value"))
+        return str(self.raw.value).strip()
+
+    def texts(self) -> list[str]:
+        """A scalar or a list of scalars, as text."""
+        if self.is_seq:
+            return [n.text() for n in self.seq()]
+        return [self.text()]
+
+    def number(self) -> float | int:
+        value = self.value()
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise self.error(
+                Msg(f"cần một số, gặp '{self.raw.value}'", f"expected a number, got '{self.raw.value}'")
+            )
+        return value
+
+    def boolean(self) -> bool:
+        value = self.value()
+        if not isinstance(value, bool):
+            raise self.error(
+                Msg(f"cần true/false, gặp '{self.raw.value}'", f"expected true/false, got '{self.raw.value}'")
+            )
+        return value
+
+    def date(self) -> dt.date:
+        value = self.value()
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return dt.date.fromisoformat(self.text())
+        except ValueError:
+            raise self.error(
+                Msg(f"ngày không hợp lệ '{self.raw.value}'", f"invalid date '{self.raw.value}'"),
+                Msg("viết ngày dạng YYYY-MM-DD, ví dụ 2023-12-31", "write dates as YYYY-MM-DD, e.g. 2023-12-31"),
+            ) from None
+
+    def value(self):
+        """The node as the SafeLoader would construct it."""
+        return yaml.SafeLoader("").construct_document(self.raw)
+
+
+def load_yaml(path: str | Path) -> Node:
+    """Compose (not construct) a YAML file so that every node keeps its mark."""
+    p = Path(path)
+    where = Location(str(path))
+    try:
+        text = p.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise CchcError(
+            Msg("không tìm thấy tệp", "file not found"),
+            Msg("kiểm tra lại đường dẫn", "check the path"),
+            where,
+        ) from None
+    except IsADirectoryError:
+        raise CchcError(Msg("đây là thư mục, không phải tệp", "this is a directory, not a file"), None, where) from None
+    except UnicodeDecodeError as exc:
+        raise CchcError(
+            Msg(f"tệp không phải UTF-8 (byte {exc.start})", f"file is not UTF-8 (byte {exc.start})"),
+            Msg("lưu lại tệp YAML với mã hoá UTF-8", "save the YAML file as UTF-8"),
+            where,
+        ) from None
+    except OSError as exc:
+        raise CchcError(Msg(f"không đọc được tệp: {exc.strerror}", f"cannot read file: {exc.strerror}"), None, where) from None
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        loc = Location(str(path), mark.line + 1, mark.column + 1) if mark else where
+        raise CchcError(
+            Msg(f"lỗi cú pháp YAML: {exc.problem}", f"YAML syntax error: {exc.problem}"),
+            Msg("kiểm tra thụt lề và dấu ':' ở dòng này", "check indentation and ':' on this line"),
+            loc,
+        ) from None
+    except yaml.YAMLError as exc:
+        raise CchcError(Msg(f"lỗi YAML: {exc}", f"YAML error: {exc}"), None, where) from None
+    if root is None:
+        raise CchcError(Msg("tệp YAML rỗng", "the YAML file is empty"), None, where)
+    return Node(root, str(path))
