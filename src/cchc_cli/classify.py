@@ -56,6 +56,7 @@ class Tri:
 class Cat:
     codes: np.ndarray  # EMPTY, UNKNOWN or an index into categories
     categories: tuple[str, ...]
+    true: str | None = None  # for yes/no vocabularies: the category a bare reference means
 
 
 @dataclass(frozen=True)
@@ -108,8 +109,8 @@ def _eval(cond: Condition, env: dict) -> Tri:
     if isinstance(cond, Ref):
         if isinstance(value, Tri):
             return value
-        assert isinstance(value, Cat)
-        return _in(value, ("yes",))
+        assert isinstance(value, Cat) and value.true is not None
+        return _in(value, (value.true,))
     assert isinstance(cond, Test)
     if cond.op in ("empty", "not empty"):
         res = _is_empty(value)
@@ -143,7 +144,8 @@ def classify(plan: Plan, records: Records, period: tuple[dt.date, dt.date], cale
     reasons: dict[str, list[tuple[Reason, str, np.ndarray]]] = {}
     for name, col in cols.items():
         if col.kind == F.CATEGORY:
-            env[name] = Cat(col.values, col.categories)
+            vocab = plan.vocabulary_of(name)
+            env[name] = Cat(col.values, col.categories, vocab.true if vocab else None)
         elif col.kind == F.DATE:
             env[name] = Dates(col.values, col.unknown)
         else:

@@ -84,6 +84,10 @@ class InputSummary:
     problems: int
     due_dates_derived: int
     missing_columns: tuple[str, ...]
+    headers: tuple[tuple[str, str], ...] = ()  # (canonical field, header as in the file)
+
+    def header(self, field: str) -> str:
+        return dict(self.headers).get(field, field)
 
 
 @dataclass(frozen=True)
@@ -129,7 +133,7 @@ def needed_fields(plan: Plan, ind: Indicator) -> list[str]:
             for name in names:
                 if name not in out:
                     out.append(name)
-    if any(n in out for n in ("status",)) or out:
+    if out:  # every dossier rule first asks whether the dossier was received at all
         for cond in plan.classification.values():
             for test in tests_of(cond):
                 if test.field not in out:
@@ -224,7 +228,6 @@ def _actual_result(ind: Indicator, actuals: Actuals | None) -> IndicatorResult:
 
 def input_summary(records: Records, cl: Classified) -> InputSummary:
     env = cl.env
-    not_received = ~env["received"].known | env["received"].val  # placeholder, replaced below
     received: Tri = env["received"]
     in_period: Tri = env["received_in_period"] | env["resolved_in_period"] | env["open_at_end"]
     excluded = records.excluded
@@ -258,4 +261,5 @@ def input_summary(records: Records, cl: Classified) -> InputSummary:
         problems=len(records.problems),
         due_dates_derived=int(cl.due_derived.sum()),
         missing_columns=records.missing,
+        headers=tuple((n, c.header) for n, c in records.columns.items() if c.header),
     )

@@ -67,10 +67,11 @@ class Vocabulary:
     categories: tuple[str, ...]
     words: Mapping[str, str]  # fold_value(word) -> category
     empty: str | None  # what an empty cell means (None: empty is 'not given')
+    true: str | None = None  # the category a bare reference (``e_result``) tests for
 
     @property
     def boolean(self) -> bool:
-        return set(self.categories) == {"yes", "no"}
+        return self.true is not None
 
     def examples(self, category: str) -> list[str]:
         return [w for w, c in self.words.items() if c == category]
@@ -209,15 +210,16 @@ def load_plan(path: str | Path | None = None) -> Plan:
 def _vocabularies(node: Node) -> dict[str, Vocabulary]:
     out: dict[str, Vocabulary] = {}
     for name, _, vnode in node.items():
-        spec = vnode.mapping(["categories", "empty"], ["categories"], f" (vocabulary '{name}')")
+        spec = vnode.mapping(["categories", "empty", "true"], ["categories"], f" (vocabulary '{name}')")
         words: dict[str, str] = {}
         cats: list[str] = []
-        for cat, cat_key, wnode in spec["categories"].items():
+        for cat, _, wnode in spec["categories"].items():
             cats.append(cat)
-            for word in wnode.texts():
+            for word_node in wnode.seq() if wnode.is_seq else [wnode]:
+                word = word_node.text()
                 key = fold_value(word)
                 if key in words and words[key] != cat:
-                    raise cat_key.error(
+                    raise word_node.error(
                         Msg(
                             f"từ '{word}' đã thuộc nhóm '{words[key]}' (so khớp bỏ dấu, không phân biệt hoa thường)",
                             f"word '{word}' already belongs to '{words[key]}' (matching ignores case and diacritics)",
@@ -225,15 +227,18 @@ def _vocabularies(node: Node) -> dict[str, Vocabulary]:
                         Msg("mỗi từ chỉ thuộc một nhóm", "a word may belong to one category only"),
                     )
                 words[key] = cat
-        empty = None
-        if "empty" in spec:
-            empty = spec["empty"].text()
-            if empty not in cats:
-                raise spec["empty"].error(
-                    Msg(f"'{empty}' không phải một nhóm của '{name}'", f"'{empty}' is not a category of '{name}'"),
-                    Msg(f"chọn một trong: {', '.join(cats)}", f"choose one of: {', '.join(cats)}"),
-                )
-        out[name] = Vocabulary(name, tuple(cats), words, empty)
+        picked: dict[str, str | None] = {"empty": None, "true": None}
+        for key in picked:
+            if key in spec:
+                picked[key] = spec[key].text()
+                if picked[key] not in cats:
+                    raise spec[key].error(
+                        Msg(f"'{picked[key]}' không phải một nhóm của '{name}'",
+                            f"'{picked[key]}' is not a category of '{name}'"),
+                        Msg(f"chọn một trong: {', '.join(cats)}", f"choose one of: {', '.join(cats)}"),
+                    )
+        true = picked["true"] or ("yes" if set(cats) == {"yes", "no"} else None)
+        out[name] = Vocabulary(name, tuple(cats), words, picked["empty"], true)
     return out
 
 

@@ -75,12 +75,15 @@ def render_table(result, lang: str = "vi", *, color: bool = False, width: int | 
     console.print(table)
 
     notes = []
+    header = result.inputs[0].header if result.inputs else (lambda f: f)
     for r in result.indicators:
         if r.status == "no_data":
             detail = f": {r.reason_detail}" if r.reason_detail else ""
             notes.append(f"{r.indicator.id}: {reason_text(r.reason, lang)}{detail}")
         if r.left_out:
-            parts = ", ".join(f"{lo.rows} {reason_text(lo.reason, lang)} ({lo.field})" for lo in r.left_out_by)
+            parts = ", ".join(f"{lo.rows} {reason_text(lo.reason, lang)} (cột {header(lo.field)})" if vi
+                              else f"{lo.rows} {reason_text(lo.reason, lang)} (column {header(lo.field)})"
+                              for lo in r.left_out_by)
             notes.append(
                 f"{r.indicator.id}: loại ra {fmt_int(r.left_out, lang)} dòng — {parts}" if vi
                 else f"{r.indicator.id}: {fmt_int(r.left_out, lang)} rows left out — {parts}"

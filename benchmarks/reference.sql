@@ -1,0 +1,176 @@
+-- Independent DuckDB implementation of the seven dossier indicators of
+-- /work/shared/spec/indicators.md, used to cross-check `cchc check` (see duckdb_reference.py).
+--
+-- duckdb_reference.py runs the statements below in order (they are split on the `-- name:` lines).
+-- Before the first one it creates:
+--   raw(...)       view over the CSV, every column VARCHAR, Vietnamese headers as in the sample
+--   params(p_start DATE, p_end DATE)       the period P, inclusive, by calendar date
+-- and before `indicators` it creates, from the `holidays` package's Vietnam calendar:
+--   workdays(day DATE, n_upto INTEGER)     every calendar day, with the number of working days <= it
+--   workday_ordinals(ordinal INTEGER, day DATE)   the ordinal-th working day
+-- (only used to work out a due date from `Thời hạn giải quyết` when `Ngày hẹn trả` is empty).
+--
+-- Simplifications (deliberate, documented):
+--   * Vocabulary words are matched exactly after trim + lower-case, on the NFC spellings used in
+--     the sample (no diacritic folding, no NFD input). DVCQG codes are accepted for channel/status.
+--   * A broken or empty `Ngày tiếp nhận` leaves a row out only where the rule reads the received
+--     date: "received in P" (online, digitized) and "open at the end of P" (late dossiers, for rows
+--     with no end date or one after P). "Resolved in P" does not read it (cchc's documented choice).
+--   * End date = resolved_at, else returned_at. It is unknown (row left out of the indicators that
+--     use it) when resolved_at is present but broken, or resolved_at is empty and returned_at broken.
+--   * Needed columns: on time = end, due; satisfaction = end, rating; online = channel;
+--     digitized = dossier_digitized; results_* = end, the yes/no column; late = end, due, apology.
+--   * `left_out` counts every received row (status not 1/3) with an unusable needed value,
+--     whatever its dates; it is informational only (run.sh compares numerator/denominator).
+
+-- name: macros
+CREATE OR REPLACE TEMP MACRO ref_date(s) AS
+    CAST(try_strptime(s, ['%d/%m/%Y %H:%M', '%d/%m/%Y', '%d/%m/%Y %H:%M:%S',
+                          '%Y-%m-%d', '%Y-%m-%d %H:%M:%S', '%Y-%m-%dT%H:%M:%S']) AS DATE);
+
+CREATE OR REPLACE TEMP MACRO ref_yesno(s) AS
+    CASE WHEN s IN ('có', 'đã', 'x', '1', 'true', 'yes') THEN TRUE
+         WHEN s IN ('không', 'chưa', '', '0', 'false', 'no') THEN FALSE
+         ELSE NULL END;
+
+-- name: parse
+CREATE OR REPLACE TEMP TABLE dossiers AS
+WITH src AS (
+    SELECT
+        lower(trim(coalesce("Trạng thái", '')))      AS status,
+        nullif(trim("Ngày tiếp nhận"), '')           AS rec_s,
+        nullif(trim("Ngày hẹn trả"), '')             AS due_s,
+        nullif(trim("Ngày kết thúc xử lý"), '')      AS res_s,
+        nullif(trim("Ngày trả kết quả"), '')         AS ret_s,
+        lower(trim(coalesce("Hình thức nộp", '')))   AS channel,
+        lower(trim(coalesce("Số hóa hồ sơ", '')))    AS dig_s,
+        lower(trim(coalesce("Số hóa kết quả", '')))  AS rdig_s,
+        lower(trim(coalesce("Kết quả điện tử", ''))) AS eres_s,
+        lower(trim(coalesce("Mức độ hài lòng", ''))) AS sat_s,
+        lower(trim(coalesce("Phiếu xin lỗi", '')))   AS apo_s,
+        try_cast(trim("Thời hạn giải quyết") AS INTEGER) AS days_n
+    FROM raw
+),
+dated AS (
+    SELECT *,
+        ref_date(rec_s) AS rec_d,
+        ref_date(due_s) AS due_given_d,
+        ref_date(res_s) AS res_d,
+        ref_date(ret_s) AS ret_d
+    FROM src
+)
+SELECT
+    status IN ('mới đăng ký', 'không được tiếp nhận', '1', '3')                   AS not_received,
+    status IN ('công dân yêu cầu rút hồ sơ', 'rút hồ sơ', 'dừng xử lý', 'trả lại', '7', '8')
+                                                                                 AS withdrawn,
+    rec_d,
+    (rec_d IS NULL)                                                              AS rec_bad,
+    coalesce(res_d, ret_d)                                                       AS end_d,
+    ((res_s IS NOT NULL AND res_d IS NULL)
+        OR (res_s IS NULL AND ret_s IS NOT NULL AND ret_d IS NULL))              AS end_bad,
+    due_given_d,
+    (due_s IS NOT NULL AND due_given_d IS NULL)                                  AS due_given_bad,
+    (due_s IS NULL)                                                              AS due_missing,
+    days_n,
+    CASE WHEN channel IN ('trực tuyến', '2') THEN TRUE
+         WHEN channel IN ('trực tiếp', '1', 'bưu chính', 'dịch vụ bưu chính công ích', 'bcci', '3')
+             THEN FALSE
+         ELSE NULL END                                                           AS online,
+    ref_yesno(dig_s)                                                             AS digitized,
+    ref_yesno(rdig_s)                                                            AS result_digitized,
+    ref_yesno(eres_s)                                                            AS e_result,
+    CASE WHEN sat_s = '' THEN 'none'
+         WHEN sat_s IN ('rất hài lòng', 'hài lòng') THEN 'good'
+         WHEN sat_s IN ('bình thường', 'không hài lòng') THEN 'bad'
+         ELSE NULL END                                                           AS rating,
+    ref_yesno(apo_s)                                                             AS apology
+FROM dated;
+
+-- name: due_range
+-- received dates of the rows whose due date has to be counted from `Thời hạn giải quyết`
+SELECT min(rec_d), max(rec_d) FROM dossiers WHERE due_missing AND NOT not_received;
+
+-- name: indicators
+WITH d AS (
+    SELECT
+        k.*,
+        CASE WHEN NOT k.due_missing THEN k.due_given_d
+             WHEN k.days_n = 0 THEN k.rec_d
+             WHEN k.days_n > 0 THEN w.day END                                    AS due_d
+    FROM dossiers k
+    LEFT JOIN workdays c ON k.due_missing AND c.day = k.rec_d
+    LEFT JOIN workday_ordinals w ON w.ordinal = c.n_upto + k.days_n
+    WHERE NOT k.not_received
+),
+c AS (
+    SELECT
+        d.*,
+        (due_d IS NULL)                                                          AS due_bad,
+        (end_d BETWEEN p.p_start AND p.p_end)                                    AS resolved_in_p,
+        (rec_d BETWEEN p.p_start AND p.p_end)                                    AS received_in_p,
+        (rec_d <= p.p_end AND (end_d IS NULL OR end_d > p.p_end))                AS open_at_end,
+        p.p_end
+    FROM d, params p
+),
+f AS (
+    SELECT
+        *,
+        NOT (end_bad OR due_bad)                                                 AS ok_on_time,
+        NOT (end_bad OR rating IS NULL)                                          AS ok_sat,
+        NOT (rec_bad OR online IS NULL)                                          AS ok_online,
+        NOT (rec_bad OR digitized IS NULL)                                       AS ok_dig,
+        NOT (end_bad OR e_result IS NULL)                                        AS ok_eres,
+        NOT (end_bad OR result_digitized IS NULL)                                AS ok_rdig,
+        NOT (end_bad OR due_bad OR apology IS NULL
+             OR (rec_bad AND (end_d IS NULL OR end_d > p_end)))                  AS ok_late
+    FROM c
+),
+g AS (
+    SELECT
+        *,
+        coalesce(resolved_in_p AND NOT withdrawn AND end_d > due_d, FALSE)
+            OR coalesce(open_at_end AND due_d < p_end, FALSE)                    AS late_dossier
+    FROM f
+),
+a AS (
+    SELECT
+        count(*) FILTER (WHERE ok_on_time AND resolved_in_p AND (withdrawn OR end_d <= due_d)) AS on_n,
+        count(*) FILTER (WHERE ok_on_time AND resolved_in_p)                           AS on_d,
+        count(*) FILTER (WHERE NOT ok_on_time)                                         AS on_x,
+        count(*) FILTER (WHERE ok_sat AND resolved_in_p AND rating = 'good')           AS sat_n,
+        count(*) FILTER (WHERE ok_sat AND resolved_in_p AND rating <> 'none')          AS sat_d,
+        count(*) FILTER (WHERE NOT ok_sat)                                             AS sat_x,
+        count(*) FILTER (WHERE ok_online AND received_in_p AND online)                 AS onl_n,
+        count(*) FILTER (WHERE ok_online AND received_in_p)                            AS onl_d,
+        count(*) FILTER (WHERE NOT ok_online)                                          AS onl_x,
+        count(*) FILTER (WHERE ok_dig AND received_in_p AND digitized)                 AS dig_n,
+        count(*) FILTER (WHERE ok_dig AND received_in_p)                               AS dig_d,
+        count(*) FILTER (WHERE NOT ok_dig)                                             AS dig_x,
+        count(*) FILTER (WHERE ok_eres AND resolved_in_p AND NOT withdrawn AND e_result) AS eres_n,
+        count(*) FILTER (WHERE ok_eres AND resolved_in_p AND NOT withdrawn)            AS eres_d,
+        count(*) FILTER (WHERE NOT ok_eres)                                            AS eres_x,
+        count(*) FILTER (WHERE ok_rdig AND resolved_in_p AND NOT withdrawn AND result_digitized)
+                                                                                 AS rdig_n,
+        count(*) FILTER (WHERE ok_rdig AND resolved_in_p AND NOT withdrawn)            AS rdig_d,
+        count(*) FILTER (WHERE NOT ok_rdig)                                            AS rdig_x,
+        count(*) FILTER (WHERE ok_late AND late_dossier AND apology)                   AS late_n,
+        count(*) FILTER (WHERE ok_late AND late_dossier)                               AS late_d,
+        count(*) FILTER (WHERE NOT ok_late)                                            AS late_x
+    FROM g
+)
+SELECT u.id, u.numerator, u.denominator, u.left_out
+FROM (
+    SELECT unnest([
+        {'id': 'dossiers_on_time', 'numerator': on_n, 'denominator': on_d, 'left_out': on_x},
+        {'id': 'citizen_satisfaction', 'numerator': sat_n, 'denominator': sat_d, 'left_out': sat_x},
+        {'id': 'dossiers_online', 'numerator': onl_n, 'denominator': onl_d, 'left_out': onl_x},
+        {'id': 'dossiers_digitized', 'numerator': dig_n, 'denominator': dig_d, 'left_out': dig_x},
+        {'id': 'results_electronic', 'numerator': eres_n, 'denominator': eres_d,
+         'left_out': eres_x},
+        {'id': 'results_digitized', 'numerator': rdig_n, 'denominator': rdig_d,
+         'left_out': rdig_x},
+        {'id': 'late_dossiers_apologized', 'numerator': late_n, 'denominator': late_d,
+         'left_out': late_x}
+    ]) AS u
+    FROM a
+);
