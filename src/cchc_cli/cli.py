@@ -132,6 +132,50 @@ def check(
     raise typer.Exit(ExitCode.FAIL if failed else ExitCode.OK)
 
 
+class ProblemFormat(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+@app.command()
+def validate(
+    records: Annotated[Path, typer.Argument(help="Tệp xuất danh sách hồ sơ (.csv, .txt, .xlsx).")],
+    plan: PlanOpt = None,
+    period: PeriodOpt = None,
+    date_from: FromOpt = None,
+    date_to: ToOpt = None,
+    fmt: Annotated[ProblemFormat, typer.Option("--format", help="Định dạng kết quả.")] = ProblemFormat.table,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Ghi kết quả ra tệp.")] = None,
+    limit: Annotated[int, typer.Option("--limit", min=0, help="Số vấn đề hiển thị trong bảng.")] = 20,
+    lang: LangOpt = Lang.vi,
+    encoding: EncodingOpt = None,
+    delimiter: DelimiterOpt = None,
+    sheet: SheetOpt = None,
+) -> None:
+    """Kiểm tra chất lượng dữ liệu của tệp hồ sơ. / Report what is wrong in an export.
+
+    Exit codes: 0 no problems; 1 problems found; 2 the file could not be read.
+    """
+    from .output import write_text
+    from .period import resolve_period
+    from .plan import load_plan
+    from .records import read_records
+    from .render.validation import render_validation
+    from .validate import validate as run_validation
+
+    try:
+        the_plan = load_plan(plan)
+        span = resolve_period(period, date_from, date_to, the_plan.period)
+        data = read_records(records, the_plan, encoding=encoding, delimiter=_delimiter(delimiter), sheet=sheet)
+        result = run_validation(the_plan, data, span)
+        color = output is None and fmt is ProblemFormat.table and sys.stdout.isatty()
+        write_text(render_validation(result, fmt.value, lang.value, limit, color), output)
+    except CchcError as exc:
+        _fail(exc, lang.value)
+    raise typer.Exit(ExitCode.FAIL if len(result.problems) else ExitCode.OK)
+
+
 def main() -> None:
     app()
 

@@ -121,7 +121,7 @@ def evaluate(
             results.append(_dossier_result(plan, ind, records, cl))
         else:
             results.append(_actual_result(ind, actuals))
-    return Result(plan, period, (input_summary(records, cl),), tuple(results), actuals)
+    return Result(plan, period, (input_summary(plan, records, cl),), tuple(results), actuals)
 
 
 def needed_fields(plan: Plan, ind: Indicator) -> list[str]:
@@ -226,7 +226,9 @@ def _actual_result(ind: Indicator, actuals: Actuals | None) -> IndicatorResult:
                            evidence=entry.evidence)
 
 
-def input_summary(records: Records, cl: Classified) -> InputSummary:
+def input_summary(plan: Plan, records: Records, cl: Classified) -> InputSummary:
+    from .validate import all_problems
+
     env = cl.env
     received: Tri = env["received"]
     in_period: Tri = env["received_in_period"] | env["resolved_in_period"] | env["open_at_end"]
@@ -258,7 +260,7 @@ def input_summary(records: Records, cl: Classified) -> InputSummary:
         rows_left_out=int(left.sum()),
         left_out_by=tuple(LeftOut(r, f, n) for (r, f), n in sorted(by.items())),
         blank_rows=records.blank_rows,
-        problems=len(records.problems),
+        problems=len(all_problems(plan, records, cl)),
         due_dates_derived=int(cl.due_derived.sum()),
         missing_columns=records.missing,
         headers=tuple((n, c.header) for n, c in records.columns.items() if c.header),

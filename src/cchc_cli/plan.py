@@ -374,7 +374,7 @@ def _categories(plan: Plan, name: str) -> tuple[str, ...] | None:
 
 
 def _classification(node: Node, plan: Plan) -> dict[str, Condition]:
-    spec = node.mapping(["not_received", "withdrawn"], ["not_received", "withdrawn"], " (classification)")
+    spec = node.mapping(["not_received", "withdrawn", "resolved"], ["not_received", "withdrawn"], " (classification)")
     out = {}
     for key, cnode in spec.items():
         cond = _condition(cnode, plan)

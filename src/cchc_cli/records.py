@@ -55,6 +55,7 @@ class Column:
     header: str | None  # as in the file; None when absent
     index: int | None  # 1-based column number in the file
     categories: tuple[str, ...] = ()
+    raw: pd.Series | None = field(default=None, repr=False)  # the cells as written (text and words)
 
     @property
     def unknown(self) -> np.ndarray:
@@ -222,7 +223,8 @@ def records_from_table(table: RawTable, plan: Plan) -> Records:
             )
         )
         columns["dossier_id"] = Column(
-            ids.field, ids.kind, ids.values, (*ids.bad, (Reason.DUPLICATE_ID, dup)), ids.header, ids.index
+            ids.field, ids.kind, ids.values, (*ids.bad, (Reason.DUPLICATE_ID, dup)), ids.header, ids.index,
+            raw=ids.raw,
         )
     excluded |= columns["dossier_id"].unknown
 
@@ -267,8 +269,12 @@ def _absent(spec: ColumnSpec, plan: Plan, n: int) -> Column:
 
 
 def _arrow(raw: pd.Series) -> pa.ChunkedArray:
-    arr = pa.chunked_array([pa.array(raw.to_numpy(dtype=object) if raw.dtype == object else raw, type=pa.string())])
-    return arr
+    """The column as an Arrow string array (zero-copy for pandas' Arrow-backed strings)."""
+    arr = pa.array(raw.to_numpy(dtype=object) if raw.dtype == object else raw)
+    chunked = arr if isinstance(arr, pa.ChunkedArray) else pa.chunked_array([arr])
+    if chunked.type != pa.string():  # large_string, or null for an empty object column
+        chunked = chunked.cast(pa.string())
+    return chunked
 
 
 def _parse(spec: ColumnSpec, plan: Plan, raw: pd.Series, header: str, index: int) -> Column:
@@ -293,9 +299,10 @@ def _parse(spec: ColumnSpec, plan: Plan, raw: pd.Series, header: str, index: int
         if missing_mask.any():
             codes[missing_mask] = UNKNOWN
         bad.insert(0, (Reason.UNKNOWN_VALUE, unknown))
-        return Column(spec.field, kind, codes, tuple(bad), header, index, vocab.categories)
-    values = raw if raw.dtype != object else raw.astype("str")
-    return Column(spec.field, kind, values.reset_index(drop=True), tuple(bad), header, index)
+        return Column(spec.field, kind, codes, tuple(bad), header, index, vocab.categories,
+                      raw.reset_index(drop=True))
+    values = (raw if raw.dtype != object else raw.astype("str")).reset_index(drop=True)
+    return Column(spec.field, kind, values, tuple(bad), header, index, raw=values)
 
 
 def parse_dates(arr: pa.ChunkedArray, empty: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -1,0 +1,145 @@
+"""Data quality of an export: every cell problem, plus rows whose fields contradict each other.
+
+``check`` reports the same totals (it calls :func:`consistency_problems` too), so the two commands
+never disagree about a file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from .classify import Classified, classify
+from .errors import Reason
+from .plan import Plan
+from .records import PROBLEM_COLUMNS, Records
+
+# Thông tư 01/2018/TT-VPCP Điều 19: dossier codes end in -YYMMDD-XXXX (the received date)
+_CODE_DATE = r"-(?P<d>\d{6})-\d{1,6}$"
+
+
+@dataclass(frozen=True)
+class Validation:
+    records: Records
+    period: tuple[dt.date, dt.date]
+    rows_read: int
+    rows_before: int
+    rows_in: int
+    rows_after: int
+    rows_no_received_date: int
+    rows_not_received: int
+    rows_with_problems: int
+    due_dates_derived: int
+    problems: pd.DataFrame  # line, column, header, field, value, reason — sorted by line
+
+    @property
+    def by_reason(self) -> dict[str, int]:
+        return {str(k): int(v) for k, v in self.problems["reason"].value_counts(sort=False).sort_index().items()}
+
+
+def _rows(records: Records, mask: np.ndarray, field: str, reason: Reason) -> pd.DataFrame:
+    col = records.columns[field]
+    return pd.DataFrame(
+        {
+            "line": records.lines[mask],
+            "column": col.index or 0,
+            "header": col.header or field,
+            "field": field,
+            "value": cell_text(col, mask),
+            "reason": reason.value,
+        }
+    )
+
+
+def cell_text(col, mask: np.ndarray) -> np.ndarray:
+    """The cells of the selected rows as text (formatting only those rows)."""
+    if col.raw is not None:
+        return col.raw.to_numpy(dtype=object)[mask]
+    v = col.values[mask]
+    if v.dtype.kind == "M":
+        return np.array([d.strftime("%d/%m/%Y") if d is not None else "" for d in v.astype(object)], dtype=object)
+    return v.astype(object)
+
+
+def consistency_problems(plan: Plan, records: Records, cl: Classified) -> pd.DataFrame:
+    """Rows whose dates or status contradict each other (warnings: they are still counted)."""
+    env = cl.env
+    active = ~records.excluded
+    rec = env["received_at"].values
+    end = env["end_at"].values
+    frames = []
+    ok = active & ~np.isnat(rec) & ~np.isnat(end)
+    bad_end = ok & (end < rec)
+    if bad_end.any():
+        use_ret = np.isnat(records.columns["resolved_at"].values)
+        for field, mask in (("resolved_at", bad_end & ~use_ret), ("returned_at", bad_end & use_ret)):
+            if mask.any():
+                frames.append(_rows(records, mask, field, Reason.END_BEFORE_RECEIVED))
+    due_at = records.columns["due_at"].values
+    bad_due = active & ~np.isnat(rec) & ~np.isnat(due_at) & (due_at < rec)
+    if bad_due.any():
+        frames.append(_rows(records, bad_due, "due_at", Reason.DUE_BEFORE_RECEIVED))
+    if "resolved" in plan.classification and records.has("status"):
+        resolved = cl.condition(plan.classification["resolved"])
+        withdrawn, received = env["withdrawn"], env["received"]
+        has_end = ~np.isnat(end) & ~env["end_at"].unknown
+        no_end = np.isnat(end) & ~env["end_at"].unknown
+        status_empty = records.columns["status"].empty
+        m1 = active & resolved.val & no_end
+        m2 = (active & has_end & resolved.known & ~resolved.val & withdrawn.known & ~withdrawn.val
+              & received.val & ~status_empty)
+        if m1.any():
+            frames.append(_rows(records, m1, "status", Reason.RESOLVED_WITHOUT_END))
+        if m2.any():
+            frames.append(_rows(records, m2, "status", Reason.END_WITHOUT_RESOLVED))
+    ids = records.columns["dossier_id"].values
+    got = pc.extract_regex(pa.array(ids.to_numpy(dtype=object), type=pa.string()), _CODE_DATE)
+    yymmdd = pc.struct_field(got, "d")
+    code_day = pc.strptime(yymmdd, format="%y%m%d", unit="s", error_is_null=True)
+    code_day = code_day.to_numpy(zero_copy_only=False).astype("datetime64[D]")
+    mismatch = active & ~np.isnat(code_day) & ~np.isnat(rec) & (code_day != rec)
+    if mismatch.any():
+        frames.append(_rows(records, mismatch, "dossier_id", Reason.CODE_DATE_MISMATCH))
+    if not frames:
+        return records.problems.iloc[0:0]
+    return pd.concat(frames, ignore_index=True)[PROBLEM_COLUMNS]
+
+
+def all_problems(plan: Plan, records: Records, cl: Classified) -> pd.DataFrame:
+    extra = consistency_problems(plan, records, cl)
+    frames = [f for f in (records.problems, extra) if len(f)]
+    if not frames:
+        return records.problems
+    out = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    return out.sort_values(["line", "column"], kind="stable", ignore_index=True)
+
+
+def validate(plan: Plan, records: Records, period: tuple[dt.date, dt.date] | None = None,
+             classified: Classified | None = None) -> Validation:
+    period = period or plan.period
+    cl = classified or classify(plan, records, period)
+    problems = all_problems(plan, records, cl)
+    rec = cl.env["received_at"].values
+    start, end = (np.datetime64(d, "D") for d in period)
+    received = cl.env["received"]
+    not_received = received.known & ~received.val
+    counted = ~not_received
+    has = ~np.isnat(rec)
+    return Validation(
+        records=records,
+        period=period,
+        rows_read=records.n_rows,
+        rows_before=int((counted & has & (rec < start)).sum()),
+        rows_in=int((counted & has & (rec >= start) & (rec <= end)).sum()),
+        rows_after=int((counted & has & (rec > end)).sum()),
+        rows_no_received_date=int((counted & ~has).sum()),
+        rows_not_received=int(not_received.sum()),
+        rows_with_problems=int(problems["line"].nunique()) if len(problems) else 0,
+        due_dates_derived=int(cl.due_derived.sum()),
+        problems=problems,
+    )

@@ -1,0 +1,232 @@
+"""The check command as scripts and staff use it: options, formats, exit codes, bad input."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+from conftest import ACTUALS, ROOT, SAMPLE, write_export
+from typer.testing import CliRunner
+
+from cchc_cli.cli import app
+from cchc_cli.errors import ExitCode
+
+runner = CliRunner()
+SAMPLE_REL = "sample_data/ho-so-mot-cua-2023.csv"
+ACTUALS_REL = "sample_data/actuals2023.yaml"
+
+
+@pytest.fixture(autouse=True)
+def _at_root(monkeypatch):
+    monkeypatch.chdir(ROOT)
+
+
+def invoke(*args):
+    return runner.invoke(app, list(args))
+
+
+def test_sample_table_is_vietnamese_and_fails():
+    res = invoke("check", SAMPLE_REL)
+    assert res.exit_code == ExitCode.FAIL  # on time 97,19% < 98%
+    out = res.stdout
+    assert "Kế hoạch Cải cách hành chính Sở Ngoại vụ năm 2023" in out
+    assert "Kỳ báo cáo: 01/01/2023 – 31/12/2023" in out
+    assert "KHÔNG ĐẠT" in out and "CHƯA CÓ DỮ LIỆU" in out
+    assert "97,19%" in out  # 2732/2811 = 97.1896…
+    assert "2.732/2.811" in out
+    assert "đọc 3.005 dòng" in out
+
+
+def test_english_table():
+    res = invoke("check", SAMPLE_REL, "--lang", "en", "--actuals", ACTUALS_REL)
+    assert res.exit_code == ExitCode.FAIL
+    assert "97.19%" in res.stdout and "FAIL" in res.stdout and "Dossiers resolved on time" in res.stdout
+
+
+def test_json_schema_and_values():
+    res = invoke("check", SAMPLE_REL, "--format", "json", "--actuals", ACTUALS_REL)
+    assert res.exit_code == ExitCode.FAIL
+    doc = json.loads(res.stdout)
+    assert doc["schema_version"] == 1
+    assert set(doc) == {"schema_version", "tool", "plan", "period", "inputs", "actuals", "summary",
+                        "indicators", "generated_at"}
+    assert doc["period"] == {"start": "2023-01-01", "end": "2023-12-31"}
+    inp = doc["inputs"][0]
+    assert inp["sha256"] == __import__("hashlib").sha256(SAMPLE.read_bytes()).hexdigest()
+    assert inp["rows_read"] == 3005
+    assert inp["rows_read"] == inp["rows_used"] + inp["rows_out_of_period"] + inp["rows_not_received"] + inp["rows_left_out"]
+    ind = {i["id"]: i for i in doc["indicators"]}
+    assert len(ind) == 31
+    assert ind["dossiers_on_time"]["status"] == "fail"
+    assert ind["dossiers_on_time"]["value"] == 273200 / 2811  # exact ratio, correctly rounded
+    assert ind["dossiers_on_time"]["target"] == {"op": ">=", "value": 98, "unit": "percent"}
+    assert ind["par_index_improved"]["status"] == "pass"
+    assert ind["par_index_improved"]["value"] == 86.12 and ind["par_index_improved"]["baseline"] == 84.5
+    assert ind["staff_trained"]["status"] == "fail"
+    assert ind["staff_trained"]["evidence"]["document"]
+    assert doc["summary"] == {
+        "pass": sum(i["status"] == "pass" for i in doc["indicators"]),
+        "fail": sum(i["status"] == "fail" for i in doc["indicators"]),
+        "no_data": 0,
+    }
+
+
+def test_without_actuals_register_indicators_are_no_data_never_pass():
+    doc = json.loads(invoke("check", SAMPLE_REL, "--format", "json").stdout)
+    register = [i for i in doc["indicators"] if i["source"] == "actuals"]
+    assert len(register) == 24
+    assert {i["status"] for i in register} == {"no_data"}
+    assert {i["reason"] for i in register} == {"no_actuals"}
+
+
+def test_strict_fails_on_no_data(export):
+    path = export([dict(recv="02/05/2023", due="10/05/2023", end="09/05/2023", dig="Có", eres="Có", rdig="Có",
+                        sat="Hài lòng")])
+    plain = invoke("check", str(path), "--period", "2023-05")
+    # every dossier figure passes; late dossiers (none) and register indicators are no_data
+    assert plain.exit_code == ExitCode.OK, plain.stdout
+    assert invoke("check", str(path), "--period", "2023-05", "--strict").exit_code == ExitCode.FAIL
+
+
+def test_json_is_deterministic_but_for_generated_at():
+    a = json.loads(invoke("check", SAMPLE_REL, "--format", "json").stdout)
+    b = json.loads(invoke("check", SAMPLE_REL, "--format", "json").stdout)
+    a.pop("generated_at"), b.pop("generated_at")
+    assert a == b
+
+
+def test_golden_json():
+    res = invoke("check", SAMPLE_REL, "--format", "json", "--actuals", ACTUALS_REL, "--period", "2023-Q2")
+    doc = json.loads(res.stdout)
+    for volatile in ("generated_at",):
+        doc.pop(volatile)
+    doc["plan"].pop("path")  # where the package is installed
+    doc["tool"].pop("version")
+    golden = ROOT / "tests" / "golden" / "check-sample-2023-Q2.json"
+    if os.environ.get("CCHC_UPDATE_GOLDEN"):
+        golden.write_text(json.dumps(doc, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    assert doc == json.loads(golden.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize(
+    ("period", "args", "start", "end"),
+    [
+        ("2023-Q2", [], "2023-04-01", "2023-06-30"),
+        ("2023-05", [], "2023-05-01", "2023-05-31"),
+        ("2024-02", [], "2024-02-01", "2024-02-29"),
+        (None, ["--from", "2023-03-15", "--to", "31/03/2023"], "2023-03-15", "2023-03-31"),
+    ],
+)
+def test_periods(period, args, start, end):
+    extra = ["--period", period] if period else []
+    doc = json.loads(invoke("check", SAMPLE_REL, "--format", "json", *extra, *args).stdout)
+    assert doc["period"] == {"start": start, "end": end}
+
+
+def test_csv_and_markdown_formats():
+    res = invoke("check", SAMPLE_REL, "--format", "csv")
+    assert res.stdout.startswith("\ufeff")
+    rows = list(csv.DictReader(io.StringIO(res.stdout.lstrip("\ufeff"))))
+    assert len(rows) == 31
+    on_time = next(r for r in rows if r["id"] == "dossiers_on_time")
+    assert (on_time["numerator"], on_time["denominator"], on_time["status"]) == ("2732", "2811", "fail")
+    md = invoke("check", SAMPLE_REL, "--format", "markdown").stdout
+    assert "| `dossiers_on_time` | 2.1 |" in md and "97,19%" in md
+
+
+def test_output_file_written_atomically(tmp_path):
+    out = tmp_path / "result.json"
+    res = invoke("check", SAMPLE_REL, "--format", "json", "--output", str(out))
+    assert res.exit_code == ExitCode.FAIL
+    assert res.stdout == ""
+    assert json.loads(out.read_text(encoding="utf-8"))["inputs"][0]["rows_read"] == 3005
+    assert [p.name for p in tmp_path.iterdir()] == ["result.json"]
+
+
+def test_bad_input_leaves_no_output_file(tmp_path):
+    out = tmp_path / "result.json"
+    res = invoke("check", str(tmp_path / "missing.csv"), "--format", "json", "--output", str(out))
+    assert res.exit_code == ExitCode.ERROR
+    assert not out.exists() and list(tmp_path.iterdir()) == []
+    assert "missing.csv" in res.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["--period", "2023-13"], "kỳ báo cáo không hợp lệ"),
+        (["--from", "2023-05-40"], "--from: ngày không hợp lệ"),
+        (["--from", "2023-06-01", "--to", "2023-05-01"], "trước khi bắt đầu"),
+        (["--plan", "nope.yaml"], "nope.yaml"),
+        (["--actuals", "nope.yaml"], "nope.yaml"),
+        (["--format", "pdf"], "pdf"),
+    ],
+)
+def test_usage_errors_exit_2(args, says):
+    res = invoke("check", SAMPLE_REL, *args)
+    assert res.exit_code == ExitCode.ERROR
+    assert says in res.stderr
+    assert "Traceback" not in res.stderr + res.stdout
+
+
+def test_missing_required_column_lists_headers(export):
+    path = export([dict(recv="02/05/2023")], columns=["recv", "ch"])
+    res = invoke("check", str(path), "--lang", "en")
+    assert res.exit_code == ExitCode.ERROR
+    assert "missing column 'Mã hồ sơ'" in res.stderr
+    assert "Ngày tiếp nhận" in res.stderr  # the headers found are listed
+
+
+def test_actuals_mistakes_are_located(tmp_path):
+    bad = tmp_path / "a.yaml"
+    bad.write_text("indicators:\n  staff_traind:\n    numerator: 1\n    denominator: 2\n", encoding="utf-8")
+    res = invoke("check", SAMPLE_REL, "--actuals", str(bad), "--lang", "en")
+    assert res.exit_code == ExitCode.ERROR
+    assert f"{bad}:2:3:" in res.stderr and "did you mean 'staff_trained'" in res.stderr
+    bad.write_text("indicators:\n  dossiers_on_time:\n    numerator: 1\n    denominator: 2\n", encoding="utf-8")
+    res = invoke("check", SAMPLE_REL, "--actuals", str(bad), "--lang", "en")
+    assert res.exit_code == ExitCode.ERROR and "computed from the dossier export" in res.stderr
+
+
+def test_empty_input_is_an_error_not_a_verdict(tmp_path):
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    res = invoke("check", str(empty))
+    assert res.exit_code == ExitCode.ERROR
+    assert "empty.csv" in res.stderr
+
+
+def test_header_only_gives_no_data(tmp_path):
+    path = write_export(tmp_path / "h.csv", [])
+    res = invoke("check", str(path), "--format", "json")
+    doc = json.loads(res.stdout)
+    assert doc["inputs"][0]["rows_read"] == 0
+    assert {i["status"] for i in doc["indicators"]} == {"no_data"}
+    assert res.exit_code == ExitCode.OK
+    assert invoke("check", str(path), "--strict").exit_code == ExitCode.FAIL
+
+
+def test_help_lists_commands():
+    res = invoke("--help")
+    assert res.exit_code == 0 and "check" in res.stdout
+
+
+@pytest.mark.skipif(shutil.which("cchc") is None, reason="cchc not installed on PATH")
+def test_installed_console_script(tmp_path):
+    """One real subprocess: the installed `cchc` entry point, from another folder."""
+    out = tmp_path / "r.json"
+    proc = subprocess.run(
+        ["cchc", "check", str(SAMPLE), "--actuals", str(ACTUALS), "--format", "json", "-o", str(out)],
+        cwd=tmp_path, capture_output=True, text=True, timeout=120,
+    )
+    assert proc.returncode == 1, proc.stderr
+    assert json.loads(out.read_text(encoding="utf-8"))["summary"]["fail"] >= 1
+    bad = subprocess.run(["cchc", "check", "nope.csv"], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr
+    assert sys.executable  # the test ran in the same environment that installed cchc
