@@ -11,11 +11,11 @@ import subprocess
 import sys
 
 import pytest
-from conftest import ACTUALS, ROOT, SAMPLE, write_export
 from typer.testing import CliRunner
 
 from cchc_cli.cli import app
 from cchc_cli.errors import ExitCode
+from conftest import ACTUALS, ROOT, SAMPLE, write_export
 
 runner = CliRunner()
 SAMPLE_REL = "sample_data/ho-so-mot-cua-2023.csv"
@@ -46,7 +46,11 @@ def test_sample_table_is_vietnamese_and_fails():
 def test_english_table():
     res = invoke("check", SAMPLE_REL, "--lang", "en", "--actuals", ACTUALS_REL)
     assert res.exit_code == ExitCode.FAIL
-    assert "97.19%" in res.stdout and "FAIL" in res.stdout and "Dossiers resolved on time" in res.stdout
+    assert (
+        "97.19%" in res.stdout
+        and "FAIL" in res.stdout
+        and "Dossiers resolved on time" in res.stdout
+    )
 
 
 def test_json_schema_and_values():
@@ -54,20 +58,38 @@ def test_json_schema_and_values():
     assert res.exit_code == ExitCode.FAIL
     doc = json.loads(res.stdout)
     assert doc["schema_version"] == 1
-    assert set(doc) == {"schema_version", "tool", "plan", "period", "inputs", "actuals", "summary",
-                        "indicators", "generated_at"}
+    assert set(doc) == {
+        "schema_version",
+        "tool",
+        "plan",
+        "period",
+        "inputs",
+        "actuals",
+        "summary",
+        "indicators",
+        "generated_at",
+    }
     assert doc["period"] == {"start": "2023-01-01", "end": "2023-12-31"}
     inp = doc["inputs"][0]
     assert inp["sha256"] == __import__("hashlib").sha256(SAMPLE.read_bytes()).hexdigest()
     assert inp["rows_read"] == 3005
-    assert inp["rows_read"] == inp["rows_used"] + inp["rows_out_of_period"] + inp["rows_not_received"] + inp["rows_left_out"]
+    assert (
+        inp["rows_read"]
+        == inp["rows_used"]
+        + inp["rows_out_of_period"]
+        + inp["rows_not_received"]
+        + inp["rows_left_out"]
+    )
     ind = {i["id"]: i for i in doc["indicators"]}
     assert len(ind) == 31
     assert ind["dossiers_on_time"]["status"] == "fail"
     assert ind["dossiers_on_time"]["value"] == 273200 / 2811  # exact ratio, correctly rounded
     assert ind["dossiers_on_time"]["target"] == {"op": ">=", "value": 98, "unit": "percent"}
     assert ind["par_index_improved"]["status"] == "pass"
-    assert ind["par_index_improved"]["value"] == 86.12 and ind["par_index_improved"]["baseline"] == 84.5
+    assert (
+        ind["par_index_improved"]["value"] == 86.12
+        and ind["par_index_improved"]["baseline"] == 84.5
+    )
     assert ind["staff_trained"]["status"] == "fail"
     assert ind["staff_trained"]["evidence"]["document"]
     assert doc["summary"] == {
@@ -86,8 +108,19 @@ def test_without_actuals_register_indicators_are_no_data_never_pass():
 
 
 def test_strict_fails_on_no_data(export):
-    path = export([dict(recv="02/05/2023", due="10/05/2023", end="09/05/2023", dig="Có", eres="Có", rdig="Có",
-                        sat="Hài lòng")])
+    path = export(
+        [
+            dict(
+                recv="02/05/2023",
+                due="10/05/2023",
+                end="09/05/2023",
+                dig="Có",
+                eres="Có",
+                rdig="Có",
+                sat="Hài lòng",
+            )
+        ]
+    )
     plain = invoke("check", str(path), "--period", "2023-05")
     # every dossier figure passes; late dossiers (none) and register indicators are no_data
     assert plain.exit_code == ExitCode.OK, plain.stdout
@@ -102,7 +135,9 @@ def test_json_is_deterministic_but_for_generated_at():
 
 
 def test_golden_json():
-    res = invoke("check", SAMPLE_REL, "--format", "json", "--actuals", ACTUALS_REL, "--period", "2023-Q2")
+    res = invoke(
+        "check", SAMPLE_REL, "--format", "json", "--actuals", ACTUALS_REL, "--period", "2023-Q2"
+    )
     doc = json.loads(res.stdout)
     for volatile in ("generated_at",):
         doc.pop(volatile)
@@ -135,7 +170,11 @@ def test_csv_and_markdown_formats():
     rows = list(csv.DictReader(io.StringIO(res.stdout.lstrip("\ufeff"))))
     assert len(rows) == 31
     on_time = next(r for r in rows if r["id"] == "dossiers_on_time")
-    assert (on_time["numerator"], on_time["denominator"], on_time["status"]) == ("2732", "2811", "fail")
+    assert (on_time["numerator"], on_time["denominator"], on_time["status"]) == (
+        "2732",
+        "2811",
+        "fail",
+    )
     md = invoke("check", SAMPLE_REL, "--format", "markdown").stdout
     assert "| `dossiers_on_time` | 2.1 |" in md and "97,19%" in md
 
@@ -185,11 +224,15 @@ def test_missing_required_column_lists_headers(export):
 
 def test_actuals_mistakes_are_located(tmp_path):
     bad = tmp_path / "a.yaml"
-    bad.write_text("indicators:\n  staff_traind:\n    numerator: 1\n    denominator: 2\n", encoding="utf-8")
+    bad.write_text(
+        "indicators:\n  staff_traind:\n    numerator: 1\n    denominator: 2\n", encoding="utf-8"
+    )
     res = invoke("check", SAMPLE_REL, "--actuals", str(bad), "--lang", "en")
     assert res.exit_code == ExitCode.ERROR
     assert f"{bad}:2:3:" in res.stderr and "did you mean 'staff_trained'" in res.stderr
-    bad.write_text("indicators:\n  dossiers_on_time:\n    numerator: 1\n    denominator: 2\n", encoding="utf-8")
+    bad.write_text(
+        "indicators:\n  dossiers_on_time:\n    numerator: 1\n    denominator: 2\n", encoding="utf-8"
+    )
     res = invoke("check", SAMPLE_REL, "--actuals", str(bad), "--lang", "en")
     assert res.exit_code == ExitCode.ERROR and "computed from the dossier export" in res.stderr
 
@@ -222,11 +265,26 @@ def test_installed_console_script(tmp_path):
     """One real subprocess: the installed `cchc` entry point, from another folder."""
     out = tmp_path / "r.json"
     proc = subprocess.run(
-        ["cchc", "check", str(SAMPLE), "--actuals", str(ACTUALS), "--format", "json", "-o", str(out)],
-        cwd=tmp_path, capture_output=True, text=True, timeout=120,
+        [
+            "cchc",
+            "check",
+            str(SAMPLE),
+            "--actuals",
+            str(ACTUALS),
+            "--format",
+            "json",
+            "-o",
+            str(out),
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert proc.returncode == 1, proc.stderr
     assert json.loads(out.read_text(encoding="utf-8"))["summary"]["fail"] >= 1
-    bad = subprocess.run(["cchc", "check", "nope.csv"], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    bad = subprocess.run(
+        ["cchc", "check", "nope.csv"], cwd=tmp_path, capture_output=True, text=True, timeout=60
+    )
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
     assert sys.executable  # the test ran in the same environment that installed cchc

@@ -6,11 +6,14 @@ import datetime as dt
 import importlib.util
 
 import pytest
+
 from conftest import ROOT, SAMPLE, by_id, run
 
 duckdb = pytest.importorskip("duckdb")
 
-_spec = importlib.util.spec_from_file_location("duckdb_reference", ROOT / "benchmarks" / "duckdb_reference.py")
+_spec = importlib.util.spec_from_file_location(
+    "duckdb_reference", ROOT / "benchmarks" / "duckdb_reference.py"
+)
 reference = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(reference)
 

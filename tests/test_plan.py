@@ -8,14 +8,14 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from conftest import PLAN, by_id, run
 
 from cchc_cli.errors import CchcError
 from cchc_cli.plan import default_plan_path, load_plan
+from conftest import PLAN, by_id, run
 
 
 def test_shipped_plan_has_every_indicator_of_the_spec(plan):
-    spec = (Path(__file__).resolve().parents[2] / "shared" / "spec" / "indicators.md")
+    spec = Path(__file__).resolve().parents[2] / "shared" / "spec" / "indicators.md"
     if not spec.exists():
         pytest.skip("shared/spec not beside the checkout")
     ids = set(re.findall(r"^\| `([a-z_]+)` \|", spec.read_text(encoding="utf-8"), flags=re.M))
@@ -53,19 +53,46 @@ def _line_of(path: Path, needle: str) -> int:
 CASES = [
     # (replace, with, text expected in message/hint, where the error points)
     ('    target: ">= 98%"', '    tagret: ">= 98%"', "did you mean 'target'", "tagret"),
-    ('    target: ">= 98%"', '    target: ">= 98"', "'%'", ">= 98\""),
+    ('    target: ">= 98%"', '    target: ">= 98"', "'%'", '>= 98"'),
     ('    target: ">= 98%"', '    target: "at least 98%"', "malformed target", "at least"),
-    ("numerator: channel == online", "numerator: chanel == online", "did you mean 'channel'", "chanel"),
-    ("numerator: channel == online", "numerator: channel == onlin", "did you mean 'online'", "onlin"),
-    ("numerator: channel == online", "numerator: channel >= online", "unexpected character", "channel >="),
+    (
+        "numerator: channel == online",
+        "numerator: chanel == online",
+        "did you mean 'channel'",
+        "chanel",
+    ),
+    (
+        "numerator: channel == online",
+        "numerator: channel == onlin",
+        "did you mean 'online'",
+        "onlin",
+    ),
+    (
+        "numerator: channel == online",
+        "numerator: channel >= online",
+        "unexpected character",
+        "channel >=",
+    ),
     ("numerator: e_result", "numerator: channel", "not a yes/no field", "numerator: channel"),
-    ("  - id: results_digitized", "  - id: dossiers_online", "duplicate indicator id", "id: dossiers_online\n"),
+    (
+        "  - id: results_digitized",
+        "  - id: dossiers_online",
+        "duplicate indicator id",
+        "id: dossiers_online\n",
+    ),
     ("type: satisfaction}", "type: satisfation}", "did you mean 'satisfaction'", "satisfation"),
-    ("      online: [Trực tuyến,", "      online: [Trực tiếp,", "already belongs", "in_person: [Trực tiếp"),
+    (
+        "      online: [Trực tuyến,",
+        "      online: [Trực tiếp,",
+        "already belongs",
+        "in_person: [Trực tiếp",
+    ),
 ]
 
 
-@pytest.mark.parametrize(("old", "new", "says", "where"), CASES, ids=[c[1].strip()[:30] for c in CASES])
+@pytest.mark.parametrize(
+    ("old", "new", "says", "where"), CASES, ids=[c[1].strip()[:30] for c in CASES]
+)
 def test_plan_mistakes_are_located(tmp_path, old, new, says, where):
     p = _broken(tmp_path, old, new)
     with pytest.raises(CchcError) as err:
@@ -75,7 +102,9 @@ def test_plan_mistakes_are_located(tmp_path, old, new, says, where):
     assert says in text
     assert e.location.path == str(p)
     needle = where.rstrip("\n")
-    lines = [i for i, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1) if needle in line]
+    lines = [
+        i for i, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1) if needle in line
+    ]
     if where.endswith("\n"):
         lines = lines[-1:]  # the second occurrence is the duplicate
     assert e.location.line in lines
@@ -99,7 +128,11 @@ def test_condition_error_column_points_into_the_expression(tmp_path):
 
 
 def test_python_tags_are_not_constructed(tmp_path):
-    p = _broken(tmp_path, "title: Kế hoạch", "title: !!python/object/apply:os.system ['echo hacked']\nx: Kế hoạch")
+    p = _broken(
+        tmp_path,
+        "title: Kế hoạch",
+        "title: !!python/object/apply:os.system ['echo hacked']\nx: Kế hoạch",
+    )
     with pytest.raises(CchcError):
         load_plan(p)
 
@@ -170,18 +203,30 @@ def test_second_plan_runs_without_code_changes(tmp_path):
     export = tmp_path / "tu-phap.csv"
     export.write_text(
         "Số hồ sơ,Ngày nhận hồ sơ,Hẹn trả,Ngày xong,Tình trạng,Kênh,Thanh toán trực tuyến\n"
-        "T1,02/01/2024,05/01/2024,04/01/2024,Xong,Qua mạng,Có\n"       # early; online, paid online
-        "T2,03/01/2024,05/01/2024,08/01/2024,Xong,Tại quầy,\n"         # late; counter
-        "T3,04/01/2024,10/01/2024,,Đang làm,Qua mạng,Không\n"           # open; online, not paid
-        "T4,04/01/2024,10/01/2024,,Hủy,Tại quầy,\n"                     # not received
-        "T5,05/01/2024,10/01/2024,12/01/2024,Rút,Bưu điện,\n",          # withdrawn -> on time
+        "T1,02/01/2024,05/01/2024,04/01/2024,Xong,Qua mạng,Có\n"  # early; online, paid online
+        "T2,03/01/2024,05/01/2024,08/01/2024,Xong,Tại quầy,\n"  # late; counter
+        "T3,04/01/2024,10/01/2024,,Đang làm,Qua mạng,Không\n"  # open; online, not paid
+        "T4,04/01/2024,10/01/2024,,Hủy,Tại quầy,\n"  # not received
+        "T5,05/01/2024,10/01/2024,12/01/2024,Rút,Bưu điện,\n",  # withdrawn -> on time
         encoding="utf-8",
     )
     r = by_id(run(export, plan, (dt.date(2024, 1, 1), dt.date(2024, 12, 31))))
     # received: T1 T2 T3 T5 = 4; at the counter: T2 = 1 -> 25% <= 40% pass
-    assert (r["counter_share"].numerator, r["counter_share"].denominator, r["counter_share"].status) == (1, 4, "pass")
+    assert (
+        r["counter_share"].numerator,
+        r["counter_share"].denominator,
+        r["counter_share"].status,
+    ) == (1, 4, "pass")
     # online received: T1 T3; paid online: T1 -> 50% >= 50% pass
-    assert (r["online_fee"].numerator, r["online_fee"].denominator, r["online_fee"].status) == (1, 2, "pass")
+    assert (r["online_fee"].numerator, r["online_fee"].denominator, r["online_fee"].status) == (
+        1,
+        2,
+        "pass",
+    )
     # resolved: T1 T2 T5; late: T2 -> 33.3% vs = 0% fail
-    assert (r["no_late_at_all"].numerator, r["no_late_at_all"].denominator, r["no_late_at_all"].status) == (1, 3, "fail")
+    assert (
+        r["no_late_at_all"].numerator,
+        r["no_late_at_all"].denominator,
+        r["no_late_at_all"].status,
+    ) == (1, 3, "fail")
     assert plan.period == (dt.date(2024, 1, 1), dt.date(2024, 12, 31))

@@ -12,41 +12,137 @@ MAY = (dt.date(2023, 5, 1), dt.date(2023, 5, 31))
 # One export exercising every rule for May 2023. Due dates are given, so no calendar is involved.
 ROWS = [
     # A: received and resolved in May, before the due date -> early
-    dict(id="A", recv="02/05/2023 08:00", due="10/05/2023", end="09/05/2023 16:00", ch="Trực tuyến",
-         dig="Có", eres="Có", rdig="Có", sat="Rất hài lòng", st="Đã trả kết quả"),
+    dict(
+        id="A",
+        recv="02/05/2023 08:00",
+        due="10/05/2023",
+        end="09/05/2023 16:00",
+        ch="Trực tuyến",
+        dig="Có",
+        eres="Có",
+        rdig="Có",
+        sat="Rất hài lòng",
+        st="Đã trả kết quả",
+    ),
     # B: resolved on the due day -> on time
-    dict(id="B", recv="03/05/2023", due="10/05/2023", end="10/05/2023 17:30", ch="Trực tiếp",
-         dig="Có", eres="Không", rdig="Có", sat="Bình thường", st="Đã trả kết quả"),
+    dict(
+        id="B",
+        recv="03/05/2023",
+        due="10/05/2023",
+        end="10/05/2023 17:30",
+        ch="Trực tiếp",
+        dig="Có",
+        eres="Không",
+        rdig="Có",
+        sat="Bình thường",
+        st="Đã trả kết quả",
+    ),
     # C: resolved the day after the due date -> late, apologised
-    dict(id="C", recv="04/05/2023", due="10/05/2023", end="11/05/2023", ch="Trực tuyến",
-         dig="Không", eres="Có", rdig="Không", sat="Hài lòng", apo="Có", st="Đã trả kết quả"),
+    dict(
+        id="C",
+        recv="04/05/2023",
+        due="10/05/2023",
+        end="11/05/2023",
+        ch="Trực tuyến",
+        dig="Không",
+        eres="Có",
+        rdig="Không",
+        sat="Hài lòng",
+        apo="Có",
+        st="Đã trả kết quả",
+    ),
     # D: withdrawn after its due date -> counts as on time; not in the e-result denominators
-    dict(id="D", recv="05/05/2023", due="12/05/2023", end="20/05/2023", ch="Trực tuyến",
-         dig="Có", st="Công dân yêu cầu rút hồ sơ"),
+    dict(
+        id="D",
+        recv="05/05/2023",
+        due="12/05/2023",
+        end="20/05/2023",
+        ch="Trực tuyến",
+        dig="Có",
+        st="Công dân yêu cầu rút hồ sơ",
+    ),
     # E: carried over from April, resolved late in May, no apology
-    dict(id="E", recv="20/04/2023", due="28/04/2023", end="05/05/2023", ch="Trực tuyến",
-         dig="Có", eres="Không", rdig="Có", st="Đã trả kết quả"),
+    dict(
+        id="E",
+        recv="20/04/2023",
+        due="28/04/2023",
+        end="05/05/2023",
+        ch="Trực tuyến",
+        dig="Có",
+        eres="Không",
+        rdig="Có",
+        st="Đã trả kết quả",
+    ),
     # F: open at the end of May, due in June -> within time
     dict(id="F", recv="25/05/2023", due="05/06/2023", ch="Bưu chính", dig="Có", st="Đang xử lý"),
     # G: open at the end of May, due 20/05 -> overdue, so a late dossier; apologised
-    dict(id="G", recv="10/05/2023", due="20/05/2023", ch="Trực tuyến", dig="Có", apo="Có", st="Đang xử lý"),
+    dict(
+        id="G",
+        recv="10/05/2023",
+        due="20/05/2023",
+        ch="Trực tuyến",
+        dig="Có",
+        apo="Có",
+        st="Đang xử lý",
+    ),
     # H: not received (Mới đăng ký) -> left out of everything
-    dict(id="H", recv="15/05/2023", due="20/05/2023", end="16/05/2023", ch="Trực tuyến", dig="Không",
-         st="Mới đăng ký"),
+    dict(
+        id="H",
+        recv="15/05/2023",
+        due="20/05/2023",
+        end="16/05/2023",
+        ch="Trực tuyến",
+        dig="Không",
+        st="Mới đăng ký",
+    ),
     # I: received in June -> out of period
     dict(id="I", recv="01/06/2023", due="08/06/2023", ch="Trực tuyến", dig="Có"),
     # J: received and resolved in April -> out of period
-    dict(id="J", recv="01/04/2023", due="10/04/2023", end="20/04/2023", ch="Trực tuyến", dig="Có",
-         st="Đã trả kết quả"),
+    dict(
+        id="J",
+        recv="01/04/2023",
+        due="10/04/2023",
+        end="20/04/2023",
+        ch="Trực tuyến",
+        dig="Có",
+        st="Đã trả kết quả",
+    ),
     # K: unknown channel word -> left out of dossiers_online only; resolved early
-    dict(id="K", recv="12/05/2023", due="20/05/2023", end="15/05/2023", ch="Qua mạng", dig="Có",
-         eres="Có", rdig="Có", sat="Không hài lòng", st="Đã trả kết quả"),
+    dict(
+        id="K",
+        recv="12/05/2023",
+        due="20/05/2023",
+        end="15/05/2023",
+        ch="Qua mạng",
+        dig="Có",
+        eres="Có",
+        rdig="Có",
+        sat="Không hài lòng",
+        st="Đã trả kết quả",
+    ),
     # L: impossible end date -> unknown whether resolved in May; still received in May
-    dict(id="L", recv="13/05/2023", due="20/05/2023", end="31/02/2023", ch="Trực tuyến", dig="Có",
-         st="Đã trả kết quả"),
+    dict(
+        id="L",
+        recv="13/05/2023",
+        due="20/05/2023",
+        end="31/02/2023",
+        ch="Trực tuyến",
+        dig="Có",
+        st="Đã trả kết quả",
+    ),
     # M: received, due and resolved on the last day of the period -> on time
-    dict(id="M", recv="31/05/2023 07:30", due="31/05/2023", end="31/05/2023 16:45", ch="Trực tiếp",
-         dig="Có", eres="Có", rdig="Có", sat="Hài lòng", st="Đã trả kết quả"),
+    dict(
+        id="M",
+        recv="31/05/2023 07:30",
+        due="31/05/2023",
+        end="31/05/2023 16:45",
+        ch="Trực tiếp",
+        dig="Có",
+        eres="Có",
+        rdig="Có",
+        sat="Hài lòng",
+        st="Đã trả kết quả",
+    ),
 ]
 
 
@@ -65,7 +161,10 @@ def test_every_dossier_indicator_by_hand(export, plan):
     assert r["dossiers_on_time"].left_out == 1
     assert r["dossiers_on_time"].left_out_by[0].reason == "invalid_date"
     # late: C, E (resolved late) + G (open, overdue); L unknown. Apologised: C, G
-    assert (r["late_dossiers_apologized"].numerator, r["late_dossiers_apologized"].denominator) == (2, 3)
+    assert (r["late_dossiers_apologized"].numerator, r["late_dossiers_apologized"].denominator) == (
+        2,
+        3,
+    )
     assert r["late_dossiers_apologized"].left_out == 1
     # resolved in May, not withdrawn: A B C E K M = 6; e-result A C K M = 4; result digitised A B E K M = 5
     assert (r["results_electronic"].numerator, r["results_electronic"].denominator) == (4, 6)
@@ -85,14 +184,21 @@ def test_rows_reconcile(export, plan):
     assert inp.rows_out_of_period == 2  # I, J
     assert inp.rows_left_out == 0  # L is still received in May
     assert inp.rows_used == 10
-    assert inp.rows_read == inp.rows_used + inp.rows_out_of_period + inp.rows_not_received + inp.rows_left_out
+    assert (
+        inp.rows_read
+        == inp.rows_used + inp.rows_out_of_period + inp.rows_not_received + inp.rows_left_out
+    )
     assert inp.problems == 2  # K's channel, L's end date
 
 
 def test_returned_date_stands_in_for_missing_end_date(export, plan):
     rows = [
-        dict(recv="02/05/2023", due="10/05/2023", ret="12/05/2023", st="Đã trả kết quả"),  # late by returned_at
-        dict(recv="02/05/2023", due="10/05/2023", end="08/05/2023", ret="12/05/2023"),  # resolved_at wins: early
+        dict(
+            recv="02/05/2023", due="10/05/2023", ret="12/05/2023", st="Đã trả kết quả"
+        ),  # late by returned_at
+        dict(
+            recv="02/05/2023", due="10/05/2023", end="08/05/2023", ret="12/05/2023"
+        ),  # resolved_at wins: early
     ]
     r = by_id(run(export(rows), plan, MAY))
     assert (r["dossiers_on_time"].numerator, r["dossiers_on_time"].denominator) == (1, 2)
@@ -100,7 +206,10 @@ def test_returned_date_stands_in_for_missing_end_date(export, plan):
 
 def test_overdue_boundary_is_strict(export, plan):
     # open at the end of May and due on 31/05 -> not overdue (due date < end is required)
-    rows = [dict(recv="29/05/2023", due="31/05/2023", apo=""), dict(recv="29/05/2023", due="30/05/2023")]
+    rows = [
+        dict(recv="29/05/2023", due="31/05/2023", apo=""),
+        dict(recv="29/05/2023", due="30/05/2023"),
+    ]
     r = by_id(run(export(rows), plan, MAY))
     assert r["late_dossiers_apologized"].denominator == 1
     assert r["late_dossiers_apologized"].numerator == 0
@@ -112,7 +221,10 @@ def test_resolved_after_period_is_open_at_end(export, plan):
     r = by_id(run(export(rows), plan, MAY))
     assert r["dossiers_on_time"].status == "no_data"  # nothing resolved in May
     assert r["dossiers_on_time"].reason == "zero_denominator"
-    assert (r["late_dossiers_apologized"].numerator, r["late_dossiers_apologized"].denominator) == (1, 1)
+    assert (r["late_dossiers_apologized"].numerator, r["late_dossiers_apologized"].denominator) == (
+        1,
+        1,
+    )
 
 
 def test_rejected_and_registered_are_not_received(export, plan):
@@ -128,7 +240,10 @@ def test_rejected_and_registered_are_not_received(export, plan):
 
 
 def test_unknown_status_leaves_row_out_not_guessed(export, plan):
-    rows = [dict(recv="02/05/2023", st="Chờ phê duyệt", ch="Trực tuyến"), dict(recv="03/05/2023", ch="Trực tiếp")]
+    rows = [
+        dict(recv="02/05/2023", st="Chờ phê duyệt", ch="Trực tuyến"),
+        dict(recv="03/05/2023", ch="Trực tiếp"),
+    ]
     result = run(export(rows), plan, MAY)
     r = by_id(result)
     assert (r["dossiers_online"].numerator, r["dossiers_online"].denominator) == (0, 1)
@@ -141,8 +256,13 @@ def test_threshold_is_exact_not_rounded(export, plan):
     # 19599 of 20000 on time = 97.995% -> fails ">= 98%", and must not print as 98,00%
     from cchc_cli.render import fmt_value
 
-    rows = [dict(id=f"X{i}", recv="02/05/2023", due="10/05/2023", end="09/05/2023") for i in range(19599)]
-    rows += [dict(id=f"Y{i}", recv="02/05/2023", due="10/05/2023", end="11/05/2023") for i in range(401)]
+    rows = [
+        dict(id=f"X{i}", recv="02/05/2023", due="10/05/2023", end="09/05/2023")
+        for i in range(19599)
+    ]
+    rows += [
+        dict(id=f"Y{i}", recv="02/05/2023", due="10/05/2023", end="11/05/2023") for i in range(401)
+    ]
     r = by_id(run(export(rows), plan, MAY))["dossiers_on_time"]
     assert r.status == "fail"
     assert r.value == Fraction(9799500, 100000)
@@ -151,7 +271,10 @@ def test_threshold_is_exact_not_rounded(export, plan):
 
 
 def test_duplicate_dossier_id_counted_once(export, plan):
-    rows = [dict(id="D1", recv="02/05/2023", ch="Trực tuyến"), dict(id="D1", recv="02/05/2023", ch="Trực tiếp")]
+    rows = [
+        dict(id="D1", recv="02/05/2023", ch="Trực tuyến"),
+        dict(id="D1", recv="02/05/2023", ch="Trực tiếp"),
+    ]
     result = run(export(rows), plan, MAY)
     r = by_id(result)
     assert (r["dossiers_online"].numerator, r["dossiers_online"].denominator) == (1, 1)
@@ -184,7 +307,10 @@ def test_due_date_derived_from_processing_days(export, plan):
 
 
 def test_no_due_date_at_all_is_left_out(export, plan):
-    rows = [dict(recv="02/05/2023", end="09/05/2023"), dict(recv="02/05/2023", due="10/05/2023", end="09/05/2023")]
+    rows = [
+        dict(recv="02/05/2023", end="09/05/2023"),
+        dict(recv="02/05/2023", due="10/05/2023", end="09/05/2023"),
+    ]
     r = by_id(run(export(rows), plan, MAY))["dossiers_on_time"]
     assert (r.numerator, r.denominator, r.left_out) == (1, 1, 1)
     assert r.left_out_by[0].reason == "no_due_date"

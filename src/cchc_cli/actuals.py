@@ -22,7 +22,11 @@ class Evidence:
     note: str | None = None
 
     def as_json(self) -> dict:
-        return {"document": self.document, "date": self.date.isoformat() if self.date else None, "note": self.note}
+        return {
+            "document": self.document,
+            "date": self.date.isoformat() if self.date else None,
+            "note": self.note,
+        }
 
 
 @dataclass(frozen=True)
@@ -57,9 +61,14 @@ def load_actuals(path: str | Path, plan: Plan) -> Actuals:
     top = root.mapping(["plan", "period", "indicators"], ["indicators"], " (actuals)")
     if "plan" in top and top["plan"].text() != plan.id:
         raise top["plan"].error(
-            Msg(f"tệp số liệu dành cho kế hoạch '{top['plan'].text()}', không phải '{plan.id}'",
-                f"these actuals are for plan '{top['plan'].text()}', not '{plan.id}'"),
-            Msg("dùng đúng tệp số liệu, hoặc sửa dòng 'plan:'", "use the matching actuals file, or fix 'plan:'"),
+            Msg(
+                f"tệp số liệu dành cho kế hoạch '{top['plan'].text()}', không phải '{plan.id}'",
+                f"these actuals are for plan '{top['plan'].text()}', not '{plan.id}'",
+            ),
+            Msg(
+                "dùng đúng tệp số liệu, hoặc sửa dòng 'plan:'",
+                "use the matching actuals file, or fix 'plan:'",
+            ),
         )
     kinds = {i.id: i for i in plan.indicators}
     entries: dict[str, Actual] = {}
@@ -68,32 +77,68 @@ def load_actuals(path: str | Path, plan: Plan) -> Actuals:
         if ind is None or ind.source != "actuals":
             candidates = [i.id for i in plan.indicators if i.source == "actuals"]
             guess = closest(ident, candidates)
-            why = (Msg(f"'{ident}' được tính từ tệp hồ sơ, không nhập tay", f"'{ident}' is computed from the dossier export, not entered")
-                   if ind is not None else Msg(f"kế hoạch không có chỉ tiêu '{ident}'", f"the plan has no indicator '{ident}'"))
-            raise key.error(why, Msg(f"có phải ý bạn là '{guess}'?", f"did you mean '{guess}'?") if guess and ind is None else None)
-        spec = node.mapping(["numerator", "denominator", "value", "baseline", "evidence"], [], f" ({ident})")
-        get = {k: _fraction(spec[k]) for k in ("numerator", "denominator", "value", "baseline") if k in spec}
-        need = {"ratio": ("numerator", "denominator"), "count": ("numerator",), "score": ("value",)}[ind.measure]
+            why = (
+                Msg(
+                    f"'{ident}' được tính từ tệp hồ sơ, không nhập tay",
+                    f"'{ident}' is computed from the dossier export, not entered",
+                )
+                if ind is not None
+                else Msg(
+                    f"kế hoạch không có chỉ tiêu '{ident}'", f"the plan has no indicator '{ident}'"
+                )
+            )
+            raise key.error(
+                why,
+                Msg(f"có phải ý bạn là '{guess}'?", f"did you mean '{guess}'?")
+                if guess and ind is None
+                else None,
+            )
+        spec = node.mapping(
+            ["numerator", "denominator", "value", "baseline", "evidence"], [], f" ({ident})"
+        )
+        get = {
+            k: _fraction(spec[k])
+            for k in ("numerator", "denominator", "value", "baseline")
+            if k in spec
+        }
+        need = {
+            "ratio": ("numerator", "denominator"),
+            "count": ("numerator",),
+            "score": ("value",),
+        }[ind.measure]
         for k in need:
             if k not in get:
                 raise node.error(
-                    Msg(f"'{ident}' ({ind.measure}) cần '{k}'", f"'{ident}' ({ind.measure}) needs '{k}'"),
+                    Msg(
+                        f"'{ident}' ({ind.measure}) cần '{k}'",
+                        f"'{ident}' ({ind.measure}) needs '{k}'",
+                    ),
                     Msg(f"thêm '{k}: <số>'", f"add '{k}: <number>'"),
                 )
         if ind.measure == "score" and ind.target.value is None and "baseline" not in get:
             raise node.error(
-                Msg(f"'{ident}' so với năm gốc: cần 'baseline'", f"'{ident}' compares with a baseline: add 'baseline'"),
+                Msg(
+                    f"'{ident}' so với năm gốc: cần 'baseline'",
+                    f"'{ident}' compares with a baseline: add 'baseline'",
+                ),
             )
         evidence = None
         if "evidence" in spec:
-            ev = spec["evidence"].mapping(["document", "date", "note"], ["document"], f" ({ident}.evidence)")
+            ev = spec["evidence"].mapping(
+                ["document", "date", "note"], ["document"], f" ({ident}.evidence)"
+            )
             evidence = Evidence(
                 ev["document"].text(),
                 ev["date"].date() if "date" in ev else None,
                 ev["note"].text() if "note" in ev else None,
             )
         entries[ident] = Actual(
-            ident, get.get("numerator"), get.get("denominator"), get.get("value"), get.get("baseline"),
-            evidence, key.location.line or 0,
+            ident,
+            get.get("numerator"),
+            get.get("denominator"),
+            get.get("value"),
+            get.get("baseline"),
+            evidence,
+            key.location.line or 0,
         )
     return Actuals(str(path), hashlib.sha256(Path(path).read_bytes()).hexdigest(), entries)

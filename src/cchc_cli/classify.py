@@ -136,7 +136,9 @@ def _is_empty(value) -> Tri:
     raise TypeError(value)
 
 
-def classify(plan: Plan, records: Records, period: tuple[dt.date, dt.date], calendar=None) -> Classified:
+def classify(
+    plan: Plan, records: Records, period: tuple[dt.date, dt.date], calendar=None
+) -> Classified:
     """Derive the official classification of every row for period P = [start, end]."""
     start, end = (np.datetime64(d, "D") for d in period)
     cols = records.columns
@@ -200,7 +202,9 @@ def _due(plan: Plan, records: Records, env: dict, calendar) -> tuple[Dates, np.n
     days = records.columns["processing_days"]
     n = records.n_rows
     take = np.isnat(due_at.values) & ~due_at.unknown  # empty due_at
-    can_derive = take & ~np.isnan(days.values) & ~received_at.unknown & ~np.isnat(received_at.values)
+    can_derive = (
+        take & ~np.isnan(days.values) & ~received_at.unknown & ~np.isnat(received_at.values)
+    )
     values = due_at.values.copy()
     derived = np.zeros(n, dtype=bool)
     if can_derive.any():
@@ -224,7 +228,9 @@ def plan_calendar(plan: Plan, years):
     """Vietnam's working calendar plus the plan's own days off and make-up days."""
     from .calendar import WorkCalendar
 
-    return WorkCalendar.vietnam(years, extra_days_off=plan.days_off, extra_working_days=plan.working_days)
+    return WorkCalendar.vietnam(
+        years, extra_days_off=plan.days_off, extra_working_days=plan.working_days
+    )
 
 
 def _timeliness(end_at: Dates, withdrawn: Tri, due: Dates) -> Cat:

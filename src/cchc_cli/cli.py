@@ -9,10 +9,13 @@ from __future__ import annotations
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
+from .cli_explain import add_evidence
+from .cli_explain import register as _register_explain
+from .cli_report import register as _register_report
 from .errors import CchcError, ExitCode
 
 app = typer.Typer(
@@ -41,21 +44,31 @@ class Lang(str, Enum):
 
 
 PlanOpt = Annotated[
-    Optional[Path],
-    typer.Option("--plan", help="Tệp kế hoạch YAML (mặc định: kế hoạch 2023 kèm theo). / Plan YAML."),
+    Path | None,
+    typer.Option(
+        "--plan", help="Tệp kế hoạch YAML (mặc định: kế hoạch 2023 kèm theo). / Plan YAML."
+    ),
 ]
 PeriodOpt = Annotated[
-    Optional[str], typer.Option("--period", help="Kỳ: 2023, 2023-Q2, 2023-05 (mặc định: năm của kế hoạch).")
+    str | None,
+    typer.Option("--period", help="Kỳ: 2023, 2023-Q2, 2023-05 (mặc định: năm của kế hoạch)."),
 ]
-FromOpt = Annotated[Optional[str], typer.Option("--from", help="Từ ngày (2023-05-01 hoặc 01/05/2023).")]
-ToOpt = Annotated[Optional[str], typer.Option("--to", help="Đến ngày (bao gồm).")]
+FromOpt = Annotated[
+    str | None, typer.Option("--from", help="Từ ngày (2023-05-01 hoặc 01/05/2023).")
+]
+ToOpt = Annotated[str | None, typer.Option("--to", help="Đến ngày (bao gồm).")]
 ActualsOpt = Annotated[
-    Optional[Path], typer.Option("--actuals", help="Tệp YAML số liệu ngoài phần mềm Một cửa (sổ sách, báo cáo).")
+    Path | None,
+    typer.Option("--actuals", help="Tệp YAML số liệu ngoài phần mềm Một cửa (sổ sách, báo cáo)."),
 ]
 LangOpt = Annotated[Lang, typer.Option("--lang", help="Ngôn ngữ / language.")]
-EncodingOpt = Annotated[Optional[str], typer.Option("--encoding", help="Ép bảng mã (utf-8, utf-16, cp1258…).")]
-DelimiterOpt = Annotated[Optional[str], typer.Option("--delimiter", help="Ép dấu phân cách: ',' ';' hoặc 'tab'.")]
-SheetOpt = Annotated[Optional[str], typer.Option("--sheet", help="Tên trang tính (.xlsx).")]
+EncodingOpt = Annotated[
+    str | None, typer.Option("--encoding", help="Ép bảng mã (utf-8, utf-16, cp1258…).")
+]
+DelimiterOpt = Annotated[
+    str | None, typer.Option("--delimiter", help="Ép dấu phân cách: ',' ';' hoặc 'tab'.")
+]
+SheetOpt = Annotated[str | None, typer.Option("--sheet", help="Tên trang tính (.xlsx).")]
 
 
 def _version(value: bool) -> None:
@@ -69,7 +82,10 @@ def _version(value: bool) -> None:
 @app.callback()
 def _root(
     version: Annotated[
-        bool, typer.Option("--version", callback=_version, is_eager=True, help="In phiên bản. / Show the version.")
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="In phiên bản. / Show the version."
+        ),
     ] = False,
 ) -> None:
     """Tính các chỉ tiêu của kế hoạch CCHC từ tệp xuất hồ sơ Một cửa. / CCHC compliance calculator."""
@@ -96,12 +112,22 @@ def check(
     date_to: ToOpt = None,
     actuals: ActualsOpt = None,
     fmt: Annotated[Format, typer.Option("--format", help="Định dạng kết quả.")] = Format.table,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Ghi kết quả ra tệp.")] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Ghi kết quả ra tệp.")
+    ] = None,
     lang: LangOpt = Lang.vi,
-    strict: Annotated[bool, typer.Option("--strict", help="Chỉ tiêu chưa có dữ liệu cũng tính là không đạt.")] = False,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Chỉ tiêu chưa có dữ liệu cũng tính là không đạt.")
+    ] = False,
     encoding: EncodingOpt = None,
     delimiter: DelimiterOpt = None,
     sheet: SheetOpt = None,
+    evidence: Annotated[
+        Path | None,
+        typer.Option(
+            "--evidence", help="Ghi thư mục bằng chứng (dòng không đạt, bị loại, manifest.json)."
+        ),
+    ] = None,
 ) -> None:
     """Kiểm tra mọi chỉ tiêu của kế hoạch trên tệp hồ sơ. / Check every indicator of the plan.
 
@@ -109,6 +135,7 @@ def check(
     2 bad usage or unreadable input (no verdict).
     """
     from .actuals import load_actuals
+    from .classify import classify
     from .evaluate import evaluate
     from .output import write_text
     from .period import resolve_period
@@ -120,8 +147,13 @@ def check(
         the_plan = load_plan(plan)
         span = resolve_period(period, date_from, date_to, the_plan.period)
         the_actuals = load_actuals(actuals, the_plan) if actuals else None
-        data = read_records(records, the_plan, encoding=encoding, delimiter=_delimiter(delimiter), sheet=sheet)
-        result = evaluate(the_plan, data, span, the_actuals)
+        data = read_records(
+            records, the_plan, encoding=encoding, delimiter=_delimiter(delimiter), sheet=sheet
+        )
+        classified = classify(the_plan, data, span)
+        result = evaluate(the_plan, data, span, the_actuals, classified=classified)
+        if evidence is not None:
+            add_evidence(result, the_plan, data, classified, evidence, sys.argv)
         color = output is None and fmt is Format.table and sys.stdout.isatty()
         text = render(result, fmt.value, lang.value, color=color)
         write_text(text, output)
@@ -145,9 +177,15 @@ def validate(
     period: PeriodOpt = None,
     date_from: FromOpt = None,
     date_to: ToOpt = None,
-    fmt: Annotated[ProblemFormat, typer.Option("--format", help="Định dạng kết quả.")] = ProblemFormat.table,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Ghi kết quả ra tệp.")] = None,
-    limit: Annotated[int, typer.Option("--limit", min=0, help="Số vấn đề hiển thị trong bảng.")] = 20,
+    fmt: Annotated[
+        ProblemFormat, typer.Option("--format", help="Định dạng kết quả.")
+    ] = ProblemFormat.table,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Ghi kết quả ra tệp.")
+    ] = None,
+    limit: Annotated[
+        int, typer.Option("--limit", min=0, help="Số vấn đề hiển thị trong bảng.")
+    ] = 20,
     lang: LangOpt = Lang.vi,
     encoding: EncodingOpt = None,
     delimiter: DelimiterOpt = None,
@@ -167,13 +205,19 @@ def validate(
     try:
         the_plan = load_plan(plan)
         span = resolve_period(period, date_from, date_to, the_plan.period)
-        data = read_records(records, the_plan, encoding=encoding, delimiter=_delimiter(delimiter), sheet=sheet)
+        data = read_records(
+            records, the_plan, encoding=encoding, delimiter=_delimiter(delimiter), sheet=sheet
+        )
         result = run_validation(the_plan, data, span)
         color = output is None and fmt is ProblemFormat.table and sys.stdout.isatty()
         write_text(render_validation(result, fmt.value, lang.value, limit, color), output)
     except CchcError as exc:
         _fail(exc, lang.value)
     raise typer.Exit(ExitCode.FAIL if len(result.problems) else ExitCode.OK)
+
+
+_register_report(app)
+_register_explain(app)
 
 
 def main() -> None:

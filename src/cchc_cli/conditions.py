@@ -82,7 +82,10 @@ def _tokenize(text: str) -> list[tuple[str, str, int]]:
             bad = text[pos:].lstrip()
             at = len(text) - len(bad)
             raise ConditionSyntaxError(
-                Msg(f"ký tự không hợp lệ '{bad[0]}' trong điều kiện", f"unexpected character '{bad[0]}' in condition"),
+                Msg(
+                    f"ký tự không hợp lệ '{bad[0]}' trong điều kiện",
+                    f"unexpected character '{bad[0]}' in condition",
+                ),
                 at,
                 Msg(
                     "điều kiện chỉ gồm tên trường, and/or/not, ==, !=, in (…), is empty",
@@ -119,7 +122,10 @@ class _Parser:
         if tok[0] != kind or (value is not None and tok[1] != value):
             found = tok[1] or "hết điều kiện"
             raise ConditionSyntaxError(
-                Msg(f"cần {what.vi}, gặp '{found}'", f"expected {what.en}, found '{tok[1] or 'end of condition'}'"),
+                Msg(
+                    f"cần {what.vi}, gặp '{found}'",
+                    f"expected {what.en}, found '{tok[1] or 'end of condition'}'",
+                ),
                 tok[2],
             )
         return tok

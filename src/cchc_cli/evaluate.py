@@ -160,7 +160,9 @@ def _attribute(left: np.ndarray, plan: Plan, ind: Indicator, cl: Classified) -> 
     remaining = left.copy()
     by: Counter = Counter()
     for name in needed_fields(plan, ind):
-        sources = cl.reasons["due"] if name in ("due_at", "processing_days") else cl.reasons.get(name, [])
+        sources = (
+            cl.reasons["due"] if name in ("due_at", "processing_days") else cl.reasons.get(name, [])
+        )
         for reason, fname, mask in sources:
             hit = remaining & mask
             k = int(hit.sum())
@@ -172,12 +174,23 @@ def _attribute(left: np.ndarray, plan: Plan, ind: Indicator, cl: Classified) -> 
     return tuple(LeftOut(r, f, n) for (r, f), n in sorted(by.items()))
 
 
-def _dossier_result(plan: Plan, ind: Indicator, records: Records, cl: Classified) -> IndicatorResult:
-    lacking = [n for n in needed_fields(plan, ind) if n in records.missing and not _covered(n, records)]
+def _dossier_result(
+    plan: Plan, ind: Indicator, records: Records, cl: Classified
+) -> IndicatorResult:
+    lacking = [
+        n for n in needed_fields(plan, ind) if n in records.missing and not _covered(n, records)
+    ]
     if lacking:
         headers = ", ".join(f"{plan.columns[n].aliases[0]} ({n})" for n in lacking)
-        return IndicatorResult(ind, NO_DATA, None, None, None, reason=Reason.MISSING_COLUMN.value,
-                               reason_detail=headers)
+        return IndicatorResult(
+            ind,
+            NO_DATA,
+            None,
+            None,
+            None,
+            reason=Reason.MISSING_COLUMN.value,
+            reason_detail=headers,
+        )
     counts, _, _ = count(plan, ind, cl)
     return ratio_result(ind, counts)
 
@@ -194,11 +207,21 @@ def _covered(name: str, records: Records) -> bool:
 def ratio_result(ind: Indicator, counts: Counts) -> IndicatorResult:
     num, den = Fraction(counts.numerator), Fraction(counts.denominator)
     if den == 0:
-        return IndicatorResult(ind, NO_DATA, num, den, None, left_out=counts.left_out,
-                               left_out_by=counts.left_out_by, reason=Reason.ZERO_DENOMINATOR.value)
+        return IndicatorResult(
+            ind,
+            NO_DATA,
+            num,
+            den,
+            None,
+            left_out=counts.left_out,
+            left_out_by=counts.left_out_by,
+            reason=Reason.ZERO_DENOMINATOR.value,
+        )
     value = num * 100 / den
     status = PASS if ind.target.met(value) else FAIL
-    return IndicatorResult(ind, status, num, den, value, left_out=counts.left_out, left_out_by=counts.left_out_by)
+    return IndicatorResult(
+        ind, status, num, den, value, left_out=counts.left_out, left_out_by=counts.left_out_by
+    )
 
 
 def _actual_result(ind: Indicator, actuals: Actuals | None) -> IndicatorResult:
@@ -209,21 +232,42 @@ def _actual_result(ind: Indicator, actuals: Actuals | None) -> IndicatorResult:
         num, den = entry.numerator, entry.denominator
         assert num is not None and den is not None
         if den == 0:
-            return IndicatorResult(ind, NO_DATA, num, den, None, reason=Reason.ZERO_DENOMINATOR.value,
-                                   evidence=entry.evidence)
+            return IndicatorResult(
+                ind,
+                NO_DATA,
+                num,
+                den,
+                None,
+                reason=Reason.ZERO_DENOMINATOR.value,
+                evidence=entry.evidence,
+            )
         value = num * 100 / den
-        return IndicatorResult(ind, PASS if ind.target.met(value) else FAIL, num, den, value,
-                               evidence=entry.evidence)
+        return IndicatorResult(
+            ind, PASS if ind.target.met(value) else FAIL, num, den, value, evidence=entry.evidence
+        )
     if ind.measure == "count":
         value = entry.numerator
         assert value is not None
-        return IndicatorResult(ind, PASS if ind.target.met(value) else FAIL, value, entry.denominator, value,
-                               evidence=entry.evidence)
+        return IndicatorResult(
+            ind,
+            PASS if ind.target.met(value) else FAIL,
+            value,
+            entry.denominator,
+            value,
+            evidence=entry.evidence,
+        )
     value = entry.value
     assert value is not None
     met = ind.target.met(value, entry.baseline)
-    return IndicatorResult(ind, PASS if met else FAIL, None, None, value, baseline=entry.baseline,
-                           evidence=entry.evidence)
+    return IndicatorResult(
+        ind,
+        PASS if met else FAIL,
+        None,
+        None,
+        value,
+        baseline=entry.baseline,
+        evidence=entry.evidence,
+    )
 
 
 def input_summary(plan: Plan, records: Records, cl: Classified) -> InputSummary:

@@ -41,7 +41,10 @@ def write_text(text: str, path: str | Path | None, *, binary: bytes | None = Non
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
         raise CchcError(
-            Msg(f"không ghi được tệp kết quả: {exc.strerror}", f"cannot write the output: {exc.strerror}"),
+            Msg(
+                f"không ghi được tệp kết quả: {exc.strerror}",
+                f"cannot write the output: {exc.strerror}",
+            ),
             None,
             Location(str(path)),
         ) from None

@@ -39,7 +39,10 @@ def parse_day(text: str, option: str) -> dt.date:
             continue
     raise CchcError(
         Msg(f"{option}: ngày không hợp lệ '{text}'", f"{option}: invalid date '{text}'"),
-        Msg("viết ngày dạng 2023-05-31 hoặc 31/05/2023", "write the date as 2023-05-31 or 31/05/2023"),
+        Msg(
+            "viết ngày dạng 2023-05-31 hoặc 31/05/2023",
+            "write the date as 2023-05-31 or 31/05/2023",
+        ),
     )
 
 
@@ -54,8 +57,10 @@ def resolve_period(
         hi = parse_day(end, "--to")
     if hi < lo:
         raise CchcError(
-            Msg(f"kỳ kết thúc ({hi:%d/%m/%Y}) trước khi bắt đầu ({lo:%d/%m/%Y})",
-                f"the period ends ({hi:%d/%m/%Y}) before it starts ({lo:%d/%m/%Y})"),
+            Msg(
+                f"kỳ kết thúc ({hi:%d/%m/%Y}) trước khi bắt đầu ({lo:%d/%m/%Y})",
+                f"the period ends ({hi:%d/%m/%Y}) before it starts ({lo:%d/%m/%Y})",
+            ),
             Msg("đổi lại --from / --to", "swap --from / --to"),
         )
     return lo, hi

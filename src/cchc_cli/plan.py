@@ -68,6 +68,9 @@ class Vocabulary:
     words: Mapping[str, str]  # fold_value(word) -> category
     empty: str | None  # what an empty cell means (None: empty is 'not given')
     true: str | None = None  # the category a bare reference (``e_result``) tests for
+    labels: Mapping[str, tuple[str, ...]] = field(
+        default_factory=dict
+    )  # category -> words as written
 
     @property
     def boolean(self) -> bool:
@@ -136,7 +139,9 @@ class Plan:
                 return ind
         guess = closest(ident, [i.id for i in self.indicators])
         raise CchcError(
-            Msg(f"không có chỉ tiêu '{ident}' trong kế hoạch", f"no indicator '{ident}' in the plan"),
+            Msg(
+                f"không có chỉ tiêu '{ident}' trong kế hoạch", f"no indicator '{ident}' in the plan"
+            ),
             Msg(f"có phải ý bạn là '{guess}'?", f"did you mean '{guess}'?") if guess else None,
             Location(self.path),
         )
@@ -167,14 +172,38 @@ def load_plan(path: str | Path | None = None) -> Plan:
     root = load_yaml(p)
     data = p.read_bytes()
     top = root.mapping(
-        ["schema", "id", "title", "agency", "source", "year", "period", "calendar", "columns",
-         "vocabularies", "classification", "indicators"],
-        ["schema", "id", "title", "year", "columns", "vocabularies", "classification", "indicators"],
+        [
+            "schema",
+            "id",
+            "title",
+            "agency",
+            "source",
+            "year",
+            "period",
+            "calendar",
+            "columns",
+            "vocabularies",
+            "classification",
+            "indicators",
+        ],
+        [
+            "schema",
+            "id",
+            "title",
+            "year",
+            "columns",
+            "vocabularies",
+            "classification",
+            "indicators",
+        ],
     )
     schema = top["schema"].number()
     if schema != SCHEMA_VERSION:
         raise top["schema"].error(
-            Msg(f"phiên bản lược đồ {schema} không được hỗ trợ", f"schema version {schema} is not supported"),
+            Msg(
+                f"phiên bản lược đồ {schema} không được hỗ trợ",
+                f"schema version {schema} is not supported",
+            ),
             Msg(f"dùng 'schema: {SCHEMA_VERSION}'", f"use 'schema: {SCHEMA_VERSION}'"),
         )
     year = int(top["year"].number())
@@ -183,7 +212,9 @@ def load_plan(path: str | Path | None = None) -> Plan:
         pm = top["period"].mapping(["start", "end"], ["start", "end"], " (period)")
         period = (pm["start"].date(), pm["end"].date())
         if period[1] < period[0]:
-            raise top["period"].error(Msg("kỳ có ngày kết thúc trước ngày bắt đầu", "period ends before it starts"))
+            raise top["period"].error(
+                Msg("kỳ có ngày kết thúc trước ngày bắt đầu", "period ends before it starts")
+            )
     vocabularies = _vocabularies(top["vocabularies"])
     columns = _columns(top["columns"], vocabularies)
     days_off, working_days = _calendar(top["calendar"]) if "calendar" in top else ({}, {})
@@ -210,13 +241,17 @@ def load_plan(path: str | Path | None = None) -> Plan:
 def _vocabularies(node: Node) -> dict[str, Vocabulary]:
     out: dict[str, Vocabulary] = {}
     for name, _, vnode in node.items():
-        spec = vnode.mapping(["categories", "empty", "true"], ["categories"], f" (vocabulary '{name}')")
+        spec = vnode.mapping(
+            ["categories", "empty", "true"], ["categories"], f" (vocabulary '{name}')"
+        )
         words: dict[str, str] = {}
         cats: list[str] = []
+        labels: dict[str, list[str]] = {}
         for cat, _, wnode in spec["categories"].items():
             cats.append(cat)
             for word_node in wnode.seq() if wnode.is_seq else [wnode]:
                 word = word_node.text()
+                labels.setdefault(cat, []).append(word)
                 key = fold_value(word)
                 if key in words and words[key] != cat:
                     raise word_node.error(
@@ -233,12 +268,24 @@ def _vocabularies(node: Node) -> dict[str, Vocabulary]:
                 picked[key] = spec[key].text()
                 if picked[key] not in cats:
                     raise spec[key].error(
-                        Msg(f"'{picked[key]}' không phải một nhóm của '{name}'",
-                            f"'{picked[key]}' is not a category of '{name}'"),
-                        Msg(f"chọn một trong: {', '.join(cats)}", f"choose one of: {', '.join(cats)}"),
+                        Msg(
+                            f"'{picked[key]}' không phải một nhóm của '{name}'",
+                            f"'{picked[key]}' is not a category of '{name}'",
+                        ),
+                        Msg(
+                            f"chọn một trong: {', '.join(cats)}",
+                            f"choose one of: {', '.join(cats)}",
+                        ),
                     )
         true = picked["true"] or ("yes" if set(cats) == {"yes", "no"} else None)
-        out[name] = Vocabulary(name, tuple(cats), words, picked["empty"], true)
+        out[name] = Vocabulary(
+            name,
+            tuple(cats),
+            words,
+            picked["empty"],
+            true,
+            {c: tuple(ws) for c, ws in labels.items()},
+        )
     return out
 
 
@@ -250,21 +297,30 @@ def _columns(node: Node, vocabularies: Mapping[str, Vocabulary]) -> dict[str, Co
         if not re.fullmatch(r"[a-z][a-z0-9_]*", name):
             raise key.error(
                 Msg(f"tên trường '{name}' không hợp lệ", f"invalid field name '{name}'"),
-                Msg("dùng chữ thường không dấu và '_', ví dụ 'ket_qua_dien_tu'", "use lower-case ASCII and '_'"),
+                Msg(
+                    "dùng chữ thường không dấu và '_', ví dụ 'ket_qua_dien_tu'",
+                    "use lower-case ASCII and '_'",
+                ),
             )
         if name in F.DERIVED:
             raise key.error(
-                Msg(f"'{name}' là trường suy ra, không đặt làm cột", f"'{name}' is a derived field, not a column")
+                Msg(
+                    f"'{name}' là trường suy ra, không đặt làm cột",
+                    f"'{name}' is a derived field, not a column",
+                )
             )
         spec = cnode.mapping(
-            ["aliases", "type", "required", "optional", "allow_empty"], ["aliases", "type"], f" (column '{name}')"
+            ["aliases", "type", "required", "optional", "allow_empty"],
+            ["aliases", "type"],
+            f" (column '{name}')",
         )
         ctype = spec["type"].text()
         if ctype not in types:
             guess = closest(ctype, types)
             raise spec["type"].error(
                 Msg(f"kiểu '{ctype}' không tồn tại", f"unknown type '{ctype}'"),
-                Msg(f"có phải ý bạn là '{guess}'?", f"did you mean '{guess}'?") if guess
+                Msg(f"có phải ý bạn là '{guess}'?", f"did you mean '{guess}'?")
+                if guess
                 else Msg(f"các kiểu: {', '.join(types)}", f"types: {', '.join(types)}"),
             )
         aliases = tuple(spec["aliases"].texts())
@@ -272,7 +328,10 @@ def _columns(node: Node, vocabularies: Mapping[str, Vocabulary]) -> dict[str, Co
             k = fold(alias)
             if k in seen_alias and seen_alias[k] != name:
                 raise spec["aliases"].error(
-                    Msg(f"tên cột '{alias}' đã dùng cho '{seen_alias[k]}'", f"header '{alias}' is already used by '{seen_alias[k]}'")
+                    Msg(
+                        f"tên cột '{alias}' đã dùng cho '{seen_alias[k]}'",
+                        f"header '{alias}' is already used by '{seen_alias[k]}'",
+                    )
                 )
             seen_alias[k] = name
         cs = ColumnSpec(
@@ -293,7 +352,10 @@ def _columns(node: Node, vocabularies: Mapping[str, Vocabulary]) -> dict[str, Co
     for name in F.ROLE_FIELDS:
         if name not in out:
             raise node.error(
-                Msg(f"kế hoạch thiếu cột '{name}' (quy tắc đếm cần đến)", f"the plan lacks column '{name}' (the counting rules need it)"),
+                Msg(
+                    f"kế hoạch thiếu cột '{name}' (quy tắc đếm cần đến)",
+                    f"the plan lacks column '{name}' (the counting rules need it)",
+                ),
                 Msg(f"thêm '{name}:' vào mục columns", f"add '{name}:' under columns"),
             )
     return out
@@ -331,16 +393,22 @@ def _condition(node: Node, plan: Plan) -> Condition:
             guess = closest(test.field, names)
             raise CchcError(
                 Msg(f"trường lạ '{test.field}'", f"unknown field '{test.field}'"),
-                Msg(f"có phải ý bạn là '{guess}'?", f"did you mean '{guess}'?") if guess
+                Msg(f"có phải ý bạn là '{guess}'?", f"did you mean '{guess}'?")
+                if guess
                 else Msg(f"các trường: {', '.join(names)}", f"fields: {', '.join(names)}"),
                 loc(test.offset),
             )
         if isinstance(test, Ref):
             if kind != F.BOOL:
                 raise CchcError(
-                    Msg(f"'{test.field}' không phải trường có/không", f"'{test.field}' is not a yes/no field"),
-                    Msg(f"viết ví dụ '{test.field} == …' hoặc '{test.field} is empty'",
-                        f"write e.g. '{test.field} == …' or '{test.field} is empty'"),
+                    Msg(
+                        f"'{test.field}' không phải trường có/không",
+                        f"'{test.field}' is not a yes/no field",
+                    ),
+                    Msg(
+                        f"viết ví dụ '{test.field} == …' hoặc '{test.field} is empty'",
+                        f"write e.g. '{test.field} == …' or '{test.field} is empty'",
+                    ),
                     loc(test.offset),
                 )
             continue
@@ -349,17 +417,29 @@ def _condition(node: Node, plan: Plan) -> Condition:
         cats = _categories(plan, test.field)
         if cats is None:
             raise CchcError(
-                Msg(f"'{test.field}' không có danh mục giá trị để so sánh", f"'{test.field}' has no vocabulary to compare with"),
-                Msg("chỉ dùng 'is empty' / 'is not empty' với trường này", "use only 'is empty' / 'is not empty' with it"),
+                Msg(
+                    f"'{test.field}' không có danh mục giá trị để so sánh",
+                    f"'{test.field}' has no vocabulary to compare with",
+                ),
+                Msg(
+                    "chỉ dùng 'is empty' / 'is not empty' với trường này",
+                    "use only 'is empty' / 'is not empty' with it",
+                ),
                 loc(test.offset),
             )
         for word, at in zip(test.values, test.value_offsets, strict=True):
             if word not in cats:
                 guess = closest(word, cats)
                 raise CchcError(
-                    Msg(f"'{word}' không phải giá trị của '{test.field}'", f"'{word}' is not a value of '{test.field}'"),
-                    Msg(f"có phải ý bạn là '{guess}'? Các giá trị: {', '.join(cats)}",
-                        f"did you mean '{guess}'? Values: {', '.join(cats)}") if guess
+                    Msg(
+                        f"'{word}' không phải giá trị của '{test.field}'",
+                        f"'{word}' is not a value of '{test.field}'",
+                    ),
+                    Msg(
+                        f"có phải ý bạn là '{guess}'? Các giá trị: {', '.join(cats)}",
+                        f"did you mean '{guess}'? Values: {', '.join(cats)}",
+                    )
+                    if guess
                     else Msg(f"các giá trị: {', '.join(cats)}", f"values: {', '.join(cats)}"),
                     loc(at),
                 )
@@ -374,15 +454,21 @@ def _categories(plan: Plan, name: str) -> tuple[str, ...] | None:
 
 
 def _classification(node: Node, plan: Plan) -> dict[str, Condition]:
-    spec = node.mapping(["not_received", "withdrawn", "resolved"], ["not_received", "withdrawn"], " (classification)")
+    spec = node.mapping(
+        ["not_received", "withdrawn", "resolved"],
+        ["not_received", "withdrawn"],
+        " (classification)",
+    )
     out = {}
     for key, cnode in spec.items():
         cond = _condition(cnode, plan)
         bad = [t.field for t in tests_of(cond) if t.field in F.DERIVED]
         if bad:
             raise cnode.error(
-                Msg(f"'{key}' chỉ được dựa trên cột của tệp, không dùng '{bad[0]}'",
-                    f"'{key}' may use file columns only, not '{bad[0]}'")
+                Msg(
+                    f"'{key}' chỉ được dựa trên cột của tệp, không dùng '{bad[0]}'",
+                    f"'{key}' may use file columns only, not '{bad[0]}'",
+                )
             )
         out[key] = cond
     return out
@@ -394,14 +480,19 @@ def parse_target(node: Node, measure: str) -> Target:
     if not m:
         raise node.error(
             Msg(f"chỉ tiêu '{text}' không đúng dạng", f"malformed target '{text}'"),
-            Msg("viết ví dụ '>= 98%', '= 100%', '>= 12' hoặc '> baseline'",
-                "write e.g. '>= 98%', '= 100%', '>= 12' or '> baseline'"),
+            Msg(
+                "viết ví dụ '>= 98%', '= 100%', '>= 12' hoặc '> baseline'",
+                "write e.g. '>= 98%', '= 100%', '>= 12' or '> baseline'",
+            ),
         )
     op = _OPS[m.group("op")]
     if m.group("base"):
         if measure != "score":
             raise node.error(
-                Msg("'baseline' chỉ dùng với measure: score", "'baseline' goes with measure: score only")
+                Msg(
+                    "'baseline' chỉ dùng với measure: score",
+                    "'baseline' goes with measure: score only",
+                )
             )
         return Target(op, None, "baseline")
     value = Fraction(m.group("num").replace(",", "."))
@@ -418,8 +509,18 @@ def parse_target(node: Node, measure: str) -> Target:
     return Target(op, value, "percent" if pct else measure)
 
 
-_IND_KEYS = ["id", "section", "title", "title_en", "target", "source", "measure", "numerator",
-             "denominator", "note"]
+_IND_KEYS = [
+    "id",
+    "section",
+    "title",
+    "title_en",
+    "target",
+    "source",
+    "measure",
+    "numerator",
+    "denominator",
+    "note",
+]
 
 
 def _indicators(node: Node, plan: Plan) -> tuple[Indicator, ...]:
@@ -431,16 +532,25 @@ def _indicators(node: Node, plan: Plan) -> tuple[Indicator, ...]:
         if not re.fullmatch(r"[a-z][a-z0-9_]*", ident):
             raise spec["id"].error(
                 Msg(f"mã chỉ tiêu '{ident}' không hợp lệ", f"invalid indicator id '{ident}'"),
-                Msg("dùng chữ thường không dấu và '_'", "use lower-case ASCII letters, digits and '_'"),
+                Msg(
+                    "dùng chữ thường không dấu và '_'",
+                    "use lower-case ASCII letters, digits and '_'",
+                ),
             )
         if ident in ids:
             raise spec["id"].error(
-                Msg(f"mã chỉ tiêu '{ident}' bị trùng (đã có ở dòng {ids[ident].line})",
-                    f"duplicate indicator id '{ident}' (first at line {ids[ident].line})"),
+                Msg(
+                    f"mã chỉ tiêu '{ident}' bị trùng (đã có ở dòng {ids[ident].line})",
+                    f"duplicate indicator id '{ident}' (first at line {ids[ident].line})",
+                ),
                 Msg("mỗi chỉ tiêu cần một mã riêng", "give each indicator its own id"),
             )
         ids[ident] = spec["id"].location
-        source = spec["source"].text() if "source" in spec else ("dossiers" if "denominator" in spec else "actuals")
+        source = (
+            spec["source"].text()
+            if "source" in spec
+            else ("dossiers" if "denominator" in spec else "actuals")
+        )
         if source not in SOURCES:
             raise spec["source"].error(
                 Msg(f"nguồn '{source}' không hợp lệ", f"unknown source '{source}'"),
@@ -451,7 +561,8 @@ def _indicators(node: Node, plan: Plan) -> tuple[Indicator, ...]:
             guess = closest(measure, MEASURES)
             raise spec["measure"].error(
                 Msg(f"cách đo '{measure}' không hợp lệ", f"unknown measure '{measure}'"),
-                Msg(f"có phải ý bạn là '{guess}'?", f"did you mean '{guess}'?") if guess
+                Msg(f"có phải ý bạn là '{guess}'?", f"did you mean '{guess}'?")
+                if guess
                 else Msg(f"chọn: {', '.join(MEASURES)}", f"choose: {', '.join(MEASURES)}"),
             )
         num = den = None
@@ -464,7 +575,10 @@ def _indicators(node: Node, plan: Plan) -> tuple[Indicator, ...]:
             for key in ("numerator", "denominator"):
                 if key not in spec:
                     raise inode.error(
-                        Msg(f"chỉ tiêu '{ident}' thiếu '{key}'", f"indicator '{ident}' lacks '{key}'"),
+                        Msg(
+                            f"chỉ tiêu '{ident}' thiếu '{key}'",
+                            f"indicator '{ident}' lacks '{key}'",
+                        ),
                         Msg(f"thêm '{key}: <điều kiện>'", f"add '{key}: <condition>'"),
                     )
             den_text, num_text = spec["denominator"].text(), spec["numerator"].text()
@@ -474,8 +588,10 @@ def _indicators(node: Node, plan: Plan) -> tuple[Indicator, ...]:
             for key in ("numerator", "denominator"):
                 if key in spec:
                     raise spec[key].error(
-                        Msg(f"chỉ tiêu nguồn '{source}' lấy số liệu từ tệp actuals, không có '{key}'",
-                            f"a '{source}' indicator takes its figures from the actuals file; remove '{key}'"),
+                        Msg(
+                            f"chỉ tiêu nguồn '{source}' lấy số liệu từ tệp actuals, không có '{key}'",
+                            f"a '{source}' indicator takes its figures from the actuals file; remove '{key}'",
+                        ),
                     )
         out.append(
             Indicator(

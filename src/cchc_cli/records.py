@@ -50,7 +50,9 @@ class Column:
 
     field: str
     kind: str  # text | date | integer | category
-    values: np.ndarray | pd.Series  # date: datetime64[D]; integer: float64; category: int16; text: Series
+    values: (
+        np.ndarray | pd.Series
+    )  # date: datetime64[D]; integer: float64; category: int16; text: Series
     bad: tuple[tuple[Reason, np.ndarray], ...]  # (reason, mask) for cells that cannot be used
     header: str | None  # as in the file; None when absent
     index: int | None  # 1-based column number in the file
@@ -130,7 +132,9 @@ def read_records(
         return len(found)
 
     expected = [spec.aliases[0] for spec in plan.columns.values() if spec.required]
-    table = read_table(path, score, encoding=encoding, delimiter=delimiter, sheet=sheet, expected=expected)
+    table = read_table(
+        path, score, encoding=encoding, delimiter=delimiter, sheet=sheet, expected=expected
+    )
     return records_from_table(table, plan)
 
 
@@ -159,7 +163,9 @@ def records_from_table(table: RawTable, plan: Plan) -> Records:
     for name, spec in plan.columns.items():
         if spec.required and name not in where:
             known = [a for a in spec.aliases]
-            guess = closest(spec.aliases[0], [h for h in table.headers if h]) if table.headers else None
+            guess = (
+                closest(spec.aliases[0], [h for h in table.headers if h]) if table.headers else None
+            )
             found = ", ".join(h for h in table.headers if h) or "(không có)"
             raise CchcError(
                 Msg(
@@ -207,7 +213,9 @@ def records_from_table(table: RawTable, plan: Plan) -> Records:
     excluded = np.zeros(n, dtype=bool)
     ids = columns["dossier_id"]
     id_values = ids.values
-    dup = id_values.duplicated(keep="first").to_numpy(dtype=bool) & (id_values != "").to_numpy(dtype=bool)
+    dup = id_values.duplicated(keep="first").to_numpy(dtype=bool) & (id_values != "").to_numpy(
+        dtype=bool
+    )
     if dup.any():
         idx = where["dossier_id"][0]
         problems.append(
@@ -223,7 +231,12 @@ def records_from_table(table: RawTable, plan: Plan) -> Records:
             )
         )
         columns["dossier_id"] = Column(
-            ids.field, ids.kind, ids.values, (*ids.bad, (Reason.DUPLICATE_ID, dup)), ids.header, ids.index,
+            ids.field,
+            ids.kind,
+            ids.values,
+            (*ids.bad, (Reason.DUPLICATE_ID, dup)),
+            ids.header,
+            ids.index,
             raw=ids.raw,
         )
     excluded |= columns["dossier_id"].unknown
@@ -231,7 +244,12 @@ def records_from_table(table: RawTable, plan: Plan) -> Records:
     prob = (
         pd.concat(problems, ignore_index=True)
         if problems
-        else pd.DataFrame({c: pd.Series(dtype="int64" if c in ("line", "column") else "str") for c in PROBLEM_COLUMNS})
+        else pd.DataFrame(
+            {
+                c: pd.Series(dtype="int64" if c in ("line", "column") else "str")
+                for c in PROBLEM_COLUMNS
+            }
+        )
     )
     prob = prob.sort_values(["line", "column"], kind="stable", ignore_index=True)
     return Records(
@@ -262,7 +280,9 @@ def _absent(spec: ColumnSpec, plan: Plan, n: int) -> Column:
     elif kind == F.CATEGORY:
         vocab = plan.vocabularies[spec.type]
         fill = vocab.categories.index(vocab.empty) if vocab.empty else EMPTY
-        return Column(spec.field, kind, np.full(n, fill, dtype=np.int16), (), None, None, vocab.categories)
+        return Column(
+            spec.field, kind, np.full(n, fill, dtype=np.int16), (), None, None, vocab.categories
+        )
     else:
         values = pd.Series([""] * n, dtype="str")
     return Column(spec.field, kind, values, (), None, None)
@@ -299,8 +319,16 @@ def _parse(spec: ColumnSpec, plan: Plan, raw: pd.Series, header: str, index: int
         if missing_mask.any():
             codes[missing_mask] = UNKNOWN
         bad.insert(0, (Reason.UNKNOWN_VALUE, unknown))
-        return Column(spec.field, kind, codes, tuple(bad), header, index, vocab.categories,
-                      raw.reset_index(drop=True))
+        return Column(
+            spec.field,
+            kind,
+            codes,
+            tuple(bad),
+            header,
+            index,
+            vocab.categories,
+            raw.reset_index(drop=True),
+        )
     values = (raw if raw.dtype != object else raw.astype("str")).reset_index(drop=True)
     return Column(spec.field, kind, values, tuple(bad), header, index, raw=values)
 
@@ -343,7 +371,9 @@ def parse_integers(arr: pa.ChunkedArray, empty: np.ndarray) -> tuple[np.ndarray,
     return values, invalid
 
 
-def encode_words(arr: pa.ChunkedArray, vocab: Vocabulary, empty: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def encode_words(
+    arr: pa.ChunkedArray, vocab: Vocabulary, empty: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """Vocabulary words to category codes; unknown words get UNKNOWN and are flagged."""
     encoded = pc.dictionary_encode(arr).combine_chunks()
     words = encoded.dictionary.to_pylist()

@@ -39,7 +39,10 @@ class Validation:
 
     @property
     def by_reason(self) -> dict[str, int]:
-        return {str(k): int(v) for k, v in self.problems["reason"].value_counts(sort=False).sort_index().items()}
+        return {
+            str(k): int(v)
+            for k, v in self.problems["reason"].value_counts(sort=False).sort_index().items()
+        }
 
 
 def _rows(records: Records, mask: np.ndarray, field: str, reason: Reason) -> pd.DataFrame:
@@ -62,7 +65,10 @@ def cell_text(col, mask: np.ndarray) -> np.ndarray:
         return col.raw.to_numpy(dtype=object)[mask]
     v = col.values[mask]
     if v.dtype.kind == "M":
-        return np.array([d.strftime("%d/%m/%Y") if d is not None else "" for d in v.astype(object)], dtype=object)
+        return np.array(
+            [d.strftime("%d/%m/%Y") if d is not None else "" for d in v.astype(object)],
+            dtype=object,
+        )
     return v.astype(object)
 
 
@@ -77,7 +83,10 @@ def consistency_problems(plan: Plan, records: Records, cl: Classified) -> pd.Dat
     bad_end = ok & (end < rec)
     if bad_end.any():
         use_ret = np.isnat(records.columns["resolved_at"].values)
-        for field, mask in (("resolved_at", bad_end & ~use_ret), ("returned_at", bad_end & use_ret)):
+        for field, mask in (
+            ("resolved_at", bad_end & ~use_ret),
+            ("returned_at", bad_end & use_ret),
+        ):
             if mask.any():
                 frames.append(_rows(records, mask, field, Reason.END_BEFORE_RECEIVED))
     due_at = records.columns["due_at"].values
@@ -91,8 +100,16 @@ def consistency_problems(plan: Plan, records: Records, cl: Classified) -> pd.Dat
         no_end = np.isnat(end) & ~env["end_at"].unknown
         status_empty = records.columns["status"].empty
         m1 = active & resolved.val & no_end
-        m2 = (active & has_end & resolved.known & ~resolved.val & withdrawn.known & ~withdrawn.val
-              & received.val & ~status_empty)
+        m2 = (
+            active
+            & has_end
+            & resolved.known
+            & ~resolved.val
+            & withdrawn.known
+            & ~withdrawn.val
+            & received.val
+            & ~status_empty
+        )
         if m1.any():
             frames.append(_rows(records, m1, "status", Reason.RESOLVED_WITHOUT_END))
         if m2.any():
@@ -119,8 +136,12 @@ def all_problems(plan: Plan, records: Records, cl: Classified) -> pd.DataFrame:
     return out.sort_values(["line", "column"], kind="stable", ignore_index=True)
 
 
-def validate(plan: Plan, records: Records, period: tuple[dt.date, dt.date] | None = None,
-             classified: Classified | None = None) -> Validation:
+def validate(
+    plan: Plan,
+    records: Records,
+    period: tuple[dt.date, dt.date] | None = None,
+    classified: Classified | None = None,
+) -> Validation:
     period = period or plan.period
     cl = classified or classify(plan, records, period)
     problems = all_problems(plan, records, cl)

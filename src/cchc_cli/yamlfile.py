@@ -77,14 +77,21 @@ class Node:
                 hint = (
                     Msg(f"có phải ý bạn là '{guess}'?", f"did you mean '{guess}'?")
                     if guess
-                    else Msg(f"các khoá hợp lệ: {', '.join(allowed)}", f"valid keys: {', '.join(allowed)}")
+                    else Msg(
+                        f"các khoá hợp lệ: {', '.join(allowed)}",
+                        f"valid keys: {', '.join(allowed)}",
+                    )
                 )
-                raise key_node.error(Msg(f"khoá lạ '{key}'{what}", f"unknown key '{key}'{what}"), hint)
+                raise key_node.error(
+                    Msg(f"khoá lạ '{key}'{what}", f"unknown key '{key}'{what}"), hint
+                )
             out[key] = value
         for key in required:
             if key not in out:
                 raise self.error(
-                    Msg(f"thiếu khoá bắt buộc '{key}'{what}", f"missing required key '{key}'{what}"),
+                    Msg(
+                        f"thiếu khoá bắt buộc '{key}'{what}", f"missing required key '{key}'{what}"
+                    ),
                     Msg(f"thêm '{key}: …'", f"add '{key}: …'"),
                 )
         return out
@@ -110,7 +117,10 @@ class Node:
         value = self.value()
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise self.error(
-                Msg(f"cần một số, gặp '{self.raw.value}'", f"expected a number, got '{self.raw.value}'")
+                Msg(
+                    f"cần một số, gặp '{self.raw.value}'",
+                    f"expected a number, got '{self.raw.value}'",
+                )
             )
         return value
 
@@ -118,7 +128,10 @@ class Node:
         value = self.value()
         if not isinstance(value, bool):
             raise self.error(
-                Msg(f"cần true/false, gặp '{self.raw.value}'", f"expected true/false, got '{self.raw.value}'")
+                Msg(
+                    f"cần true/false, gặp '{self.raw.value}'",
+                    f"expected true/false, got '{self.raw.value}'",
+                )
             )
         return value
 
@@ -133,7 +146,10 @@ class Node:
         except ValueError:
             raise self.error(
                 Msg(f"ngày không hợp lệ '{self.raw.value}'", f"invalid date '{self.raw.value}'"),
-                Msg("viết ngày dạng YYYY-MM-DD, ví dụ 2023-12-31", "write dates as YYYY-MM-DD, e.g. 2023-12-31"),
+                Msg(
+                    "viết ngày dạng YYYY-MM-DD, ví dụ 2023-12-31",
+                    "write dates as YYYY-MM-DD, e.g. 2023-12-31",
+                ),
             ) from None
 
     def value(self):
@@ -154,15 +170,23 @@ def load_yaml(path: str | Path) -> Node:
             where,
         ) from None
     except IsADirectoryError:
-        raise CchcError(Msg("đây là thư mục, không phải tệp", "this is a directory, not a file"), None, where) from None
+        raise CchcError(
+            Msg("đây là thư mục, không phải tệp", "this is a directory, not a file"), None, where
+        ) from None
     except UnicodeDecodeError as exc:
         raise CchcError(
-            Msg(f"tệp không phải UTF-8 (byte {exc.start})", f"file is not UTF-8 (byte {exc.start})"),
+            Msg(
+                f"tệp không phải UTF-8 (byte {exc.start})", f"file is not UTF-8 (byte {exc.start})"
+            ),
             Msg("lưu lại tệp YAML với mã hoá UTF-8", "save the YAML file as UTF-8"),
             where,
         ) from None
     except OSError as exc:
-        raise CchcError(Msg(f"không đọc được tệp: {exc.strerror}", f"cannot read file: {exc.strerror}"), None, where) from None
+        raise CchcError(
+            Msg(f"không đọc được tệp: {exc.strerror}", f"cannot read file: {exc.strerror}"),
+            None,
+            where,
+        ) from None
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:

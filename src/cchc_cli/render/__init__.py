@@ -25,12 +25,25 @@ REASON_TEXT = {
     "unknown_value": Msg("giá trị ngoài danh mục", "unknown value"),
     "invalid_number": Msg("số không hợp lệ", "invalid number"),
     "duplicate_id": Msg("mã hồ sơ bị trùng", "duplicate dossier id"),
-    "no_due_date": Msg("không có ngày hẹn trả và thời hạn giải quyết", "no due date and no processing days"),
-    "end_before_received": Msg("ngày kết thúc trước ngày tiếp nhận", "end date before received date"),
-    "due_before_received": Msg("ngày hẹn trả trước ngày tiếp nhận", "due date before received date"),
-    "resolved_without_end": Msg("trạng thái đã xong nhưng không có ngày kết thúc", "resolved status without an end date"),
-    "end_without_resolved": Msg("có ngày kết thúc nhưng trạng thái chưa xong", "end date but status not resolved"),
-    "code_date_mismatch": Msg("phần ngày trong mã hồ sơ khác ngày tiếp nhận", "dossier code date differs from received date"),
+    "no_due_date": Msg(
+        "không có ngày hẹn trả và thời hạn giải quyết", "no due date and no processing days"
+    ),
+    "end_before_received": Msg(
+        "ngày kết thúc trước ngày tiếp nhận", "end date before received date"
+    ),
+    "due_before_received": Msg(
+        "ngày hẹn trả trước ngày tiếp nhận", "due date before received date"
+    ),
+    "resolved_without_end": Msg(
+        "trạng thái đã xong nhưng không có ngày kết thúc", "resolved status without an end date"
+    ),
+    "end_without_resolved": Msg(
+        "có ngày kết thúc nhưng trạng thái chưa xong", "end date but status not resolved"
+    ),
+    "code_date_mismatch": Msg(
+        "phần ngày trong mã hồ sơ khác ngày tiếp nhận",
+        "dossier code date differs from received date",
+    ),
     "missing_column": Msg("tệp thiếu cột", "the file lacks the column"),
     "zero_denominator": Msg("không có hồ sơ nào thuộc mẫu số", "nothing in the denominator"),
     "no_actuals": Msg("chưa có số liệu (dùng --actuals)", "no figures given (use --actuals)"),

@@ -38,16 +38,41 @@ def write_csv(header: list[str], rows, bom: bool = True) -> str:
 
 
 def render_csv(result, lang: str = "vi") -> str:
-    header = ["id", "section", "title", "status", "status_text", "value", "numerator", "denominator",
-              "target_op", "target_value", "target_unit", "left_out", "reason", "reason_text"]
+    header = [
+        "id",
+        "section",
+        "title",
+        "status",
+        "status_text",
+        "value",
+        "numerator",
+        "denominator",
+        "target_op",
+        "target_value",
+        "target_unit",
+        "left_out",
+        "reason",
+        "reason_text",
+    ]
     rows = []
     for r in result.indicators:
         t = r.indicator.target.as_json()
-        rows.append([
-            r.indicator.id, r.indicator.section, r.indicator.title_in(lang), r.status,
-            STATUS_TEXT[r.status].get(lang), None if r.value is None else repr(float(r.value)),
-            number_json(r.numerator), number_json(r.denominator), t["op"],
-            t["value"] if t["value"] is not None else "baseline", t["unit"], r.left_out, r.reason,
-            reason_text(r.reason, lang) if r.reason else "",
-        ])
+        rows.append(
+            [
+                r.indicator.id,
+                r.indicator.section,
+                r.indicator.title_in(lang),
+                r.status,
+                STATUS_TEXT[r.status].get(lang),
+                None if r.value is None else repr(float(r.value)),
+                number_json(r.numerator),
+                number_json(r.denominator),
+                t["op"],
+                t["value"] if t["value"] is not None else "baseline",
+                t["unit"],
+                r.left_out,
+                r.reason,
+                reason_text(r.reason, lang) if r.reason else "",
+            ]
+        )
     return write_csv(header, rows)

@@ -45,7 +45,9 @@ def result_dict(result, generated_at: str | None = None) -> dict:
             for i in result.inputs
         ],
         "actuals": (
-            {"path": result.actuals.path, "sha256": result.actuals.sha256} if result.actuals else None
+            {"path": result.actuals.path, "sha256": result.actuals.sha256}
+            if result.actuals
+            else None
         ),
         "summary": result.summary,
         "indicators": [
@@ -69,7 +71,8 @@ def result_dict(result, generated_at: str | None = None) -> dict:
             }
             for r in result.indicators
         ],
-        "generated_at": generated_at or dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "generated_at": generated_at
+        or dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
     }
 
 

@@ -15,24 +15,40 @@ def render_markdown(result, lang: str = "vi") -> str:
     lines = [
         f"# {_esc(result.plan.title)}",
         "",
-        (f"Kỳ: {fmt_date(result.period[0], lang)} – {fmt_date(result.period[1], lang)}" if vi
-         else f"Period: {fmt_date(result.period[0], lang)} – {fmt_date(result.period[1], lang)}"),
+        (
+            f"Kỳ: {fmt_date(result.period[0], lang)} – {fmt_date(result.period[1], lang)}"
+            if vi
+            else f"Period: {fmt_date(result.period[0], lang)} – {fmt_date(result.period[1], lang)}"
+        ),
         "",
     ]
     for i in result.inputs:
         lines.append(
-            (f"Tệp `{i.path}`: đọc {fmt_int(i.rows_read, lang)} dòng, dùng {fmt_int(i.rows_used, lang)}, "
-             f"ngoài kỳ {fmt_int(i.rows_out_of_period, lang)}, không tiếp nhận {fmt_int(i.rows_not_received, lang)}, "
-             f"loại ra {fmt_int(i.rows_left_out, lang)}") if vi else
-            (f"File `{i.path}`: {fmt_int(i.rows_read, lang)} rows read, {fmt_int(i.rows_used, lang)} used, "
-             f"{fmt_int(i.rows_out_of_period, lang)} out of period, {fmt_int(i.rows_not_received, lang)} not received, "
-             f"{fmt_int(i.rows_left_out, lang)} left out")
+            (
+                f"Tệp `{i.path}`: đọc {fmt_int(i.rows_read, lang)} dòng, dùng {fmt_int(i.rows_used, lang)}, "
+                f"ngoài kỳ {fmt_int(i.rows_out_of_period, lang)}, không tiếp nhận {fmt_int(i.rows_not_received, lang)}, "
+                f"loại ra {fmt_int(i.rows_left_out, lang)}"
+            )
+            if vi
+            else (
+                f"File `{i.path}`: {fmt_int(i.rows_read, lang)} rows read, {fmt_int(i.rows_used, lang)} used, "
+                f"{fmt_int(i.rows_out_of_period, lang)} out of period, {fmt_int(i.rows_not_received, lang)} not received, "
+                f"{fmt_int(i.rows_left_out, lang)} left out"
+            )
         )
-    lines += ["", "| Mã | Mục | Nội dung | Tử số/Mẫu số | Giá trị | Mục tiêu | Kết quả |" if vi else
-              "| Id | Section | Indicator | Num/Den | Value | Target | Verdict |",
-              "|---|---|---|---:|---:|---|---|"]
+    lines += [
+        "",
+        "| Mã | Mục | Nội dung | Tử số/Mẫu số | Giá trị | Mục tiêu | Kết quả |"
+        if vi
+        else "| Id | Section | Indicator | Num/Den | Value | Target | Verdict |",
+        "|---|---|---|---:|---:|---|---|",
+    ]
     for r in result.indicators:
-        nd = f"{fmt_int(r.numerator, lang)}/{fmt_int(r.denominator, lang)}" if r.denominator is not None else "–"
+        nd = (
+            f"{fmt_int(r.numerator, lang)}/{fmt_int(r.denominator, lang)}"
+            if r.denominator is not None
+            else "–"
+        )
         verdict = STATUS_TEXT[r.status].get(lang)
         if r.reason:
             verdict += f" ({reason_text(r.reason, lang)})"
@@ -40,6 +56,13 @@ def render_markdown(result, lang: str = "vi") -> str:
             f"| `{r.indicator.id}` | {_esc(r.indicator.section)} | {_esc(r.indicator.title_in(lang))} | {nd} | "
             f"{fmt_value(r, lang)} | {fmt_target(r, lang)} | {verdict} |"
         )
-    lines += ["", (f"Đạt {s['pass']} · Không đạt {s['fail']} · Chưa có dữ liệu {s['no_data']}" if vi
-                   else f"Pass {s['pass']} · Fail {s['fail']} · No data {s['no_data']}"), ""]
+    lines += [
+        "",
+        (
+            f"Đạt {s['pass']} · Không đạt {s['fail']} · Chưa có dữ liệu {s['no_data']}"
+            if vi
+            else f"Pass {s['pass']} · Fail {s['fail']} · No data {s['no_data']}"
+        ),
+        "",
+    ]
     return "\n".join(lines)

@@ -14,11 +14,19 @@ from . import STATUS_TEXT, fmt_date, fmt_int, fmt_target, fmt_value, reason_text
 _STYLE = {"pass": "bold green", "fail": "bold red", "no_data": "bold yellow"}
 
 
-def render_table(result, lang: str = "vi", *, color: bool = False, width: int | None = None, **_) -> str:
+def render_table(
+    result, lang: str = "vi", *, color: bool = False, width: int | None = None, **_
+) -> str:
     vi = lang == "vi"
     buf = io.StringIO()
-    console = Console(file=buf, force_terminal=color, no_color=not color, width=width or 160,
-                      highlight=False, emoji=False)
+    console = Console(
+        file=buf,
+        force_terminal=color,
+        no_color=not color,
+        width=width or 160,
+        highlight=False,
+        emoji=False,
+    )
     plan = result.plan
     console.print(Text(plan.title, style="bold"))
     if plan.agency:
@@ -41,12 +49,14 @@ def render_table(result, lang: str = "vi", *, color: bool = False, width: int | 
             )
         if i.problems:
             console.print(
-                f"  {f(i.problems)} ô dữ liệu có vấn đề — xem chi tiết: cchc validate {i.path}" if vi
+                f"  {f(i.problems)} ô dữ liệu có vấn đề — xem chi tiết: cchc validate {i.path}"
+                if vi
                 else f"  {f(i.problems)} problem cells — see: cchc validate {i.path}"
             )
         if i.due_dates_derived:
             console.print(
-                f"  {f(i.due_dates_derived)} ngày hẹn trả được tính từ thời hạn giải quyết (ngày làm việc)" if vi
+                f"  {f(i.due_dates_derived)} ngày hẹn trả được tính từ thời hạn giải quyết (ngày làm việc)"
+                if vi
                 else f"  {f(i.due_dates_derived)} due dates derived from processing days (working days)"
             )
     if result.actuals:
@@ -61,8 +71,11 @@ def render_table(result, lang: str = "vi", *, color: bool = False, width: int | 
     table.add_column("Mục tiêu" if vi else "Target", no_wrap=True)
     table.add_column("Kết quả" if vi else "Verdict", no_wrap=True)
     for r in result.indicators:
-        nd = (f"{fmt_int(r.numerator, lang)}/{fmt_int(r.denominator, lang)}"
-              if r.denominator is not None else (fmt_int(r.numerator, lang) if r.numerator is not None else "–"))
+        nd = (
+            f"{fmt_int(r.numerator, lang)}/{fmt_int(r.denominator, lang)}"
+            if r.denominator is not None
+            else (fmt_int(r.numerator, lang) if r.numerator is not None else "–")
+        )
         table.add_row(
             r.indicator.id,
             r.indicator.section,
@@ -81,11 +94,15 @@ def render_table(result, lang: str = "vi", *, color: bool = False, width: int | 
             detail = f": {r.reason_detail}" if r.reason_detail else ""
             notes.append(f"{r.indicator.id}: {reason_text(r.reason, lang)}{detail}")
         if r.left_out:
-            parts = ", ".join(f"{lo.rows} {reason_text(lo.reason, lang)} (cột {header(lo.field)})" if vi
-                              else f"{lo.rows} {reason_text(lo.reason, lang)} (column {header(lo.field)})"
-                              for lo in r.left_out_by)
+            parts = ", ".join(
+                f"{lo.rows} {reason_text(lo.reason, lang)} (cột {header(lo.field)})"
+                if vi
+                else f"{lo.rows} {reason_text(lo.reason, lang)} (column {header(lo.field)})"
+                for lo in r.left_out_by
+            )
             notes.append(
-                f"{r.indicator.id}: loại ra {fmt_int(r.left_out, lang)} dòng — {parts}" if vi
+                f"{r.indicator.id}: loại ra {fmt_int(r.left_out, lang)} dòng — {parts}"
+                if vi
                 else f"{r.indicator.id}: {fmt_int(r.left_out, lang)} rows left out — {parts}"
             )
     if notes:
@@ -93,7 +110,10 @@ def render_table(result, lang: str = "vi", *, color: bool = False, width: int | 
         for n in notes:
             console.print(f"  • {n}")
     s = result.summary
-    line = (f"Tổng hợp: {s['pass']} ĐẠT · {s['fail']} KHÔNG ĐẠT · {s['no_data']} CHƯA CÓ DỮ LIỆU" if vi
-            else f"Summary: {s['pass']} pass · {s['fail']} fail · {s['no_data']} no data")
+    line = (
+        f"Tổng hợp: {s['pass']} ĐẠT · {s['fail']} KHÔNG ĐẠT · {s['no_data']} CHƯA CÓ DỮ LIỆU"
+        if vi
+        else f"Summary: {s['pass']} pass · {s['fail']} fail · {s['no_data']} no data"
+    )
     console.print(Text(line, style="bold"))
     return buf.getvalue()

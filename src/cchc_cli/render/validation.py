@@ -16,8 +16,9 @@ def problem_rows(v) -> list[dict]:
     p = v.problems
     return [
         {"line": int(a), "column": int(b), "header": c, "field": d, "value": e, "reason": f}
-        for a, b, c, d, e, f in zip(p["line"], p["column"], p["header"], p["field"], p["value"], p["reason"],
-                                     strict=True)
+        for a, b, c, d, e, f in zip(
+            p["line"], p["column"], p["header"], p["field"], p["value"], p["reason"], strict=True
+        )
     ]
 
 
@@ -25,8 +26,15 @@ def validation_dict(v) -> dict:
     r = v.records
     return {
         "schema_version": 1,
-        "input": {"path": r.path, "sha256": r.sha256, "size": r.size, "encoding": r.encoding,
-                  "delimiter": r.delimiter, "sheet": r.sheet, "header_line": r.header_line},
+        "input": {
+            "path": r.path,
+            "sha256": r.sha256,
+            "size": r.size,
+            "encoding": r.encoding,
+            "delimiter": r.delimiter,
+            "sheet": r.sheet,
+            "header_line": r.header_line,
+        },
         "period": {"start": v.period[0].isoformat(), "end": v.period[1].isoformat()},
         "rows": {
             "read": v.rows_read,
@@ -50,23 +58,44 @@ def render_validation(v, fmt: str, lang: str, limit: int = 20, color: bool = Fal
     if fmt == "json":
         return json.dumps(validation_dict(v), ensure_ascii=False, indent=2) + "\n"
     if fmt == "csv":
-        rows = [[p["line"], p["column"], p["header"], p["field"], p["value"], p["reason"],
-                 reason_text(p["reason"], lang)] for p in problem_rows(v)]
-        return write_csv(["line", "column", "header", "field", "value", "reason", "reason_text"], rows)
+        rows = [
+            [
+                p["line"],
+                p["column"],
+                p["header"],
+                p["field"],
+                p["value"],
+                p["reason"],
+                reason_text(p["reason"], lang),
+            ]
+            for p in problem_rows(v)
+        ]
+        return write_csv(
+            ["line", "column", "header", "field", "value", "reason", "reason_text"], rows
+        )
     vi = lang == "vi"
     r = v.records
     f = lambda n: fmt_int(n, lang)  # noqa: E731
     buf = io.StringIO()
-    con = Console(file=buf, force_terminal=color, no_color=not color, width=140, highlight=False, emoji=False)
+    con = Console(
+        file=buf, force_terminal=color, no_color=not color, width=140, highlight=False, emoji=False
+    )
     enc = f"{r.encoding}, '{r.delimiter}'" if r.encoding else f"xlsx, {r.sheet}"
-    con.print(f"Tệp: {r.path} ({enc}, dòng tiêu đề {r.header_line})" if vi
-              else f"File: {r.path} ({enc}, header on line {r.header_line})")
+    con.print(
+        f"Tệp: {r.path} ({enc}, dòng tiêu đề {r.header_line})"
+        if vi
+        else f"File: {r.path} ({enc}, header on line {r.header_line})"
+    )
     p0, p1 = (fmt_date(d, lang) for d in v.period)
     if vi:
-        con.print(f"Đọc {f(v.rows_read)} dòng hồ sơ. Theo ngày tiếp nhận so với kỳ {p0} – {p1}: trước kỳ "
-                  f"{f(v.rows_before)}, trong kỳ {f(v.rows_in)}, sau kỳ {f(v.rows_after)}, không rõ ngày "
-                  f"{f(v.rows_no_received_date)}; không được tiếp nhận {f(v.rows_not_received)}.")
-        con.print(f"Dòng có vấn đề: {f(v.rows_with_problems)}; tổng số vấn đề: {f(len(v.problems))}.")
+        con.print(
+            f"Đọc {f(v.rows_read)} dòng hồ sơ. Theo ngày tiếp nhận so với kỳ {p0} – {p1}: trước kỳ "
+            f"{f(v.rows_before)}, trong kỳ {f(v.rows_in)}, sau kỳ {f(v.rows_after)}, không rõ ngày "
+            f"{f(v.rows_no_received_date)}; không được tiếp nhận {f(v.rows_not_received)}."
+        )
+        con.print(
+            f"Dòng có vấn đề: {f(v.rows_with_problems)}; tổng số vấn đề: {f(len(v.problems))}."
+        )
         if v.due_dates_derived:
             con.print(f"Ngày hẹn trả tính từ thời hạn giải quyết: {f(v.due_dates_derived)} hồ sơ.")
         if r.blank_rows:
@@ -74,9 +103,11 @@ def render_validation(v, fmt: str, lang: str, limit: int = 20, color: bool = Fal
         if r.missing:
             con.print("Thiếu cột: " + ", ".join(r.missing))
     else:
-        con.print(f"{f(v.rows_read)} dossier rows read. By received date against {p0} – {p1}: before "
-                  f"{f(v.rows_before)}, in {f(v.rows_in)}, after {f(v.rows_after)}, no date "
-                  f"{f(v.rows_no_received_date)}; not received {f(v.rows_not_received)}.")
+        con.print(
+            f"{f(v.rows_read)} dossier rows read. By received date against {p0} – {p1}: before "
+            f"{f(v.rows_before)}, in {f(v.rows_in)}, after {f(v.rows_after)}, no date "
+            f"{f(v.rows_no_received_date)}; not received {f(v.rows_not_received)}."
+        )
         con.print(f"Rows with problems: {f(v.rows_with_problems)}; problems: {f(len(v.problems))}.")
         if v.due_dates_derived:
             con.print(f"Due dates derived from processing days: {f(v.due_dates_derived)}.")
@@ -85,21 +116,34 @@ def render_validation(v, fmt: str, lang: str, limit: int = 20, color: bool = Fal
         if r.missing:
             con.print("Missing columns: " + ", ".join(r.missing))
     if v.by_reason:
-        con.print(("Theo loại: " if vi else "By reason: ")
-                  + "; ".join(f"{reason_text(k, lang)} ({k}): {f(n)}" for k, n in v.by_reason.items()))
+        con.print(
+            ("Theo loại: " if vi else "By reason: ")
+            + "; ".join(f"{reason_text(k, lang)} ({k}): {f(n)}" for k, n in v.by_reason.items())
+        )
     if len(v.problems):
         t = Table(header_style="bold")
-        for name in (["Dòng", "Cột", "Tên cột", "Giá trị", "Vấn đề"] if vi
-                     else ["Line", "Col", "Header", "Value", "Problem"]):
+        for name in (
+            ["Dòng", "Cột", "Tên cột", "Giá trị", "Vấn đề"]
+            if vi
+            else ["Line", "Col", "Header", "Value", "Problem"]
+        ):
             t.add_column(name)
         for p in problem_rows(v)[:limit]:
-            t.add_row(str(p["line"]), str(p["column"]), p["header"], repr(p["value"]) if p["value"] else "''",
-                      f"{reason_text(p['reason'], lang)} ({p['reason']})")
+            t.add_row(
+                str(p["line"]),
+                str(p["column"]),
+                p["header"],
+                repr(p["value"]) if p["value"] else "''",
+                f"{reason_text(p['reason'], lang)} ({p['reason']})",
+            )
         con.print(t)
         more = len(v.problems) - limit
         if more > 0:
-            con.print(f"… và {f(more)} vấn đề khác (dùng --format csv để xem đủ)" if vi
-                      else f"… and {f(more)} more (use --format csv for the full list)")
+            con.print(
+                f"… và {f(more)} vấn đề khác (dùng --format csv để xem đủ)"
+                if vi
+                else f"… and {f(more)} more (use --format csv for the full list)"
+            )
     else:
         con.print("Không phát hiện vấn đề nào." if vi else "No problems found.")
     return buf.getvalue()

@@ -1,0 +1,164 @@
+"""The ``report`` (Biểu số 06/VPCP/KSTT) and ``calendar`` commands; ``cli.py`` adds them with
+:func:`register`. Heavy modules are imported inside the commands so ``cchc --help`` stays fast."""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from .errors import CchcError, ExitCode, Msg
+
+
+class ReportFormat(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    markdown = "markdown"
+    xlsx = "xlsx"
+
+
+class CalendarFormat(str, Enum):
+    table = "table"
+    json = "json"
+
+
+class By(str, Enum):
+    field = "field"
+    procedure = "procedure"
+    month = "month"
+
+
+class Lang(str, Enum):
+    vi = "vi"
+    en = "en"
+
+
+PlanOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--plan", help="Tệp kế hoạch YAML (mặc định: kế hoạch 2023 kèm theo). / Plan YAML."
+    ),
+]
+LangOpt = Annotated[Lang, typer.Option("--lang", help="Ngôn ngữ / language.")]
+
+
+def _fail(exc: CchcError, lang: str) -> None:
+    word = "Lỗi" if lang == "vi" else "Error"
+    sys.stderr.write(f"{word}: {exc.render(lang)}\n")
+    raise typer.Exit(ExitCode.ERROR)
+
+
+def _delimiter(value: str | None) -> str | None:
+    if value is None:
+        return None
+    return "\t" if value.lower() in ("tab", "\\t") else value
+
+
+def report(
+    records: Annotated[Path, typer.Argument(help="Tệp xuất danh sách hồ sơ (.csv, .txt, .xlsx).")],
+    plan: PlanOpt = None,
+    period: Annotated[
+        str | None,
+        typer.Option("--period", help="Kỳ: 2023, 2023-Q2, 2023-05 (mặc định: năm của kế hoạch)."),
+    ] = None,
+    date_from: Annotated[
+        str | None, typer.Option("--from", help="Từ ngày (2023-05-01 hoặc 01/05/2023).")
+    ] = None,
+    date_to: Annotated[str | None, typer.Option("--to", help="Đến ngày (bao gồm).")] = None,
+    by: Annotated[
+        By,
+        typer.Option("--by", help="Mỗi dòng của biểu là một lĩnh vực, một thủ tục hoặc một tháng."),
+    ] = By.field,
+    fmt: Annotated[
+        ReportFormat, typer.Option("--format", help="Định dạng (xlsx cần --output).")
+    ] = ReportFormat.table,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Ghi kết quả ra tệp.")
+    ] = None,
+    lang: LangOpt = Lang.vi,
+    encoding: Annotated[
+        str | None, typer.Option("--encoding", help="Ép bảng mã (utf-8, utf-16, cp1258…).")
+    ] = None,
+    delimiter: Annotated[
+        str | None, typer.Option("--delimiter", help="Ép dấu phân cách: ',' ';' hoặc 'tab'.")
+    ] = None,
+    sheet: Annotated[str | None, typer.Option("--sheet", help="Tên trang tính (.xlsx).")] = None,
+) -> None:
+    """Lập Biểu số 06/VPCP/KSTT (tình hình, kết quả giải quyết TTHC). / Build form 06/VPCP/KSTT.
+
+    Exit codes: 0 the form's columns add up on every row; 1 they do not somewhere (contradictory
+    data, e.g. an end date before the received date); 2 bad usage or unreadable input.
+    """
+    from .output import write_text
+    from .period import resolve_period
+    from .plan import load_plan
+    from .records import read_records
+    from .render.report import identity_warnings, render_form, render_form_xlsx
+    from .report import build_form
+
+    try:
+        if fmt is ReportFormat.xlsx and (output is None or str(output) == "-"):
+            raise CchcError(
+                Msg("định dạng xlsx cần --output", "the xlsx format needs --output"),
+                Msg(
+                    "ví dụ: --format xlsx --output bieu-06.xlsx",
+                    "e.g. --format xlsx --output form-06.xlsx",
+                ),
+            )
+        the_plan = load_plan(plan)
+        span = resolve_period(period, date_from, date_to, the_plan.period)
+        data = read_records(
+            records, the_plan, encoding=encoding, delimiter=_delimiter(delimiter), sheet=sheet
+        )
+        form = build_form(the_plan, data, span, by.value)
+        if fmt is ReportFormat.xlsx:
+            write_text("", output, binary=render_form_xlsx(form, lang.value))
+        else:
+            color = output is None and fmt is ReportFormat.table and sys.stdout.isatty()
+            write_text(render_form(form, fmt.value, lang.value, color=color), output)
+    except CchcError as exc:
+        _fail(exc, lang.value)
+    if not form.identity_ok:
+        # the table and Markdown print the warning themselves; say it on stderr otherwise
+        if output is not None or fmt not in (ReportFormat.table, ReportFormat.markdown):
+            for line in identity_warnings(form, lang.value):
+                sys.stderr.write(line + "\n")
+        raise typer.Exit(ExitCode.FAIL)
+    raise typer.Exit(ExitCode.OK)
+
+
+def calendar(
+    year: Annotated[int, typer.Argument(help="Năm, ví dụ 2023. / Year.")],
+    plan: PlanOpt = None,
+    fmt: Annotated[
+        CalendarFormat, typer.Option("--format", help="Định dạng.")
+    ] = CalendarFormat.table,
+    lang: LangOpt = Lang.vi,
+) -> None:
+    """In lịch làm việc dùng để tính ngày hẹn trả. / Show the working calendar used for due dates.
+
+    Days off with their names (public holidays, compensatory days, the plan's local days off),
+    make-up working days, and the number of working days in each month.
+    """
+    from .plan import load_plan
+    from .render.report import render_calendar
+    from .report import calendar_dict
+
+    try:
+        the_plan = load_plan(plan)
+        data = calendar_dict(the_plan, year)
+    except CchcError as exc:
+        _fail(exc, lang.value)
+    color = fmt is CalendarFormat.table and sys.stdout.isatty()
+    sys.stdout.write(render_calendar(data, fmt.value, lang.value, color=color))
+    raise typer.Exit(ExitCode.OK)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``report`` and ``calendar`` to the ``cchc`` application."""
+    app.command("report")(report)
+    app.command("calendar")(calendar)

@@ -1,0 +1,194 @@
+"""An indicator's definition in plain words, generated from the plan's parsed conditions.
+
+Nothing here is written per indicator: the text is a walk over the condition tree of
+:mod:`cchc_cli.conditions` (``Ref`` / ``Test`` / ``Not`` / ``And`` / ``Or``). Derived fields speak
+through their documentation in :data:`cchc_cli.fields.DERIVED`, file columns through the plan's
+first alias (the Vietnamese header of the export), and vocabulary categories through the first word
+the plan lists for them (the word as written in the plan, e.g. ``Trực tuyến`` for ``online``).
+Change a condition in the plan and the explanation changes with it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from . import fields as F
+from .conditions import And, Condition, Not, Ref, Test, fields_of
+from .plan import Indicator, Plan, Vocabulary
+
+_QUOTE = {"vi": ("“", "”"), "en": ('"', '"')}
+
+# Fixed rules of the counting code (classify.py), keyed by the derived field that carries them.
+_RULE_NOTES = {
+    "timeliness": (
+        "hồ sơ có {withdrawn} được tính là đúng hạn (Biểu số 06/VPCP/KSTT)",
+        "dossiers where {withdrawn} count as on time (form 06/VPCP/KSTT)",
+    ),
+    "late": (
+        "hồ sơ có {withdrawn} được tính là đúng hạn, không trễ hẹn",
+        "dossiers where {withdrawn} count as on time, never late",
+    ),
+    "due": (
+        "ngày hẹn trả trống thì lấy ngày làm việc thứ n sau ngày tiếp nhận ({days})",
+        "an empty due date is the n-th working day after the received date ({days})",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Definition:
+    """The plain-language definition of a dossier indicator."""
+
+    denominator: str
+    numerator: str
+    notes: tuple[str, ...]
+
+
+def _q(text: str, lang: str) -> str:
+    a, b = _QUOTE.get(lang, _QUOTE["vi"])
+    return f"{a}{text}{b}"
+
+
+def vocabulary_labels(plan: Plan) -> dict[str, dict[str, str]]:
+    """vocabulary name -> category -> the word shown for it (the plan's first word, as written)."""
+    return {
+        name: {cat: _category_word(vocab, cat) for cat in vocab.categories}
+        for name, vocab in plan.vocabularies.items()
+    }
+
+
+def _category_word(vocab: Vocabulary, cat: str) -> str:
+    words = vocab.labels.get(cat)
+    return words[0] if words else cat
+
+
+def _derived_label(name: str, lang: str) -> str:
+    doc = F.DERIVED[name].doc_en if lang == "en" else F.DERIVED[name].doc_vi
+    return re.split(r":| \(", doc, maxsplit=1)[0].strip()
+
+
+def field_label(plan: Plan, name: str, lang: str = "vi", *, quoted: bool = True) -> str:
+    """A field as people know it: a column by its Vietnamese header, a derived field by its doc."""
+    if name in F.DERIVED:
+        return _derived_label(name, lang)
+    spec = plan.columns.get(name)
+    header = spec.aliases[0] if spec and spec.aliases else name
+    text = _q(header, lang) if quoted else header
+    return f"{text} ({name})" if lang == "en" else text
+
+
+def category_label(
+    plan: Plan, field: str, category: str, lang: str = "vi", *, quoted: bool = True
+) -> str:
+    """A category word: the derived categories in words, a vocabulary one as the plan writes it."""
+    if field in F.DERIVED:
+        if lang == "en":
+            return category.replace("_", " ")
+        return F.CATEGORY_NAMES_VI.get(category, category.replace("_", " "))
+    spec = plan.columns.get(field)
+    word = vocabulary_labels(plan).get(spec.type, {}).get(category, category) if spec else category
+    return _q(word, lang) if quoted else word
+
+
+def _join(words: list[str], lang: str) -> str:
+    conj = " or " if lang == "en" else " hoặc "
+    return conj.join(words)
+
+
+def _leaf(plan: Plan, cond: Ref | Test, lang: str, neg: bool) -> str:
+    en = lang == "en"
+    name = cond.field
+    label = field_label(plan, name, lang)
+    if isinstance(cond, Ref):
+        if name in F.DERIVED:
+            doc = F.DERIVED[name].doc_en if en else F.DERIVED[name].doc_vi
+            if not neg:
+                return doc
+            if re.search(r" (or|and|hoặc|và) ", doc):
+                doc = f"({doc})"
+            return f"not {doc}" if en else f"không phải {doc}"
+        vocab = plan.vocabulary_of(name)
+        yes = category_label(plan, name, getattr(vocab, "true", None) or "yes", lang)
+        if neg:
+            return f"{label} is not {yes}" if en else f"{label} khác {yes}"
+        return f"{label} is {yes}" if en else f"{label} là {yes}"
+    op = cond.op
+    if neg:
+        op = {"in": "not in", "not in": "in", "empty": "not empty", "not empty": "empty"}[op]
+    if op == "empty":
+        return f"{label} is empty" if en else f"{label} để trống"
+    if op == "not empty":
+        return f"{label} is not empty" if en else f"{label} không để trống"
+    words = [category_label(plan, name, v, lang) for v in cond.values]
+    if op == "in":
+        return f"{label} is {_join(words, lang)}" if en else f"{label} là {_join(words, lang)}"
+    if len(words) == 1:
+        return f"{label} is not {words[0]}" if en else f"{label} khác {words[0]}"
+    return (
+        f"{label} is none of {', '.join(words)}"
+        if en
+        else f"{label} không thuộc {', '.join(words)}"
+    )
+
+
+def describe(plan: Plan, cond: Condition, lang: str = "vi") -> str:
+    """A condition in words, e.g. ``timeliness in (early, on_time)`` →
+    ``kết quả giải quyết là trước hạn hoặc đúng hạn``."""
+    return _walk(plan, cond, lang, neg=False, top=True)
+
+
+def _walk(plan: Plan, cond: Condition, lang: str, *, neg: bool, top: bool) -> str:
+    if isinstance(cond, (Ref, Test)):
+        return _leaf(plan, cond, lang, neg)
+    if isinstance(cond, Not):
+        return _walk(plan, cond.item, lang, neg=not neg, top=top)
+    conj = (
+        (" and " if lang == "en" else " và ")
+        if isinstance(cond, And)
+        else (" or " if lang == "en" else " hoặc ")
+    )
+    text = conj.join(_walk(plan, c, lang, neg=False, top=False) for c in cond.items)
+    if neg:
+        return f"not ({text})" if lang == "en" else f"không phải ({text})"
+    return text if top else f"({text})"
+
+
+def definition(plan: Plan, ind: Indicator, lang: str = "vi") -> Definition:
+    """Numerator and denominator of a dossier indicator in words, plus the rules behind them."""
+    assert ind.numerator is not None and ind.denominator is not None
+    den = describe(plan, ind.denominator, lang)
+    num = describe(plan, ind.numerator, lang)
+    notes: list[str] = []
+    en = lang == "en"
+    not_received = describe(plan, plan.classification["not_received"], lang)
+    notes.append(
+        f"rows where {not_received} (not received) are never counted"
+        if en
+        else f"hồ sơ có {not_received} (chưa được tiếp nhận) không bao giờ được tính"
+    )
+    used = set(fields_of(ind.denominator)) | set(fields_of(ind.numerator))
+    withdrawn = describe(plan, plan.classification["withdrawn"], lang)
+    for name in ("timeliness", "late"):
+        if name in used:
+            notes.append(_RULE_NOTES[name][1 if en else 0].format(withdrawn=withdrawn))
+            break
+    if used & {"timeliness", "late", "due", "overdue_at_end"}:
+        days = field_label(plan, "processing_days", lang)
+        notes.append(_RULE_NOTES["due"][1 if en else 0].format(days=days))
+    notes.append(
+        "a row whose value for this indicator is unknown (bad cell) is left out of both"
+        if en
+        else "dòng không xác định được cho chỉ tiêu này (ô lỗi) bị loại khỏi cả tử số và mẫu số"
+    )
+    return Definition(den, num, tuple(notes))
+
+
+__all__ = [
+    "Definition",
+    "category_label",
+    "definition",
+    "describe",
+    "field_label",
+    "vocabulary_labels",
+]

@@ -1,0 +1,368 @@
+"""`cchc explain` output: definition, figures and the rows behind them (table, CSV or JSON)."""
+
+from __future__ import annotations
+
+import io
+import json
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+from rich.text import Text
+
+from .. import __version__
+from ..describe import definition, field_label
+from ..text import nfc
+from . import STATUS_TEXT, fmt_date, fmt_int, fmt_target, fmt_value, number_json, reason_text
+from .csv import write_csv
+
+SCHEMA_VERSION = 1
+
+_STYLE = {"pass": "bold green", "fail": "bold red", "no_data": "bold yellow"}
+
+ROWS_TITLE = {
+    "failing": (
+        "Dòng không đạt (thuộc mẫu số, không thuộc tử số)",
+        "Failing rows (in the denominator, not in the numerator)",
+    ),
+    "counted": ("Dòng được tính (thuộc mẫu số)", "Counted rows (in the denominator)"),
+    "left-out": (
+        "Dòng bị loại ra (không xác định được, không tính vào tử số và mẫu số)",
+        "Left-out rows (unknown for this indicator, in neither numerator nor denominator)",
+    ),
+    "all": ("Tất cả các dòng và cách phân loại", "Every row and its classification"),
+}
+
+CLASS_TEXT = {
+    "counted_pass": ("tính – đạt", "counted-pass"),
+    "counted_fail": ("tính – không đạt", "counted-fail"),
+    "left_out": ("loại ra", "left-out"),
+    "not_in_denominator": ("ngoài mẫu số", "not in denominator"),
+}
+
+_DERIVED_HEADERS = {
+    "due": ("Ngày hẹn trả", "due"),
+    "end_at": ("Ngày kết thúc", "end_at"),
+}
+
+
+def _pick(pair: tuple[str, str], lang: str) -> str:
+    return pair[1] if lang == "en" else pair[0]
+
+
+def result_json(r) -> dict:
+    return {
+        "status": r.status,
+        "value": None if r.value is None else float(r.value),
+        "numerator": number_json(r.numerator),
+        "denominator": number_json(r.denominator),
+        "baseline": number_json(r.baseline),
+        "left_out": r.left_out,
+        "left_out_by": [
+            {"reason": lo.reason, "field": lo.field, "rows": lo.rows} for lo in r.left_out_by
+        ],
+        "reason": r.reason,
+        "reason_detail": r.reason_detail,
+    }
+
+
+def explain_dict(expl, lang: str = "vi") -> dict:
+    ind, plan = expl.indicator, expl.plan
+    d = definition(plan, ind, lang) if ind.source == "dossiers" else None
+    rows = expl.rows
+    out = {
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": "cchc", "version": __version__},
+        "plan": {"id": plan.id, "title": plan.title, "path": plan.path, "sha256": plan.sha256},
+        "period": {"start": expl.period[0].isoformat(), "end": expl.period[1].isoformat()},
+        "indicator": {
+            "id": ind.id,
+            "section": ind.section,
+            "title": ind.title,
+            "title_en": ind.title_en,
+            "source": ind.source,
+            "measure": ind.measure,
+            "target": ind.target.as_json(),
+            "denominator_condition": ind.denominator_text,
+            "numerator_condition": ind.numerator_text,
+            "note": ind.note,
+        },
+        "definition": (
+            {
+                "lang": lang,
+                "denominator": d.denominator,
+                "numerator": d.numerator,
+                "notes": list(d.notes),
+            }
+            if d
+            else None
+        ),
+        "result": result_json(expl.result),
+        "evidence": expl.result.evidence.as_json() if expl.result.evidence else None,
+        "input": (
+            {
+                "path": expl.input.path,
+                "sha256": expl.input.sha256,
+                "rows_read": expl.input.rows_read,
+            }
+            if expl.input
+            else None
+        ),
+        "actuals": {"path": expl.actuals.path, "sha256": expl.actuals.sha256}
+        if expl.actuals
+        else None,
+        "rows": (
+            {
+                "kind": expl.rows_kind,
+                "total": len(rows),
+                "columns": rows.columns,
+                "items": rows.rows(),
+            }
+            if rows is not None
+            else None
+        ),
+    }
+    return out
+
+
+def render_explain_json(expl, lang: str = "vi") -> str:
+    return json.dumps(explain_dict(expl, lang), ensure_ascii=False, indent=2) + "\n"
+
+
+def render_explain_csv(expl, lang: str = "vi") -> str:
+    if expl.rows is None:  # a figure from the actuals file: one row with its evidence
+        r, ev = expl.result, expl.result.evidence
+        header = [
+            "id",
+            "status",
+            "value",
+            "numerator",
+            "denominator",
+            "baseline",
+            "document",
+            "date",
+            "note",
+        ]
+        row = [
+            expl.indicator.id,
+            r.status,
+            None if r.value is None else repr(float(r.value)),
+            number_json(r.numerator),
+            number_json(r.denominator),
+            number_json(r.baseline),
+            ev.document if ev else "",
+            fmt_date(ev.date, "vi") if ev and ev.date else "",
+            ev.note if ev and ev.note else "",
+        ]
+        return write_csv(header, [row])
+    cols = expl.rows.columns
+    rows = ([_csv_cell(row[c]) for c in cols] for row in expl.rows.rows())
+    return write_csv(cols, rows)
+
+
+def _csv_cell(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "" if value is None else str(value)
+
+
+def render_explain(
+    expl,
+    fmt: str = "table",
+    lang: str = "vi",
+    *,
+    limit: int = 50,
+    color: bool = False,
+    width: int | None = None,
+) -> str:
+    if fmt == "json":
+        return render_explain_json(expl, lang)
+    if fmt == "csv":
+        return render_explain_csv(expl, lang)
+    return render_explain_table(expl, lang, limit=limit, color=color, width=width)
+
+
+def render_explain_table(
+    expl, lang: str = "vi", *, limit: int = 50, color: bool = False, width: int | None = None
+) -> str:
+    vi = lang != "en"
+    f = lambda n: fmt_int(n, lang)  # noqa: E731
+    buf = io.StringIO()
+    con = Console(
+        file=buf,
+        force_terminal=color,
+        no_color=not color,
+        width=width or 160,
+        highlight=False,
+        emoji=False,
+    )
+    ind, plan, r = expl.indicator, expl.plan, expl.result
+    con.print(Text(f"{ind.id} — {nfc(ind.title_in(lang))}", style="bold"))
+    con.print(
+        (
+            f"Mục {ind.section} · mục tiêu {fmt_target(r, lang)} · "
+            f"kế hoạch: {plan.title} ({plan.path})"
+            if vi
+            else f"Section {ind.section} · target {fmt_target(r, lang)} · "
+            f"plan: {plan.title} ({plan.path})"
+        ),
+        markup=False,
+    )
+    p0, p1 = (fmt_date(d, lang) for d in expl.period)
+    con.print(f"Kỳ báo cáo: {p0} – {p1}" if vi else f"Period: {p0} – {p1}")
+    if expl.input is not None:
+        con.print(
+            (
+                f"Tệp hồ sơ: {expl.input.path} ({f(expl.input.rows_read)} dòng)"
+                if vi
+                else f"Dossier file: {expl.input.path} ({f(expl.input.rows_read)} rows)"
+            ),
+            markup=False,
+        )
+    con.print()
+    if ind.source == "dossiers":
+        d = definition(plan, ind, lang)
+        con.print(
+            "Định nghĩa (sinh từ điều kiện trong kế hoạch):"
+            if vi
+            else "Definition (generated from the plan's conditions):"
+        )
+        con.print(f"  {'Mẫu số' if vi else 'Denominator'}: {d.denominator}", markup=False)
+        con.print(
+            f"  {'Tử số' if vi else 'Numerator'}: "
+            f"{'trong mẫu số, ' if vi else 'of those, '}{d.numerator}",
+            markup=False,
+        )
+        con.print(
+            f"  {'Điều kiện trong kế hoạch' if vi else 'Plan conditions'}: "
+            f"denominator: {ind.denominator_text}"
+            f" · numerator: {ind.numerator_text}",
+            markup=False,
+        )
+        for note in d.notes:
+            con.print(f"  • {note}", markup=False)
+    else:
+        con.print(
+            (
+                f"Nguồn: số liệu ngoài phần mềm Một cửa "
+                f"(tệp số liệu: {expl.actuals.path if expl.actuals else '—'})"
+                if vi
+                else f"Source: figures kept outside the one-stop system (actuals file: "
+                f"{expl.actuals.path if expl.actuals else '—'})"
+            ),
+            markup=False,
+        )
+        if ind.note:
+            con.print(f"  {ind.note}", markup=False)
+
+    con.print()
+    verdict = Text(STATUS_TEXT[r.status].get(lang), style=_STYLE[r.status])
+    if r.denominator is not None:
+        figures = (
+            f"{fmt_int(r.numerator, lang)} / {fmt_int(r.denominator, lang)} = {fmt_value(r, lang)}"
+        )
+    elif r.value is not None:
+        figures = fmt_value(r, lang)
+        if r.baseline is not None:
+            figures += f" ({'năm gốc' if vi else 'baseline'} {fmt_int(r.baseline, lang)})"
+    else:
+        figures = "–"
+    line = Text(
+        ("Kết quả: " if vi else "Result: ")
+        + figures
+        + (f" — mục tiêu {fmt_target(r, lang)} → " if vi else f" — target {fmt_target(r, lang)} → ")
+    )
+    line.append_text(verdict)
+    con.print(line)
+    if r.status == "no_data":
+        detail = f": {r.reason_detail}" if r.reason_detail else ""
+        con.print(f"  {reason_text(r.reason, lang)}{detail}", markup=False)
+    if r.left_out:
+        parts = ", ".join(
+            f"{f(lo.rows)} {reason_text(lo.reason, lang)} ({lo.field})" for lo in r.left_out_by
+        )
+        con.print(
+            f"  {'Loại ra' if vi else 'Left out'} {f(r.left_out)} "
+            f"{'dòng' if vi else 'rows'}: {parts}",
+            markup=False,
+        )
+    if r.evidence is not None:
+        ev = r.evidence
+        text = ev.document + (
+            f", {'ngày' if vi else 'dated'} {fmt_date(ev.date, lang)}" if ev.date else ""
+        )
+        text += f" — {ev.note}" if ev.note else ""
+        con.print(f"{'Căn cứ' if vi else 'Evidence'}: {text}", markup=False)
+    elif ind.source != "dossiers" and r.status != "no_data":
+        con.print("Căn cứ: (không ghi văn bản)" if vi else "Evidence: (no document given)")
+
+    if expl.rows is not None:
+        _rows_table(con, expl, lang, limit)
+    return buf.getvalue()
+
+
+def _rows_table(con: Console, expl, lang: str, limit: int) -> None:
+    vi = lang != "en"
+    f = lambda n: fmt_int(n, lang)  # noqa: E731
+    rows, kind = expl.rows, expl.rows_kind
+    con.print()
+    con.print(Text(f"{_pick(ROWS_TITLE[kind], lang)}: {f(len(rows))}", style="bold"))
+    if len(rows) == 0:
+        return
+    show_class = kind in ("all", "counted")
+    show_reason = kind in ("all", "left-out")
+    t = Table(header_style="bold", show_lines=False)
+    if show_class:
+        t.add_column("Phân loại" if vi else "Class", no_wrap=True)
+    if show_reason:
+        t.add_column("Lý do" if vi else "Reason")
+    t.add_column("Mã hồ sơ" if vi else "dossier_id", no_wrap=True)
+    t.add_column("Dòng" if vi else "Line", justify="right", no_wrap=True)
+    fields = [x for x in rows.fields if x != "processing_days"]
+    headers = dict(getattr(expl.input, "headers", ()) or ())
+    for name in fields:
+        if name in _DERIVED_HEADERS:
+            t.add_column(_pick(_DERIVED_HEADERS[name], lang), no_wrap=True)
+        else:
+            t.add_column(
+                headers.get(name) or field_label(expl.plan, name, "vi", quoted=False)
+                if vi
+                else name
+            )
+    for row in rows.rows(0, max(limit, 0)):
+        cells = []
+        if show_class:
+            cells.append(_pick(CLASS_TEXT[row["class"]], lang))
+        if show_reason:
+            cells.append(
+                f"{reason_text(row['reason'], lang)} ({row['reason_field']})"
+                if row["reason"]
+                else ""
+            )
+        cells += [row["dossier_id"], str(row["line"])]
+        for name in fields:
+            value = row[name]
+            if name == "due" and row.get("due_derived"):
+                days = row.get("processing_days", "")
+                value += (
+                    f" (tính, {days} ngày làm việc)" if vi else f" (derived, {days} working days)"
+                )
+            cells.append(value)
+        t.add_row(*(escape(c) for c in cells))
+    con.print(t)
+    more = len(rows) - max(limit, 0)
+    if more > 0:
+        con.print(
+            f"… và {f(more)} dòng nữa (dùng --limit hoặc --format csv để xem đủ)"
+            if vi
+            else f"… and {f(more)} more (use --limit or --format csv for the full list)"
+        )
+
+
+__all__ = [
+    "explain_dict",
+    "render_explain",
+    "render_explain_csv",
+    "render_explain_json",
+    "render_explain_table",
+]

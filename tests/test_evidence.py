@@ -1,0 +1,268 @@
+"""Evidence folders (`check --evidence DIR`) and `cchc verify DIR`."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+from pathlib import Path
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from cchc_cli.errors import CchcError
+from conftest import PLAN
+from test_explain import MAY, ROWS
+
+DOSSIER_IDS = [
+    "dossiers_digitized",
+    "results_electronic",
+    "dossiers_online",
+    "dossiers_on_time",
+    "citizen_satisfaction",
+    "late_dossiers_apologized",
+    "results_digitized",
+]
+
+
+@pytest.fixture
+def app():
+    from cchc_cli.cli_explain import register
+
+    a = typer.Typer()
+
+    @a.callback()
+    def _root() -> None:
+        """test app"""
+
+    register(a)
+    return a
+
+
+def verify(app, directory, *extra):
+    return CliRunner().invoke(app, ["verify", str(directory), *extra])
+
+
+def make_evidence(plan, records_path, directory, generated_at=None, argv=("cchc", "check")):
+    from cchc_cli import read_records
+    from cchc_cli.classify import classify
+    from cchc_cli.evaluate import evaluate
+    from cchc_cli.evidence import write_evidence
+
+    records = read_records(records_path, plan)
+    cl = classify(plan, records, MAY)
+    result = evaluate(plan, records, MAY, classified=cl)
+    return write_evidence(
+        result, plan, records, cl, directory, list(argv), generated_at=generated_at
+    )
+
+
+def read_csv(path: Path) -> list[list[str]]:
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM, for Excel
+    return list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+
+
+def test_folder_contents_and_rows(plan, export, tmp_path):
+    out = make_evidence(plan, export(ROWS), tmp_path / "ev")
+    names = sorted(p.name for p in out.iterdir())
+    assert names == sorted([f"{i}.csv" for i in DOSSIER_IDS] + ["manifest.json", "report.json"])
+    rows = read_csv(out / "dossiers_on_time.csv")
+    assert rows[0][:5] == ["kind", "reason", "reason_field", "dossier_id", "line"]
+    # file order: failing C (4), E (6), left out L (11), failing N (12), S (16) — see test_explain
+    assert [(r[0], r[1], r[3], r[4]) for r in rows[1:]] == [
+        ("failing", "", "C", "4"),
+        ("failing", "", "E", "6"),
+        ("left_out", "invalid_date", "L", "11"),
+        ("failing", "", "N", "12"),
+        ("failing", "", "S", "16"),
+    ]
+    n = dict(zip(rows[0], rows[4], strict=True))
+    assert (n["due"], n["due_derived"], n["processing_days"]) == ("18/05/2023", "true", "3")
+    late = read_csv(out / "late_dossiers_apologized.csv")
+    assert [(r[0], r[3], r[4]) for r in late[1:]] == [
+        ("failing", "E", "6"),
+        ("left_out", "L", "11"),
+        ("failing", "N", "12"),
+        ("left_out", "S", "16"),
+    ]
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["plan"]["sha256"] == plan.sha256
+    assert manifest["inputs"][0]["rows_read"] == 15
+    assert manifest["period"] == {"start": "2023-05-01", "end": "2023-05-31"}
+    assert manifest["command_line"] == ["cchc", "check"]
+    assert os.path.isabs(manifest["cwd"])
+    files = {f["name"]: f for f in manifest["files"]}
+    assert files["dossiers_on_time.csv"]["rows"] == 5
+    assert "report.json" in files
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    on_time = next(r for r in report["indicators"] if r["id"] == "dossiers_on_time")
+    assert (on_time["numerator"], on_time["denominator"]) == (6, 10)
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temp folder left
+
+
+def test_verify_passes_on_a_fresh_folder(app, plan, export, tmp_path):
+    out = make_evidence(plan, export(ROWS), tmp_path / "ev")
+    res = verify(app, out)
+    assert res.exit_code == 0, res.stdout
+    assert "mọi thứ khớp" in res.stdout
+    assert "dossiers_on_time: khớp — 6/10, KHÔNG ĐẠT" in res.stdout
+    res = verify(app, out, "--lang", "en")
+    assert res.exit_code == 0
+    assert "everything matches" in res.stdout
+
+
+def test_verify_detects_a_changed_input_byte(app, plan, export, tmp_path):
+    path = export(ROWS)
+    out = make_evidence(plan, path, tmp_path / "ev")
+    data = path.read_bytes()
+    assert data.count(b"19/05/2023") == 1
+    path.write_bytes(data.replace(b"19/05/2023", b"17/05/2023"))  # N resolved before its due date
+    res = verify(app, out)
+    assert res.exit_code == 1
+    assert "SHA-256 khác" in res.stdout
+    # N is now early: 7 of 10 on time, and the evidence rows no longer match
+    assert (
+        "dossiers_on_time: KHÔNG KHỚP — báo cáo ghi 6/10, KHÔNG ĐẠT, chạy lại được 7/10, KHÔNG ĐẠT"
+        in res.stdout
+    )
+    assert "dossiers_on_time.csv: KHÔNG KHỚP" in res.stdout
+
+
+def test_verify_detects_a_changed_evidence_file(app, plan, export, tmp_path):
+    out = make_evidence(plan, export(ROWS), tmp_path / "ev")
+    target = out / "dossiers_online.csv"
+    target.write_bytes(target.read_bytes().replace(b"\r\n", b"\n", 1))
+    res = verify(app, out)
+    assert res.exit_code == 1
+    assert "dossiers_online.csv: KHÔNG KHỚP — SHA-256 khác" in res.stdout
+
+
+def test_verify_detects_a_missing_or_added_file(app, plan, export, tmp_path):
+    out = make_evidence(plan, export(ROWS), tmp_path / "ev")
+    (out / "results_digitized.csv").unlink()
+    (out / "extra.csv").write_text("x", encoding="utf-8")
+    res = verify(app, out, "--lang", "en")
+    assert res.exit_code == 1
+    assert "results_digitized.csv: MISMATCH — evidence file is gone" in res.stdout
+    assert "extra.csv: MISMATCH" in res.stdout
+
+
+def test_verify_unreadable_manifest_exits_2(app, plan, export, tmp_path):
+    out = make_evidence(plan, export(ROWS), tmp_path / "ev")
+    (out / "manifest.json").write_text("{not json", encoding="utf-8")
+    res = verify(app, out)
+    assert res.exit_code == 2
+    assert "manifest.json" in res.stderr
+    (out / "manifest.json").write_text('{"schema_version": 1}', encoding="utf-8")
+    assert verify(app, out).exit_code == 2
+    assert verify(app, tmp_path / "nowhere").exit_code == 2
+
+
+def test_relative_paths_resolve_from_the_recorded_cwd(app, plan, export, tmp_path, monkeypatch):
+    export(ROWS, name="rel.csv")
+    monkeypatch.chdir(tmp_path)
+    out = make_evidence(plan, Path("rel.csv"), Path("ev"))
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["inputs"][0]["path"] == "rel.csv"
+    elsewhere = tmp_path / "other"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    res = verify(app, tmp_path / "ev")
+    assert res.exit_code == 0, res.stdout
+    assert "tệp hồ sơ rel.csv: khớp" in res.stdout
+
+
+def test_csv_injection_is_neutralised(plan, export, tmp_path):
+    rows = [
+        dict(
+            id='=HYPERLINK("http://evil.example","bấm vào")',
+            recv="02/05/2023",
+            due="05/05/2023",
+            end="08/05/2023",
+        ),
+        dict(id="+84-28-3822-1234", recv="02/05/2023", due="05/05/2023", end="09/05/2023"),
+        dict(id="@SUM(1+1)", recv="02/05/2023", due="05/05/2023", end="10/05/2023"),
+        dict(id="-2+3", recv="02/05/2023", due="05/05/2023", end="10/05/2023"),
+    ]
+    out = make_evidence(plan, export(rows), tmp_path / "ev")
+    ids = [r[3] for r in read_csv(out / "dossiers_on_time.csv")[1:]]
+    assert ids == [
+        '\'=HYPERLINK("http://evil.example","bấm vào")',
+        "'+84-28-3822-1234",
+        "'@SUM(1+1)",
+        "'-2+3",
+    ]
+    assert not any(i.startswith(("=", "+", "-", "@")) for i in ids)
+
+
+def test_two_runs_are_byte_identical(plan, export, tmp_path):
+    path = export(ROWS)
+    a = make_evidence(plan, path, tmp_path / "a", generated_at="2024-01-05T00:00:00+00:00")
+    b = make_evidence(plan, path, tmp_path / "b")  # another time
+    for name in (f"{i}.csv" for i in DOSSIER_IDS):
+        assert (a / name).read_bytes() == (b / name).read_bytes(), name
+    ra, rb = (json.loads((d / "report.json").read_text(encoding="utf-8")) for d in (a, b))
+    ra.pop("generated_at")
+    rb.pop("generated_at")
+    assert ra == rb
+    c = make_evidence(plan, path, tmp_path / "c", generated_at="2024-01-05T00:00:00+00:00")
+    for p in a.iterdir():
+        assert p.read_bytes() == (c / p.name).read_bytes(), p.name
+
+
+def test_rewrites_an_evidence_folder_but_not_other_folders(plan, export, tmp_path):
+    path = export(ROWS)
+    out = make_evidence(plan, path, tmp_path / "ev")
+    (out / "dossiers_on_time.csv").write_text("tampered", encoding="utf-8")
+    make_evidence(plan, path, out)  # an earlier evidence folder is replaced
+    assert read_csv(out / "dossiers_on_time.csv")[0][0] == "kind"
+    other = tmp_path / "docs"
+    other.mkdir()
+    (other / "keep.txt").write_text("mine", encoding="utf-8")
+    with pytest.raises(CchcError):
+        make_evidence(plan, path, other)
+    assert [p.name for p in other.iterdir()] == ["keep.txt"]
+
+
+def test_failure_leaves_nothing_behind(plan, export, tmp_path, monkeypatch):
+
+    def boom(*a, **k):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(Path, "write_bytes", boom)
+    with pytest.raises(CchcError):
+        make_evidence(plan, export(ROWS), tmp_path / "ev")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["export.csv"]
+
+
+def test_add_evidence_helper(app, plan, export, tmp_path):
+    """The helper `check --evidence` calls; classified may be None."""
+    from cchc_cli import read_records
+    from cchc_cli.cli_explain import add_evidence
+    from cchc_cli.evaluate import evaluate
+
+    records = read_records(export(ROWS), plan)
+    result = evaluate(plan, records, MAY)
+    out = add_evidence(
+        result, plan, records, None, tmp_path / "ev", ["cchc", "check", "x.csv", "--evidence", "ev"]
+    )
+    assert verify(app, out).exit_code == 0
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["command_line"][-2:] == ["--evidence", "ev"]
+    assert manifest["plan"]["path"] == str(PLAN)
+
+
+def test_inputs_gone_still_checks_the_evidence(app, plan, export, tmp_path):
+    """Evidence moved to another machine: its own files are still checked; the re-run is skipped."""
+    path = export(ROWS)
+    out = make_evidence(plan, path, tmp_path / "ev")
+    path.unlink()
+    res = verify(app, out)
+    assert res.exit_code == 0, res.stdout
+    assert "không tìm thấy (bỏ qua)" in res.stdout
+    assert "không chạy lại được" in res.stdout
+    (out / "report.json").write_bytes(b"{}")
+    assert verify(app, out).exit_code == 1

@@ -1,0 +1,731 @@
+"""Biểu số 06/VPCP/KSTT (``cchc report``) and indicator headroom, on hand-worked figures.
+
+Every expected number below was counted by hand from the rows' comments, following
+indicators.md; none was copied from the program's output.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import datetime as dt
+import hashlib
+import io
+import json
+from fractions import Fraction
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from cchc_cli.cli_report import register
+from cchc_cli.errors import ExitCode
+from cchc_cli.evaluate import Counts, ratio_result
+from cchc_cli.plan import Target
+from cchc_cli.report import KEYS, build_form, headroom, headroom_info, headroom_text, months_of
+from conftest import ROOT, SAMPLE
+
+MAY = (dt.date(2023, 5, 1), dt.date(2023, 5, 31))
+Q2 = (dt.date(2023, 4, 1), dt.date(2023, 6, 30))
+LS, HT = "Công tác lãnh sự", "Hợp tác quốc tế"
+
+# May 2023, two fields, every cell of the form. Due dates are given: no calendar involved.
+ROWS = [
+    # -- Công tác lãnh sự --
+    # carried over (received in April, open on 01/05), resolved in May after its due date -> late
+    dict(
+        id="A1",
+        field=LS,
+        recv="20/04/2023",
+        due="28/04/2023",
+        end="05/05/2023",
+        ch="Trực tuyến",
+        st="Đã trả kết quả",
+    ),
+    # carried over and still open on 31/05, due 10/05 < 31/05 -> open overdue
+    dict(id="A2", field=LS, recv="25/04/2023", due="10/05/2023", ch="Trực tiếp", st="Đang xử lý"),
+    # received online in May, withdrawn after its due date -> resolved ON TIME (form's note)
+    dict(
+        id="A3",
+        field=LS,
+        recv="05/05/2023",
+        due="12/05/2023",
+        end="20/05/2023",
+        ch="Trực tuyến",
+        st="Công dân yêu cầu rút hồ sơ",
+    ),
+    # received in person, open, due on the last day of the period -> within time (not < end)
+    dict(id="A4", field=LS, recv="25/05/2023", due="31/05/2023", ch="Trực tiếp", st="Đang xử lý"),
+    # received by post, open, due the day before the period ends -> overdue
+    dict(id="A5", field=LS, recv="24/05/2023", due="30/05/2023", ch="Bưu chính", st="Đang xử lý"),
+    # -- Hợp tác quốc tế --
+    # online, resolved on the due day (late afternoon) -> on time
+    dict(
+        id="B1",
+        field=HT,
+        recv="03/05/2023",
+        due="10/05/2023",
+        end="10/05/2023 17:30",
+        ch="Trực tuyến",
+        st="Đã trả kết quả",
+    ),
+    # online, resolved the day before the due date -> early
+    dict(
+        id="B2",
+        field=HT,
+        recv="02/05/2023 08:00",
+        due="10/05/2023",
+        end="09/05/2023",
+        ch="Trực tuyến",
+        st="Đã trả kết quả",
+    ),
+    # in person, resolved the day after the due date -> late
+    dict(
+        id="B3",
+        field=HT,
+        recv="04/05/2023",
+        due="10/05/2023",
+        end="11/05/2023",
+        ch="Trực tiếp",
+        st="Đã trả kết quả",
+    ),
+    # by post, open, due in June -> within time
+    dict(id="B4", field=HT, recv="26/05/2023", due="05/06/2023", ch="Bưu chính", st="Đang xử lý"),
+    # carried over from April, resolved early in May
+    dict(
+        id="B5",
+        field=HT,
+        recv="27/04/2023",
+        due="05/05/2023",
+        end="04/05/2023",
+        ch="Trực tuyến",
+        st="Đã trả kết quả",
+    ),
+    # -- no field given -> its own group, last --
+    dict(
+        id="Z1",
+        field="",
+        recv="15/05/2023",
+        due="22/05/2023",
+        end="22/05/2023",
+        ch="Trực tuyến",
+        st="Đã trả kết quả",
+    ),
+    # -- outside the form --
+    dict(
+        id="X1",
+        field=LS,
+        recv="03/04/2023",
+        due="10/04/2023",
+        end="07/04/2023",
+        st="Đã trả kết quả",
+    ),
+    dict(id="X2", field=HT, recv="01/06/2023", due="08/06/2023"),  # received in June
+    dict(id="X3", field=LS, recv="15/05/2023", st="Mới đăng ký"),  # not received
+    # returned (returned_at stands in for the end date) on 30/04, before the period
+    dict(id="X4", field=HT, recv="15/03/2023", due="31/03/2023", ret="30/04/2023", st="Trả lại"),
+    # -- may belong to the form, cannot be placed --
+    dict(
+        id="L1",
+        field=HT,
+        recv="13/05/2023",
+        due="20/05/2023",
+        end="31/02/2023",
+        st="Đã trả kết quả",
+    ),
+    dict(
+        id="L2",
+        field=LS,
+        recv="12/05/2023",
+        due="20/05/2023",
+        end="15/05/2023",
+        ch="Qua mạng",
+        st="Đã trả kết quả",
+    ),
+]
+
+# Hand count, May 2023:
+#   LS: received in May A3 (online), A4 (in person), A5 (post); carried over A1, A2
+#       -> (1) 5 = (2) 1 + (3) 2 + (4) 2
+#       resolved A1 (late), A3 (withdrawn: on time) -> (5) 2 = 0 + 1 + 1
+#       open A2 (due 10/05: overdue), A4 (due 31/05: within), A5 (due 30/05: overdue)
+#       -> (9) 3 = 1 + 2
+#       (1) 5 = (5) 2 + (9) 3; left out L2 (unknown channel word)
+#   HT: received B1, B2 online; B3 in person, B4 post; carried over B5 -> 5 = 2 + 2 + 1
+#       resolved B1 on time, B2 early, B3 late, B5 early -> 4 = 2 + 1 + 1
+#       open B4 within -> 1 = 1 + 0; 5 = 4 + 1; left out L1 (31/02/2023)
+#   no field: Z1 received online, resolved on its due day -> 1 = 1 + 0 + 0; 1 = 1 + 0
+LS_ROW = dict(
+    received_total=5,
+    received_online=1,
+    received_offline=2,
+    carried_over=2,
+    resolved_total=2,
+    resolved_early=0,
+    resolved_on_time=1,
+    resolved_late=1,
+    open_total=3,
+    open_within=1,
+    open_overdue=2,
+)
+HT_ROW = dict(
+    received_total=5,
+    received_online=2,
+    received_offline=2,
+    carried_over=1,
+    resolved_total=4,
+    resolved_early=2,
+    resolved_on_time=1,
+    resolved_late=1,
+    open_total=1,
+    open_within=1,
+    open_overdue=0,
+)
+Z_ROW = dict(
+    received_total=1,
+    received_online=1,
+    received_offline=0,
+    carried_over=0,
+    resolved_total=1,
+    resolved_early=0,
+    resolved_on_time=1,
+    resolved_late=0,
+    open_total=0,
+    open_within=0,
+    open_overdue=0,
+)
+TOTAL = dict(
+    received_total=11,
+    received_online=4,
+    received_offline=4,
+    carried_over=3,
+    resolved_total=7,
+    resolved_early=2,
+    resolved_on_time=3,
+    resolved_late=2,
+    open_total=4,
+    open_within=2,
+    open_overdue=2,
+)
+
+
+def _form(path, plan, period=MAY, by="field"):
+    from cchc_cli import read_records
+
+    return build_form(plan, read_records(path, plan), period, by)
+
+
+def _app() -> typer.Typer:
+    app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
+
+    @app.callback()
+    def _root() -> None:
+        """Test root."""
+
+    register(app)
+    return app
+
+
+runner = CliRunner()
+
+
+def invoke(*args):
+    return runner.invoke(_app(), [str(a) for a in args])
+
+
+# -- counting ------------------------------------------------------------------------------------
+
+
+def test_every_cell_by_hand(export, plan):
+    form = _form(export(ROWS), plan)
+    assert [r.group for r in form.rows] == [LS, HT, None]  # alphabetical, no field last
+    ls, ht, unknown = form.rows
+    assert dict(ls.counts) == LS_ROW
+    assert dict(ht.counts) == HT_ROW
+    assert dict(unknown.counts) == Z_ROW
+    assert dict(form.total.counts) == TOTAL
+    assert form.identity_ok and all(r.identity_ok for r in form.rows)
+
+
+def test_left_out_rows_are_reported_per_row_with_reason(export, plan):
+    form = _form(export(ROWS), plan)
+    ls, ht, unknown = form.rows
+    assert (ls.left_out, [(x.reason, x.field, x.rows) for x in ls.left_out_by]) == (
+        1,
+        [("unknown_value", "channel", 1)],
+    )
+    assert (ht.left_out, [(x.reason, x.field, x.rows) for x in ht.left_out_by]) == (
+        1,
+        [("invalid_date", "resolved_at", 1)],
+    )
+    assert unknown.left_out == 0
+    assert form.total.left_out == 2
+    # 17 rows = 11 on the form (A1-A5, B1-B5, Z1) + 2 left out (L1, L2) + 4 outside (X1-X4)
+    i = form.input
+    assert (i.rows_read, i.rows_in_form, i.rows_left_out, i.rows_outside) == (17, 11, 2, 4)
+
+
+def test_total_row_is_the_sum_of_the_rows(export, plan):
+    form = _form(export(ROWS), plan)
+    for key in KEYS:
+        assert form.total.counts[key] == sum(r.counts[key] for r in form.rows)
+
+
+def test_boundary_day_due_equals_end_is_within(export, plan):
+    rows = [
+        dict(recv="29/05/2023", due="31/05/2023", ch="Trực tiếp"),  # due = end -> within
+        dict(recv="29/05/2023", due="30/05/2023", ch="Trực tiếp"),  # due = end - 1 -> overdue
+    ]
+    t = _form(export(rows), plan).total.counts
+    assert (t["open_total"], t["open_within"], t["open_overdue"]) == (2, 1, 1)
+
+
+def test_carried_over_boundary(export, plan):
+    rows = [
+        # received 30/04, resolved on 01/05 (the first day): carried over and resolved in May
+        dict(recv="30/04/2023", due="05/05/2023", end="01/05/2023", ch="Trực tuyến"),
+        # received 28/04, resolved 30/04 (the day before): not on the May form at all
+        dict(recv="28/04/2023", due="05/05/2023", end="30/04/2023", ch="Trực tuyến"),
+        # received on the first day of May: received in the period, not carried over
+        dict(recv="01/05/2023", due="05/05/2023", ch="Trực tuyến"),
+    ]
+    t = _form(export(rows), plan).total.counts
+    assert (t["carried_over"], t["received_online"], t["received_total"]) == (1, 1, 2)
+    assert (t["resolved_total"], t["resolved_early"], t["open_total"]) == (1, 1, 1)
+
+
+def test_contradictory_dates_break_the_identity(export, plan):
+    rows = [
+        # received in May, "resolved" in April: in (1) but neither resolved in May nor open
+        dict(recv="10/05/2023", due="20/05/2023", end="20/04/2023", ch="Trực tuyến"),
+        dict(recv="10/05/2023", due="20/05/2023", end="12/05/2023", ch="Trực tuyến"),  # fine
+    ]
+    form = _form(export(rows), plan)
+    t = form.total
+    assert (t.counts["received_total"], t.counts["resolved_total"], t.counts["open_total"]) == (
+        2,
+        1,
+        0,
+    )
+    assert not form.identity_ok
+    (b,) = t.breaks
+    assert (b.lhs, b.rhs, b.lhs_value, b.rhs_value) == (
+        "received_total",
+        ("resolved_total", "open_total"),
+        2,
+        1,
+    )
+
+
+def test_duplicates_and_missing_due_dates_are_left_out_with_reason(export, plan):
+    rows = [
+        # D1 online, resolved early -> counted
+        dict(id="D1", recv="02/05/2023", due="10/05/2023", end="09/05/2023", ch="Trực tuyến"),
+        # the same dossier id again -> left out (duplicate_id)
+        dict(id="D1", recv="02/05/2023", due="10/05/2023", ch="Trực tiếp"),
+        # no due date and no processing days: open -> overdue unknown; resolved -> timeliness
+        # unknown; both left out (no_due_date)
+        dict(id="N1", recv="03/05/2023", ch="Trực tuyến"),
+        dict(id="N2", recv="03/05/2023", end="05/05/2023", ch="Trực tuyến"),
+        # returned without a due date: on time all the same -> counted
+        dict(id="W1", recv="03/05/2023", end="09/05/2023", ch="Trực tuyến", st="Trả lại"),
+    ]
+    t = _form(export(rows), plan).total
+    assert (t.counts["received_total"], t.counts["received_online"]) == (2, 2)
+    assert (t.counts["resolved_early"], t.counts["resolved_on_time"], t.counts["open_total"]) == (
+        1,
+        1,
+        0,
+    )
+    assert t.left_out == 3
+    assert {(x.reason, x.field): x.rows for x in t.left_out_by} == {
+        ("duplicate_id", "dossier_id"): 1,
+        ("no_due_date", "due_at"): 2,
+    }
+
+
+def test_by_procedure(export, plan):
+    rows = [
+        dict(
+            proc="Cấp thẻ ABTC",
+            recv="02/05/2023",
+            due="10/05/2023",
+            end="09/05/2023",
+            ch="Trực tuyến",
+        ),
+        dict(proc="Cấp thẻ ABTC", recv="03/05/2023", due="10/05/2023", ch="Trực tiếp"),
+        dict(proc="", recv="03/05/2023", due="10/05/2023", end="12/05/2023", ch="Trực tiếp"),
+    ]
+    form = _form(export(rows), plan, by="procedure")
+    assert [r.group for r in form.rows] == ["Cấp thẻ ABTC", None]
+    # ABTC: 2 received (1 online, 1 in person); 1 resolved early; 1 open, overdue (10/05 < 31/05)
+    a = form.rows[0].counts
+    assert (a["received_total"], a["resolved_early"], a["open_overdue"]) == (2, 1, 1)
+    # no procedure: 1 received in person, resolved late
+    assert form.rows[1].counts["resolved_late"] == 1
+
+
+# Q2 by month. Each month is its own period.
+MONTH_ROWS = [
+    # M1 online 10/04, due 20/04, resolved 05/05: April received, open overdue; May carried, late
+    dict(id="M1", recv="10/04/2023", due="20/04/2023", end="05/05/2023", ch="Trực tuyến"),
+    # M2 in person 28/04, due 15/06, still open: April received + open within; May carried + open
+    # within (15/06 >= 31/05); June carried + open overdue (15/06 < 30/06)
+    dict(id="M2", recv="28/04/2023", due="15/06/2023", ch="Trực tiếp"),
+    # M3 online 02/06, due and resolved 09/06: June received, on time
+    dict(id="M3", recv="02/06/2023", due="09/06/2023", end="09/06/2023", ch="Trực tuyến"),
+    # M4 online 15/03, due 31/03, resolved 03/04: April carried, late
+    dict(id="M4", recv="15/03/2023", due="31/03/2023", end="03/04/2023", ch="Trực tuyến"),
+]
+APRIL = dict(
+    received_total=3,
+    received_online=1,
+    received_offline=1,
+    carried_over=1,
+    resolved_total=1,
+    resolved_early=0,
+    resolved_on_time=0,
+    resolved_late=1,
+    open_total=2,
+    open_within=1,
+    open_overdue=1,
+)
+MAY_M = dict(
+    received_total=2,
+    received_online=0,
+    received_offline=0,
+    carried_over=2,
+    resolved_total=1,
+    resolved_early=0,
+    resolved_on_time=0,
+    resolved_late=1,
+    open_total=1,
+    open_within=1,
+    open_overdue=0,
+)
+JUNE = dict(
+    received_total=2,
+    received_online=1,
+    received_offline=0,
+    carried_over=1,
+    resolved_total=1,
+    resolved_early=0,
+    resolved_on_time=1,
+    resolved_late=0,
+    open_total=1,
+    open_within=0,
+    open_overdue=1,
+)
+# The whole quarter: received M1, M3 online, M2 in person; carried in M4; resolved M4, M1 late,
+# M3 on time; open at 30/06 M2 overdue. (4) = 1 and (9) = 1 are not the sums of the months.
+Q2_TOTAL = dict(
+    received_total=4,
+    received_online=2,
+    received_offline=1,
+    carried_over=1,
+    resolved_total=3,
+    resolved_early=0,
+    resolved_on_time=1,
+    resolved_late=2,
+    open_total=1,
+    open_within=0,
+    open_overdue=1,
+)
+
+
+def test_by_month_over_a_quarter(export, plan):
+    form = _form(export(MONTH_ROWS), plan, Q2, by="month")
+    assert [r.group for r in form.rows] == ["2023-04", "2023-05", "2023-06"]
+    assert [r.period for r in form.rows] == months_of(Q2)
+    assert [dict(r.counts) for r in form.rows] == [APRIL, MAY_M, JUNE]
+    assert dict(form.total.counts) == Q2_TOTAL
+    assert form.identity_ok
+    # new receipts and resolutions add up over the months; stocks do not
+    for key in ("received_online", "received_offline", "resolved_total", "resolved_late"):
+        assert form.total.counts[key] == sum(r.counts[key] for r in form.rows)
+
+
+def test_months_are_clipped_to_the_period():
+    assert months_of((dt.date(2023, 4, 15), dt.date(2023, 6, 10))) == [
+        (dt.date(2023, 4, 15), dt.date(2023, 4, 30)),
+        (dt.date(2023, 5, 1), dt.date(2023, 5, 31)),
+        (dt.date(2023, 6, 1), dt.date(2023, 6, 10)),
+    ]
+    assert months_of((dt.date(2023, 12, 20), dt.date(2024, 1, 5)))[-1] == (
+        dt.date(2024, 1, 1),
+        dt.date(2024, 1, 5),
+    )
+
+
+def test_derived_due_date_used_on_the_form(export, plan):
+    # received Thu 19/01/2023 with 5 working days: due Thu 02/02/2023 (Tết 20-26/01 off)
+    rows = [
+        dict(recv="19/01/2023", days="5", end="02/02/2023", ch="Trực tuyến"),  # on the due day
+        # still open on 28/02: overdue (02/02 < 28/02)
+        dict(recv="19/01/2023", days="5", ch="Trực tuyến"),
+    ]
+    form = _form(export(rows), plan, (dt.date(2023, 1, 1), dt.date(2023, 2, 28)))
+    t = form.total.counts
+    assert (t["resolved_on_time"], t["open_overdue"]) == (1, 1)
+    assert form.input.due_dates_derived == 2
+
+
+# -- the command -------------------------------------------------------------------------------
+
+
+def test_json_output(export):
+    path = export(ROWS)
+    res = invoke("report", path, "--period", "2023-05", "--format", "json")
+    assert res.exit_code == ExitCode.OK, res.output
+    doc = json.loads(res.stdout)
+    assert doc["schema_version"] == 1 and doc["form"] == "06/VPCP/KSTT" and doc["by"] == "field"
+    assert doc["period"] == {"start": "2023-05-01", "end": "2023-05-31"}
+    assert doc["input"]["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert doc["input"]["rows_read"] == 17
+    assert [r["group"] for r in doc["rows"]] == [LS, HT, None]
+    assert doc["rows"][2]["label"] == "(không rõ lĩnh vực)"
+    assert {k: doc["rows"][0][k] for k in KEYS} == LS_ROW
+    assert {k: doc["total"][k] for k in KEYS} == TOTAL
+    assert doc["identity_ok"] is True and doc["total"]["identity_ok"] is True
+    assert doc["rows"][1]["left_out_by"] == [
+        {"reason": "invalid_date", "field": "resolved_at", "rows": 1}
+    ]
+
+
+def test_json_golden(export):
+    res = invoke("report", export(ROWS), "--period", "2023-05", "--format", "json")
+    doc = json.loads(res.stdout)
+    doc.pop("generated_at")
+    doc["plan"] = {"id": doc["plan"]["id"]}  # path and hash change with the installed plan
+    doc["input"].pop("path")
+    doc["input"].pop("sha256")  # checked against hashlib in test_json_output
+    golden = json.loads(
+        (ROOT / "tests" / "golden" / "report-may-2023.json").read_text(encoding="utf-8")
+    )
+    assert doc == golden
+
+
+def test_identity_break_exits_1_and_says_so(export):
+    path = export([dict(recv="10/05/2023", due="20/05/2023", end="20/04/2023", ch="Trực tuyến")])
+    res = invoke("report", path, "--period", "2023-05", "--format", "json")
+    assert res.exit_code == ExitCode.FAIL
+    assert json.loads(res.stdout)["identity_ok"] is False
+    assert "CẢNH BÁO" in res.stderr and "(1) ≠ (5) + (9)" in res.stderr
+    table = invoke("report", path, "--period", "2023-05")
+    assert table.exit_code == ExitCode.FAIL
+    assert "CẢNH BÁO" in table.stdout and "(1 ≠ 0)" in table.stdout
+
+
+def test_table_markdown_csv(export):
+    path = export(ROWS)
+    out = invoke("report", path, "--period", "2023-05").stdout
+    assert "Biểu số 06/VPCP/KSTT" in out and "Đơn vị tính: Số hồ sơ TTHC" in out
+    assert "Kỳ báo cáo: từ ngày 01/05/2023 đến ngày 31/05/2023" in out
+    assert "(không rõ lĩnh vực)" in out and "Tổng cộng" in out
+    assert "không đưa vào biểu 1 hồ sơ" in out
+    en = invoke("report", path, "--period", "2023-05", "--lang", "en").stdout
+    assert "Unit: number of dossiers" in en and "(no field given)" in en
+    md = invoke("report", path, "--period", "2023-05", "--format", "markdown").stdout
+    assert "| 1 | Công tác lãnh sự | 5 | 1 | 2 | 2 | 2 | 0 | 1 | 1 | 3 | 1 | 2 |" in md
+    assert (
+        "| **11** | **4** | **4** | **3** | **7** | **2** | **3** | **2** | **4** | **2** | **2** |"
+        in md
+    )
+    text = invoke("report", path, "--period", "2023-05", "--format", "csv").stdout
+    assert text.startswith("\ufeff")
+    rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
+    assert [r["group"] for r in rows] == [LS, HT, "(không rõ lĩnh vực)", "Tổng cộng"]
+    assert {k: int(rows[3][k]) for k in KEYS} == TOTAL
+
+
+def test_csv_neutralises_formulas(export):
+    rows = [dict(field="=HYPERLINK(1)", recv="02/05/2023", due="10/05/2023", ch="Trực tuyến")]
+    text = invoke("report", export(rows), "--period", "2023-05", "--format", "csv").stdout
+    assert "'=HYPERLINK(1)" in text
+
+
+def test_xlsx_like_the_paper_form(export, tmp_path):
+    from openpyxl import load_workbook
+
+    out = tmp_path / "bieu06.xlsx"
+    assert (
+        invoke("report", export(ROWS), "--period", "2023-05", "--format", "xlsx").exit_code
+        == ExitCode.ERROR
+    )
+    res = invoke("report", export(ROWS), "--period", "2023-05", "--format", "xlsx", "--output", out)
+    assert res.exit_code == ExitCode.OK, res.output
+    ws = load_workbook(out).active
+    merged = {str(r) for r in ws.merged_cells.ranges}
+    # STT and lĩnh vực span the three header rows; "received" spans (1)-(4); "resolved" (5)-(8)
+    assert {"A6:A8", "B6:B8", "C6:F6", "G6:M6", "D7:E7", "G7:J7", "K7:M7", "C7:C8"} <= merged
+    values = [[c.value for c in row] for row in ws.iter_rows()]
+    flat = [v for row in values for v in row if v is not None]
+    assert (
+        "TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT TTHC TẠI CƠ QUAN, ĐƠN VỊ TRỰC TIẾP GIẢI QUYẾT TTHC" in flat
+    )
+    assert "Đơn vị tính: Số hồ sơ TTHC" in flat
+    assert "Kỳ báo cáo: từ ngày 01/05/2023 đến ngày 31/05/2023" in flat
+    assert values[8][2:] == [f"({n})" for n in range(1, 12)]
+    assert values[9][:2] == [1, LS] and values[9][2:] == [LS_ROW[k] for k in KEYS]
+    total = next(i for i, row in enumerate(values) if row[1] == "Tổng cộng")
+    assert values[total][2:] == [TOTAL[k] for k in KEYS]
+    assert ws.cell(row=total + 1, column=3).font.bold
+    assert ws.column_dimensions["B"].width > 20
+
+
+def test_xlsx_text_cells_are_never_formulas(export, tmp_path):
+    from openpyxl import load_workbook
+
+    out = tmp_path / "f.xlsx"
+    rows = [dict(field="=1+1", recv="02/05/2023", due="10/05/2023", ch="Trực tuyến")]
+    invoke("report", export(rows), "--period", "2023-05", "--format", "xlsx", "-o", out)
+    cell = load_workbook(out).active.cell(row=10, column=2)
+    assert (cell.value, cell.data_type) == ("=1+1", "s")
+
+
+def test_bad_usage_exits_2(export):
+    path = export(ROWS)
+    res = invoke("report", path, "--period", "2023-13")
+    assert res.exit_code == ExitCode.ERROR and "Lỗi" in res.stderr
+    assert invoke("report", path, "--by", "week").exit_code == ExitCode.ERROR
+    no_channel = export(
+        [dict(recv="02/05/2023", due="10/05/2023")], columns=["id", "recv", "due", "end"]
+    )
+    res = invoke("report", no_channel, "--period", "2023-05")
+    assert res.exit_code == ExitCode.ERROR and "Hình thức nộp" in res.stderr
+
+
+def test_month_command(export):
+    res = invoke(
+        "report", export(MONTH_ROWS), "--period", "2023-Q2", "--by", "month", "--format", "json"
+    )
+    doc = json.loads(res.stdout)
+    assert [r["group"] for r in doc["rows"]] == ["2023-04", "2023-05", "2023-06"]
+    assert [r["label"] for r in doc["rows"]] == ["Tháng 04/2023", "Tháng 05/2023", "Tháng 06/2023"]
+    assert doc["rows"][2]["period"] == {"start": "2023-06-01", "end": "2023-06-30"}
+    assert {k: doc["total"][k] for k in KEYS} == Q2_TOTAL
+
+
+def test_sample_2023_total(plan):
+    # sample_data/README.md: 56 dossiers carried over into 2023, 84 open at 31/12/2023 of which 6
+    # overdue. Of the 4 broken rows, 3 touch the form (unknown channel, 31/02 end date, empty
+    # received date); the unknown satisfaction word does not.
+    form = _form(SAMPLE, plan, (dt.date(2023, 1, 1), dt.date(2023, 12, 31)))
+    t = form.total.counts
+    assert (t["carried_over"], t["open_total"], t["open_overdue"]) == (56, 84, 6)
+    assert form.total.left_out == 3
+    assert form.identity_ok
+
+
+# -- headroom ----------------------------------------------------------------------------------
+
+
+def _result(plan, ident, num, den, target=None):
+    ind = plan.indicator(ident)
+    if target is not None:
+        ind = dataclasses.replace(ind, target=target)
+    return ratio_result(ind, Counts(num, den, 0))
+
+
+@pytest.mark.parametrize(
+    ("num", "den", "kind", "k", "text"),
+    [
+        (98, 100, "absorb", 0, "không được trễ thêm hồ sơ nào"),  # 98/101 = 97.03% fails
+        (99, 100, "absorb", 1, "còn được trễ 1 hồ sơ"),  # 99/101 = 98.02%, 99/102 = 97.06%
+        (100, 100, "absorb", 2, "còn được trễ 2 hồ sơ"),  # 100/102 = 98.04%, 100/103 = 97.09%
+        (97, 100, "need", 50, "cần thêm 50 hồ sơ đúng hạn"),  # 147/150 = 98% exactly; 146/149 < 98%
+        (
+            2732,
+            2811,
+            "need",
+            1139,
+            "cần thêm 1.139 hồ sơ đúng hạn",
+        ),  # (0.98*2811-2732)/0.02 = 1138.9
+    ],
+)
+def test_headroom_on_time(plan, num, den, kind, k, text):
+    r = _result(plan, "dossiers_on_time", num, den)
+    info = headroom_info(r)
+    assert (info.kind, info.k) == (kind, k)
+    assert headroom(r) == k
+    assert headroom_text(r, "vi") == text
+
+
+def test_headroom_generic_and_english(plan):
+    # online >= 80%: 1000/1200 passes; 1000/1250 = 80% still passes, 1000/1251 does not -> 50
+    r = _result(plan, "dossiers_online", 1000, 1200)
+    assert headroom(r) == 50
+    assert headroom_text(r, "vi") == "còn có thể thêm 50 hồ sơ không đạt"
+    assert headroom_text(r, "en") == "50 more failing dossiers allowed"
+    # 70/100 fails; (70 + g) / (100 + g) >= 0.8 <=> g >= 50
+    r = _result(plan, "dossiers_online", 70, 100)
+    assert headroom(r) == 50
+    assert headroom_text(r, "vi") == "cần thêm 50 hồ sơ đạt"
+    assert headroom_text(r, "en") == "needs 50 more passing dossiers"
+    r = _result(plan, "dossiers_on_time", 97, 100)
+    assert headroom_text(r, "en") == "needs 50 more on-time dossiers"
+
+
+def test_headroom_impossible_and_not_applicable(plan):
+    # "= 100%" with one late dossier not apologised: no number of apologies reaches 100%
+    r = _result(plan, "late_dossiers_apologized", 4, 5)
+    assert headroom_info(r).kind == "impossible" and headroom(r) is None
+    assert "không thể đạt" in headroom_text(r, "vi")
+    assert headroom(_result(plan, "late_dossiers_apologized", 5, 5)) == 0  # 5/6 < 100%
+    no_data = _result(plan, "dossiers_on_time", 0, 0)
+    assert (
+        no_data.status == "no_data" and headroom(no_data) is None and headroom_text(no_data) is None
+    )
+
+
+def test_headroom_other_operators(plan):
+    # "> 80%": 1000/1250 = 80% is not > 80%, 1000/1249 is -> 49
+    assert (
+        headroom(_result(plan, "dossiers_online", 1000, 1200, Target(">", Fraction(80), "percent")))
+        == 49
+    )
+    # "<= 2%" (a late rate): 1/100 passes; 2/101 = 1.98% passes, 3/102 = 2.94% fails -> 1
+    assert (
+        headroom(_result(plan, "dossiers_online", 1, 100, Target("<=", Fraction(2), "percent")))
+        == 1
+    )
+    # 5/100 = 5% fails "<= 2%": 5/(100 + g) <= 2% <=> g >= 150
+    assert (
+        headroom(_result(plan, "dossiers_online", 5, 100, Target("<=", Fraction(2), "percent")))
+        == 150
+    )
+    # ">= 0%" can never break
+    info = headroom_info(
+        _result(plan, "dossiers_online", 0, 10, Target(">=", Fraction(0), "percent"))
+    )
+    assert info.kind == "unlimited"
+
+
+@pytest.mark.parametrize("op", [">=", ">", "<=", "<"])
+@pytest.mark.parametrize("pct", [0, 50, 80, 95, 98, 100])
+def test_headroom_is_exactly_the_boundary(plan, op, pct):
+    """On every small num/den: k passes and k + 1 fails (absorb), k passes and k - 1 fails (need).
+
+    Each added failure or success moves the rate one way only, so this pins k down exactly."""
+    target = Target(op, Fraction(pct), "percent")
+    lower = op in (">=", ">")  # a success adds to the numerator; else a failure does
+    far = 10**9
+    for den in range(1, 30):
+        for num in range(den + 1):
+            r = _result(plan, "dossiers_online", num, den, target)
+            info = headroom_info(r)
+
+            def met(good, bad, num=num, den=den):
+                n = num + (good if lower else bad)
+                return target.met(Fraction(n * 100, den + good + bad))
+
+            if r.status == "pass":
+                if info.kind == "unlimited":
+                    assert met(0, far)
+                else:
+                    assert info.kind == "absorb" and met(0, info.k) and not met(0, info.k + 1)
+            elif info.kind == "impossible":
+                assert not met(far, 0)
+            else:
+                assert info.kind == "need" and met(info.k, 0)
+                assert info.k >= 1 and not met(info.k - 1, 0)
