@@ -204,7 +204,7 @@ def records_from_table(table: RawTable, plan: Plan) -> Records:
                             "column": idx + 1,
                             "header": header,
                             "field": name,
-                            "value": raw.to_numpy()[mask],
+                            "value": raw[mask].to_numpy(dtype=object),
                             "reason": reason.value,
                         }
                     )
@@ -213,9 +213,7 @@ def records_from_table(table: RawTable, plan: Plan) -> Records:
     excluded = np.zeros(n, dtype=bool)
     ids = columns["dossier_id"]
     id_values = ids.values
-    dup = id_values.duplicated(keep="first").to_numpy(dtype=bool) & (id_values != "").to_numpy(
-        dtype=bool
-    )
+    dup = _repeated(_arrow(id_values))
     if dup.any():
         idx = where["dossier_id"][0]
         problems.append(
@@ -269,6 +267,22 @@ def records_from_table(table: RawTable, plan: Plan) -> Records:
         excluded=excluded,
         problems=prob,
     )
+
+
+def _repeated(arr: pa.ChunkedArray) -> np.ndarray:
+    """Rows whose non-empty value already appeared on an earlier row."""
+    encoded = pc.dictionary_encode(arr).combine_chunks()
+    codes = encoded.indices.to_numpy(zero_copy_only=False)
+    n = len(codes)
+    if n == 0 or len(encoded.dictionary) == n:  # all distinct: the usual case, no sort
+        return np.zeros(n, dtype=bool)
+    first = np.full(len(encoded.dictionary), n, dtype=np.int64)
+    np.minimum.at(first, codes, np.arange(n))
+    dup = first[codes] != np.arange(n)
+    blank = pc.index(encoded.dictionary, "").as_py()
+    if blank >= 0:
+        dup &= codes != blank
+    return dup
 
 
 def _absent(spec: ColumnSpec, plan: Plan, n: int) -> Column:
@@ -334,31 +348,55 @@ def _parse(spec: ColumnSpec, plan: Plan, raw: pd.Series, header: str, index: int
 
 
 def parse_dates(arr: pa.ChunkedArray, empty: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Day-first dates to datetime64[D]; returns (values, invalid mask). Empty cells are NaT, valid."""
-    parsed = pa.nulls(len(arr), type=pa.timestamp("s"))
-    pending = pc.invert(pc.equal(arr, ""))
-    for fmt in _DATE_FORMATS:
-        if not pc.any(pending).as_py():
+    """Day-first dates to datetime64[D]; returns (values, invalid mask). Empty cells are NaT, valid.
+
+    Formats are tried most-common-first (sniffed on a sample), each only on the cells still
+    unparsed, so a uniform column costs one ``strptime`` pass.
+    """
+    n = len(arr)
+    values = np.full(n, np.datetime64("NaT"), dtype="datetime64[s]")
+    todo = np.flatnonzero(~empty)
+    for fmt in _sniff_formats(arr, todo):
+        if todo.size == 0:
             break
-        attempt = pc.strptime(arr, format=fmt, unit="s", error_is_null=True)
-        take = pc.and_(pending, pc.is_valid(attempt))
-        parsed = pc.if_else(take, attempt, parsed)
-        pending = pc.and_(pending, pc.invert(take))
-    if pc.any(pending).as_py():
+        sub = arr if todo.size == n else arr.take(pa.array(todo))
+        got = _strptime(sub, fmt)
+        ok = ~np.isnat(got)
+        values[todo[ok]] = got[ok]
+        todo = todo[~ok]
+    if todo.size:
         # ISO 8601 with fractions of a second or a zone: the wall-clock date as written counts
-        trimmed = pc.replace_substring_regex(arr, r"(\.\d+)?(Z|[+-]\d{2}:?\d{2})$", "")
-        attempt = pc.strptime(trimmed, format="%Y-%m-%dT%H:%M:%S", unit="s", error_is_null=True)
-        take = pc.and_(pending, pc.is_valid(attempt))
-        parsed = pc.if_else(take, attempt, parsed)
-    # strptime rolls 31/02 over into March: a date is real only if its day survives the parse
-    days = pc.extract_regex(arr, _DAY_OF)
-    day = pc.coalesce(pc.struct_field(days, "a"), pc.struct_field(days, "b"))
-    written = pc.cast(pc.if_else(pc.equal(day, ""), None, day), pa.int64())
-    rolled = pc.fill_null(pc.not_equal(pc.day(parsed), written), False)
-    parsed = pc.if_else(rolled, pa.scalar(None, type=pa.timestamp("s")), parsed)
-    values = parsed.to_numpy(zero_copy_only=False).astype("datetime64[D]")
-    invalid = np.isnat(values) & ~empty
-    return values, invalid
+        sub = pc.replace_substring_regex(arr.take(pa.array(todo)), r"(\.\d+)?(Z|[+-]\d{2}:?\d{2})$", "")
+        got = _strptime(sub, "%Y-%m-%dT%H:%M:%S")
+        ok = ~np.isnat(got)
+        values[todo[ok]] = got[ok]
+    days = values.astype("datetime64[D]")
+    # strptime rolls 31/02 over into March (day 1-3): check the written day of those cells only
+    day_of_month = (days - days.astype("datetime64[M]")).astype(np.int64) + 1
+    suspect = np.flatnonzero(~np.isnat(days) & (day_of_month <= 3))
+    if suspect.size:
+        found = pc.extract_regex(arr.take(pa.array(suspect)), _DAY_OF)
+        written = pc.coalesce(pc.struct_field(found, "a"), pc.struct_field(found, "b"))
+        written = pc.cast(pc.if_else(pc.equal(written, ""), None, written), pa.int64())
+        written = written.to_numpy(zero_copy_only=False).astype(float)
+        rolled = suspect[written != day_of_month[suspect]]
+        days[rolled] = np.datetime64("NaT")
+    invalid = np.isnat(days) & ~empty
+    return days, invalid
+
+
+def _strptime(arr, fmt: str) -> np.ndarray:
+    got = pc.strptime(arr, format=fmt, unit="s", error_is_null=True)
+    return np.asarray(got.to_numpy(zero_copy_only=False), dtype="datetime64[s]")
+
+
+def _sniff_formats(arr: pa.ChunkedArray, todo: np.ndarray) -> list[str]:
+    """The date formats, those matching most of a sample first (ties keep the documented order)."""
+    if todo.size == 0:
+        return []
+    sample = arr.take(pa.array(todo[:: max(1, todo.size // 500)][:500]))
+    hits = {fmt: int((~np.isnat(_strptime(sample, fmt))).sum()) for fmt in _DATE_FORMATS}
+    return sorted(_DATE_FORMATS, key=lambda f: -hits[f])
 
 
 def parse_integers(arr: pa.ChunkedArray, empty: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

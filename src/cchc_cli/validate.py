@@ -11,13 +11,12 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 import pyarrow.compute as pc
 
 from .classify import Classified, classify
 from .errors import Reason
 from .plan import Plan
-from .records import PROBLEM_COLUMNS, Records
+from .records import PROBLEM_COLUMNS, Records, _arrow
 
 # Thông tư 01/2018/TT-VPCP Điều 19: dossier codes end in -YYMMDD-XXXX (the received date)
 _CODE_DATE = r"-(?P<d>\d{6})-\d{1,6}$"
@@ -115,7 +114,7 @@ def consistency_problems(plan: Plan, records: Records, cl: Classified) -> pd.Dat
         if m2.any():
             frames.append(_rows(records, m2, "status", Reason.END_WITHOUT_RESOLVED))
     ids = records.columns["dossier_id"].values
-    got = pc.extract_regex(pa.array(ids.to_numpy(dtype=object), type=pa.string()), _CODE_DATE)
+    got = pc.extract_regex(_arrow(ids), _CODE_DATE)
     yymmdd = pc.struct_field(got, "d")
     code_day = pc.strptime(yymmdd, format="%y%m%d", unit="s", error_is_null=True)
     code_day = code_day.to_numpy(zero_copy_only=False).astype("datetime64[D]")
