@@ -112,6 +112,8 @@ class Indicator:
     denominator: Condition | None
     location: Location
     note: str | None = None
+    pass_label: str | None = None  # e.g. "hồ sơ đúng hạn", for headroom texts
+    fail_label: str | None = None  # e.g. "hồ sơ trễ hạn"
 
     def title_in(self, lang: str) -> str:
         return self.title_en if lang == "en" and self.title_en else self.title
@@ -520,6 +522,8 @@ _IND_KEYS = [
     "numerator",
     "denominator",
     "note",
+    "pass_label",
+    "fail_label",
 ]
 
 
@@ -608,6 +612,8 @@ def _indicators(node: Node, plan: Plan) -> tuple[Indicator, ...]:
                 denominator=den,
                 location=inode.location,
                 note=spec["note"].text() if "note" in spec else None,
+                pass_label=spec["pass_label"].text() if "pass_label" in spec else None,
+                fail_label=spec["fail_label"].text() if "fail_label" in spec else None,
             )
         )
     if not out:

@@ -366,7 +366,9 @@ def parse_dates(arr: pa.ChunkedArray, empty: np.ndarray) -> tuple[np.ndarray, np
         todo = todo[~ok]
     if todo.size:
         # ISO 8601 with fractions of a second or a zone: the wall-clock date as written counts
-        sub = pc.replace_substring_regex(arr.take(pa.array(todo)), r"(\.\d+)?(Z|[+-]\d{2}:?\d{2})$", "")
+        sub = pc.replace_substring_regex(
+            arr.take(pa.array(todo)), r"(\.\d+)?(Z|[+-]\d{2}:?\d{2})$", ""
+        )
         got = _strptime(sub, "%Y-%m-%dT%H:%M:%S")
         ok = ~np.isnat(got)
         values[todo[ok]] = got[ok]

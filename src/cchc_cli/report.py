@@ -49,10 +49,8 @@ from __future__ import annotations
 
 import calendar as _calendar
 import datetime as dt
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from fractions import Fraction
 
 import numpy as np
 
@@ -489,114 +487,6 @@ def group_label(form: Form, row: FormRow, lang: str = "vi") -> str:
     return row.group
 
 
-# -- headroom ----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Headroom:
-    """How far a rate indicator is from its target, in whole dossiers (or cases).
-
-    ``kind``: ``absorb`` — it passes and can take ``k`` more failures (each adds 1 to the
-    denominator only, or for an upper-bound target such as "≤ 2%" 1 to both) and still pass;
-    ``need`` — it fails and needs ``k`` more successes; ``unlimited`` — no number of failures can
-    break it (target ≥ 0%); ``impossible`` — no number of successes can reach it (e.g. "= 100%"
-    with a failure already counted).
-    """
-
-    kind: str
-    k: int | None
-
-
-def headroom_info(result) -> Headroom | None:
-    """Headroom of a computed rate indicator; None when it does not apply (no data, not a rate)."""
-    ind = result.indicator
-    target = ind.target
-    if ind.measure != "ratio" or result.status not in ("pass", "fail") or target.value is None:
-        return None
-    if result.numerator is None or not result.denominator:
-        return None
-    num, den = Fraction(result.numerator), Fraction(result.denominator)
-    t = Fraction(target.value) / 100
-    op = target.op
-    if op == "=":
-        if t != 1:  # an exact rate other than 100% has no direction to count towards
-            return None
-        op = ">="
-    passing = result.status == "pass"
-    if op in (">=", ">"):  # good events add to numerator and denominator, bad to the denominator
-        if passing:
-            if t == 0:
-                return Headroom("unlimited", None)
-            x = num / t - den  # largest b with num / (den + b) >= t is floor(x)
-            return Headroom("absorb", max(0, math.floor(x) if op == ">=" else math.ceil(x) - 1))
-        if t >= 1:
-            return Headroom("impossible", None)
-        x = (t * den - num) / (1 - t)  # smallest g with (num + g) / (den + g) >= t is ceil(x)
-        return Headroom("need", max(0, math.ceil(x) if op == ">=" else math.floor(x) + 1))
-    # "<=" / "<": bad events add to numerator and denominator, good to the denominator
-    if passing:
-        if t >= 1:
-            return Headroom("unlimited", None)
-        x = (t * den - num) / (1 - t)  # largest b with (num + b) / (den + b) <= t is floor(x)
-        return Headroom("absorb", max(0, math.floor(x) if op == "<=" else math.ceil(x) - 1))
-    if t == 0:
-        return Headroom("impossible", None)
-    x = num / t - den  # smallest g with num / (den + g) <= t is ceil(x)
-    return Headroom("need", max(0, math.ceil(x) if op == "<=" else math.floor(x) + 1))
-
-
-def headroom(result) -> int | None:
-    """The number in :func:`headroom_info`: failures a passing indicator can still absorb, or
-    successes a failing one needs. None when not applicable, impossible or unlimited."""
-    info = headroom_info(result)
-    return info.k if info else None
-
-
-def headroom_text(result, lang: str = "vi") -> str | None:
-    """A short phrase: "còn được trễ 3 hồ sơ", "cần thêm 12 hồ sơ đúng hạn", …"""
-    info = headroom_info(result)
-    if info is None:
-        return None
-    vi = lang == "vi"
-    if info.kind == "unlimited":
-        return "không giới hạn số hồ sơ không đạt" if vi else "no limit on failures"
-    if info.kind == "impossible":
-        return (
-            "không thể đạt chỉ tiêu trong kỳ này dù có thêm hồ sơ đạt"
-            if vi
-            else "cannot reach the target this period, however many more succeed"
-        )
-    k = info.k
-    assert k is not None
-    kf = f"{k:,}".replace(",", ".") if vi else f"{k:,}"
-    dossiers = result.indicator.source == "dossiers"
-    if result.indicator.id == "dossiers_on_time":
-        if info.kind == "absorb":
-            if k == 0:
-                return "không được trễ thêm hồ sơ nào" if vi else "no more late dossiers allowed"
-            return f"còn được trễ {kf} hồ sơ" if vi else f"{kf} more late dossier{_s(k)} allowed"
-        return f"cần thêm {kf} hồ sơ đúng hạn" if vi else f"needs {kf} more on-time dossier{_s(k)}"
-    unit_vi = "hồ sơ" if dossiers else "trường hợp"
-    unit_en = "dossier" if dossiers else "case"
-    if info.kind == "absorb":
-        if k == 0:
-            return (
-                f"không thể thêm {unit_vi} không đạt nào"
-                if vi
-                else f"no more failing {unit_en}s allowed"
-            )
-        return (
-            f"còn có thể thêm {kf} {unit_vi} không đạt"
-            if vi
-            else f"{kf} more failing {unit_en}{_s(k)} allowed"
-        )
-    return f"cần thêm {kf} {unit_vi} đạt" if vi else f"needs {kf} more passing {unit_en}{_s(k)}"
-
-
-def _s(k: int) -> str:
-    return "" if k == 1 else "s"
-
-
 # -- the working calendar ----------------------------------------------------------------------
 
 
@@ -654,13 +544,9 @@ __all__ = [
     "KEYS",
     "Form",
     "FormRow",
-    "Headroom",
     "build_form",
     "calendar_dict",
     "form_dict",
     "group_label",
-    "headroom",
-    "headroom_info",
-    "headroom_text",
     "months_of",
 ]

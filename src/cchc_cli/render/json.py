@@ -15,6 +15,13 @@ def _left_out(items) -> list[dict]:
     return [{"reason": lo.reason, "field": lo.field, "rows": lo.rows} for lo in items]
 
 
+def _headroom(r) -> dict | None:
+    from ..headroom import headroom_info
+
+    info = headroom_info(r)
+    return {"kind": info.kind, "count": info.k} if info else None
+
+
 def result_dict(result, generated_at: str | None = None) -> dict:
     plan = result.plan
     return {
@@ -68,6 +75,7 @@ def result_dict(result, generated_at: str | None = None) -> dict:
                 "reason": r.reason,
                 "reason_detail": r.reason_detail,
                 "evidence": r.evidence.as_json() if r.evidence else None,
+                "headroom": _headroom(r),
             }
             for r in result.indicators
         ],

@@ -8,6 +8,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from ..headroom import headroom_text
 from ..text import nfc
 from . import STATUS_TEXT, fmt_date, fmt_int, fmt_target, fmt_value, reason_text
 
@@ -70,6 +71,7 @@ def render_table(
     table.add_column("Giá trị" if vi else "Value", justify="right", no_wrap=True)
     table.add_column("Mục tiêu" if vi else "Target", no_wrap=True)
     table.add_column("Kết quả" if vi else "Verdict", no_wrap=True)
+    table.add_column("Dư địa" if vi else "Headroom", max_width=26)
     for r in result.indicators:
         nd = (
             f"{fmt_int(r.numerator, lang)}/{fmt_int(r.denominator, lang)}"
@@ -84,6 +86,7 @@ def render_table(
             fmt_value(r, lang),
             fmt_target(r, lang),
             Text(STATUS_TEXT[r.status].get(lang), style=_STYLE[r.status]),
+            (headroom_text(r, lang) or "") if r.indicator.source == "dossiers" else "",
         )
     console.print(table)
 
