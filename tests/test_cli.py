@@ -288,3 +288,53 @@ def test_installed_console_script(tmp_path):
     )
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
     assert sys.executable  # the test ran in the same environment that installed cchc
+
+
+def test_by_month_equals_one_run_per_month():
+    doc = json.loads(
+        invoke(
+            "check", SAMPLE_REL, "--format", "json", "--period", "2023-Q2", "--by", "month"
+        ).stdout
+    )
+    groups = doc["breakdown"]["groups"]
+    assert [g["group"] for g in groups] == ["2023-04", "2023-05", "2023-06"]
+    for g in groups:
+        alone = json.loads(
+            invoke("check", SAMPLE_REL, "--format", "json", "--period", g["group"]).stdout
+        )
+        want = {
+            i["id"]: (i["numerator"], i["denominator"])
+            for i in alone["indicators"]
+            if i["source"] == "dossiers"
+        }
+        assert {i["id"]: (i["numerator"], i["denominator"]) for i in g["indicators"]} == want
+
+
+def test_by_field_adds_up_to_the_whole():
+    doc = json.loads(invoke("check", SAMPLE_REL, "--format", "json", "--by", "field").stdout)
+    groups = doc["breakdown"]["groups"]
+    assert len(groups) == 4  # the sample's four lĩnh vực
+    for ind in (i for i in doc["indicators"] if i["source"] == "dossiers"):
+        parts = [next(x for x in g["indicators"] if x["id"] == ind["id"]) for g in groups]
+        assert sum(p["numerator"] for p in parts) == ind["numerator"]
+        assert sum(p["denominator"] for p in parts) == ind["denominator"]
+        assert sum(p["left_out"] for p in parts) == ind["left_out"]
+
+
+def test_by_in_table_csv_markdown():
+    table = invoke("check", SAMPLE_REL, "--by", "field").stdout
+    assert "Theo lĩnh vực" in table and "Công tác lãnh sự" in table
+    rows = list(
+        csv.DictReader(
+            io.StringIO(
+                invoke("check", SAMPLE_REL, "--format", "csv", "--by", "month").stdout.lstrip(
+                    "\ufeff"
+                )
+            )
+        )
+    )
+    assert len(rows) == 12 * 7 and rows[0]["month"] == "2023-01"
+    assert (
+        "## Theo tháng"
+        in invoke("check", SAMPLE_REL, "--format", "markdown", "--by", "month").stdout
+    )

@@ -38,6 +38,12 @@ class Format(str, Enum):
     markdown = "markdown"
 
 
+class By(str, Enum):
+    month = "month"
+    field = "field"
+    procedure = "procedure"
+
+
 class Lang(str, Enum):
     vi = "vi"
     en = "en"
@@ -128,6 +134,12 @@ def check(
             "--evidence", help="Ghi thư mục bằng chứng (dòng không đạt, bị loại, manifest.json)."
         ),
     ] = None,
+    by: Annotated[
+        By | None,
+        typer.Option(
+            "--by", help="Thêm số liệu từng tháng / lĩnh vực / thủ tục. / Add a breakdown."
+        ),
+    ] = None,
 ) -> None:
     """Kiểm tra mọi chỉ tiêu của kế hoạch trên tệp hồ sơ. / Check every indicator of the plan.
 
@@ -136,7 +148,7 @@ def check(
     """
     from .actuals import load_actuals
     from .classify import classify
-    from .evaluate import evaluate
+    from .evaluate import breakdown, evaluate
     from .output import write_text
     from .period import resolve_period
     from .plan import load_plan
@@ -154,8 +166,9 @@ def check(
         result = evaluate(the_plan, data, span, the_actuals, classified=classified)
         if evidence is not None:
             add_evidence(result, the_plan, data, classified, evidence, sys.argv)
+        groups = (by.value, breakdown(the_plan, data, span, by.value)) if by else None
         color = output is None and fmt is Format.table and sys.stdout.isatty()
-        text = render(result, fmt.value, lang.value, color=color)
+        text = render(result, fmt.value, lang.value, color=color, breakdown=groups)
         write_text(text, output)
     except CchcError as exc:
         _fail(exc, lang.value)

@@ -309,3 +309,63 @@ def input_summary(plan: Plan, records: Records, cl: Classified) -> InputSummary:
         missing_columns=records.missing,
         headers=tuple((n, c.header) for n, c in records.columns.items() if c.header),
     )
+
+
+@dataclass(frozen=True)
+class Group:
+    key: str | None  # "2023-05" for a month, the field/procedure text, None for "not given"
+    period: tuple[dt.date, dt.date]
+    results: tuple[IndicatorResult, ...]  # dossier indicators only
+
+
+BREAKDOWNS = ("month", "field", "procedure")
+
+
+def breakdown(
+    plan: Plan, records: Records, period: tuple[dt.date, dt.date], by: str
+) -> tuple[Group, ...]:
+    """Each dossier indicator per month of the period (each month its own period: carried-over and
+    open-at-end are per month) or per field / procedure (rows split by the column's text)."""
+    from .groups import group_codes, months_of
+
+    dossier = [i for i in plan.indicators if i.source == "dossiers"]
+    if by == "month":
+        out = []
+        for span in months_of(period):
+            cl = classify(plan, records, span)
+            out.append(
+                Group(
+                    f"{span[0]:%Y-%m}",
+                    span,
+                    tuple(_dossier_result(plan, i, records, cl) for i in dossier),
+                )
+            )
+        return tuple(out)
+    cl = classify(plan, records, period)
+    codes, labels = group_codes(records, by)
+    counted = {i.id: count(plan, i, cl) for i in dossier if not _lacking(plan, i, records)}
+    out = []
+    for g, label in enumerate(labels):
+        mask = codes == g
+        results = []
+        for ind in dossier:
+            if ind.id not in counted:
+                results.append(_dossier_result(plan, ind, records, cl))
+                continue
+            _, den, num = counted[ind.id]
+            left = mask & (den.unknown | (den.val & num.unknown))
+            counts = Counts(
+                int((mask & num.val).sum()),
+                int((mask & den.val & num.known).sum()),
+                int(left.sum()),
+                _attribute(left, plan, ind, cl),
+            )
+            results.append(ratio_result(ind, counts))
+        out.append(Group(label, period, tuple(results)))
+    return tuple(out)
+
+
+def _lacking(plan: Plan, ind: Indicator, records: Records) -> list[str]:
+    return [
+        n for n in needed_fields(plan, ind) if n in records.missing and not _covered(n, records)
+    ]

@@ -122,7 +122,21 @@ def fmt_date(d, lang: str) -> str:
     return d.strftime("%d/%m/%Y") if lang == "vi" else d.isoformat()
 
 
+BY_TITLE = {
+    "month": Msg("Theo tháng", "By month"),
+    "field": Msg("Theo lĩnh vực", "By field"),
+    "procedure": Msg("Theo thủ tục", "By procedure"),
+}
+
+
+def group_name(key: str | None, lang: str) -> str:
+    if key is None:
+        return "(không rõ)" if lang == "vi" else "(not given)"
+    return key
+
+
 def render(result, fmt: str, lang: str = "vi", **kw) -> str:
+    """``breakdown=(by, groups)`` adds the per-month / per-field figures."""
     if fmt == "json":
         from .json import render_json
 
@@ -130,11 +144,11 @@ def render(result, fmt: str, lang: str = "vi", **kw) -> str:
     if fmt == "csv":
         from .csv import render_csv
 
-        return render_csv(result, lang)
+        return render_csv(result, lang, kw.get("breakdown"))
     if fmt == "markdown":
         from .markdown import render_markdown
 
-        return render_markdown(result, lang)
+        return render_markdown(result, lang, kw.get("breakdown"))
     from .table import render_table
 
     return render_table(result, lang, **kw)

@@ -37,7 +37,39 @@ def write_csv(header: list[str], rows, bom: bool = True) -> str:
     return ("\ufeff" if bom else "") + buf.getvalue()
 
 
-def render_csv(result, lang: str = "vi") -> str:
+def render_csv(result, lang: str = "vi", breakdown=None) -> str:
+    """One row per indicator; with a breakdown, one row per indicator and group."""
+    if breakdown is not None:
+        by, groups = breakdown
+        header = [
+            by,
+            "start",
+            "end",
+            "id",
+            "status",
+            "value",
+            "numerator",
+            "denominator",
+            "left_out",
+            "reason",
+        ]
+        rows = [
+            [
+                g.key or "",
+                g.period[0].isoformat(),
+                g.period[1].isoformat(),
+                r.indicator.id,
+                r.status,
+                None if r.value is None else repr(float(r.value)),
+                number_json(r.numerator),
+                number_json(r.denominator),
+                r.left_out,
+                r.reason,
+            ]
+            for g in groups
+            for r in g.results
+        ]
+        return write_csv(header, rows)
     header = [
         "id",
         "section",

@@ -84,5 +84,35 @@ def result_dict(result, generated_at: str | None = None) -> dict:
     }
 
 
-def render_json(result, generated_at: str | None = None, **_) -> str:
-    return json.dumps(result_dict(result, generated_at), ensure_ascii=False, indent=2) + "\n"
+def breakdown_dict(by: str, groups) -> dict:
+    return {
+        "by": by,
+        "groups": [
+            {
+                "group": g.key,
+                "period": {"start": g.period[0].isoformat(), "end": g.period[1].isoformat()},
+                "indicators": [
+                    {
+                        "id": r.indicator.id,
+                        "status": r.status,
+                        "value": None if r.value is None else float(r.value),
+                        "numerator": number_json(r.numerator),
+                        "denominator": number_json(r.denominator),
+                        "left_out": r.left_out,
+                        "reason": r.reason,
+                    }
+                    for r in g.results
+                ],
+            }
+            for g in groups
+        ],
+    }
+
+
+def render_json(result, generated_at: str | None = None, breakdown=None, **_) -> str:
+    doc = result_dict(result, generated_at)
+    if breakdown is not None:
+        doc = {k: v for k, v in doc.items() if k != "generated_at"}
+        doc["breakdown"] = breakdown_dict(*breakdown)
+        doc["generated_at"] = result_dict(result, generated_at)["generated_at"]
+    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"

@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
-from . import STATUS_TEXT, fmt_date, fmt_int, fmt_target, fmt_value, reason_text
+from . import (
+    BY_TITLE,
+    STATUS_TEXT,
+    fmt_date,
+    fmt_int,
+    fmt_target,
+    fmt_value,
+    group_name,
+    reason_text,
+)
 
 
 def _esc(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def render_markdown(result, lang: str = "vi") -> str:
+def render_markdown(result, lang: str = "vi", breakdown=None) -> str:
     vi = lang == "vi"
     s = result.summary
     lines = [
@@ -65,4 +74,21 @@ def render_markdown(result, lang: str = "vi") -> str:
         ),
         "",
     ]
+    if breakdown is not None:
+        by, groups = breakdown
+        lines += ["", f"## {BY_TITLE[by].get(lang)}", ""]
+        lines.append(
+            "| "
+            + " | ".join(["Mã" if vi else "Id", *(_esc(group_name(g.key, lang)) for g in groups)])
+            + " |"
+        )
+        lines.append("|---|" + "---:|" * len(groups))
+        for k, r0 in enumerate(groups[0].results if groups else ()):
+            cells = []
+            for g in groups:
+                r = g.results[k]
+                mark = {"pass": "", "fail": " ✗", "no_data": ""}[r.status]
+                cells.append(fmt_value(r, lang) + mark)
+            lines.append(f"| `{r0.indicator.id}` | " + " | ".join(cells) + " |")
+        lines.append("")
     return "\n".join(lines)

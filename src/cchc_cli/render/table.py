@@ -10,13 +10,22 @@ from rich.text import Text
 
 from ..headroom import headroom_text
 from ..text import nfc
-from . import STATUS_TEXT, fmt_date, fmt_int, fmt_target, fmt_value, reason_text
+from . import (
+    BY_TITLE,
+    STATUS_TEXT,
+    fmt_date,
+    fmt_int,
+    fmt_target,
+    fmt_value,
+    group_name,
+    reason_text,
+)
 
 _STYLE = {"pass": "bold green", "fail": "bold red", "no_data": "bold yellow"}
 
 
 def render_table(
-    result, lang: str = "vi", *, color: bool = False, width: int | None = None, **_
+    result, lang: str = "vi", *, color: bool = False, width: int | None = None, breakdown=None, **_
 ) -> str:
     vi = lang == "vi"
     buf = io.StringIO()
@@ -112,6 +121,8 @@ def render_table(
         console.print("Ghi chú:" if vi else "Notes:")
         for n in notes:
             console.print(f"  • {n}")
+    if breakdown is not None:
+        _breakdown(console, breakdown, lang)
     s = result.summary
     line = (
         f"Tổng hợp: {s['pass']} ĐẠT · {s['fail']} KHÔNG ĐẠT · {s['no_data']} CHƯA CÓ DỮ LIỆU"
@@ -120,3 +131,27 @@ def render_table(
     )
     console.print(Text(line, style="bold"))
     return buf.getvalue()
+
+
+def _breakdown(console: Console, breakdown, lang: str) -> None:
+    """Indicators down, groups across: where and when a target was missed."""
+    by, groups = breakdown
+    vi = lang == "vi"
+    t = Table(title=BY_TITLE[by].get(lang), header_style="bold")
+    t.add_column("Mã" if vi else "Id", no_wrap=True)
+    for g in groups:
+        t.add_column(group_name(g.key, lang), justify="right", max_width=18)
+    for k, r0 in enumerate(groups[0].results if groups else ()):
+        cells = []
+        for g in groups:
+            r = g.results[k]
+            text = fmt_value(r, lang) if r.value is not None else "–"
+            text += " ✗" if r.status == "fail" else ""
+            cells.append(
+                Text(
+                    text, style={"pass": "green", "fail": "bold red", "no_data": "yellow"}[r.status]
+                )
+            )
+        t.add_row(r0.indicator.id, *cells)
+    console.print(t)
+    console.print("  (✗: không đạt; –: chưa có dữ liệu)" if vi else "  (✗: fails; –: no data)")
