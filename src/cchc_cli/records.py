@@ -378,10 +378,11 @@ def parse_dates(arr: pa.ChunkedArray, empty: np.ndarray) -> tuple[np.ndarray, np
     suspect = np.flatnonzero(~np.isnat(days) & (day_of_month <= 3))
     if suspect.size:
         found = pc.extract_regex(arr.take(pa.array(suspect)), _DAY_OF)
-        written = pc.coalesce(pc.struct_field(found, "a"), pc.struct_field(found, "b"))
+        a, b = pc.struct_field(found, "a"), pc.struct_field(found, "b")  # dd/mm/… or …-mm-dd
+        written = pc.if_else(pc.equal(a, ""), b, a)
         written = pc.cast(pc.if_else(pc.equal(written, ""), None, written), pa.int64())
-        written = written.to_numpy(zero_copy_only=False).astype(float)
-        rolled = suspect[written != day_of_month[suspect]]
+        written = np.asarray(written.to_numpy(zero_copy_only=False), dtype=float)
+        rolled = suspect[~np.isnan(written) & (written != day_of_month[suspect])]
         days[rolled] = np.datetime64("NaT")
     invalid = np.isnat(days) & ~empty
     return days, invalid
