@@ -6,11 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
 from typer.testing import CliRunner
 
 from cchc_cli.cli import app
 from cchc_cli.errors import ExitCode
+from conftest import ROOT
 
 VARIANTS = sorted((ROOT / "tests" / "fixtures" / "variants").glob("*.*"))
 VARIANTS = [p for p in VARIANTS if p.suffix != ".json"]
