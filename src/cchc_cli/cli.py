@@ -13,6 +13,23 @@ from typing import Annotated
 
 import typer
 
+from .cli_common import (
+    ActualsOpt,
+    By,
+    DelimiterOpt,
+    EncodingOpt,
+    FromOpt,
+    Lang,
+    LangOpt,
+    OutputOpt,
+    PeriodOpt,
+    PlanOpt,
+    RecordsArg,
+    SheetOpt,
+    ToOpt,
+    fail,
+    parse_delimiter,
+)
 from .cli_explain import add_evidence
 from .cli_explain import register as _register_explain
 from .cli_report import register as _register_report
@@ -38,45 +55,6 @@ class Format(str, Enum):
     markdown = "markdown"
 
 
-class By(str, Enum):
-    month = "month"
-    field = "field"
-    procedure = "procedure"
-
-
-class Lang(str, Enum):
-    vi = "vi"
-    en = "en"
-
-
-PlanOpt = Annotated[
-    Path | None,
-    typer.Option(
-        "--plan", help="Tệp kế hoạch YAML (mặc định: kế hoạch 2023 kèm theo). / Plan YAML."
-    ),
-]
-PeriodOpt = Annotated[
-    str | None,
-    typer.Option("--period", help="Kỳ: 2023, 2023-Q2, 2023-05 (mặc định: năm của kế hoạch)."),
-]
-FromOpt = Annotated[
-    str | None, typer.Option("--from", help="Từ ngày (2023-05-01 hoặc 01/05/2023).")
-]
-ToOpt = Annotated[str | None, typer.Option("--to", help="Đến ngày (bao gồm).")]
-ActualsOpt = Annotated[
-    Path | None,
-    typer.Option("--actuals", help="Tệp YAML số liệu ngoài phần mềm Một cửa (sổ sách, báo cáo)."),
-]
-LangOpt = Annotated[Lang, typer.Option("--lang", help="Ngôn ngữ / language.")]
-EncodingOpt = Annotated[
-    str | None, typer.Option("--encoding", help="Ép bảng mã (utf-8, utf-16, cp1258…).")
-]
-DelimiterOpt = Annotated[
-    str | None, typer.Option("--delimiter", help="Ép dấu phân cách: ',' ';' hoặc 'tab'.")
-]
-SheetOpt = Annotated[str | None, typer.Option("--sheet", help="Tên trang tính (.xlsx).")]
-
-
 def _version(value: bool) -> None:
     if value:
         from . import __version__
@@ -97,30 +75,16 @@ def _root(
     """Tính các chỉ tiêu của kế hoạch CCHC từ tệp xuất hồ sơ Một cửa. / CCHC compliance calculator."""
 
 
-def _fail(exc: CchcError, lang: str) -> None:
-    word = "Lỗi" if lang == "vi" else "Error"
-    sys.stderr.write(f"{word}: {exc.render(lang)}\n")
-    raise typer.Exit(ExitCode.ERROR)
-
-
-def _delimiter(value: str | None) -> str | None:
-    if value is None:
-        return None
-    return "\t" if value.lower() in ("tab", "\\t") else value
-
-
 @app.command()
 def check(
-    records: Annotated[Path, typer.Argument(help="Tệp xuất danh sách hồ sơ (.csv, .txt, .xlsx).")],
+    records: RecordsArg,
     plan: PlanOpt = None,
     period: PeriodOpt = None,
     date_from: FromOpt = None,
     date_to: ToOpt = None,
     actuals: ActualsOpt = None,
     fmt: Annotated[Format, typer.Option("--format", help="Định dạng kết quả.")] = Format.table,
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Ghi kết quả ra tệp.")
-    ] = None,
+    output: OutputOpt = None,
     lang: LangOpt = Lang.vi,
     strict: Annotated[
         bool, typer.Option("--strict", help="Chỉ tiêu chưa có dữ liệu cũng tính là không đạt.")
@@ -160,7 +124,7 @@ def check(
         span = resolve_period(period, date_from, date_to, the_plan.period)
         the_actuals = load_actuals(actuals, the_plan) if actuals else None
         data = read_records(
-            records, the_plan, encoding=encoding, delimiter=_delimiter(delimiter), sheet=sheet
+            records, the_plan, encoding=encoding, delimiter=parse_delimiter(delimiter), sheet=sheet
         )
         classified = classify(the_plan, data, span)
         result = evaluate(the_plan, data, span, the_actuals, classified=classified)
@@ -171,7 +135,7 @@ def check(
         text = render(result, fmt.value, lang.value, color=color, breakdown=groups)
         write_text(text, output)
     except CchcError as exc:
-        _fail(exc, lang.value)
+        fail(exc, lang.value)
     summary = result.summary
     failed = summary["fail"] > 0 or (strict and summary["no_data"] > 0)
     raise typer.Exit(ExitCode.FAIL if failed else ExitCode.OK)
@@ -185,7 +149,7 @@ class ProblemFormat(str, Enum):
 
 @app.command()
 def validate(
-    records: Annotated[Path, typer.Argument(help="Tệp xuất danh sách hồ sơ (.csv, .txt, .xlsx).")],
+    records: RecordsArg,
     plan: PlanOpt = None,
     period: PeriodOpt = None,
     date_from: FromOpt = None,
@@ -193,9 +157,7 @@ def validate(
     fmt: Annotated[
         ProblemFormat, typer.Option("--format", help="Định dạng kết quả.")
     ] = ProblemFormat.table,
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Ghi kết quả ra tệp.")
-    ] = None,
+    output: OutputOpt = None,
     limit: Annotated[
         int, typer.Option("--limit", min=0, help="Số vấn đề hiển thị trong bảng.")
     ] = 20,
@@ -219,13 +181,13 @@ def validate(
         the_plan = load_plan(plan)
         span = resolve_period(period, date_from, date_to, the_plan.period)
         data = read_records(
-            records, the_plan, encoding=encoding, delimiter=_delimiter(delimiter), sheet=sheet
+            records, the_plan, encoding=encoding, delimiter=parse_delimiter(delimiter), sheet=sheet
         )
         result = run_validation(the_plan, data, span)
         color = output is None and fmt is ProblemFormat.table and sys.stdout.isatty()
         write_text(render_validation(result, fmt.value, lang.value, limit, color), output)
     except CchcError as exc:
-        _fail(exc, lang.value)
+        fail(exc, lang.value)
     raise typer.Exit(ExitCode.FAIL if len(result.problems) else ExitCode.OK)
 
 

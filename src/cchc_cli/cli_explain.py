@@ -17,6 +17,21 @@ from typing import Annotated
 
 import typer
 
+from .cli_common import (
+    ActualsOpt,
+    DelimiterOpt,
+    EncodingOpt,
+    FromOpt,
+    Lang,
+    LangOpt,
+    OutputOpt,
+    PeriodOpt,
+    PlanOpt,
+    SheetOpt,
+    ToOpt,
+    fail,
+    parse_delimiter,
+)
 from .errors import CchcError, ExitCode
 
 
@@ -31,23 +46,6 @@ class RowsKind(str, Enum):
     counted = "counted"
     left_out = "left-out"
     all = "all"
-
-
-class Lang(str, Enum):
-    vi = "vi"
-    en = "en"
-
-
-def _fail(exc: CchcError, lang: str) -> None:
-    word = "Lỗi" if lang == "vi" else "Error"
-    sys.stderr.write(f"{word}: {exc.render(lang)}\n")
-    raise typer.Exit(ExitCode.ERROR)
-
-
-def _delimiter(value: str | None) -> str | None:
-    if value is None:
-        return None
-    return "\t" if value.lower() in ("tab", "\\t") else value
 
 
 def add_evidence(result, plan, records, classified, dir, argv) -> Path:
@@ -70,26 +68,11 @@ def explain_command(
             help="Tệp xuất danh sách hồ sơ (cần cho chỉ tiêu tính từ hồ sơ). / Dossier export."
         ),
     ] = None,
-    plan: Annotated[
-        Path | None,
-        typer.Option(
-            "--plan", help="Tệp kế hoạch YAML (mặc định: kế hoạch 2023 kèm theo). / Plan YAML."
-        ),
-    ] = None,
-    period: Annotated[
-        str | None,
-        typer.Option("--period", help="Kỳ: 2023, 2023-Q2, 2023-05 (mặc định: năm của kế hoạch)."),
-    ] = None,
-    date_from: Annotated[
-        str | None, typer.Option("--from", help="Từ ngày (2023-05-01 hoặc 01/05/2023).")
-    ] = None,
-    date_to: Annotated[str | None, typer.Option("--to", help="Đến ngày (bao gồm).")] = None,
-    actuals: Annotated[
-        Path | None,
-        typer.Option(
-            "--actuals", help="Tệp YAML số liệu ngoài phần mềm Một cửa (sổ sách, báo cáo)."
-        ),
-    ] = None,
+    plan: PlanOpt = None,
+    period: PeriodOpt = None,
+    date_from: FromOpt = None,
+    date_to: ToOpt = None,
+    actuals: ActualsOpt = None,
     rows: Annotated[
         RowsKind,
         typer.Option(
@@ -103,20 +86,14 @@ def explain_command(
     fmt: Annotated[
         ExplainFormat, typer.Option("--format", help="Định dạng kết quả.")
     ] = ExplainFormat.table,
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Ghi kết quả ra tệp.")
-    ] = None,
-    lang: Annotated[Lang, typer.Option("--lang", help="Ngôn ngữ / language.")] = Lang.vi,
+    output: OutputOpt = None,
+    lang: LangOpt = Lang.vi,
     limit: Annotated[
         int, typer.Option("--limit", min=0, help="Số dòng hiển thị trong bảng (csv/json luôn đủ).")
     ] = 50,
-    encoding: Annotated[
-        str | None, typer.Option("--encoding", help="Ép bảng mã (utf-8, utf-16, cp1258…).")
-    ] = None,
-    delimiter: Annotated[
-        str | None, typer.Option("--delimiter", help="Ép dấu phân cách: ',' ';' hoặc 'tab'.")
-    ] = None,
-    sheet: Annotated[str | None, typer.Option("--sheet", help="Tên trang tính (.xlsx).")] = None,
+    encoding: EncodingOpt = None,
+    delimiter: DelimiterOpt = None,
+    sheet: SheetOpt = None,
 ) -> None:
     """Giải thích một chỉ tiêu: định nghĩa, số liệu và các dòng đằng sau. / Explain one indicator.
 
@@ -148,14 +125,18 @@ def explain_command(
             from .records import read_records
 
             data = read_records(
-                records, the_plan, encoding=encoding, delimiter=_delimiter(delimiter), sheet=sheet
+                records,
+                the_plan,
+                encoding=encoding,
+                delimiter=parse_delimiter(delimiter),
+                sheet=sheet,
             )
         expl = explain(the_plan, ind, data, span, the_actuals, rows=rows.value)
         color = output is None and fmt is ExplainFormat.table and sys.stdout.isatty()
         text = render_explain(expl, fmt.value, lang.value, limit=limit, color=color)
         write_text(text, output)
     except CchcError as exc:
-        _fail(exc, lang.value)
+        fail(exc, lang.value)
     raise typer.Exit(ExitCode.OK)
 
 
@@ -163,7 +144,7 @@ def verify_command(
     directory: Annotated[
         Path, typer.Argument(help="Thư mục bằng chứng do 'check --evidence' tạo ra.")
     ],
-    lang: Annotated[Lang, typer.Option("--lang", help="Ngôn ngữ / language.")] = Lang.vi,
+    lang: LangOpt = Lang.vi,
 ) -> None:
     """Kiểm tra lại thư mục bằng chứng. / Verify an evidence folder against its inputs.
 
@@ -175,7 +156,7 @@ def verify_command(
     try:
         v = verify(directory)
     except CchcError as exc:
-        _fail(exc, lang.value)
+        fail(exc, lang.value)
     sys.stdout.write(render_verification(v, lang.value))
     sys.stdout.flush()
     raise typer.Exit(ExitCode.OK if v.ok else ExitCode.FAIL)

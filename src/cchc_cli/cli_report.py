@@ -5,11 +5,26 @@ from __future__ import annotations
 
 import sys
 from enum import Enum
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from .cli_common import (
+    By,
+    DelimiterOpt,
+    EncodingOpt,
+    FromOpt,
+    Lang,
+    LangOpt,
+    OutputOpt,
+    PeriodOpt,
+    PlanOpt,
+    RecordsArg,
+    SheetOpt,
+    ToOpt,
+    fail,
+    parse_delimiter,
+)
 from .errors import CchcError, ExitCode, Msg
 
 
@@ -26,49 +41,12 @@ class CalendarFormat(str, Enum):
     json = "json"
 
 
-class By(str, Enum):
-    field = "field"
-    procedure = "procedure"
-    month = "month"
-
-
-class Lang(str, Enum):
-    vi = "vi"
-    en = "en"
-
-
-PlanOpt = Annotated[
-    Path | None,
-    typer.Option(
-        "--plan", help="Tệp kế hoạch YAML (mặc định: kế hoạch 2023 kèm theo). / Plan YAML."
-    ),
-]
-LangOpt = Annotated[Lang, typer.Option("--lang", help="Ngôn ngữ / language.")]
-
-
-def _fail(exc: CchcError, lang: str) -> None:
-    word = "Lỗi" if lang == "vi" else "Error"
-    sys.stderr.write(f"{word}: {exc.render(lang)}\n")
-    raise typer.Exit(ExitCode.ERROR)
-
-
-def _delimiter(value: str | None) -> str | None:
-    if value is None:
-        return None
-    return "\t" if value.lower() in ("tab", "\\t") else value
-
-
 def report(
-    records: Annotated[Path, typer.Argument(help="Tệp xuất danh sách hồ sơ (.csv, .txt, .xlsx).")],
+    records: RecordsArg,
     plan: PlanOpt = None,
-    period: Annotated[
-        str | None,
-        typer.Option("--period", help="Kỳ: 2023, 2023-Q2, 2023-05 (mặc định: năm của kế hoạch)."),
-    ] = None,
-    date_from: Annotated[
-        str | None, typer.Option("--from", help="Từ ngày (2023-05-01 hoặc 01/05/2023).")
-    ] = None,
-    date_to: Annotated[str | None, typer.Option("--to", help="Đến ngày (bao gồm).")] = None,
+    period: PeriodOpt = None,
+    date_from: FromOpt = None,
+    date_to: ToOpt = None,
     by: Annotated[
         By,
         typer.Option("--by", help="Mỗi dòng của biểu là một lĩnh vực, một thủ tục hoặc một tháng."),
@@ -76,17 +54,11 @@ def report(
     fmt: Annotated[
         ReportFormat, typer.Option("--format", help="Định dạng (xlsx cần --output).")
     ] = ReportFormat.table,
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Ghi kết quả ra tệp.")
-    ] = None,
+    output: OutputOpt = None,
     lang: LangOpt = Lang.vi,
-    encoding: Annotated[
-        str | None, typer.Option("--encoding", help="Ép bảng mã (utf-8, utf-16, cp1258…).")
-    ] = None,
-    delimiter: Annotated[
-        str | None, typer.Option("--delimiter", help="Ép dấu phân cách: ',' ';' hoặc 'tab'.")
-    ] = None,
-    sheet: Annotated[str | None, typer.Option("--sheet", help="Tên trang tính (.xlsx).")] = None,
+    encoding: EncodingOpt = None,
+    delimiter: DelimiterOpt = None,
+    sheet: SheetOpt = None,
 ) -> None:
     """Lập Biểu số 06/VPCP/KSTT (tình hình, kết quả giải quyết TTHC). / Build form 06/VPCP/KSTT.
 
@@ -112,7 +84,7 @@ def report(
         the_plan = load_plan(plan)
         span = resolve_period(period, date_from, date_to, the_plan.period)
         data = read_records(
-            records, the_plan, encoding=encoding, delimiter=_delimiter(delimiter), sheet=sheet
+            records, the_plan, encoding=encoding, delimiter=parse_delimiter(delimiter), sheet=sheet
         )
         form = build_form(the_plan, data, span, by.value)
         if fmt is ReportFormat.xlsx:
@@ -121,7 +93,7 @@ def report(
             color = output is None and fmt is ReportFormat.table and sys.stdout.isatty()
             write_text(render_form(form, fmt.value, lang.value, color=color), output)
     except CchcError as exc:
-        _fail(exc, lang.value)
+        fail(exc, lang.value)
     if not form.identity_ok:
         # the table and Markdown print the warning themselves; say it on stderr otherwise
         if output is not None or fmt not in (ReportFormat.table, ReportFormat.markdown):
@@ -152,7 +124,7 @@ def calendar(
         the_plan = load_plan(plan)
         data = calendar_dict(the_plan, year)
     except CchcError as exc:
-        _fail(exc, lang.value)
+        fail(exc, lang.value)
     color = fmt is CalendarFormat.table and sys.stdout.isatty()
     sys.stdout.write(render_calendar(data, fmt.value, lang.value, color=color))
     raise typer.Exit(ExitCode.OK)
