@@ -93,25 +93,9 @@ def _count_rows(data: bytes) -> int:
 def build_manifest(
     result, plan, records, files: dict[str, bytes], command_line, generated_at: str, cwd: str
 ) -> dict:
-    inputs = []
-    for i in result.inputs:
-        inputs.append(
-            {
-                "path": i.path,
-                "sha256": i.sha256,
-                "size": i.size,
-                "encoding": i.encoding,
-                "delimiter": i.delimiter,
-                "sheet": i.sheet,
-                "header_line": i.header_line,
-                "rows_read": i.rows_read,
-                "rows_used": i.rows_used,
-                "rows_out_of_period": i.rows_out_of_period,
-                "rows_not_received": i.rows_not_received,
-                "rows_left_out": i.rows_left_out,
-                "blank_rows": i.blank_rows,
-            }
-        )
+    from .render.json import input_dict
+
+    inputs = [input_dict(i) for i in result.inputs]
     actuals = result.actuals
     return {
         "schema_version": MANIFEST_SCHEMA,

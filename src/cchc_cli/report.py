@@ -55,6 +55,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .errors import CchcError, Msg, Reason
+from .evaluate import LeftOut
 from .groups import group_codes, months_of
 
 FORM_ID = "06/VPCP/KSTT"
@@ -89,13 +90,6 @@ BY = ("field", "procedure", "month")
 # Fields read to place a dossier, in the order the rules read them (for "why was it left out").
 _PLACE_FIELDS = ("dossier_id", "status", "received_at", "resolved_at", "returned_at")
 _OUTCOME_FIELDS = ("status", "resolved_at", "returned_at", "due")
-
-
-@dataclass(frozen=True)
-class LeftOut:
-    reason: str  # a Reason value
-    field: str  # canonical field whose cell was bad
-    rows: int
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,29 @@ def _headroom(r) -> dict | None:
     return {"kind": info.kind, "count": info.k} if info else None
 
 
+def input_dict(i) -> dict:
+    """One input file: where it came from, its hash, and where every row went."""
+    return {
+        "path": i.path,
+        "sha256": i.sha256,
+        "size": i.size,
+        "encoding": i.encoding,
+        "delimiter": i.delimiter,
+        "sheet": i.sheet,
+        "header_line": i.header_line,
+        "rows_read": i.rows_read,
+        "rows_used": i.rows_used,
+        "rows_out_of_period": i.rows_out_of_period,
+        "rows_not_received": i.rows_not_received,
+        "rows_left_out": i.rows_left_out,
+        "left_out_by": _left_out(i.left_out_by),
+        "blank_rows": i.blank_rows,
+        "problems": i.problems,
+        "due_dates_derived": i.due_dates_derived,
+        "missing_columns": list(i.missing_columns),
+    }
+
+
 def result_dict(result, generated_at: str | None = None) -> dict:
     plan = result.plan
     return {
@@ -29,28 +52,7 @@ def result_dict(result, generated_at: str | None = None) -> dict:
         "tool": {"name": "cchc", "version": __version__},
         "plan": {"id": plan.id, "title": plan.title, "path": plan.path, "sha256": plan.sha256},
         "period": {"start": result.period[0].isoformat(), "end": result.period[1].isoformat()},
-        "inputs": [
-            {
-                "path": i.path,
-                "sha256": i.sha256,
-                "size": i.size,
-                "encoding": i.encoding,
-                "delimiter": i.delimiter,
-                "sheet": i.sheet,
-                "header_line": i.header_line,
-                "rows_read": i.rows_read,
-                "rows_used": i.rows_used,
-                "rows_out_of_period": i.rows_out_of_period,
-                "rows_not_received": i.rows_not_received,
-                "rows_left_out": i.rows_left_out,
-                "left_out_by": _left_out(i.left_out_by),
-                "blank_rows": i.blank_rows,
-                "problems": i.problems,
-                "due_dates_derived": i.due_dates_derived,
-                "missing_columns": list(i.missing_columns),
-            }
-            for i in result.inputs
-        ],
+        "inputs": [input_dict(i) for i in result.inputs],
         "actuals": (
             {"path": result.actuals.path, "sha256": result.actuals.sha256}
             if result.actuals
