@@ -250,3 +250,32 @@ def _timeliness(end_at: Dates, withdrawn: Tri, due: Dates) -> Cat:
     codes[has_end & not_withdrawn_known & ~compare_ok] = UNKNOWN
     codes[end_at.unknown] = UNKNOWN
     return Cat(codes, cats)
+
+
+def first_reasons(
+    cl: Classified, left: np.ndarray, names
+) -> tuple[np.ndarray, list[tuple[str, str]]]:
+    """For each ``left`` row, the first bad cell among ``names`` (in the order the rule reads them).
+
+    Returns a code per row (-1 where not left out) into a list of (reason, field) pairs. Every
+    unknown has a cause; should one not, it is labelled ``unknown_value`` / ``?`` so totals reconcile.
+    """
+    code = np.full(len(left), -1, dtype=np.int64)
+    pairs: list[tuple[str, str]] = []
+    remaining = left.copy()
+    for name in names:
+        sources = (
+            cl.reasons["due"] if name in ("due_at", "processing_days") else cl.reasons.get(name, [])
+        )
+        for reason, fname, mask in sources:
+            hit = remaining & mask
+            if hit.any():
+                key = (reason.value, fname)
+                if key not in pairs:
+                    pairs.append(key)
+                code[hit] = pairs.index(key)
+                remaining &= ~hit
+    if remaining.any():
+        pairs.append((Reason.UNKNOWN_VALUE.value, "?"))
+        code[remaining] = len(pairs) - 1
+    return code, pairs

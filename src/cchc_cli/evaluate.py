@@ -11,7 +11,7 @@ import numpy as np
 
 from . import fields as F
 from .actuals import Actuals, Evidence
-from .classify import Classified, Tri, classify
+from .classify import Classified, Tri, classify, first_reasons
 from .conditions import tests_of
 from .errors import Reason
 from .plan import Indicator, Plan
@@ -157,21 +157,16 @@ def count(plan: Plan, ind: Indicator, cl: Classified) -> tuple[Counts, Tri, Tri]
 
 def _attribute(left: np.ndarray, plan: Plan, ind: Indicator, cl: Classified) -> tuple[LeftOut, ...]:
     """Give each left-out row the first bad cell, in the order the rule reads the fields."""
-    remaining = left.copy()
-    by: Counter = Counter()
-    for name in needed_fields(plan, ind):
-        sources = (
-            cl.reasons["due"] if name in ("due_at", "processing_days") else cl.reasons.get(name, [])
-        )
-        for reason, fname, mask in sources:
-            hit = remaining & mask
-            k = int(hit.sum())
-            if k:
-                by[(reason.value, fname)] += k
-                remaining &= ~hit
-    if remaining.any():  # cannot happen if every unknown has a cause; kept so totals reconcile
-        by[(Reason.UNKNOWN_VALUE.value, "?")] += int(remaining.sum())
-    return tuple(LeftOut(r, f, n) for (r, f), n in sorted(by.items()))
+    return _tally(*first_reasons(cl, left, needed_fields(plan, ind)))
+
+
+def _tally(code: np.ndarray, pairs: list[tuple[str, str]]) -> tuple[LeftOut, ...]:
+    counts = np.bincount(code[code >= 0], minlength=len(pairs))
+    return tuple(
+        LeftOut(r, f, int(counts[i]))
+        for i, (r, f) in sorted(enumerate(pairs), key=lambda x: x[1])
+        if counts[i]
+    )
 
 
 def _dossier_result(
@@ -281,14 +276,11 @@ def input_summary(plan: Plan, records: Records, cl: Classified) -> InputSummary:
     left = excluded | (~not_received & in_period.unknown)
     used = ~excluded & in_period.val
     out = ~excluded & ~not_received & ~left & ~used
-    by: Counter = Counter()
-    remaining = left.copy()
-    for name in ("dossier_id", "status", "received_at", "resolved_at", "returned_at"):
-        for reason, fname, mask in cl.reasons.get(name, []):
-            hit = remaining & mask
-            if hit.any():
-                by[(reason.value, fname)] += int(hit.sum())
-                remaining &= ~hit
+    left_out_by = _tally(
+        *first_reasons(
+            cl, left, ("dossier_id", "status", "received_at", "resolved_at", "returned_at")
+        )
+    )
     return InputSummary(
         path=records.path,
         sha256=records.sha256,
@@ -302,7 +294,7 @@ def input_summary(plan: Plan, records: Records, cl: Classified) -> InputSummary:
         rows_out_of_period=int(out.sum()),
         rows_not_received=int(not_received.sum()),
         rows_left_out=int(left.sum()),
-        left_out_by=tuple(LeftOut(r, f, n) for (r, f), n in sorted(by.items())),
+        left_out_by=left_out_by,
         blank_rows=records.blank_rows,
         problems=len(all_problems(plan, records, cl)),
         due_dates_derived=int(cl.due_derived.sum()),

@@ -18,7 +18,7 @@ import numpy as np
 from . import evaluate as E
 from . import fields as F
 from .actuals import Actuals
-from .classify import Classified, Dates, classify
+from .classify import Classified, Dates, classify, first_reasons
 from .errors import CchcError, Msg, Reason
 from .plan import Indicator, Plan
 from .records import EMPTY, UNKNOWN, Records
@@ -79,25 +79,14 @@ def row_classes(
     cls[num.val] = CLASSES.index(COUNTED_PASS)
     cls[left] = CLASSES.index(LEFT_OUT)
 
-    labels: list[tuple[str, str]] = []
-    reason = np.full(n, -1, dtype=np.int32)
+    # the same walk as evaluate._attribute, kept per row
+    reason, labels = first_reasons(cl, left, E.needed_fields(plan, ind))
 
     def label(code: str, field: str) -> int:
         if (code, field) not in labels:
             labels.append((code, field))
         return labels.index((code, field))
 
-    # the same walk as evaluate._attribute, kept per row
-    remaining = left.copy()
-    for name in E.needed_fields(plan, ind):
-        sources = cl.reasons["due"] if name in _DUE_SOURCES else cl.reasons.get(name, [])
-        for why, fname, mask in sources:
-            hit = remaining & mask
-            if hit.any():
-                reason[hit] = label(why.value, fname)
-                remaining &= ~hit
-    if remaining.any():
-        reason[remaining] = label(Reason.UNKNOWN_VALUE.value, "?")
     # rows set aside as a whole (no or repeated dossier id) are outside every denominator: say why
     aside = records.excluded & (cls == CLASSES.index(NOT_IN_DENOMINATOR))
     if aside.any():
