@@ -537,3 +537,31 @@ def _cp1258(text: str) -> bytes:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module.encode_cp1258(text)
+
+
+@pytest.mark.parametrize("block", [4096, 65536])
+def test_line_breaks_in_cells_across_many_blocks(tmp_path, monkeypatch, block):
+    """The fast parse (no line breaks in cells) must never be trusted when a block edge falls
+    inside a quoted line break: records and their start lines stay exact."""
+    import cchc_cli.sources as S
+
+    monkeypatch.setattr(S, "_BLOCK", block)
+    n = 3000
+    lines = [",".join(HEADERS)]
+    starts = []
+    line = 2
+    for i in range(n):
+        multi = i % 3 != 2  # two rows in three have a cell spanning two lines
+        name = f'"Thủ tục {i},\ndòng hai"' if multi else f"Thủ tục {i}"
+        cells = [f"H{i:05d}", "1.001", name] + ["x"] * (len(HEADERS) - 3)
+        lines.append(",".join(cells))
+        starts.append(line)
+        line += 2 if multi else 1
+    path = tmp_path / "many.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    table = read(path)
+    assert len(table.data) == n
+    assert table.lines.tolist() == starts
+    assert table.data.iloc[0, 2] == "Thủ tục 0,\ndòng hai"
+    assert table.data.iloc[2, 2] == "Thủ tục 2"
+    assert table.data.iloc[:, 0].tolist() == [f"H{i:05d}" for i in range(n)]
