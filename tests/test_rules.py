@@ -273,13 +273,20 @@ def test_threshold_is_exact_not_rounded(export, plan):
 def test_duplicate_dossier_id_counted_once(export, plan):
     rows = [
         dict(id="D1", recv="02/05/2023", ch="Trực tuyến"),
-        dict(id="D1", recv="02/05/2023", ch="Trực tiếp"),
+        dict(id="D1", recv="02/05/2023", ch="Trực tiếp"),  # set aside, and said so
+        dict(id="", recv="03/05/2023", ch="Trực tiếp"),  # no id: set aside too
+        dict(id="D1", recv="02/04/2023", ch="Trực tiếp"),  # set aside, but not in May anyway
     ]
     result = run(export(rows), plan, MAY)
     r = by_id(result)
     assert (r["dossiers_online"].numerator, r["dossiers_online"].denominator) == (1, 1)
-    assert result.inputs[0].rows_left_out == 1
-    assert result.inputs[0].left_out_by[0].reason == "duplicate_id"
+    assert r["dossiers_online"].left_out == 2
+    assert {(lo.reason, lo.rows) for lo in r["dossiers_online"].left_out_by} == {
+        ("duplicate_id", 1),
+        ("missing_value", 1),
+    }
+    assert result.inputs[0].rows_left_out == 3
+    assert {lo.reason for lo in result.inputs[0].left_out_by} == {"duplicate_id", "missing_value"}
 
 
 def test_missing_column_gives_no_data_only_where_needed(export, plan):
@@ -330,3 +337,61 @@ def test_bad_date_far_outside_period_is_not_left_out(export, plan):
     r = by_id(run(export(rows), plan, MAY))
     assert r["dossiers_online"].left_out == 0
     assert r["dossiers_on_time"].left_out == 1
+
+
+def test_ended_status_without_end_date_is_left_out_not_overdue(export, plan):
+    # W: withdrawn, no end date, due 10/05 < 31/05: when did it end? unknown -> left out of "late"
+    # D: status "Đã trả kết quả" with no dates at all: the same
+    # G: genuinely open and overdue, apologised -> the only late dossier
+    rows = [
+        dict(id="W", recv="02/05/2023", due="10/05/2023", st="Công dân yêu cầu rút hồ sơ"),
+        dict(id="D", recv="02/05/2023", due="10/05/2023", st="Đã trả kết quả"),
+        dict(id="G", recv="02/05/2023", due="10/05/2023", st="Đang xử lý", apo="Có"),
+    ]
+    r = by_id(run(export(rows), plan, MAY))["late_dossiers_apologized"]
+    assert (r.numerator, r.denominator, r.left_out) == (1, 1, 2)
+    assert {(lo.reason, lo.rows) for lo in r.left_out_by} == {("resolved_without_end", 2)}
+
+
+def test_end_before_received_is_not_an_early_resolution(export, plan):
+    rows = [
+        dict(id="E", recv="10/05/2023", due="15/05/2023", end="05/05/2023"),  # contradiction
+        dict(id="F", recv="10/05/2023", due="15/05/2023", end="16/05/2023"),  # late
+    ]
+    r = by_id(run(export(rows), plan, MAY))["dossiers_on_time"]
+    assert (r.numerator, r.denominator, r.left_out) == (0, 1, 1)
+    assert r.left_out_by[0].reason == "end_before_received"
+    assert r.left_out_by[0].field == "resolved_at"
+
+
+def test_due_before_received_is_left_out(export, plan):
+    rows = [
+        dict(id="X", recv="10/05/2023", due="09/05/2023", end="12/05/2023"),
+        dict(
+            id="Y", recv="10/05/2023", due="09/05/2023", end="12/05/2023", st="Trả lại"
+        ),  # on time
+    ]
+    r = by_id(run(export(rows), plan, MAY))["dossiers_on_time"]
+    assert (r.numerator, r.denominator, r.left_out) == (1, 1, 1)
+    assert r.left_out_by[0].reason == "due_before_received"
+
+
+def test_two_digit_year_is_an_invalid_date(export, plan):
+    rows = [
+        dict(id="Y1", recv="04/05/23", end="09/05/2023", due="10/05/2023"),
+        dict(id="Y2", recv="04/05/2023"),
+    ]
+    result = run(export(rows), plan, MAY)
+    r = by_id(result)["dossiers_digitized"]
+    assert (r.denominator, r.left_out) == (1, 1)  # Y1 is not "received before the period"
+    assert r.left_out_by[0].reason == "invalid_date"
+
+
+def test_returned_date_column_alone_gives_the_end_date(export, plan):
+    cols = ["id", "recv", "due", "ret", "ch", "st"]  # no "Ngày kết thúc xử lý" column at all
+    rows = [
+        dict(recv="02/05/2023", due="10/05/2023", ret="09/05/2023"),
+        dict(recv="02/05/2023", due="10/05/2023", ret="12/05/2023"),
+    ]
+    r = by_id(run(export(rows, columns=cols), plan, MAY))["dossiers_on_time"]
+    assert (r.status, r.numerator, r.denominator) == ("fail", 1, 2)

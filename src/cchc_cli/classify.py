@@ -9,7 +9,7 @@ row-local, so counts over batches of rows add up.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -81,13 +81,18 @@ class Classified:
     active: np.ndarray  # rows not excluded as a whole
     due_derived: np.ndarray  # due date computed from processing_days
     reasons: dict[str, list[tuple[Reason, str, np.ndarray]]]  # field -> why a row is unknown
+    # rows whose cells contradict each other: reason -> (field or per-row field array, mask)
+    contradictions: dict = field(default_factory=dict)
 
-    def condition(self, cond: Condition) -> Tri:
-        return evaluate_condition(cond, self.env, self.active)
+    def condition(self, cond: Condition, *, whole_rows: bool = True) -> Tri:
+        """The condition per row; ``whole_rows=False`` also evaluates rows excluded as a whole."""
+        return evaluate_condition(cond, self.env, self.active if whole_rows else None)
 
 
-def evaluate_condition(cond: Condition, env: dict, active: np.ndarray) -> Tri:
+def evaluate_condition(cond: Condition, env: dict, active: np.ndarray | None) -> Tri:
     result = _eval(cond, env)
+    if active is None:
+        return result
     # excluded rows (no / repeated dossier_id) are known-false everywhere: counted once, at file level
     return Tri(result.val & active, result.known | ~active)
 
@@ -159,17 +164,53 @@ def classify(
     withdrawn = evaluate_condition(plan.classification["withdrawn"], env, active)
     received = ~not_received
 
+    received_at = env["received_at"]
     resolved, returned = env["resolved_at"], env["returned_at"]
     assert isinstance(resolved, Dates) and isinstance(returned, Dates)
+    assert isinstance(received_at, Dates)
     use_returned = np.isnat(resolved.values) & ~resolved.unknown
-    end_at = Dates(
-        np.where(use_returned, returned.values, resolved.values),
-        resolved.unknown | (use_returned & returned.unknown),
-    )
+    end_values = np.where(use_returned, returned.values, resolved.values)
+    end_unknown = resolved.unknown | (use_returned & returned.unknown)
+    end_field = np.where(use_returned, "returned_at", "resolved_at")
+
+    # Contradictions make the end date unknown rather than trusted: a status that says the dossier
+    # ended (withdrawn, returned, resolved) with no end date — when did it end? — and an end date
+    # before the received date. The rows are left out where it matters and reported.
+    ended = withdrawn
+    if "resolved" in plan.classification:
+        ended = ended | evaluate_condition(plan.classification["resolved"], env, active)
+    without_end = ended.val & np.isnat(end_values) & ~end_unknown
+    known_both = ~np.isnat(end_values) & ~end_unknown & ~np.isnat(received_at.values)
+    before = known_both & ~received_at.unknown & (end_values < received_at.values)
+    contradictions = {
+        Reason.RESOLVED_WITHOUT_END: ("status", without_end),
+        Reason.END_BEFORE_RECEIVED: (end_field, before),
+    }
+    end_at = Dates(end_values, end_unknown | without_end | before)
+    for reason, mask in (
+        (Reason.RESOLVED_WITHOUT_END, without_end),
+        (Reason.END_BEFORE_RECEIVED, before),
+    ):
+        if mask.any():
+            for fname in ("resolved_at", "returned_at"):
+                hit = mask & (end_field == fname) if reason is Reason.END_BEFORE_RECEIVED else mask
+                if hit.any():
+                    reasons[fname].append((reason, fname, hit))
+                if reason is Reason.RESOLVED_WITHOUT_END:
+                    break
 
     due, due_derived, due_reasons = _due(plan, records, env, calendar)
-    received_at = env["received_at"]
-    assert isinstance(received_at, Dates)
+    due_before = (
+        ~np.isnat(due.values)
+        & ~due.unknown
+        & ~np.isnat(received_at.values)
+        & ~received_at.unknown
+        & (due.values < received_at.values)
+    )
+    if due_before.any():
+        due = Dates(due.values, due.unknown | due_before)
+        due_reasons.append((Reason.DUE_BEFORE_RECEIVED, "due_at", due_before))
+    contradictions[Reason.DUE_BEFORE_RECEIVED] = ("due_at", due_before)
 
     received_in_period = received & received_at.cmp(">=", start) & received_at.cmp("<=", end)
     resolved_in_period = received & end_at.cmp(">=", start) & end_at.cmp("<=", end)
@@ -193,7 +234,7 @@ def classify(
         late=late,
     )
     reasons["due"] = due_reasons
-    return Classified(period, env, active, due_derived, reasons)
+    return Classified(period, env, active, due_derived, reasons, contradictions)
 
 
 def _due(plan: Plan, records: Records, env: dict, calendar) -> tuple[Dates, np.ndarray, list]:
@@ -212,7 +253,7 @@ def _due(plan: Plan, records: Records, env: dict, calendar) -> tuple[Dates, np.n
         if calendar is None:
             first = received_at.values[idx].min().astype(object).year
             last = received_at.values[idx].max().astype(object).year
-            calendar = plan_calendar(plan, range(first, last + 2))
+            calendar = plan_calendar(plan, range(first, min(last + 2, 2101)))
         values[idx] = calendar.add_working_days(received_at.values[idx], days.values[idx])
         derived[idx] = ~np.isnat(values[idx])
     no_due = take & ~derived & ~days.unknown & ~received_at.unknown
@@ -263,7 +304,8 @@ def first_reasons(
     code = np.full(len(left), -1, dtype=np.int64)
     pairs: list[tuple[str, str]] = []
     remaining = left.copy()
-    for name in names:
+    # a row set aside as a whole is explained by its dossier id first
+    for name in ("dossier_id", *(n for n in names if n != "dossier_id")):
         sources = (
             cl.reasons["due"] if name in ("due_at", "processing_days") else cl.reasons.get(name, [])
         )

@@ -142,7 +142,15 @@ def needed_fields(plan: Plan, ind: Indicator) -> list[str]:
 
 
 def count(plan: Plan, ind: Indicator, cl: Classified) -> tuple[Counts, Tri, Tri]:
+    """Numerator, denominator and left-out rows; the Tri returned are what explain lists.
+
+    A row set aside as a whole (no or repeated ``dossier_id``) that would, or might, be in the
+    denominator is left out of it, so the indicator says so; elsewhere it is simply not counted.
+    """
     den = cl.condition(ind.denominator)
+    raw = cl.condition(ind.denominator, whole_rows=False)
+    aside = ~cl.active & (raw.val | raw.unknown)
+    den = Tri(den.val & ~aside, den.known & ~aside)
     num = den & cl.condition(ind.numerator)
     counted = den.val & num.known
     left = den.unknown | (den.val & num.unknown)
@@ -191,12 +199,14 @@ def _dossier_result(
 
 
 def _covered(name: str, records: Records) -> bool:
-    """due_at and processing_days stand in for each other."""
-    if name == "due_at":
-        return "processing_days" not in records.missing
-    if name == "processing_days":
-        return "due_at" not in records.missing
-    return False
+    """due_at and processing_days stand in for each other; so do the two end dates."""
+    partner = {
+        "due_at": "processing_days",
+        "processing_days": "due_at",
+        "resolved_at": "returned_at",
+        "returned_at": "resolved_at",
+    }.get(name)
+    return partner is not None and partner not in records.missing and records.has(partner)
 
 
 def ratio_result(ind: Indicator, counts: Counts) -> IndicatorResult:

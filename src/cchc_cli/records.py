@@ -41,6 +41,13 @@ _DATE_FORMATS = (
     "%d-%m-%Y %H:%M",
     "%d-%m-%Y %H:%M:%S",
 )
+_ZONED_FORMATS = ("%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%d %H:%M:%S%z")
+_FRACTION = r"\.\d+(Z|[+-]\d{2}:?\d{2}|)$"
+_VIETNAM_OFFSET = np.timedelta64(7, "h")  # Giờ Đông Dương, UTC+7, no daylight saving
+_FIRST_YEAR, _LAST_YEAR = (
+    1901,
+    2100,
+)  # what the holidays calendar covers; also rejects 2-digit years
 _DAY_OF = r"^(?:(?P<a>\d{1,2})[/-]\d{1,2}[/-]\d{4}|\d{4}-\d{1,2}-(?P<b>\d{1,2}))"
 
 
@@ -355,6 +362,7 @@ def parse_dates(arr: pa.ChunkedArray, empty: np.ndarray) -> tuple[np.ndarray, np
     """
     n = len(arr)
     values = np.full(n, np.datetime64("NaT"), dtype="datetime64[s]")
+    zoned = np.zeros(n, dtype=bool)  # written with a zone: shifted to Vietnam time after checks
     todo = np.flatnonzero(~empty)
     for fmt in _sniff_formats(arr, todo):
         if todo.size == 0:
@@ -365,13 +373,22 @@ def parse_dates(arr: pa.ChunkedArray, empty: np.ndarray) -> tuple[np.ndarray, np
         values[todo[ok]] = got[ok]
         todo = todo[~ok]
     if todo.size:
-        # ISO 8601 with fractions of a second or a zone: the wall-clock date as written counts
-        sub = pc.replace_substring_regex(
-            arr.take(pa.array(todo)), r"(\.\d+)?(Z|[+-]\d{2}:?\d{2})$", ""
-        )
-        got = _strptime(sub, "%Y-%m-%dT%H:%M:%S")
-        ok = ~np.isnat(got)
-        values[todo[ok]] = got[ok]
+        # Fractions of a second (SQL, .NET exports) are dropped; a time with a zone (``Z``,
+        # ``+07:00``) is converted to Vietnam's wall clock (UTC+7), whose calendar date counts.
+        sub = pc.replace_substring_regex(arr.take(pa.array(todo)), _FRACTION, r"\1")
+        for fmt in _ZONED_FORMATS:
+            got = _strptime(sub, fmt)
+            ok = ~np.isnat(got)
+            values[todo[ok]] = got[ok]
+            zoned[todo[ok]] = True
+            todo, sub = todo[~ok], sub.filter(pa.array(~ok))
+        for fmt in _DATE_FORMATS:
+            if todo.size == 0:
+                break
+            got = _strptime(sub, fmt)
+            ok = ~np.isnat(got)
+            values[todo[ok]] = got[ok]
+            todo, sub = todo[~ok], sub.filter(pa.array(~ok))
     days = values.astype("datetime64[D]")
     # strptime rolls 31/02 over into March (day 1-3): check the written day of those cells only
     day_of_month = (days - days.astype("datetime64[M]")).astype(np.int64) + 1
@@ -384,6 +401,12 @@ def parse_dates(arr: pa.ChunkedArray, empty: np.ndarray) -> tuple[np.ndarray, np
         written = np.asarray(written.to_numpy(zero_copy_only=False), dtype=float)
         rolled = suspect[~np.isnan(written) & (written != day_of_month[suspect])]
         days[rolled] = np.datetime64("NaT")
+    zoned &= ~np.isnat(days)
+    if zoned.any():
+        days[zoned] = (values[zoned] + _VIETNAM_OFFSET).astype("datetime64[D]")
+    # two-digit years parse as year 23 AD; the calendar covers 1901-2100: outside it, not a date
+    years = days.astype("datetime64[Y]").astype(np.int64) + 1970
+    days[~np.isnat(days) & ((years < _FIRST_YEAR) | (years > _LAST_YEAR))] = np.datetime64("NaT")
     invalid = np.isnat(days) & ~empty
     return days, invalid
 

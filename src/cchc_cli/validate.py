@@ -72,33 +72,24 @@ def cell_text(col, mask: np.ndarray) -> np.ndarray:
 
 
 def consistency_problems(plan: Plan, records: Records, cl: Classified) -> pd.DataFrame:
-    """Rows whose dates or status contradict each other (warnings: they are still counted)."""
-    env = cl.env
+    """Rows whose dates or status contradict each other (classify leaves them out where it matters)."""
     active = ~records.excluded
-    rec = env["received_at"].values
-    end = env["end_at"].values
     frames = []
-    ok = active & ~np.isnat(rec) & ~np.isnat(end)
-    bad_end = ok & (end < rec)
-    if bad_end.any():
-        use_ret = np.isnat(records.columns["resolved_at"].values)
-        for field, mask in (
-            ("resolved_at", bad_end & ~use_ret),
-            ("returned_at", bad_end & use_ret),
-        ):
-            if mask.any():
-                frames.append(_rows(records, mask, field, Reason.END_BEFORE_RECEIVED))
-    due_at = records.columns["due_at"].values
-    bad_due = active & ~np.isnat(rec) & ~np.isnat(due_at) & (due_at < rec)
-    if bad_due.any():
-        frames.append(_rows(records, bad_due, "due_at", Reason.DUE_BEFORE_RECEIVED))
+    for reason, (where, mask) in cl.contradictions.items():
+        mask = mask & active
+        if not mask.any():
+            continue
+        for fname in ("resolved_at", "returned_at") if not isinstance(where, str) else (where,):
+            hit = mask & (where == fname) if not isinstance(where, str) else mask
+            if hit.any():
+                frames.append(_rows(records, hit, fname, reason))
     if "resolved" in plan.classification and records.has("status"):
+        env = cl.env
         resolved = cl.condition(plan.classification["resolved"])
         withdrawn, received = env["withdrawn"], env["received"]
-        has_end = ~np.isnat(end) & ~env["end_at"].unknown
-        no_end = np.isnat(end) & ~env["end_at"].unknown
+        has_end = ~np.isnat(env["end_at"].values) & ~env["end_at"].unknown
         status_empty = records.columns["status"].empty
-        m1 = active & resolved.val & no_end
+        # an end date, but a status that says the dossier is still being processed (a warning)
         m2 = (
             active
             & has_end
@@ -109,10 +100,9 @@ def consistency_problems(plan: Plan, records: Records, cl: Classified) -> pd.Dat
             & received.val
             & ~status_empty
         )
-        if m1.any():
-            frames.append(_rows(records, m1, "status", Reason.RESOLVED_WITHOUT_END))
         if m2.any():
             frames.append(_rows(records, m2, "status", Reason.END_WITHOUT_RESOLVED))
+    rec = cl.env["received_at"].values
     ids = records.columns["dossier_id"].values
     got = pc.extract_regex(_arrow(ids), _CODE_DATE)
     yymmdd = pc.struct_field(got, "d")
