@@ -245,15 +245,20 @@ def test_empty_input_is_an_error_not_a_verdict(tmp_path):
     assert "empty.csv" in res.stderr
 
 
-def test_header_only_gives_no_data(tmp_path):
+def test_header_only_is_an_error_for_every_command(tmp_path):
+    """A monthly script must not take an empty export for a clean month."""
     path = write_export(tmp_path / "h.csv", [])
-    res = invoke("check", str(path), "--format", "json")
-    doc = json.loads(res.stdout)
-    assert doc["inputs"][0]["rows_read"] == 0
-    assert {i["status"] for i in doc["indicators"]} == {"no_data"}
-    assert res.exit_code == ExitCode.OK
-    assert invoke("check", str(path), "--strict").exit_code == ExitCode.FAIL
-
+    for args in (
+        ["check", str(path)],
+        ["check", str(path), "--format", "json"],
+        ["validate", str(path)],
+        ["explain", "dossiers_on_time", str(path)],
+        ["report", str(path)],
+    ):
+        res = invoke(*args, "--lang", "en")
+        assert res.exit_code == ExitCode.ERROR, args
+        assert "no dossiers" in res.stderr and "h.csv" in res.stderr
+        assert res.stdout == ""
 
 def test_help_lists_commands():
     res = invoke("--help")
@@ -338,3 +343,40 @@ def test_by_in_table_csv_markdown():
         "## Theo tháng"
         in invoke("check", SAMPLE_REL, "--format", "markdown", "--by", "month").stdout
     )
+
+
+def test_output_to_a_device_is_written_in_place(tmp_path):
+    res = invoke("check", SAMPLE_REL, "--format", "json", "-o", os.devnull)
+    assert res.exit_code == ExitCode.FAIL
+    assert not os.path.isfile(os.devnull)  # still the device, not replaced by a file
+
+
+def test_output_file_mode_follows_umask(tmp_path):
+    out = tmp_path / "r.json"
+    old = os.umask(0o022)
+    try:
+        invoke("check", SAMPLE_REL, "--format", "json", "-o", str(out))
+    finally:
+        os.umask(old)
+    assert out.stat().st_mode & 0o777 == 0o644
+
+
+def test_bad_output_leaves_no_evidence(tmp_path):
+    ev = tmp_path / "ev"
+    res = invoke("check", SAMPLE_REL, "--evidence", str(ev), "-o", str(tmp_path))
+    assert res.exit_code == ExitCode.ERROR
+    assert not ev.exists()
+
+
+def test_unwritable_output_folder_is_a_clear_error(tmp_path):
+    ro = tmp_path / "ro"
+    ro.mkdir()
+    ro.chmod(0o555)
+    try:
+        res = invoke("check", SAMPLE_REL, "--format", "json", "-o", str(ro / "x.json"))
+        if os.geteuid() == 0:  # root writes anywhere: only the success path can be seen
+            assert res.exit_code == ExitCode.FAIL
+        else:
+            assert res.exit_code == ExitCode.ERROR and "Traceback" not in res.stderr
+    finally:
+        ro.chmod(0o755)

@@ -66,11 +66,6 @@ def test_bad_file_clear_message_exit_2(path, tmp_path):
         res = runner.invoke(
             app, ["check", str(path), "--format", "json", "-o", str(out), "--lang", lang]
         )
-        if path.name == "header-only.csv":
-            assert (
-                res.exit_code == ExitCode.OK
-            )  # a valid, empty export: every indicator has no data
-            continue
         assert res.exit_code == ExitCode.ERROR, res.stdout
         assert path.name in res.stderr
         assert "Traceback" not in res.stderr

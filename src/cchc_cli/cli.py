@@ -113,13 +113,14 @@ def check(
     from .actuals import load_actuals
     from .classify import classify
     from .evaluate import breakdown, evaluate
-    from .output import write_text
+    from .output import check_target, write_text
     from .period import resolve_period
     from .plan import load_plan
     from .records import read_records
     from .render import render
 
     try:
+        check_target(output)  # before any file (evidence included) is written
         the_plan = load_plan(plan)
         span = resolve_period(period, date_from, date_to, the_plan.period)
         the_actuals = load_actuals(actuals, the_plan) if actuals else None

@@ -181,7 +181,17 @@ def write_evidence(
     )
     manifest_bytes = (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=parent))
+    try:
+        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=parent))
+    except OSError as exc:
+        raise CchcError(
+            Msg(
+                f"không ghi được thư mục bằng chứng: {exc.strerror}",
+                f"cannot write the evidence folder: {exc.strerror}",
+            ),
+            Msg("kiểm tra quyền ghi và dung lượng đĩa", "check write permission and disk space"),
+            where,
+        ) from None
     old: Path | None = None
     try:
         os.chmod(tmp, 0o777 & ~_umask())  # mkdtemp makes it private; give it a normal folder's mode

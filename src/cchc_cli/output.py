@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 import sys
 import tempfile
 from pathlib import Path
@@ -10,33 +11,79 @@ from pathlib import Path
 from .errors import CchcError, Location, Msg
 
 
-def write_text(text: str, path: str | Path | None, *, binary: bytes | None = None) -> None:
-    """Write to ``path`` via a temporary file and rename, or to stdout when no path is given."""
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def check_target(path: str | Path | None) -> None:
+    """Refuse an output path that cannot be written, before any work or any other file is written."""
     if path is None or str(path) == "-":
-        if binary is not None:
-            sys.stdout.buffer.write(binary)
-        else:
-            sys.stdout.write(text)
-        sys.stdout.flush()
         return
     target = Path(path)
+    where = Location(str(path))
     if target.is_dir():
         raise CchcError(
             Msg("--output là một thư mục", "--output is a directory"),
             Msg("đặt tên tệp, ví dụ ket-qua.json", "give a file name, e.g. result.json"),
-            Location(str(path)),
+            where,
         )
     parent = target.parent if str(target.parent) else Path(".")
-    if not parent.exists():
+    if not parent.is_dir():
         raise CchcError(
             Msg("thư mục chứa tệp kết quả không tồn tại", "the output folder does not exist"),
             Msg(f"tạo thư mục {parent} trước", f"create {parent} first"),
-            Location(str(path)),
+            where,
         )
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=parent)
+    if not _special(target) and not os.access(parent, os.W_OK | os.X_OK):
+        raise CchcError(
+            Msg("không có quyền ghi vào thư mục này", "no permission to write in this folder"),
+            Msg("chọn thư mục khác cho --output", "choose another folder for --output"),
+            where,
+        )
+
+
+def _special(target: Path) -> bool:
+    """A device or pipe (``/dev/null``, ``/dev/stdout``): written in place, never replaced."""
+    try:
+        mode = target.stat().st_mode
+    except OSError:
+        return False
+    return not stat.S_ISREG(mode)
+
+
+def write_text(text: str, path: str | Path | None, *, binary: bytes | None = None) -> None:
+    """Write to ``path`` via a temporary file and rename, or to stdout when no path is given."""
+    data = binary if binary is not None else text.encode("utf-8")
+    if path is None or str(path) == "-":
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return
+    check_target(path)
+    target = Path(path)
+    where = Location(str(path))
+    try:
+        if _special(target):
+            with open(target, "wb") as fh:
+                fh.write(data)
+            return
+        parent = target.parent if str(target.parent) else Path(".")
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=parent)
+    except OSError as exc:
+        raise CchcError(
+            Msg(
+                f"không ghi được tệp kết quả: {exc.strerror}",
+                f"cannot write the output: {exc.strerror}",
+            ),
+            Msg("kiểm tra quyền ghi và dung lượng đĩa", "check write permission and disk space"),
+            where,
+        ) from None
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(binary if binary is not None else text.encode("utf-8"))
+            fh.write(data)
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes it private; colleagues must open the form
         os.replace(tmp, target)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
@@ -45,8 +92,8 @@ def write_text(text: str, path: str | Path | None, *, binary: bytes | None = Non
                 f"không ghi được tệp kết quả: {exc.strerror}",
                 f"cannot write the output: {exc.strerror}",
             ),
-            None,
-            Location(str(path)),
+            Msg("kiểm tra quyền ghi và dung lượng đĩa", "check write permission and disk space"),
+            where,
         ) from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
