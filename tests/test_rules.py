@@ -395,3 +395,27 @@ def test_returned_date_column_alone_gives_the_end_date(export, plan):
     ]
     r = by_id(run(export(rows, columns=cols), plan, MAY))["dossiers_on_time"]
     assert (r.status, r.numerator, r.denominator) == ("fail", 1, 2)
+
+
+def test_short_row_cells_are_unknown_not_empty(tmp_path, plan):
+    # row 3 is cut after "Hình thức nộp": its yes/no cells must not read as "Không"
+    path = tmp_path / "short.csv"
+    path.write_text(
+        "Mã hồ sơ,Ngày tiếp nhận,Ngày hẹn trả,Ngày kết thúc xử lý,Hình thức nộp,Số hóa hồ sơ,Kết quả điện tử\n"
+        "A,02/05/2023,10/05/2023,09/05/2023,Trực tuyến,Có,Có\n"
+        "B,02/05/2023,10/05/2023,09/05/2023,Trực tiếp\n"
+        "C,02/05/2023,10/05/2023,09/05/2023,Trực tiếp,Không,Không\n",
+        encoding="utf-8",
+    )
+    from cchc_cli import read_records
+    from cchc_cli.evaluate import evaluate
+
+    records = read_records(path, plan)
+    assert records.problems[["line", "column", "reason"]].values.tolist() == [[3, 6, "short_row"]]
+    r = by_id(evaluate(plan, records, MAY))
+    assert (r["dossiers_digitized"].numerator, r["dossiers_digitized"].denominator) == (1, 2)
+    assert r["dossiers_digitized"].left_out_by[0].reason == "short_row"
+    assert (r["dossiers_online"].numerator, r["dossiers_online"].denominator) == (
+        1,
+        3,
+    )  # B's channel is there

@@ -20,7 +20,7 @@ import openpyxl
 import pytest
 
 from cchc_cli.errors import CchcError, Msg
-from cchc_cli.sources import _HEAD_CHARS, RawTable, _cell_text, read_table
+from cchc_cli.sources import _HEAD_CHARS, ABSENT, RawTable, _cell_text, read_table
 from cchc_cli.text import fold
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -334,7 +334,7 @@ def test_lone_cr_line_ends(tmp_path):
     assert table.blank_rows == 1
 
 
-def test_short_rows_are_padded_and_lines_stay_exact(tmp_path):
+def test_short_rows_are_marked_absent_and_lines_stay_exact(tmp_path):
     path = tmp_path / "short.csv"
     path.write_text(
         'Mã hồ sơ,Tên thủ tục,Ngày tiếp nhận\nH1,"a\nb\nc",x\nH2\n\nH3,"d\r\ne",y\n',
@@ -343,7 +343,7 @@ def test_short_rows_are_padded_and_lines_stay_exact(tmp_path):
     table = read(path)
     assert table.data.values.tolist() == [
         ["H1", "a\nb\nc", "x"],
-        ["H2", "", ""],
+        ["H2", ABSENT, ABSENT],  # cut off: not empty cells (records reports the row)
         ["H3", "d\r\ne", "y"],
     ]
     assert table.lines.tolist() == [2, 5, 7]
@@ -359,10 +359,10 @@ def test_short_multiline_rows_keep_their_order_and_lines(tmp_path):
     table = read(path)
     assert table.data.values.tolist() == [
         ["H1", "x\ny", "z"],
-        ["H2", "p\nq", ""],
-        ["H3", "", ""],
+        ["H2", "p\nq", ABSENT],
+        ["H3", ABSENT, ABSENT],
         ["H4", "1", "2"],
-        ["H5", "m\nn", ""],
+        ["H5", "m\nn", ABSENT],
     ]
     assert table.lines.tolist() == [2, 4, 7, 8, 9]
     assert table.blank_rows == 1
@@ -375,7 +375,7 @@ def test_many_short_rows(tmp_path):
     path.write_text("\n".join(["Mã hồ sơ,Tên thủ tục,Ngày tiếp nhận", *body]) + "\n")
     table = read(path)
     assert table.data["0"].tolist() == [f"H{i}" for i in range(n)]
-    assert table.data["2"].tolist() == ["c" if i % 2 else "" for i in range(n)]
+    assert table.data["2"].tolist() == ["c" if i % 2 else ABSENT for i in range(n)]
     expected, line = [], 2
     for i in range(n):
         expected.append(line)

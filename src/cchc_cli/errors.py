@@ -37,6 +37,7 @@ class Reason(str, enum.Enum):
     UNKNOWN_VALUE = "unknown_value"  # a word outside the column's vocabulary
     INVALID_NUMBER = "invalid_number"  # processing_days not a whole number >= 0
     DUPLICATE_ID = "duplicate_id"  # dossier_id seen on an earlier line
+    SHORT_ROW = "short_row"  # the row has fewer cells than the header: the rest are unknown
     NO_DUE_DATE = "no_due_date"  # neither due_at nor processing_days
     END_BEFORE_RECEIVED = "end_before_received"
     DUE_BEFORE_RECEIVED = "due_before_received"

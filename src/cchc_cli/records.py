@@ -20,7 +20,7 @@ import pyarrow.compute as pc
 from . import fields as F
 from .errors import CchcError, Location, Msg, Reason
 from .plan import ColumnSpec, Plan, Vocabulary
-from .sources import RawTable, read_table
+from .sources import ABSENT, RawTable, read_table
 from .text import closest, fold, fold_value
 
 EMPTY = -1  # category code: empty cell
@@ -82,7 +82,7 @@ class Column:
             return np.isnan(self.values) & ~self.unknown
         if self.kind == F.CATEGORY:
             return self.values == EMPTY
-        return (self.values == "").to_numpy(dtype=bool)
+        return (self.values == "").to_numpy(dtype=bool) & ~self.unknown
 
 
 @dataclass(frozen=True)
@@ -199,7 +199,7 @@ def records_from_table(table: RawTable, plan: Plan) -> Records:
 
     n = len(table.data)
     columns: dict[str, Column] = {}
-    problems: list[pd.DataFrame] = []
+    problems: list[pd.DataFrame] = [_short_rows(table)]
     missing: list[str] = []
     for name, spec in plan.columns.items():
         if name not in where:
@@ -212,6 +212,8 @@ def records_from_table(table: RawTable, plan: Plan) -> Records:
         col = _parse(spec, plan, raw, header, idx + 1)
         columns[name] = col
         for reason, mask in col.bad:
+            if reason is Reason.SHORT_ROW:  # reported once per row, below
+                continue
             if mask.any():
                 problems.append(
                     pd.DataFrame(
@@ -285,6 +287,25 @@ def records_from_table(table: RawTable, plan: Plan) -> Records:
     )
 
 
+def _short_rows(table: RawTable) -> pd.DataFrame:
+    """One problem per CSV row with fewer cells than the header, at its first missing column."""
+    first = np.zeros(len(table.data), dtype=np.int64)
+    for i in range(table.data.shape[1] - 1, -1, -1):
+        absent = pc.equal(_arrow(table.data.iloc[:, i]), ABSENT).to_numpy(zero_copy_only=False)
+        first[np.asarray(absent, dtype=bool)] = i + 1
+    rows = np.flatnonzero(first)
+    return pd.DataFrame(
+        {
+            "line": table.lines[rows],
+            "column": first[rows],
+            "header": [table.headers[c - 1] for c in first[rows]],
+            "field": "",
+            "value": "",
+            "reason": Reason.SHORT_ROW.value,
+        }
+    )
+
+
 def _repeated(arr: pa.ChunkedArray) -> np.ndarray:
     """Rows whose non-empty value already appeared on an earlier row."""
     encoded = pc.dictionary_encode(arr).combine_chunks()
@@ -330,24 +351,31 @@ def _arrow(raw: pd.Series) -> pa.ChunkedArray:
 def _parse(spec: ColumnSpec, plan: Plan, raw: pd.Series, header: str, index: int) -> Column:
     kind = spec.kind
     arr = _arrow(raw)
-    empty = pc.equal(arr, "").to_numpy(zero_copy_only=False).astype(bool)
-    missing_mask = empty if not spec.allow_empty else np.zeros(len(raw), dtype=bool)
     bad: list[tuple[Reason, np.ndarray]] = []
+    absent = pc.equal(arr, ABSENT)
+    cut = np.zeros(len(raw), dtype=bool)
+    if pc.any(absent).as_py():  # cells cut off a short row: unknown (reported once per row)
+        cut = absent.to_numpy(zero_copy_only=False).astype(bool)
+        arr = pc.if_else(absent, "", arr)
+        raw = pd.Series(arr.to_pandas(types_mapper=pd.ArrowDtype).astype("str"), index=raw.index)
+        bad.append((Reason.SHORT_ROW, cut))
+    blank = pc.equal(arr, "").to_numpy(zero_copy_only=False).astype(bool)  # parsers: no value
+    empty = blank & ~cut
+    missing_mask = empty if not spec.allow_empty else np.zeros(len(raw), dtype=bool)
     if missing_mask.any():
         bad.append((Reason.MISSING_VALUE, missing_mask))
     if kind == F.DATE:
-        values, invalid = parse_dates(arr, empty)
+        values, invalid = parse_dates(arr, blank)
         bad.insert(0, (Reason.INVALID_DATE, invalid))
         return Column(spec.field, kind, values, tuple(bad), header, index)
     if kind == F.INTEGER:
-        values, invalid = parse_integers(arr, empty)
+        values, invalid = parse_integers(arr, blank)
         bad.insert(0, (Reason.INVALID_NUMBER, invalid))
         return Column(spec.field, kind, values, tuple(bad), header, index)
     if kind == F.CATEGORY:
         vocab = plan.vocabularies[spec.type]
-        codes, unknown = encode_words(arr, vocab, empty)
-        if missing_mask.any():
-            codes[missing_mask] = UNKNOWN
+        codes, unknown = encode_words(arr, vocab, blank)
+        codes[missing_mask | cut] = UNKNOWN
         bad.insert(0, (Reason.UNKNOWN_VALUE, unknown))
         return Column(
             spec.field,

@@ -29,8 +29,9 @@ Layout rules
 * Title rows above the header (agency name, report title, blank lines, rows with fewer cells)
   are skipped: the header is the highest-scoring row among the first 50 non-blank records
   (first one on ties) and must score at least ``min_score``.
-* Data rows with *fewer* cells than the header are padded with ``""`` (Excel and some exporters
-  drop trailing empty cells). Rows with *more* cells than the header are an error (a delimiter
+* In a CSV, the cells missing from a data row with *fewer* cells than the header are
+  :data:`ABSENT` (a cut-off row is reported by records and its missing cells are unknown, not
+  empty); in a workbook they are ``""`` (Excel drops trailing empty cells). Rows with *more* cells than the header are an error (a delimiter
   inside an unquoted field, broken quoting or a truncated file would otherwise shift every
   following cell silently); in a workbook only non-empty cells beyond the header count.
 * Every cell is a ``str``: NFC, surrounding whitespace stripped, ``""`` when empty. Records that
@@ -88,6 +89,9 @@ HeaderScore = Callable[[Sequence[str]], int]
 HEADER_SEARCH_ROWS = 50  # non-blank records searched for the header row
 _HEAD_CHARS = 1 << 20  # text examined for the header row (title rows are never this long)
 _CHUNK = 16 << 20  # UTF-8 validation / NFC check chunk
+# A cell missing from a row shorter than the header (CSV) is this, not "": records reports it and
+# treats it as unknown, never as an empty cell (a cut-off row must not read as "Không").
+ABSENT = "\x00"
 _BLOCK = 8 << 20  # pyarrow CSV block: fewer, larger chunks keep per-chunk overhead low
 _SAMPLE = 64 << 10  # bytes given to charset-normalizer and the NUL/binary sniffers
 _DELIMITERS = (",", ";", "\t")
@@ -875,8 +879,9 @@ def _parse_region_padded(ctx: _Ctx, region: _Region) -> tuple[list[pa.ChunkedArr
         cells = next(csv.reader(io.StringIO(text), delimiter=region.delimiter), [])
         if len(cells) > region.width:  # pragma: no cover - pyarrow said it was short
             raise _ragged_error(ctx, region)
+        pad = ABSENT if any(c.strip() for c in cells) else ""  # a blank line stays blank
         for i in range(region.width):
-            extra[i].append(cells[i] if i < len(cells) else "")
+            extra[i].append(cells[i] if i < len(cells) else pad)
     columns = []
     if len(short) <= 1000:  # splice the few padded rows in between zero-copy slices
         cuts = pos - np.arange(len(short))  # where each short row goes among the parsed ones
@@ -955,6 +960,10 @@ def _parse_region_pandas(ctx: _Ctx, region: _Region) -> tuple[list[pa.ChunkedArr
         if "Expected" in text:
             raise _ragged_error(ctx, region) from None
         raise _csv_parse_error(ctx, text) from None
+    if len(df) and df.iloc[:, -1].eq("").any():  # pandas pads short rows with "": find them
+        for i, rec in enumerate(_scan(region)):
+            if i < len(df) and 0 < len(rec.cells) < region.width and any(c.strip() for c in rec.cells):
+                df.iloc[i, len(rec.cells) :] = ABSENT
     cols = [pa.chunked_array([pa.array(df[c], pa.large_string())]) for c in df.columns]
     return cols, len(df)
 

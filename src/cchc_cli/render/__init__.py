@@ -25,6 +25,7 @@ REASON_TEXT = {
     "unknown_value": Msg("giá trị ngoài danh mục", "unknown value"),
     "invalid_number": Msg("số không hợp lệ", "invalid number"),
     "duplicate_id": Msg("mã hồ sơ bị trùng", "duplicate dossier id"),
+    "short_row": Msg("dòng thiếu ô so với dòng tiêu đề", "row has fewer cells than the header"),
     "no_due_date": Msg(
         "không có ngày hẹn trả và thời hạn giải quyết", "no due date and no processing days"
     ),
