@@ -256,13 +256,16 @@ def test_add_evidence_helper(app, plan, export, tmp_path):
 
 
 def test_inputs_gone_still_checks_the_evidence(app, plan, export, tmp_path):
-    """Evidence moved to another machine: its own files are still checked; the re-run is skipped."""
+    """Evidence moved without its inputs: its own files are still checked, but a missing input
+    is not a pass (an auditor must not read "everything matches")."""
     path = export(ROWS)
     out = make_evidence(plan, path, tmp_path / "ev")
     path.unlink()
     res = verify(app, out)
-    assert res.exit_code == 0, res.stdout
-    assert "không tìm thấy (bỏ qua)" in res.stdout
+    assert res.exit_code == 1, res.stdout
+    assert "KHÔNG TÌM THẤY" in res.stdout
+    assert "CHƯA KIỂM TRA LẠI ĐƯỢC" in res.stdout
+    assert "mọi thứ khớp" not in res.stdout
     assert "không chạy lại được" in res.stdout
     (out / "report.json").write_bytes(b"{}")
     assert verify(app, out).exit_code == 1

@@ -248,7 +248,12 @@ class Verification:
 
     @property
     def ok(self) -> bool:
-        return not any(c.status == MISMATCH for c in self.checks)
+        """Everything recorded was found and matched: a missing input is not a pass."""
+        return not any(c.status in (MISMATCH, MISSING) for c in self.checks)
+
+    @property
+    def missing(self) -> int:
+        return sum(c.status == MISSING for c in self.checks)
 
     @property
     def mismatches(self) -> int:
@@ -554,7 +559,7 @@ def _figs(t, lang: str) -> str:
 STATUS_WORD = {
     OK: Msg("khớp", "matches"),
     MISMATCH: Msg("KHÔNG KHỚP", "MISMATCH"),
-    MISSING: Msg("không tìm thấy (bỏ qua)", "not found (skipped)"),
+    MISSING: Msg("KHÔNG TÌM THẤY", "NOT FOUND"),
     SKIPPED: Msg("bỏ qua", "skipped"),
 }
 KIND_WORD = {
@@ -598,11 +603,20 @@ def render_verification(v: Verification, lang: str = "vi") -> str:
         if c.detail is not None:
             text += f" — {c.detail.get(lang)}"
         lines.append(text)
-    n = v.mismatches
-    if n == 0:
+    n, gone = v.mismatches, v.missing
+    if n:
+        lines.append(f"Kết quả: {n} điểm KHÔNG KHỚP." if vi else f"Result: {n} mismatch(es).")
+    if gone:
+        lines.append(
+            f"Kết quả: CHƯA KIỂM TRA LẠI ĐƯỢC — thiếu {gone} tệp đã ghi trong manifest.json; "
+            "đặt các tệp đó đúng đường dẫn đã ghi (so với thư mục làm việc khi chạy) rồi chạy lại."
+            if vi
+            else f"Result: NOT VERIFIED — {gone} file(s) recorded in manifest.json are missing; "
+            "put them back at the recorded paths (relative to the working directory at check "
+            "time) and run verify again."
+        )
+    if not n and not gone:
         lines.append("Kết quả: mọi thứ khớp." if vi else "Result: everything matches.")
-    else:
-        lines.append(f"Kết quả: {n} điểm KHÔNG KHỚP." if vi else f"Result: {n} MISMATCH(ES).")
     return "\n".join(lines) + "\n"
 
 
