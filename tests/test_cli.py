@@ -260,6 +260,7 @@ def test_header_only_is_an_error_for_every_command(tmp_path):
         assert "no dossiers" in res.stderr and "h.csv" in res.stderr
         assert res.stdout == ""
 
+
 def test_help_lists_commands():
     res = invoke("--help")
     assert res.exit_code == 0 and "check" in res.stdout
@@ -380,3 +381,31 @@ def test_unwritable_output_folder_is_a_clear_error(tmp_path):
             assert res.exit_code == ExitCode.ERROR and "Traceback" not in res.stderr
     finally:
         ro.chmod(0o755)
+
+
+def test_actuals_numerator_above_denominator_only_where_it_can_be(tmp_path):
+    bad = tmp_path / "a.yaml"
+    bad.write_text(
+        "indicators:\n  staff_trained: {numerator: 40, denominator: 32}\n", encoding="utf-8"
+    )
+    res = invoke("check", SAMPLE_REL, "--actuals", str(bad), "--lang", "en")
+    assert res.exit_code == ExitCode.ERROR and "exceeds denominator" in res.stderr
+    ok = tmp_path / "b.yaml"
+    ok.write_text(
+        "indicators:\n  center_self_financed: {numerator: 3850, denominator: 3620}\n",
+        encoding="utf-8",
+    )
+    doc = json.loads(invoke("check", SAMPLE_REL, "--actuals", str(ok), "--format", "json").stdout)
+    center = next(i for i in doc["indicators"] if i["id"] == "center_self_financed")
+    assert center["status"] == "pass" and center["value"] == 3850 * 100 / 3620
+
+
+def test_plan_that_is_not_a_plan(tmp_path):
+    res = invoke("check", SAMPLE_REL, "--plan", SAMPLE_REL, "--lang", "en")
+    assert res.exit_code == ExitCode.ERROR
+    assert "not a plan YAML file" in res.stderr or "YAML" in res.stderr
+
+
+def test_unknown_indicator_lists_ids():
+    res = invoke("explain", "zzzz", SAMPLE_REL, "--lang", "en")
+    assert res.exit_code == ExitCode.ERROR and "dossiers_on_time" in res.stderr

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
-from .errors import Msg
+from .errors import CchcError, Location, Msg
 from .plan import Plan
 from .text import closest
 from .yamlfile import Node, load_yaml
@@ -58,7 +58,18 @@ def _fraction(node: Node) -> Fraction:
 def load_actuals(path: str | Path, plan: Plan) -> Actuals:
     """Read an actuals file; keys and ids are checked against the plan, with locations."""
     root = load_yaml(path)
-    top = root.mapping(["plan", "period", "indicators"], ["indicators"], " (actuals)")
+    if not root.is_map:
+        raise CchcError(
+            Msg("tệp này không phải tệp số liệu YAML", "this is not an actuals YAML file"),
+            Msg(
+                "--actuals cần tệp YAML có mục 'indicators:' (xem sample_data/actuals2023.yaml)",
+                "--actuals takes a YAML file with 'indicators:' (see sample_data/actuals2023.yaml)",
+            ),
+            Location(str(path)),
+        )
+    top = root.mapping(
+        ["plan", "period", "indicators"], ["indicators"], Msg(" (tệp số liệu)", " (actuals)")
+    )
     if "plan" in top and top["plan"].text() != plan.id:
         raise top["plan"].error(
             Msg(
@@ -122,6 +133,20 @@ def load_actuals(path: str | Path, plan: Plan) -> Actuals:
                     f"'{ident}' compares with a baseline: add 'baseline'",
                 ),
             )
+        if ind.measure == "ratio" and get["numerator"] > get["denominator"]:
+            # only a target above 100% (own revenue / spending) makes sense of a larger numerator
+            t = ind.target
+            if not (t.op in (">=", ">") and t.value is not None and t.value >= 100):
+                raise node.error(
+                    Msg(
+                        f"'{ident}': tử số {get['numerator']} lớn hơn mẫu số {get['denominator']}",
+                        f"'{ident}': numerator {get['numerator']} exceeds denominator {get['denominator']}",
+                    ),
+                    Msg(
+                        "tỷ lệ này không thể vượt 100%: kiểm tra lại hai số",
+                        "this rate cannot exceed 100%: check both figures",
+                    ),
+                )
         evidence = None
         if "evidence" in spec:
             ev = spec["evidence"].mapping(

@@ -144,7 +144,12 @@ class Plan:
             Msg(
                 f"không có chỉ tiêu '{ident}' trong kế hoạch", f"no indicator '{ident}' in the plan"
             ),
-            Msg(f"có phải ý bạn là '{guess}'?", f"did you mean '{guess}'?") if guess else None,
+            Msg(f"có phải ý bạn là '{guess}'?", f"did you mean '{guess}'?")
+            if guess
+            else Msg(
+                "các mã chỉ tiêu: " + ", ".join(i.id for i in self.indicators),
+                "indicator ids: " + ", ".join(i.id for i in self.indicators),
+            ),
             Location(self.path),
         )
 
@@ -172,6 +177,15 @@ def load_plan(path: str | Path | None = None) -> Plan:
     """Read and validate a plan; every mistake is a CchcError with ``file:line:col``."""
     p = Path(path) if path is not None else default_plan_path()
     root = load_yaml(p)
+    if not root.is_map:
+        raise CchcError(
+            Msg("tệp này không phải tệp kế hoạch YAML", "this is not a plan YAML file"),
+            Msg(
+                "--plan cần tệp YAML có các mục schema, id, title, columns, indicators (xem plan2023.yaml)",
+                "--plan takes a YAML file with schema, id, title, columns, indicators (see plan2023.yaml)",
+            ),
+            Location(str(p)),
+        )
     data = p.read_bytes()
     top = root.mapping(
         [
@@ -211,7 +225,7 @@ def load_plan(path: str | Path | None = None) -> Plan:
     year = int(top["year"].number())
     period = (dt.date(year, 1, 1), dt.date(year, 12, 31))
     if "period" in top:
-        pm = top["period"].mapping(["start", "end"], ["start", "end"], " (period)")
+        pm = top["period"].mapping(["start", "end"], ["start", "end"], Msg(" (kỳ)", " (period)"))
         period = (pm["start"].date(), pm["end"].date())
         if period[1] < period[0]:
             raise top["period"].error(
@@ -244,7 +258,9 @@ def _vocabularies(node: Node) -> dict[str, Vocabulary]:
     out: dict[str, Vocabulary] = {}
     for name, _, vnode in node.items():
         spec = vnode.mapping(
-            ["categories", "empty", "true"], ["categories"], f" (vocabulary '{name}')"
+            ["categories", "empty", "true"],
+            ["categories"],
+            Msg(f" (danh mục '{name}')", f" (vocabulary '{name}')"),
         )
         words: dict[str, str] = {}
         cats: list[str] = []
@@ -314,7 +330,7 @@ def _columns(node: Node, vocabularies: Mapping[str, Vocabulary]) -> dict[str, Co
         spec = cnode.mapping(
             ["aliases", "type", "required", "optional", "allow_empty"],
             ["aliases", "type"],
-            f" (column '{name}')",
+            Msg(f" (cột '{name}')", f" (column '{name}')"),
         )
         ctype = spec["type"].text()
         if ctype not in types:
@@ -364,7 +380,7 @@ def _columns(node: Node, vocabularies: Mapping[str, Vocabulary]) -> dict[str, Co
 
 
 def _calendar(node: Node) -> tuple[dict[dt.date, str], dict[dt.date, str]]:
-    spec = node.mapping(["days_off", "working_days"], [], " (calendar)")
+    spec = node.mapping(["days_off", "working_days"], [], Msg(" (lịch)", " (calendar)"))
     result = []
     for key in ("days_off", "working_days"):
         days: dict[dt.date, str] = {}
@@ -459,7 +475,7 @@ def _classification(node: Node, plan: Plan) -> dict[str, Condition]:
     spec = node.mapping(
         ["not_received", "withdrawn", "resolved"],
         ["not_received", "withdrawn"],
-        " (classification)",
+        Msg(" (phân loại)", " (classification)"),
     )
     out = {}
     for key, cnode in spec.items():
@@ -531,7 +547,9 @@ def _indicators(node: Node, plan: Plan) -> tuple[Indicator, ...]:
     out: list[Indicator] = []
     ids: dict[str, Location] = {}
     for inode in node.seq():
-        spec = inode.mapping(_IND_KEYS, ["id", "section", "title", "target"], " (indicator)")
+        spec = inode.mapping(
+            _IND_KEYS, ["id", "section", "title", "target"], Msg(" (chỉ tiêu)", " (indicator)")
+        )
         ident = spec["id"].text()
         if not re.fullmatch(r"[a-z][a-z0-9_]*", ident):
             raise spec["id"].error(

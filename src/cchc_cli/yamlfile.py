@@ -51,7 +51,12 @@ class Node:
     def items(self) -> Iterator[tuple[str, Node, Node]]:
         """(key text, key node, value node) of a mapping; duplicate keys are errors."""
         if not self.is_map:
-            raise self.error(Msg("cần một bảng khoá: giá trị", "expected a mapping (key: value)"))
+            raise self.error(
+                Msg("cần một bảng 'khoá: giá trị'", "expected a mapping (key: value)"),
+                Msg(
+                    "viết mỗi mục một dòng dạng 'khoá: giá trị'", "write one 'key: value' per line"
+                ),
+            )
         seen: set[str] = set()
         for k, v in self.raw.value:
             key = Node(k, self.path)
@@ -66,10 +71,11 @@ class Node:
             yield k.value, key, Node(v, self.path)
 
     def mapping(
-        self, allowed: Iterable[str], required: Iterable[str] = (), what: str = ""
+        self, allowed: Iterable[str], required: Iterable[str] = (), what: Msg | str = ""
     ) -> dict[str, Node]:
         """The mapping's values by key; unknown or missing keys are errors with a suggestion."""
         allowed = list(allowed)
+        w_vi, w_en = (what.vi, what.en) if isinstance(what, Msg) else (what, what)
         out: dict[str, Node] = {}
         for key, key_node, value in self.items():
             if key not in allowed:
@@ -83,14 +89,14 @@ class Node:
                     )
                 )
                 raise key_node.error(
-                    Msg(f"khoá lạ '{key}'{what}", f"unknown key '{key}'{what}"), hint
+                    Msg(f"khoá lạ '{key}'{w_vi}", f"unknown key '{key}'{w_en}"), hint
                 )
             out[key] = value
         for key in required:
             if key not in out:
                 raise self.error(
                     Msg(
-                        f"thiếu khoá bắt buộc '{key}'{what}", f"missing required key '{key}'{what}"
+                        f"thiếu khoá bắt buộc '{key}'{w_vi}", f"missing required key '{key}'{w_en}"
                     ),
                     Msg(f"thêm '{key}: …'", f"add '{key}: …'"),
                 )
