@@ -540,3 +540,11 @@ def test_sample_broken_rows_are_listed(app):
     assert (886, "unknown_value", "channel") in [
         (r["line"], r["reason"], r["reason_field"]) for r in data["rows"]["items"]
     ]
+
+
+def test_withdrawn_note_names_every_spelling(plan):
+    from cchc_cli.describe import definition
+
+    notes = " ".join(definition(plan, plan.indicator("dossiers_on_time")).notes)
+    for word in ("Công dân yêu cầu rút hồ sơ", "Rút hồ sơ", "Dừng xử lý", "Trả lại"):
+        assert f"“{word}”" in notes

@@ -63,6 +63,12 @@ def _category_word(vocab: Vocabulary, cat: str) -> str:
     return words[0] if words else cat
 
 
+def _category_words(vocab: Vocabulary, cat: str, limit: int = 3) -> list[str]:
+    """The words an auditor would look for in the file: the plan's words, codes left out."""
+    words = [w for w in vocab.labels.get(cat, ()) if not w.isdigit()] or [cat]
+    return words[:limit]
+
+
 def _derived_label(name: str, lang: str) -> str:
     doc = F.DERIVED[name].doc_en if lang == "en" else F.DERIVED[name].doc_vi
     return re.split(r":| \(", doc, maxsplit=1)[0].strip()
@@ -79,7 +85,7 @@ def field_label(plan: Plan, name: str, lang: str = "vi", *, quoted: bool = True)
 
 
 def category_label(
-    plan: Plan, field: str, category: str, lang: str = "vi", *, quoted: bool = True
+    plan: Plan, field: str, category: str, lang: str = "vi", *, quoted: bool = True, words: int = 1
 ) -> str:
     """A category word: the derived categories in words, a vocabulary one as the plan writes it."""
     if field in F.DERIVED:
@@ -87,8 +93,9 @@ def category_label(
             return category.replace("_", " ")
         return F.CATEGORY_NAMES_VI.get(category, category.replace("_", " "))
     spec = plan.columns.get(field)
-    word = vocabulary_labels(plan).get(spec.type, {}).get(category, category) if spec else category
-    return _q(word, lang) if quoted else word
+    vocab = plan.vocabularies.get(spec.type) if spec else None
+    shown = _category_words(vocab, category, words) if vocab else [category]
+    return " / ".join(_q(w, lang) if quoted else w for w in shown)
 
 
 def _join(words: list[str], lang: str) -> str:
@@ -96,7 +103,7 @@ def _join(words: list[str], lang: str) -> str:
     return conj.join(words)
 
 
-def _leaf(plan: Plan, cond: Ref | Test, lang: str, neg: bool) -> str:
+def _leaf(plan: Plan, cond: Ref | Test, lang: str, neg: bool, words: int = 1) -> str:
     en = lang == "en"
     name = cond.field
     label = field_label(plan, name, lang)
@@ -120,7 +127,7 @@ def _leaf(plan: Plan, cond: Ref | Test, lang: str, neg: bool) -> str:
         return f"{label} is empty" if en else f"{label} để trống"
     if op == "not empty":
         return f"{label} is not empty" if en else f"{label} không để trống"
-    words = [category_label(plan, name, v, lang) for v in cond.values]
+    words = [category_label(plan, name, v, lang, words=words) for v in cond.values]
     if op == "in":
         return f"{label} is {_join(words, lang)}" if en else f"{label} là {_join(words, lang)}"
     if len(words) == 1:
@@ -132,23 +139,24 @@ def _leaf(plan: Plan, cond: Ref | Test, lang: str, neg: bool) -> str:
     )
 
 
-def describe(plan: Plan, cond: Condition, lang: str = "vi") -> str:
+def describe(plan: Plan, cond: Condition, lang: str = "vi", *, words: int = 1) -> str:
     """A condition in words, e.g. ``timeliness in (early, on_time)`` →
-    ``kết quả giải quyết là trước hạn hoặc đúng hạn``."""
-    return _walk(plan, cond, lang, neg=False, top=True)
+    ``kết quả giải quyết là trước hạn hoặc đúng hạn``. ``words``: how many of a category's words
+    to show (the classification notes show every spelling an auditor may meet in the file)."""
+    return _walk(plan, cond, lang, neg=False, top=True, words=words)
 
 
-def _walk(plan: Plan, cond: Condition, lang: str, *, neg: bool, top: bool) -> str:
+def _walk(plan: Plan, cond: Condition, lang: str, *, neg: bool, top: bool, words: int = 1) -> str:
     if isinstance(cond, (Ref, Test)):
-        return _leaf(plan, cond, lang, neg)
+        return _leaf(plan, cond, lang, neg, words)
     if isinstance(cond, Not):
-        return _walk(plan, cond.item, lang, neg=not neg, top=top)
+        return _walk(plan, cond.item, lang, neg=not neg, top=top, words=words)
     conj = (
         (" and " if lang == "en" else " và ")
         if isinstance(cond, And)
         else (" or " if lang == "en" else " hoặc ")
     )
-    text = conj.join(_walk(plan, c, lang, neg=False, top=False) for c in cond.items)
+    text = conj.join(_walk(plan, c, lang, neg=False, top=False, words=words) for c in cond.items)
     if neg:
         return f"not ({text})" if lang == "en" else f"không phải ({text})"
     return text if top else f"({text})"
@@ -161,14 +169,14 @@ def definition(plan: Plan, ind: Indicator, lang: str = "vi") -> Definition:
     num = describe(plan, ind.numerator, lang)
     notes: list[str] = []
     en = lang == "en"
-    not_received = describe(plan, plan.classification["not_received"], lang)
+    not_received = describe(plan, plan.classification["not_received"], lang, words=3)
     notes.append(
         f"rows where {not_received} (not received) are never counted"
         if en
         else f"hồ sơ có {not_received} (chưa được tiếp nhận) không bao giờ được tính"
     )
     used = set(fields_of(ind.denominator)) | set(fields_of(ind.numerator))
-    withdrawn = describe(plan, plan.classification["withdrawn"], lang)
+    withdrawn = describe(plan, plan.classification["withdrawn"], lang, words=3)
     for name in ("timeliness", "late"):
         if name in used:
             notes.append(_RULE_NOTES[name][1 if en else 0].format(withdrawn=withdrawn))

@@ -144,7 +144,10 @@ def read_records(
     )
     if len(table.data) == 0:
         raise CchcError(
-            Msg("tệp chỉ có dòng tiêu đề, không có hồ sơ nào", "the file has a header but no dossiers"),
+            Msg(
+                "tệp chỉ có dòng tiêu đề, không có hồ sơ nào",
+                "the file has a header but no dossiers",
+            ),
             Msg(
                 "xuất lại danh sách hồ sơ từ phần mềm Một cửa (kiểm tra bộ lọc thời gian khi xuất)",
                 "export the dossier list again (check the date filter used for the export)",

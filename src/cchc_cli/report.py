@@ -1,34 +1,49 @@
 """Biểu số 06/VPCP/KSTT (Thông tư 01/2020/TT-VPCP), and the headroom of a rate indicator.
 
 The form "Tình hình, kết quả giải quyết TTHC tại cơ quan, đơn vị trực tiếp giải quyết TTHC" has,
-per lĩnh vực (or procedure, or month), eleven counts (the form's columns (1)–(11)):
+per lĩnh vực (or procedure, or month), eleven counts (the form's columns (1)–(11)), and this
+program adds one count of its own, (*), which is not on the paper form:
 
-====  ====================  ===================================================================
-(1)   received_total        (2) + (3) + (4), and also (5) + (9)
-(2)   received_online       received in P, online
-(3)   received_offline      received in P, in person or by post (any known non-online channel)
-(4)   carried_over          received before P, still open at its start
-(5)   resolved_total        (6) + (7) + (8): end date in P
-(6-8) resolved_early …      before / on / after the due date; withdrawn and returned = on time
-(9)   open_total            (10) + (11): open at the end of P
-(10)  open_within           due date on or after the end of P
-(11)  open_overdue          due date before the end of P
-====  ====================  ===================================================================
+====  ========================  ===============================================================
+(1)   received_total            received in P or carried over: (2) + (3) + (4) + (*) = (5) + (9)
+(2)   received_online           received in P, online
+(3)   received_offline          received in P, in person or by post (any known non-online channel)
+(*)   received_channel_unknown  received in P, channel empty or not a word of the vocabulary
+(4)   carried_over              received before P, still open at its start
+(5)   resolved_total            (6) + (7) + (8): end date in P
+(6-8) resolved_early …          before / on / after the due date; withdrawn and returned = on time
+(9)   open_total                (10) + (11): open at the end of P
+(10)  open_within               due date on or after the end of P
+(11)  open_overdue              due date before the end of P
+====  ========================  ===============================================================
 
-Every count follows ``indicators.md`` through :func:`cchc_cli.classify.classify`.
+Every count follows ``indicators.md`` through :func:`cchc_cli.classify.classify`; the number of
+problems is :func:`cchc_cli.validate.all_problems`, the one ``check`` and ``validate`` print.
 
-Rows that cannot be placed
---------------------------
-A dossier is counted only where its place on the form is known: whether it was received in P or
-carried over, resolved in P or still open, and — for the cells it falls in — its channel, its
-timeliness or whether it is overdue. A dossier that *may* belong to the form but whose place is
-unknown (a broken date, an unknown channel word, no due date) is left out of **every** cell of
-the form, not only of the unknown one, and is reported per row of the form with the reason
-(the first bad cell the rules read, as ``check`` does). Why whole dossiers: the form is filed as
-a table whose columns must add up; dropping a dossier from one cell only would make
-(1) ≠ (5) + (9) for a reason that is not in the data. So the identities hold by construction for
-every row that *is* counted, and a broken identity always means contradictory data (an end date
-before the received date), never a gap. The left-out rows are listed, so nothing is silent.
+Cells a dossier cannot be placed in
+-----------------------------------
+Each cell is a three-valued test on the dossier (:class:`cchc_cli.classify.Tri`): true, false,
+or unknown because a cell of the export that the test reads is bad (a broken or empty date, an
+unknown word, no due date; classify also makes an end date unknown when it lies before the
+received date, or when the status says the dossier ended but no end date is given). A dossier
+is counted in **every cell whose test is known to be true**, and left out only of the cells
+whose test is unknown: a dossier resolved late whose channel word is unknown is still in (1),
+(5) and (8) — the form never under-reports lateness because of an unrelated cell — and a
+dossier resolved in P with a broken received date is in (5) and its timeliness column but not
+in (1)–(4). Rows excluded as a whole (no or repeated ``Mã hồ sơ``) are unknown in every cell
+they might be in. Each row of the form reports how many dossiers it left out of at least one
+cell (``left_out``), with the first bad cell the rules read (as ``check`` does) and the columns
+each was left out of.
+
+A dossier received in P whose channel is unknown is in (1) and in (*), so
+(1) = (2) + (3) + (4) + (*) holds and is shown ((*) is printed after (11), apart from the form).
+
+The identities are checked per row, each over the dossiers whose place on **both** of its sides
+is known: a dossier known to be in (1) but with an unknown end date (resolved in P or still
+open?) is excluded from both sides of (1) = (5) + (9), and counted in that identity's
+``left_out``. Missing values therefore never break an identity; a break means the data
+contradict each other (exit code 1). So the printed columns of a row need not add up when it
+left dossiers out: the notes say which columns each left-out dossier is missing from.
 
 Grouping
 --------
@@ -48,6 +63,7 @@ end of the last one (carried-over and open stocks are not additive over months).
 from __future__ import annotations
 
 import calendar as _calendar
+import dataclasses
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -55,7 +71,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from .errors import CchcError, Msg, Reason
-from .evaluate import LeftOut
 from .groups import group_codes, months_of
 
 FORM_ID = "06/VPCP/KSTT"
@@ -74,13 +89,17 @@ KEYS = (
     "open_within",
     "open_overdue",
 )
+# Not a column of the paper form: received in P with an unknown channel (so (1) still adds up).
+CHANNEL_UNKNOWN = "received_channel_unknown"
+ALL_KEYS = (*KEYS, CHANNEL_UNKNOWN)
 # The form's own column numbers (1)–(11) after STT and lĩnh vực.
 COLUMN_NUMBER = {key: i + 1 for i, key in enumerate(KEYS)}
+COLUMN_LABEL = {**{k: f"({n})" for k, n in COLUMN_NUMBER.items()}, CHANNEL_UNKNOWN: "(*)"}
 
 # lhs = sum(rhs), checked on every row of the form; the first is the form's main identity.
 IDENTITIES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("received_total", ("resolved_total", "open_total")),
-    ("received_total", ("received_online", "received_offline", "carried_over")),
+    ("received_total", ("received_online", "received_offline", "carried_over", CHANNEL_UNKNOWN)),
     ("resolved_total", ("resolved_early", "resolved_on_time", "resolved_late")),
     ("open_total", ("open_within", "open_overdue")),
 )
@@ -88,16 +107,41 @@ IDENTITIES: tuple[tuple[str, tuple[str, ...]], ...] = (
 BY = ("field", "procedure", "month")
 
 # Fields read to place a dossier, in the order the rules read them (for "why was it left out").
-_PLACE_FIELDS = ("dossier_id", "status", "received_at", "resolved_at", "returned_at")
-_OUTCOME_FIELDS = ("status", "resolved_at", "returned_at", "due")
+# ``end_at``: the derived end date, should classify file a reason under it.
+_PLACE_FIELDS = ("dossier_id", "status", "received_at", "resolved_at", "returned_at", "end_at")
+_CHANNEL_FIELDS = ("channel",)
+_OUTCOME_FIELDS = ("status", "resolved_at", "returned_at", "end_at", "due")
+# Which cells each step decides: a left-out dossier's reason comes from the first step it fails.
+_PLACE_CELLS = ("received_total", "carried_over", "resolved_total", "open_total")
+_CHANNEL_CELLS = ("received_online", "received_offline", CHANNEL_UNKNOWN)
 
 
 @dataclass(frozen=True)
-class IdentityBreak:
+class IdentityCheck:
+    """``lhs = sum(rhs)`` on one row, over the dossiers placed on both sides."""
+
     lhs: str
     rhs: tuple[str, ...]
     lhs_value: int
     rhs_value: int
+    left_out: int = 0  # dossiers whose place on one side is unknown: excluded from both sides
+
+    @property
+    def ok(self) -> bool:
+        return self.lhs_value == self.rhs_value
+
+
+IdentityBreak = IdentityCheck  # a check that failed (the name used before checks were kept)
+
+
+@dataclass(frozen=True)
+class LeftOutCells:
+    """Dossiers of one row left out of some cells, with the first bad cell the rules read."""
+
+    reason: str  # a Reason value
+    field: str  # canonical field whose cell was bad
+    rows: int
+    columns: tuple[str, ...]  # keys (ALL_KEYS order) of the cells they could not be placed in
 
 
 @dataclass(frozen=True)
@@ -105,19 +149,15 @@ class FormRow:
     """One row of the form: a lĩnh vực, a procedure or a month (or the total row)."""
 
     group: str | None  # the field / procedure text, "YYYY-MM" for a month; None: no text given
-    counts: Mapping[str, int]
-    left_out: int = 0  # dossiers that may belong to this row but could not be placed
-    left_out_by: tuple[LeftOut, ...] = ()
+    counts: Mapping[str, int]  # ALL_KEYS
+    identities: tuple[IdentityCheck, ...]  # one per IDENTITIES, same order
+    left_out: int = 0  # dossiers left out of at least one cell they may belong to
+    left_out_by: tuple[LeftOutCells, ...] = ()
     period: tuple[dt.date, dt.date] | None = None  # month rows: the month (clipped to P)
 
     @property
-    def breaks(self) -> tuple[IdentityBreak, ...]:
-        out = []
-        for lhs, rhs in IDENTITIES:
-            a, b = self.counts[lhs], sum(self.counts[k] for k in rhs)
-            if a != b:
-                out.append(IdentityBreak(lhs, rhs, a, b))
-        return tuple(out)
+    def breaks(self) -> tuple[IdentityCheck, ...]:
+        return tuple(c for c in self.identities if not c.ok)
 
     @property
     def identity_ok(self) -> bool:
@@ -130,9 +170,10 @@ class FormInput:
     sha256: str
     rows_read: int
     rows_in_form: int  # placed in at least one cell of the total row
-    rows_left_out: int  # may belong to the form, but could not be placed
+    rows_partly_placed: int  # of those, left out of some other cell they may belong to
+    rows_left_out: int  # may belong to the form, but placed in no cell
     rows_outside: int  # not received, or known to lie outside P
-    problems: int
+    problems: int  # as ``check`` and ``validate`` count them
     due_dates_derived: int
 
 
@@ -156,6 +197,7 @@ class Form:
 def build_form(plan, records, period: tuple[dt.date, dt.date], by: str = "field") -> Form:
     """Biểu số 06 for ``period``, one row per ``by`` group, and the total row."""
     from .classify import classify
+    from .validate import all_problems
 
     if by not in BY:
         raise CchcError(
@@ -163,6 +205,7 @@ def build_form(plan, records, period: tuple[dt.date, dt.date], by: str = "field"
             Msg(f"chọn một trong: {', '.join(BY)}", f"choose one of: {', '.join(BY)}"),
         )
     _check_columns(plan, records)
+    one = np.zeros(records.n_rows, dtype=np.int64)
     if by == "month":
         cal = _calendar_for(plan, records)
         cl = classify(plan, records, period, calendar=cal)
@@ -170,9 +213,9 @@ def build_form(plan, records, period: tuple[dt.date, dt.date], by: str = "field"
         rows = []
         for span in months_of(period):
             part = _Placement(classify(plan, records, span, calendar=cal))
-            (row,) = part.rows(np.zeros(records.n_rows, dtype=np.int64), [f"{span[0]:%Y-%m}"])
-            rows.append(FormRow(row.group, row.counts, row.left_out, row.left_out_by, span))
-        (total,) = whole.rows(np.zeros(records.n_rows, dtype=np.int64), [None])
+            (row,) = part.rows(one, [f"{span[0]:%Y-%m}"])
+            rows.append(dataclasses.replace(row, period=span))
+        (total,) = whole.rows(one, [None])
     else:
         cl = classify(plan, records, period)
         whole = _Placement(cl)
@@ -180,6 +223,8 @@ def build_form(plan, records, period: tuple[dt.date, dt.date], by: str = "field"
         all_rows = whole.rows(codes, labels)
         rows = [r for r in all_rows if r.left_out or any(r.counts.values())]
         total = _sum_rows(all_rows)
+    in_form = int(whole.in_form.sum())
+    left_out = int((whole.left & ~whole.in_form).sum())
     return Form(
         plan=plan,
         period=period,
@@ -188,14 +233,15 @@ def build_form(plan, records, period: tuple[dt.date, dt.date], by: str = "field"
             path=records.path,
             sha256=records.sha256,
             rows_read=records.n_rows,
-            rows_in_form=int(whole.in_form.sum()),
-            rows_left_out=int(whole.left.sum()),
-            rows_outside=int(records.n_rows - whole.in_form.sum() - whole.left.sum()),
-            problems=len(records.problems),
+            rows_in_form=in_form,
+            rows_partly_placed=int((whole.left & whole.in_form).sum()),
+            rows_left_out=left_out,
+            rows_outside=int(records.n_rows - in_form - left_out),
+            problems=len(all_problems(plan, records, cl)),
             due_dates_derived=int(cl.due_derived.sum()),
         ),
         rows=tuple(rows),
-        total=FormRow(None, total.counts, total.left_out, total.left_out_by, period),
+        total=dataclasses.replace(total, group=None, period=period),
     )
 
 
@@ -270,8 +316,16 @@ class _Placement:
     """Which cells of the form each dossier falls in, for one classification (one period)."""
 
     def __init__(self, cl) -> None:
+        from .classify import Tri
+        from .records import UNKNOWN
+
         env = cl.env
         act = cl.active
+
+        def gate(t: Tri) -> Tri:
+            # rows excluded as a whole (no / repeated dossier id): unknown wherever they may be
+            return Tri(t.val & act, t.known & (act | ~t.val))
+
         recv, carried = env["received_in_period"], env["carried_over"]
         resolved, open_, overdue = (
             env["resolved_in_period"],
@@ -279,38 +333,61 @@ class _Placement:
             env["overdue_at_end"],
         )
         timeliness, channel = env["timeliness"], env["channel"]
-        online_code = channel.categories.index("online")
-        known = recv.known & carried.known & resolved.known & open_.known
-        may_belong = recv.val | carried.val | resolved.val | open_.val | ~known
-        channel_known = channel.codes >= 0
-        timeliness_known = timeliness.codes >= 0
-        need_channel = recv.val & ~channel_known
-        need_outcome = (resolved.val & ~timeliness_known) | (open_.val & ~overdue.known)
-        placed = act & known & ~need_channel & ~need_outcome
-        self.left = may_belong & ~placed
-        r, c = placed & recv.val, placed & carried.val
-        res, o = placed & resolved.val, placed & open_.val
-        online = channel.codes == online_code
-        self.cells = {
-            "received_total": placed & (recv.val | carried.val),
-            "received_online": r & online,
-            "received_offline": r & ~online,
-            "carried_over": c,
-            "resolved_total": res,
-            "resolved_early": res & (timeliness.codes == 0),
-            "resolved_on_time": res & (timeliness.codes == 1),
-            "resolved_late": res & (timeliness.codes == 2),
-            "open_total": o,
-            "open_within": o & ~overdue.val,
-            "open_overdue": o & overdue.val,
+        has_channel = channel.codes >= 0  # empty (where allowed) or unknown word: not known
+        online = Tri.of(channel.codes == channel.categories.index("online"), has_channel)
+        no_channel = Tri.of(~has_channel)
+        known_outcome = timeliness.codes != UNKNOWN
+
+        def outcome(name: str) -> Tri:
+            return resolved & Tri.of(
+                timeliness.codes == timeliness.categories.index(name), known_outcome
+            )
+
+        tri = {
+            "received_total": recv | carried,
+            "received_online": recv & online,
+            "received_offline": recv & ~online,
+            "carried_over": carried,
+            "resolved_total": resolved,
+            "resolved_early": outcome("early"),
+            "resolved_on_time": outcome("on_time"),
+            "resolved_late": outcome("late"),
+            "open_total": open_,
+            "open_within": open_ & ~overdue,
+            "open_overdue": open_ & overdue,
+            CHANNEL_UNKNOWN: recv & no_channel,
         }
-        self.in_form = placed & (recv.val | carried.val | resolved.val | open_.val)
-        # why each left-out row is out: the first bad cell of the step that failed
-        structural = self.left & (~known | ~act)
+        tri = {k: gate(t) for k, t in tri.items()}
+        self.cells = {k: t.val for k, t in tri.items()}
+        n = len(act)
+        self.in_form = np.zeros(n, dtype=bool)
+        self.left = np.zeros(n, dtype=bool)
+        # bit i of column_mask: left out of ALL_KEYS[i]
+        self.column_mask = np.zeros(n, dtype=np.int64)
+        for i, key in enumerate(ALL_KEYS):
+            self.in_form |= tri[key].val
+            self.left |= tri[key].unknown
+            self.column_mask |= tri[key].unknown.astype(np.int64) << i
+        # each identity over the dossiers whose place on both sides is known
+        self.identity = []
+        for lhs, rhs in IDENTITIES:
+            side = tri[rhs[0]]
+            for key in rhs[1:]:
+                side = side | tri[key]
+            decided = tri[lhs].known & side.known
+            rhs_n = sum(tri[k].val.astype(np.int64) for k in rhs) * decided
+            self.identity.append((lhs, rhs, tri[lhs].val & decided, rhs_n, ~decided))
+        # why each left-out dossier is out: the first bad cell of the first step it fails
+        structural = self.left & (
+            ~act | np.logical_or.reduce([tri[k].unknown for k in _PLACE_CELLS])
+        )
+        by_channel = (
+            self.left & ~structural & np.logical_or.reduce([tri[k].unknown for k in _CHANNEL_CELLS])
+        )
         stages = [
             (structural, _PLACE_FIELDS),
-            (self.left & ~structural & need_channel, ("channel",)),
-            (self.left & ~structural & ~need_channel, _OUTCOME_FIELDS),
+            (by_channel, _CHANNEL_FIELDS),
+            (self.left & ~structural & ~by_channel, _OUTCOME_FIELDS),
         ]
         self.reason_code, self.reasons = _attribute(self.left, stages, cl, channel.codes)
 
@@ -318,19 +395,46 @@ class _Placement:
         g = len(labels)
         counts = {k: np.bincount(codes[m], minlength=g) for k, m in self.cells.items()}
         left = np.bincount(codes[self.left], minlength=g)
-        p = max(len(self.reasons), 1)
-        by = np.bincount(
-            codes[self.left] * p + self.reason_code[self.left], minlength=g * p
-        ).reshape(g, p)
+        checks = [
+            (
+                lhs,
+                rhs,
+                np.bincount(codes[lhs_in], minlength=g),
+                np.bincount(codes, weights=rhs_n, minlength=g).astype(np.int64),
+                np.bincount(codes[undecided], minlength=g),
+            )
+            for lhs, rhs, lhs_in, rhs_n, undecided in self.identity
+        ]
+        # left-out dossiers per (row, reason, columns)
+        idx = np.flatnonzero(self.left)
+        keys = np.stack([codes[idx], self.reason_code[idx], self.column_mask[idx]], axis=1)
+        by_row: dict[int, list[LeftOutCells]] = {}
+        if len(idx):
+            uniq, n = np.unique(keys, axis=0, return_counts=True)
+            for (row, code, mask), rows in zip(uniq.tolist(), n.tolist(), strict=True):
+                reason, fname = self.reasons[code]
+                cols = tuple(k for i, k in enumerate(ALL_KEYS) if mask >> i & 1)
+                by_row.setdefault(row, []).append(LeftOutCells(reason, fname, rows, cols))
         out = []
         for i, label in enumerate(labels):
-            lo = tuple(
-                LeftOut(r, f, int(by[i, j]))
-                for j, (r, f) in sorted(enumerate(self.reasons), key=lambda t: t[1])
-                if by[i, j]
+            out.append(
+                FormRow(
+                    label,
+                    {k: int(counts[k][i]) for k in ALL_KEYS},
+                    tuple(
+                        IdentityCheck(lhs, rhs, int(a[i]), int(b[i]), int(u[i]))
+                        for lhs, rhs, a, b, u in checks
+                    ),
+                    int(left[i]),
+                    _sorted(by_row.get(i, [])),
+                )
             )
-            out.append(FormRow(label, {k: int(counts[k][i]) for k in KEYS}, int(left[i]), lo))
         return out
+
+
+def _sorted(items) -> tuple[LeftOutCells, ...]:
+    order = {k: i for i, k in enumerate(ALL_KEYS)}
+    return tuple(sorted(items, key=lambda x: (x.reason, x.field, [order[c] for c in x.columns])))
 
 
 def _attribute(left, stages, cl, channel_codes) -> tuple[np.ndarray, list[tuple[str, str]]]:
@@ -361,16 +465,28 @@ def _attribute(left, stages, cl, channel_codes) -> tuple[np.ndarray, list[tuple[
 
 
 def _sum_rows(rows: list[FormRow]) -> FormRow:
-    counts = {k: sum(r.counts[k] for r in rows) for k in KEYS}
-    by: dict[tuple[str, str], int] = {}
+    counts = {k: sum(r.counts[k] for r in rows) for k in ALL_KEYS}
+    by: dict[tuple[str, str, tuple[str, ...]], int] = {}
     for r in rows:
         for lo in r.left_out_by:
-            by[(lo.reason, lo.field)] = by.get((lo.reason, lo.field), 0) + lo.rows
+            key = (lo.reason, lo.field, lo.columns)
+            by[key] = by.get(key, 0) + lo.rows
+    identities = tuple(
+        IdentityCheck(
+            lhs,
+            rhs,
+            sum(r.identities[i].lhs_value for r in rows),
+            sum(r.identities[i].rhs_value for r in rows),
+            sum(r.identities[i].left_out for r in rows),
+        )
+        for i, (lhs, rhs) in enumerate(IDENTITIES)
+    )
     return FormRow(
         None,
         counts,
+        identities,
         sum(r.left_out for r in rows),
-        tuple(LeftOut(r, f, n) for (r, f), n in sorted(by.items())),
+        _sorted(LeftOutCells(r, f, n, c) for (r, f, c), n in by.items()),
     )
 
 
@@ -389,13 +505,32 @@ def form_dict(form: Form, generated_at: str | None = None, lang: str = "vi") -> 
         if r.period is not None and (form.by == "month" or stt is None):
             d["period"] = {"start": r.period[0].isoformat(), "end": r.period[1].isoformat()}
         d.update({k: r.counts[k] for k in KEYS})
+        d[CHANNEL_UNKNOWN] = r.counts[CHANNEL_UNKNOWN]
         d["left_out"] = r.left_out
         d["left_out_by"] = [
-            {"reason": x.reason, "field": x.field, "rows": x.rows} for x in r.left_out_by
+            {"reason": x.reason, "field": x.field, "rows": x.rows, "columns": list(x.columns)}
+            for x in r.left_out_by
         ]
         d["identity_ok"] = r.identity_ok
+        d["identities"] = [
+            {
+                "lhs": c.lhs,
+                "rhs": list(c.rhs),
+                "lhs_value": c.lhs_value,
+                "rhs_value": c.rhs_value,
+                "left_out": c.left_out,
+                "ok": c.ok,
+            }
+            for c in r.identities
+        ]
         d["identity_breaks"] = [
-            {"lhs": b.lhs, "rhs": list(b.rhs), "lhs_value": b.lhs_value, "rhs_value": b.rhs_value}
+            {
+                "lhs": b.lhs,
+                "rhs": list(b.rhs),
+                "lhs_value": b.lhs_value,
+                "rhs_value": b.rhs_value,
+                "left_out": b.left_out,
+            }
             for b in r.breaks
         ]
         return d
@@ -415,6 +550,7 @@ def form_dict(form: Form, generated_at: str | None = None, lang: str = "vi") -> 
             "sha256": i.sha256,
             "rows_read": i.rows_read,
             "rows_in_form": i.rows_in_form,
+            "rows_partly_placed": i.rows_partly_placed,
             "rows_left_out": i.rows_left_out,
             "rows_outside": i.rows_outside,
             "problems": i.problems,
@@ -498,12 +634,17 @@ def calendar_dict(plan, year: int) -> dict:
 
 
 __all__ = [
+    "ALL_KEYS",
     "BY",
+    "CHANNEL_UNKNOWN",
+    "COLUMN_LABEL",
     "FORM_ID",
     "IDENTITIES",
     "KEYS",
     "Form",
     "FormRow",
+    "IdentityCheck",
+    "LeftOutCells",
     "build_form",
     "calendar_dict",
     "form_dict",

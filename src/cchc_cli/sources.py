@@ -962,7 +962,11 @@ def _parse_region_pandas(ctx: _Ctx, region: _Region) -> tuple[list[pa.ChunkedArr
         raise _csv_parse_error(ctx, text) from None
     if len(df) and df.iloc[:, -1].eq("").any():  # pandas pads short rows with "": find them
         for i, rec in enumerate(_scan(region)):
-            if i < len(df) and 0 < len(rec.cells) < region.width and any(c.strip() for c in rec.cells):
+            if (
+                i < len(df)
+                and 0 < len(rec.cells) < region.width
+                and any(c.strip() for c in rec.cells)
+            ):
                 df.iloc[i, len(rec.cells) :] = ABSENT
     cols = [pa.chunked_array([pa.array(df[c], pa.large_string())]) for c in df.columns]
     return cols, len(df)

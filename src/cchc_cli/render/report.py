@@ -7,7 +7,17 @@ import io
 import json
 
 from ..errors import Msg
-from ..report import COLUMN_NUMBER, KEYS, Form, FormRow, form_dict, group_label
+from ..report import (
+    ALL_KEYS,
+    CHANNEL_UNKNOWN,
+    COLUMN_LABEL,
+    COLUMN_NUMBER,
+    KEYS,
+    Form,
+    FormRow,
+    form_dict,
+    group_label,
+)
 from . import fmt_date, fmt_int, reason_text
 
 TITLE = Msg(
@@ -57,10 +67,26 @@ SHORT = {
     "open_total": Msg("Đang giải quyết: tổng số", "Open: total"),
     "open_within": Msg("Trong hạn", "Within time"),
     "open_overdue": Msg("Quá hạn", "Overdue"),
+    CHANNEL_UNKNOWN: Msg("Mới nhận: không rõ hình thức nộp", "New: channel unknown"),
 }
+# The column this program adds after (11); not on the paper form.
+EXTRA_HEAD = Msg(
+    "Mới tiếp nhận, không rõ hình thức nộp (ngoài mẫu biểu)",
+    "Newly received, channel unknown (not on the paper form)",
+)
 RULES = Msg(
-    "(1) = (2) + (3) + (4) = (5) + (9); (5) = (6) + (7) + (8); (9) = (10) + (11).",
-    "(1) = (2) + (3) + (4) = (5) + (9); (5) = (6) + (7) + (8); (9) = (10) + (11).",
+    "(1) = (2) + (3) + (4) + (*) = (5) + (9); (5) = (6) + (7) + (8); (9) = (10) + (11). "
+    "(*) không có trong mẫu biểu: hồ sơ mới tiếp nhận không rõ hình thức nộp.",
+    "(1) = (2) + (3) + (4) + (*) = (5) + (9); (5) = (6) + (7) + (8); (9) = (10) + (11). "
+    "(*) is not on the paper form: newly received dossiers whose channel is unknown.",
+)
+PARTIAL_NOTE = Msg(
+    "Hồ sơ có ô dữ liệu lỗi vẫn được tính ở mọi cột xác định được; chỉ không tính ở các cột phụ "
+    "thuộc ô lỗi (liệt kê dưới đây), nên các cột của dòng đó có thể không cộng khớp. Các đẳng "
+    "thức được kiểm tra trên các hồ sơ xếp được vào cả hai vế.",
+    "A dossier with a bad cell is still counted in every column it can be placed in, and left "
+    "out only of the columns that depend on the bad cell (listed below), so that row's columns "
+    "need not add up. The identities are checked over the dossiers placed on both sides.",
 )
 ON_TIME_NOTE = Msg(
     "Đúng hạn (7) bao gồm cả hồ sơ trả lại, xin rút.",
@@ -75,7 +101,7 @@ MONTH_NOTE = Msg(
 
 
 def _n(key: str) -> str:
-    return f"({COLUMN_NUMBER[key]})"
+    return COLUMN_LABEL[key]
 
 
 def period_line(form: Form, lang: str) -> str:
@@ -94,8 +120,7 @@ def _equation(keys: tuple[str, ...]) -> str:
 def identity_warnings(form: Form, lang: str = "vi") -> list[str]:
     """One line per row whose columns do not add up (exit code 1)."""
     why = Msg(
-        "dữ liệu mâu thuẫn, ví dụ ngày kết thúc trước ngày tiếp nhận; xem cchc validate",
-        "contradictory data, e.g. an end date before the received date; see cchc validate",
+        "dữ liệu mâu thuẫn nhau; xem cchc validate", "contradictory data; see cchc validate"
     ).get(lang)
     head = "CẢNH BÁO: dòng" if lang == "vi" else "WARNING: row"
     out = []
@@ -104,27 +129,58 @@ def identity_warnings(form: Form, lang: str = "vi") -> list[str]:
     for name, row in labelled:
         for b in row.breaks:
             lhs, rhs = fmt_int(b.lhs_value, lang), fmt_int(b.rhs_value, lang)
-            out.append(f"{head} '{name}': {_n(b.lhs)} ≠ {_equation(b.rhs)} ({lhs} ≠ {rhs}) — {why}")
+            aside = ""
+            if b.left_out:
+                k = fmt_int(b.left_out, lang)
+                aside = (
+                    f"; không tính {k} hồ sơ chưa rõ thuộc vế nào"
+                    if lang == "vi"
+                    else f"; {k} dossiers of unknown place not counted"
+                )
+            out.append(
+                f"{head} '{name}': {_n(b.lhs)} ≠ {_equation(b.rhs)} ({lhs} ≠ {rhs}{aside}) — {why}"
+            )
     return out
 
 
+def column_span(keys) -> str:
+    """The columns named by ``keys``, e.g. "(1)–(4), (*)": three or more in a row as a range."""
+    nums = sorted(n for k, n in ((k, COLUMN_NUMBER.get(k)) for k in keys) if n is not None)
+    parts, i = [], 0
+    while i < len(nums):
+        j = i
+        while j + 1 < len(nums) and nums[j + 1] == nums[j] + 1:
+            j += 1
+        if j - i >= 2:
+            parts.append(f"({nums[i]})–({nums[j]})")
+        else:
+            parts += [f"({n})" for n in nums[i : j + 1]]
+        i = j + 1
+    if CHANNEL_UNKNOWN in keys:
+        parts.append(COLUMN_LABEL[CHANNEL_UNKNOWN])
+    return ", ".join(parts)
+
+
 def left_out_notes(form: Form, lang: str = "vi") -> list[str]:
-    """Where the dossiers that could not be placed on the form would have gone, and why."""
+    """Which columns each left-out dossier is missing from, and why."""
+    vi = lang == "vi"
     out = []
     labelled = [(_row_name(form, r, lang), r) for r in form.rows]
     labelled.append((TOTAL.get(lang), form.total))
     for name, row in labelled:
         if not row.left_out:
             continue
-        parts = ", ".join(
-            f"{fmt_int(lo.rows, lang)} {reason_text(lo.reason, lang)} ({lo.field})"
+        parts = "; ".join(
+            f"{fmt_int(lo.rows, lang)} {reason_text(lo.reason, lang)} ({lo.field}): "
+            + ("không tính ở cột " if vi else "not in columns ")
+            + column_span(lo.columns)
             for lo in row.left_out_by
         )
         n = fmt_int(row.left_out, lang)
-        if lang == "vi":
-            out.append(f"{name}: không đưa vào biểu {n} hồ sơ — {parts}")
+        if vi:
+            out.append(f"{name}: {n} hồ sơ không xếp được vào một số cột — {parts}")
         else:
-            out.append(f"{name}: {n} dossiers left out of the form — {parts}")
+            out.append(f"{name}: {n} dossiers left out of some columns — {parts}")
     return out
 
 
@@ -137,15 +193,17 @@ def notes(form: Form, lang: str = "vi") -> list[str]:
         out.append(MONTH_NOTE.get(lang))
     if vi:
         out.append(
-            f"Tệp hồ sơ: {i.path} — đọc {f(i.rows_read)} dòng: đưa vào biểu {f(i.rows_in_form)}, "
+            f"Tệp hồ sơ: {i.path} — đọc {f(i.rows_read)} dòng: đưa vào biểu {f(i.rows_in_form)} "
+            f"(trong đó {f(i.rows_partly_placed)} không xếp được vào một số cột), "
             f"ngoài kỳ hoặc không được tiếp nhận {f(i.rows_outside)}, "
-            f"không đưa vào được {f(i.rows_left_out)}"
+            f"không đưa vào được cột nào {f(i.rows_left_out)}"
         )
     else:
         out.append(
             f"Dossier file: {i.path} — {f(i.rows_read)} rows read: {f(i.rows_in_form)} on the "
-            f"form, {f(i.rows_outside)} outside the period or not received, "
-            f"{f(i.rows_left_out)} left out"
+            f"form ({f(i.rows_partly_placed)} of them left out of some columns), "
+            f"{f(i.rows_outside)} outside the period or not received, "
+            f"{f(i.rows_left_out)} left out of every column"
         )
     if i.due_dates_derived:
         out.append(
@@ -160,17 +218,19 @@ def notes(form: Form, lang: str = "vi") -> list[str]:
             if vi
             else f"{f(i.problems)} problem cells — see: cchc validate {i.path}"
         )
+    if form.total.left_out or any(r.left_out for r in form.rows):
+        out.append(PARTIAL_NOTE.get(lang))
     out += left_out_notes(form, lang)
     return out
 
 
 def _body(form: Form, lang: str) -> list[tuple[str, str, list[int], bool]]:
-    """(STT, name, the 11 counts, is_total) for every printed row."""
+    """(STT, name, the 11 counts and (*), is_total) for every printed row."""
     rows = [
-        (str(n), _row_name(form, r, lang), [r.counts[k] for k in KEYS], False)
+        (str(n), _row_name(form, r, lang), [r.counts[k] for k in ALL_KEYS], False)
         for n, r in enumerate(form.rows, start=1)
     ]
-    rows.append(("", TOTAL.get(lang), [form.total.counts[k] for k in KEYS], True))
+    rows.append(("", TOTAL.get(lang), [form.total.counts[k] for k in ALL_KEYS], True))
     return rows
 
 
@@ -202,7 +262,7 @@ def render_form_table(
         file=buf,
         force_terminal=color,
         no_color=not color,
-        width=width or 180,
+        width=width or 200,
         highlight=False,
         emoji=False,
     )
@@ -216,7 +276,7 @@ def render_form_table(
     table = Table(show_lines=False, header_style="bold", expand=False)
     table.add_column(STT.get(lang), justify="right", no_wrap=True)
     table.add_column(GROUP_HEAD[form.by].get(lang), ratio=1, min_width=24)
-    for key in KEYS:
+    for key in ALL_KEYS:
         table.add_column(f"{_n(key)}\n{SHORT[key].get(lang)}", justify="right", max_width=11)
     for stt, name, values, is_total in _body(form, lang):
         cells = [stt, name, *(fmt_int(v, lang) for v in values)]
@@ -242,10 +302,10 @@ def render_form_markdown(form: Form, lang: str = "vi") -> str:
         "",
     ]
     head = [STT.get(lang), GROUP_HEAD[form.by].get(lang)] + [
-        f"{_n(k)} {SHORT[k].get(lang)}" for k in KEYS
+        f"{_n(k)} {SHORT[k].get(lang)}" for k in ALL_KEYS
     ]
     lines.append("| " + " | ".join(_md(h) for h in head) + " |")
-    lines.append("|---:|---|" + "---:|" * len(KEYS))
+    lines.append("|---:|---|" + "---:|" * len(ALL_KEYS))
     for stt, name, values, is_total in _body(form, lang):
         cells = [fmt_int(v, lang) for v in values]
         if is_total:
@@ -264,14 +324,14 @@ def render_form_markdown(form: Form, lang: str = "vi") -> str:
 def render_form_csv(form: Form, lang: str = "vi") -> str:
     from .csv import write_csv
 
-    header = ["stt", "group", *KEYS, "left_out", "identity_ok"]
+    header = ["stt", "group", *ALL_KEYS, "left_out", "identity_ok"]
     rows = []
     for n, r in enumerate(form.rows, start=1):
         rows.append(
             [
                 n,
                 _row_name(form, r, lang),
-                *(r.counts[k] for k in KEYS),
+                *(r.counts[k] for k in ALL_KEYS),
                 r.left_out,
                 "true" if r.identity_ok else "false",
             ]
@@ -281,7 +341,7 @@ def render_form_csv(form: Form, lang: str = "vi") -> str:
         [
             "",
             TOTAL.get(lang),
-            *(t.counts[k] for k in KEYS),
+            *(t.counts[k] for k in ALL_KEYS),
             t.left_out,
             "true" if t.identity_ok else "false",
         ]
@@ -294,7 +354,8 @@ def render_form_csv(form: Form, lang: str = "vi") -> str:
 
 def render_form_xlsx(form: Form, lang: str = "vi") -> bytes:
     """The form as a one-sheet workbook: title, unit, period, merged three-level header, column
-    numbers (1)–(11), one row per group, the bold total row, then the notes."""
+    numbers (1)–(11), one row per group, the bold total row, then the notes. Column (*), which is
+    not on the paper form, follows (11) after an empty column."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, Side
     from openpyxl.utils import get_column_letter
@@ -304,6 +365,7 @@ def render_form_xlsx(form: Form, lang: str = "vi") -> bytes:
     ws.title = "Bieu 06"
     ncol = 2 + len(KEYS)
     last = get_column_letter(ncol)
+    extra = ncol + 2  # (*), one empty column after the form
     thin = Side(style="thin")
     box = Border(left=thin, right=thin, top=thin, bottom=thin)
     center = Alignment(horizontal="center", vertical="center", wrap_text=True)
@@ -357,6 +419,11 @@ def render_form_xlsx(form: Form, lang: str = "vi") -> bytes:
     put(top + 3, 2, None, border=True)
     for j, key in enumerate(KEYS):
         put(top + 3, 3 + j, _n(key), align=center, border=True)
+    put(top, extra, EXTRA_HEAD.get(lang), bold=True, align=center, border=True)
+    for lv in (1, 2):
+        put(top + lv, extra, None, border=True)
+    ws.merge_cells(start_row=top, start_column=extra, end_row=top + 2, end_column=extra)
+    put(top + 3, extra, _n(CHANNEL_UNKNOWN), align=center, border=True)
 
     r = top + 4
     for stt, name, values, is_total in _body(form, lang):
@@ -376,8 +443,9 @@ def render_form_xlsx(form: Form, lang: str = "vi") -> bytes:
             align=Alignment(wrap_text=True, vertical="center"),
             border=True,
         )
-        for j, v in enumerate(values):
+        for j, v in enumerate(values[: len(KEYS)]):
             put(r, 3 + j, v, bold=is_total, border=True, fmt="#,##0")
+        put(r, extra, values[len(KEYS)], bold=is_total, border=True, fmt="#,##0")
         r += 1
 
     r += 1
@@ -394,6 +462,8 @@ def render_form_xlsx(form: Form, lang: str = "vi") -> bytes:
     ws.column_dimensions["B"].width = 42
     for j in range(len(KEYS)):
         ws.column_dimensions[get_column_letter(3 + j)].width = 13
+    ws.column_dimensions[get_column_letter(extra - 1)].width = 3
+    ws.column_dimensions[get_column_letter(extra)].width = 16
     for lv in range(3):
         ws.row_dimensions[top + lv].height = 32
     ws.freeze_panes = ws.cell(row=top + 4, column=3)
