@@ -63,7 +63,7 @@ def report(
     """Lập Biểu số 06/VPCP/KSTT (tình hình, kết quả giải quyết TTHC). / Build form 06/VPCP/KSTT.
 
     Exit codes: 0 the form's columns add up on every row; 1 they do not somewhere (contradictory
-    data, e.g. an end date before the received date); 2 bad usage or unreadable input.
+    data: see cchc validate); 2 bad usage or unreadable input.
     """
     from .output import write_text
     from .period import resolve_period
