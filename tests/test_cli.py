@@ -409,3 +409,19 @@ def test_plan_that_is_not_a_plan(tmp_path):
 def test_unknown_indicator_lists_ids():
     res = invoke("explain", "zzzz", SAMPLE_REL, "--lang", "en")
     assert res.exit_code == ExitCode.ERROR and "dossiers_on_time" in res.stderr
+
+
+@pytest.mark.parametrize("width", [80, 100, 120, 160, 200])
+def test_table_never_cuts_text(width):
+    from cchc_cli import load_actuals, load_plan, read_records
+    from cchc_cli.evaluate import evaluate
+    from cchc_cli.render.table import render_table
+
+    plan = load_plan()
+    result = evaluate(plan, read_records(SAMPLE, plan), plan.period, load_actuals(ACTUALS, plan))
+    text = render_table(result, "vi", width=width)
+    assert max(len(line) for line in text.splitlines()) <= width
+    assert "…" not in text  # nothing elided
+    flat = "".join(text.split())
+    for ind in plan.indicators:
+        assert ind.id in flat.replace("│", "")

@@ -6,6 +6,7 @@ Heavy modules (pandas, pyarrow, rich tables) are imported inside the commands so
 
 from __future__ import annotations
 
+import shutil
 import sys
 from enum import Enum
 from pathlib import Path
@@ -133,7 +134,8 @@ def check(
             add_evidence(result, the_plan, data, classified, evidence, sys.argv)
         groups = (by.value, breakdown(the_plan, data, span, by.value)) if by else None
         color = output is None and fmt is Format.table and sys.stdout.isatty()
-        text = render(result, fmt.value, lang.value, color=color, breakdown=groups)
+        width = shutil.get_terminal_size((160, 24)).columns if color else None
+        text = render(result, fmt.value, lang.value, color=color, width=width, breakdown=groups)
         write_text(text, output)
     except CchcError as exc:
         fail(exc, lang.value)

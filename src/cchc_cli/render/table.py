@@ -72,25 +72,39 @@ def render_table(
     if result.actuals:
         console.print(("Số liệu khác: " if vi else "Other figures: ") + result.actuals.path)
 
-    table = Table(show_lines=False, header_style="bold", expand=False)
-    table.add_column("Mã" if vi else "Id", no_wrap=True)
-    table.add_column("Mục" if vi else "Sect.", no_wrap=True)
-    table.add_column("Nội dung" if vi else "Indicator", ratio=1, min_width=30)
+    # Numbers never break and ids stay whole; words wrap. On a narrow screen the id and the wording
+    # share one column, so nothing is ever cut off.
+    compact = console.width < 150
+    table = Table(show_lines=compact, header_style="bold", expand=False)
+    if compact:
+        longest = max((len(r.indicator.id) for r in result.indicators), default=10)
+        table.add_column(
+            "Chỉ tiêu" if vi else "Indicator", ratio=3, min_width=longest, overflow="fold"
+        )
+    else:
+        table.add_column("Mã" if vi else "Id", no_wrap=True)
+    table.add_column("Mục" if vi else "Sect.", min_width=3, overflow="fold")
+    if not compact:
+        table.add_column("Nội dung" if vi else "Indicator", ratio=3, min_width=24)
     table.add_column("Tử số/Mẫu số" if vi else "Num/Den", justify="right", no_wrap=True)
     table.add_column("Giá trị" if vi else "Value", justify="right", no_wrap=True)
-    table.add_column("Mục tiêu" if vi else "Target", no_wrap=True)
-    table.add_column("Kết quả" if vi else "Verdict", no_wrap=True)
-    table.add_column("Dư địa" if vi else "Headroom", max_width=26)
+    table.add_column("Mục tiêu" if vi else "Target", min_width=6, overflow="fold")
+    table.add_column("Kết quả" if vi else "Verdict", min_width=5, overflow="fold")
+    table.add_column("Dư địa" if vi else "Headroom", ratio=1, min_width=10, overflow="fold")
     for r in result.indicators:
         nd = (
             f"{fmt_int(r.numerator, lang)}/{fmt_int(r.denominator, lang)}"
             if r.denominator is not None
             else (fmt_int(r.numerator, lang) if r.numerator is not None else "–")
         )
+        title = nfc(r.indicator.title_in(lang))
+        head = (
+            [Text.assemble((r.indicator.id, "bold"), "\n", title), r.indicator.section]
+            if compact
+            else [r.indicator.id, r.indicator.section, title]
+        )
         table.add_row(
-            r.indicator.id,
-            r.indicator.section,
-            nfc(r.indicator.title_in(lang)),
+            *head,
             nd,
             fmt_value(r, lang),
             fmt_target(r, lang),
