@@ -283,7 +283,7 @@ def render_explain_table(
         )
         con.print(
             f"  {'Loại ra' if vi else 'Left out'} {f(r.left_out)} "
-            f"{'dòng' if vi else 'rows'}: {parts}",
+            f"{'dòng' if vi else ('row' if r.left_out == 1 else 'rows')}: {parts}",
             markup=False,
         )
     if r.evidence is not None:

@@ -129,7 +129,7 @@ def render_table(
             notes.append(
                 f"{r.indicator.id}: loại ra {fmt_int(r.left_out, lang)} dòng — {parts}"
                 if vi
-                else f"{r.indicator.id}: {fmt_int(r.left_out, lang)} rows left out — {parts}"
+                else f"{r.indicator.id}: {fmt_int(r.left_out, lang)} row{'' if r.left_out == 1 else 's'} left out — {parts}"
             )
     if notes:
         console.print("Ghi chú:" if vi else "Notes:")
