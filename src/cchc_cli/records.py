@@ -401,14 +401,16 @@ def parse_dates(arr: pa.ChunkedArray, empty: np.ndarray) -> tuple[np.ndarray, np
     unparsed, so a uniform column costs one ``strptime`` pass.
     """
     n = len(arr)
-    values = np.full(n, np.datetime64("NaT"), dtype="datetime64[s]")
     zoned = np.zeros(n, dtype=bool)  # written with a zone: shifted to Vietnam time after checks
-    todo = np.flatnonzero(~empty)
-    for fmt in _sniff_formats(arr, todo):
+    formats = _sniff_formats(arr, np.flatnonzero(~empty))
+    if not formats:
+        return np.full(n, np.datetime64("NaT"), dtype="datetime64[D]"), np.zeros(n, dtype=bool)
+    values = _strptime(arr, formats[0])  # the usual case: one pass over the whole column
+    todo = np.flatnonzero(np.isnat(values) & ~empty)
+    for fmt in formats[1:]:
         if todo.size == 0:
             break
-        sub = arr if todo.size == n else arr.take(pa.array(todo))
-        got = _strptime(sub, fmt)
+        got = _strptime(arr.take(pa.array(todo)), fmt)
         ok = ~np.isnat(got)
         values[todo[ok]] = got[ok]
         todo = todo[~ok]
@@ -431,8 +433,9 @@ def parse_dates(arr: pa.ChunkedArray, empty: np.ndarray) -> tuple[np.ndarray, np
             todo, sub = todo[~ok], sub.filter(pa.array(~ok))
     days = values.astype("datetime64[D]")
     # strptime rolls 31/02 over into March (day 1-3): check the written day of those cells only
-    day_of_month = (days - days.astype("datetime64[M]")).astype(np.int64) + 1
-    suspect = np.flatnonzero(~np.isnat(days) & (day_of_month <= 3))
+    as_dates = pa.array(days)  # date32, NaT as null: pyarrow's calendar fields are cheap
+    day_of_month = pc.fill_null(pc.day(as_dates), 99).to_numpy(zero_copy_only=False)
+    suspect = np.flatnonzero(day_of_month <= 3)
     if suspect.size:
         found = pc.extract_regex(arr.take(pa.array(suspect)), _DAY_OF)
         a, b = pc.struct_field(found, "a"), pc.struct_field(found, "b")  # dd/mm/… or …-mm-dd
@@ -445,8 +448,8 @@ def parse_dates(arr: pa.ChunkedArray, empty: np.ndarray) -> tuple[np.ndarray, np
     if zoned.any():
         days[zoned] = (values[zoned] + _VIETNAM_OFFSET).astype("datetime64[D]")
     # two-digit years parse as year 23 AD; the calendar covers 1901-2100: outside it, not a date
-    years = days.astype("datetime64[Y]").astype(np.int64) + 1970
-    days[~np.isnat(days) & ((years < _FIRST_YEAR) | (years > _LAST_YEAR))] = np.datetime64("NaT")
+    years = pc.fill_null(pc.year(pa.array(days)), _FIRST_YEAR).to_numpy(zero_copy_only=False)
+    days[(years < _FIRST_YEAR) | (years > _LAST_YEAR)] = np.datetime64("NaT")
     invalid = np.isnat(days) & ~empty
     return days, invalid
 
