@@ -23,7 +23,9 @@ class By(str, Enum):
     month = "month"
 
 
-RecordsArg = Annotated[Path, typer.Argument(help="Tệp xuất danh sách hồ sơ (.csv, .txt, .xlsx).")]
+RecordsArg = Annotated[
+    Path, typer.Argument(metavar="RECORDS", help="Tệp xuất danh sách hồ sơ (.csv, .txt, .xlsx).")
+]
 PlanOpt = Annotated[
     Path | None,
     typer.Option(
