@@ -75,12 +75,12 @@ def test_hand_worked_due_dates(cal, received, n, expected, why):
     assert due(cal, received, n) == expected, why
 
 
-def test_n_zero_is_the_start_date_itself(cal):
-    # Documented choice: a zero-day procedure is due on the day it is received,
-    # even when that day is a Saturday or a holiday.
+def test_n_zero_is_the_day_received_or_the_next_working_day(cal):
+    # Documented choice: a same-day procedure is due the day it is received if that is a working
+    # day, else on the next working day.
     assert due(cal, "2023-01-19", 0) == "2023-01-19"
-    assert due(cal, "2023-03-18", 0) == "2023-03-18"
-    assert due(cal, "2023-01-23", 0) == "2023-01-23"
+    assert due(cal, "2023-03-18", 0) == "2023-03-20"  # Saturday -> Monday
+    assert due(cal, "2023-01-23", 0) == "2023-01-27"  # Tết (20-26/01) -> Friday 27/01
 
 
 @pytest.mark.parametrize("n", [-1, -5, np.nan, 2.5, np.inf, -np.inf])
@@ -278,8 +278,7 @@ def test_maps_are_read_only_and_calendar_is_hashable(cal):
 def test_matches_holidays_get_nth_working_day(cal):
     """The package's own ``get_nth_working_day`` walks day by day with ``is_working_day``, which
     counts ``weekend_workdays`` (checked: it returns 04/05/2024 for Fri 26/04/2024 + 3), so the
-    comparison covers make-up Saturdays too. Its n == 0 moves a non-working day forward, so
-    n == 0 is compared only on working days."""
+    comparison covers make-up Saturdays too, and n == 0 (the next working day from a day off)."""
     lib = holidays.Vietnam(years=range(2021, 2028), language="vi")
     assert lib.get_nth_working_day(date(2024, 4, 26), 3) == date(2024, 5, 4)
 
@@ -297,9 +296,6 @@ def test_matches_holidays_get_nth_working_day(cal):
     got = cal.add_working_days(np.array(starts, dtype="datetime64[D]"), n)
     checked = 0
     for s, k, g in zip(starts, n.tolist(), got.tolist(), strict=True):
-        if k == 0 and not lib.is_working_day(s):
-            assert g == s
-            continue
         assert g == lib.get_nth_working_day(s, k), (s, k)
         checked += 1
     assert checked > 2500

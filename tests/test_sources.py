@@ -303,7 +303,9 @@ def test_cell_text():
     assert _cell_text(dt.datetime(2023, 5, 4)) == "2023-05-04"
     assert _cell_text(dt.datetime(2023, 5, 4, 8, 30)) == "2023-05-04T08:30:00"
     assert _cell_text(dt.datetime(2023, 5, 4, 8, 29, 59, 999_500)) == "2023-05-04T08:30:00"
-    assert _cell_text(dt.datetime(2023, 5, 4, 23, 59, 59, 700_000)) == "2023-05-05"
+    assert _cell_text(dt.datetime(2023, 5, 4, 8, 29, 59, 999_996)) == "2023-05-04T08:30:00"
+    # a real 23:59:59.7 is still 4 May: fractions are not rounded up into the next day
+    assert _cell_text(dt.datetime(2023, 5, 4, 23, 59, 59, 700_000)) == "2023-05-04T23:59:59"
     assert _cell_text(dt.date(2023, 5, 4)) == "2023-05-04"
     assert _cell_text(dt.time(8, 30)) == "08:30:00"
     assert _cell_text(dt.timedelta(hours=36, minutes=5)) == "36:05:00"

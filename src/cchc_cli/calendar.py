@@ -279,9 +279,9 @@ class WorkCalendar:
         negative or not a whole number, or the date falls outside the years the ``holidays``
         package can compute (1901–2100), so a broken row becomes "unknown" instead of wrong.
 
-        ``n == 0`` returns ``start`` itself, even on a weekend or holiday: a zero-day procedure
-        is due the day it is received (this differs from ``holidays``' ``get_nth_working_day``,
-        which moves a non-working start to the next working day).
+        ``n == 0`` (a same-day procedure) is due the day it is received if that is a working day,
+        else the next working day (a dossier filed online on a Sunday is due on Monday), as
+        ``holidays``' ``get_nth_working_day`` does.
 
         Vectorised: one sorted array of working days covering the needed years (widened until
         every answer fits); the first working day after each start is looked up in a per-day
@@ -322,7 +322,9 @@ class WorkCalendar:
             last_year = min(lib_last, last_year + need)
         np.clip(pos, 0, work.size - 1, out=pos)
         res = work.take(pos)
-        np.copyto(res, s, where=nv == 0)
+        zero = valid & (nv == 0)
+        if zero.any():  # the first working day on or after the start
+            res[zero] = work.take(np.minimum(np.searchsorted(work, s[zero]), work.size - 1))
         np.copyto(res, np.iinfo(np.int64).min, where=~valid | short)
         return res.view("datetime64[D]").reshape(shape)
 

@@ -1146,10 +1146,11 @@ def _cell_text(value) -> str:
     if t is bool:
         return "TRUE" if value else "FALSE"
     if isinstance(value, dt.datetime):
-        if value.microsecond:
-            value = value.replace(microsecond=0) + dt.timedelta(
-                seconds=1 if value.microsecond >= 500_000 else 0
-            )
+        # Excel's float times come back a few microseconds off (08:29:59.999996 for 08:30):
+        # round to the millisecond, then drop the fraction: 23:59:59.6 stays on its own day
+        if (value.microsecond + 500) // 1000 >= 1000:
+            value = value.replace(microsecond=0) + dt.timedelta(seconds=1)
+        value = value.replace(microsecond=0)
         if value.time() == dt.time(0) and value.tzinfo is None:
             return value.date().isoformat()
         return value.isoformat(timespec="seconds")
