@@ -175,6 +175,10 @@ class FormInput:
     rows_outside: int  # not received, or known to lie outside P
     problems: int  # as ``check`` and ``validate`` count them
     due_dates_derived: int
+    headers: tuple[tuple[str, str], ...] = ()  # (canonical field, header as in the file)
+
+    def header(self, field: str) -> str:
+        return dict(self.headers).get(field, field)
 
 
 @dataclass(frozen=True)
@@ -239,6 +243,7 @@ def build_form(plan, records, period: tuple[dt.date, dt.date], by: str = "field"
             rows_outside=int(records.n_rows - in_form - left_out),
             problems=len(all_problems(plan, records, cl)),
             due_dates_derived=int(cl.due_derived.sum()),
+            headers=tuple((n, c.header) for n, c in records.columns.items() if c.header),
         ),
         rows=tuple(rows),
         total=dataclasses.replace(total, group=None, period=period),

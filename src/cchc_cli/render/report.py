@@ -171,7 +171,8 @@ def left_out_notes(form: Form, lang: str = "vi") -> list[str]:
         if not row.left_out:
             continue
         parts = "; ".join(
-            f"{fmt_int(lo.rows, lang)} {reason_text(lo.reason, lang)} ({lo.field}): "
+            f"{fmt_int(lo.rows, lang)} {reason_text(lo.reason, lang)} "
+            f"({'cột' if vi else 'column'} {form.input.header(lo.field)}): "
             + ("không tính ở cột " if vi else "not in columns ")
             + column_span(lo.columns)
             for lo in row.left_out_by
