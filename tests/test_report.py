@@ -797,7 +797,7 @@ def test_table_markdown_csv(export):
     assert "Lĩnh vực" in out and "(*)" in out
     assert (
         "Hợp tác quốc tế: 1 hồ sơ không xếp được vào một số cột — 1 ngày không hợp lệ "
-        "(resolved_at): không tính ở cột (5)–(11)" in out
+        "(cột Ngày kết thúc xử lý): không tính ở cột (5)–(11)" in out
     )
     assert (
         "Công tác lãnh sự: 1 hồ sơ không xếp được vào một số cột — 1 giá trị ngoài danh mục "
