@@ -801,7 +801,7 @@ def test_table_markdown_csv(export):
     )
     assert (
         "Công tác lãnh sự: 1 hồ sơ không xếp được vào một số cột — 1 giá trị ngoài danh mục "
-        "(channel): không tính ở cột (2), (3)" in out
+        "(cột Hình thức nộp): không tính ở cột (2), (3)" in out
     )
     en = invoke("report", path, "--period", "2023-05", "--lang", "en").stdout
     assert "Unit: number of dossiers" in en and "(no field given)" in en
