@@ -15,6 +15,7 @@ import pyarrow.compute as pc
 
 from .classify import Classified, classify
 from .errors import Reason
+from .evaluate import input_summary
 from .plan import Plan
 from .records import PROBLEM_COLUMNS, Records, _arrow
 
@@ -35,6 +36,7 @@ class Validation:
     rows_with_problems: int
     due_dates_derived: int
     problems: pd.DataFrame  # line, column, header, field, value, reason — sorted by line
+    accounting: object = None  # evaluate.InputSummary: the same row totals `check` prints
 
     @property
     def by_reason(self) -> dict[str, int]:
@@ -152,4 +154,5 @@ def validate(
         rows_with_problems=int(problems["line"].nunique()) if len(problems) else 0,
         due_dates_derived=int(cl.due_derived.sum()),
         problems=problems,
+        accounting=input_summary(plan, records, cl),
     )

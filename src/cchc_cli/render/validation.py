@@ -46,6 +46,13 @@ def validation_dict(v) -> dict:
             "with_problems": v.rows_with_problems,
             "blank": r.blank_rows,
         },
+        "accounting": {
+            "read": v.accounting.rows_read,
+            "used": v.accounting.rows_used,
+            "out_of_period": v.accounting.rows_out_of_period,
+            "not_received": v.accounting.rows_not_received,
+            "left_out": v.accounting.rows_left_out,
+        },
         "due_dates_derived": v.due_dates_derived,
         "missing_columns": list(r.missing),
         "unmatched_headers": list(r.unmatched_headers),
@@ -93,6 +100,12 @@ def render_validation(v, fmt: str, lang: str, limit: int = 20, color: bool = Fal
             f"{f(v.rows_before)}, trong kỳ {f(v.rows_in)}, sau kỳ {f(v.rows_after)}, không rõ ngày "
             f"{f(v.rows_no_received_date)}; không được tiếp nhận {f(v.rows_not_received)}."
         )
+        a = v.accounting
+        con.print(
+            f"Đối chiếu như cchc check: đọc {f(a.rows_read)} = dùng {f(a.rows_used)} + ngoài kỳ "
+            f"{f(a.rows_out_of_period)} + không được tiếp nhận {f(a.rows_not_received)} + loại ra "
+            f"{f(a.rows_left_out)}."
+        )
         con.print(
             f"Dòng có vấn đề: {f(v.rows_with_problems)}; tổng số vấn đề: {f(len(v.problems))}."
         )
@@ -107,6 +120,12 @@ def render_validation(v, fmt: str, lang: str, limit: int = 20, color: bool = Fal
             f"{f(v.rows_read)} dossier rows read. By received date against {p0} – {p1}: before "
             f"{f(v.rows_before)}, in {f(v.rows_in)}, after {f(v.rows_after)}, no date "
             f"{f(v.rows_no_received_date)}; not received {f(v.rows_not_received)}."
+        )
+        a = v.accounting
+        con.print(
+            f"As cchc check counts them: read {f(a.rows_read)} = used {f(a.rows_used)} + out of "
+            f"period {f(a.rows_out_of_period)} + not received {f(a.rows_not_received)} + left out "
+            f"{f(a.rows_left_out)}."
         )
         con.print(f"Rows with problems: {f(v.rows_with_problems)}; problems: {f(len(v.problems))}.")
         if v.due_dates_derived:
