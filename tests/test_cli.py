@@ -425,3 +425,9 @@ def test_table_never_cuts_text(width):
     flat = "".join(text.split())
     for ind in plan.indicators:
         assert ind.id in flat.replace("│", "")
+
+
+def test_period_without_dossiers_warns():
+    out = invoke("check", SAMPLE_REL, "--period", "2025").stdout
+    assert "không có hồ sơ nào tiếp nhận hay giải quyết trong kỳ này" in out
+    assert "tệp có đúng kỳ" not in invoke("check", SAMPLE_REL, "--period", "2023-05").stdout

@@ -85,6 +85,8 @@ class InputSummary:
     due_dates_derived: int
     missing_columns: tuple[str, ...]
     headers: tuple[tuple[str, str], ...] = ()  # (canonical field, header as in the file)
+    rows_received_in_period: int = 0
+    rows_resolved_in_period: int = 0
 
     def header(self, field: str) -> str:
         return dict(self.headers).get(field, field)
@@ -310,6 +312,8 @@ def input_summary(plan: Plan, records: Records, cl: Classified) -> InputSummary:
         due_dates_derived=int(cl.due_derived.sum()),
         missing_columns=records.missing,
         headers=tuple((n, c.header) for n, c in records.columns.items() if c.header),
+        rows_received_in_period=int(env["received_in_period"].val.sum()),
+        rows_resolved_in_period=int(env["resolved_in_period"].val.sum()),
     )
 
 

@@ -37,6 +37,8 @@ def input_dict(i) -> dict:
         "rows_out_of_period": i.rows_out_of_period,
         "rows_not_received": i.rows_not_received,
         "rows_left_out": i.rows_left_out,
+        "rows_received_in_period": i.rows_received_in_period,
+        "rows_resolved_in_period": i.rows_resolved_in_period,
         "left_out_by": _left_out(i.left_out_by),
         "blank_rows": i.blank_rows,
         "problems": i.problems,

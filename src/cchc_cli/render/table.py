@@ -57,6 +57,17 @@ def render_table(
                 f"{f(i.rows_out_of_period)} out of period, {f(i.rows_not_received)} not received, "
                 f"{f(i.rows_left_out)} left out"
             )
+        if i.rows_received_in_period == 0 and i.rows_resolved_in_period == 0:
+            console.print(
+                Text(
+                    "  Cảnh báo: không có hồ sơ nào tiếp nhận hay giải quyết trong kỳ này — tệp có đúng kỳ? "
+                    "(kiểm tra --period / --from / --to)"
+                    if vi
+                    else "  Warning: no dossier was received or resolved in this period — is it the right "
+                    "export? (check --period / --from / --to)",
+                    style="bold yellow",
+                )
+            )
         if i.problems:
             console.print(
                 f"  {f(i.problems)} ô dữ liệu có vấn đề — xem chi tiết: cchc validate {i.path}"
