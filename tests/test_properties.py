@@ -76,7 +76,7 @@ def test_impossible_day_of_month_is_invalid(y, m, d):
         real = True
     except ValueError:
         real = False
-    values, invalid = parse_dates(
+    _, invalid = parse_dates(
         pa.chunked_array([pa.array([f"{d:02d}/{m:02d}/{y}"])]), np.array([False])
     )
     assert invalid[0] == (not real)
