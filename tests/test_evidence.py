@@ -269,3 +269,20 @@ def test_inputs_gone_still_checks_the_evidence(app, plan, export, tmp_path):
     assert "không chạy lại được" in res.stdout
     (out / "report.json").write_bytes(b"{}")
     assert verify(app, out).exit_code == 1
+
+
+def test_inputs_found_by_name_in_another_folder(app, plan, export, tmp_path):
+    """An auditor receives the evidence and the export elsewhere: --inputs points at them."""
+    import shutil
+
+    path = export(ROWS)
+    out = make_evidence(plan, path, tmp_path / "ev")
+    elsewhere = tmp_path / "received"
+    elsewhere.mkdir()
+    shutil.move(str(path), elsewhere / path.name)
+    assert verify(app, out).exit_code == 1  # not at the recorded path: not verified
+    res = CliRunner().invoke(app, ["verify", str(out), "--inputs", str(elsewhere)])
+    assert res.exit_code == 0, res.stdout
+    assert "mọi thứ khớp" in res.stdout
+    (elsewhere / path.name).write_bytes((elsewhere / path.name).read_bytes() + b"\n")
+    assert CliRunner().invoke(app, ["verify", str(out), "--inputs", str(elsewhere)]).exit_code == 1

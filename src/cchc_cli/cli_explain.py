@@ -144,6 +144,13 @@ def verify_command(
     directory: Annotated[
         Path, typer.Argument(help="Thư mục bằng chứng do 'check --evidence' tạo ra.")
     ],
+    inputs: Annotated[
+        Path | None,
+        typer.Option(
+            "--inputs",
+            help="Thư mục chứa các tệp đầu vào (tìm theo tên) khi chúng không còn ở đường dẫn đã ghi.",
+        ),
+    ] = None,
     lang: LangOpt = Lang.vi,
 ) -> None:
     """Kiểm tra lại thư mục bằng chứng. / Verify an evidence folder against its inputs.
@@ -154,7 +161,7 @@ def verify_command(
     from .evidence import render_verification, verify
 
     try:
-        v = verify(directory)
+        v = verify(directory, inputs)
     except CchcError as exc:
         fail(exc, lang.value)
     sys.stdout.write(render_verification(v, lang.value))

@@ -313,9 +313,23 @@ def read_manifest(directory: str | Path) -> dict:
     return data
 
 
-def _resolve(path: str, cwd: str) -> Path:
+def _resolve(path: str, cwd: str, inputs: Path | None = None, sha256: str | None = None) -> Path:
+    """Where a recorded file is now: as recorded (relative to the recorded cwd), else by its name
+    in ``inputs`` (a folder the auditor received the files in), else — for the plan — the plan
+    shipped with cchc when its hash is the recorded one."""
     p = Path(path)
-    return p if p.is_absolute() else Path(cwd) / p
+    recorded = p if p.is_absolute() else Path(cwd) / p
+    if recorded.is_file() or (inputs is None and sha256 is None):
+        return recorded
+    if inputs is not None and (Path(inputs) / p.name).is_file():
+        return Path(inputs) / p.name
+    if sha256 is not None:
+        from .plan import default_plan_path
+
+        shipped = default_plan_path()
+        if shipped.is_file() and sha256_file(shipped) == sha256:
+            return shipped
+    return recorded
 
 
 def _hash_check(kind: str, subject: str | Msg, path: Path, expected: str) -> Check:
@@ -343,8 +357,13 @@ def _hash_check(kind: str, subject: str | Msg, path: Path, expected: str) -> Che
     return Check(kind, subject, OK, None)
 
 
-def verify(directory: str | Path) -> Verification:
-    """Check an evidence folder against its manifest and, when they are present, its inputs."""
+def verify(directory: str | Path, inputs: str | Path | None = None) -> Verification:
+    """Check an evidence folder against its manifest and, when they are present, its inputs.
+
+    ``inputs``: a folder holding the recorded input files (found there by name) when they are no
+    longer at their recorded paths, e.g. on an auditor's machine.
+    """
+    received = Path(inputs) if inputs is not None else None
     d = Path(directory)
     m = read_manifest(d)
     checks: list[Check] = []
@@ -368,7 +387,7 @@ def verify(directory: str | Path) -> Verification:
             )
 
     cwd = m["cwd"]
-    plan_path = _resolve(m["plan"]["path"], cwd)
+    plan_path = _resolve(m["plan"]["path"], cwd, received, m["plan"]["sha256"])
     pp = m["plan"]["path"]
     checks.append(
         _hash_check("input", Msg(f"kế hoạch {pp}", f"plan {pp}"), plan_path, m["plan"]["sha256"])
@@ -380,7 +399,7 @@ def verify(directory: str | Path) -> Verification:
             _hash_check(
                 "input",
                 Msg(f"tệp hồ sơ {i['path']}", f"records {i['path']}"),
-                _resolve(i["path"], cwd),
+                _resolve(i["path"], cwd, received),
                 i["sha256"],
             )
         )
@@ -392,14 +411,14 @@ def verify(directory: str | Path) -> Verification:
             _hash_check(
                 "input",
                 Msg(f"tệp số liệu {a['path']}", f"actuals {a['path']}"),
-                _resolve(a["path"], cwd),
+                _resolve(a["path"], cwd, received),
                 a["sha256"],
             )
         )
         actuals_ok = checks[-1].status != MISSING
 
     if plan_ok and inputs_ok and len(m["inputs"]) == 1:
-        checks.extend(_rerun(d, m, plan_path, actuals_ok))
+        checks.extend(_rerun(d, m, plan_path, actuals_ok, received))
     else:
         checks.append(
             Check(
@@ -415,7 +434,9 @@ def verify(directory: str | Path) -> Verification:
     return Verification(str(directory), m, tuple(checks))
 
 
-def _rerun(d: Path, m: dict, plan_path: Path, actuals_ok: bool) -> list[Check]:
+def _rerun(
+    d: Path, m: dict, plan_path: Path, actuals_ok: bool, received: Path | None = None
+) -> list[Check]:
     from .actuals import load_actuals
     from .classify import classify
     from .evaluate import evaluate
@@ -432,8 +453,10 @@ def _rerun(d: Path, m: dict, plan_path: Path, actuals_ok: bool) -> list[Check]:
             dt.date.fromisoformat(m["period"]["start"]),
             dt.date.fromisoformat(m["period"]["end"]),
         )
-        actuals = load_actuals(_resolve(m["actuals"]["path"], cwd), plan) if actuals_ok else None
-        path = _resolve(i["path"], cwd)
+        actuals = (
+            load_actuals(_resolve(m["actuals"]["path"], cwd, received), plan) if actuals_ok else None
+        )
+        path = _resolve(i["path"], cwd, received)
         try:
             records = read_records(
                 path,
@@ -609,11 +632,12 @@ def render_verification(v: Verification, lang: str = "vi") -> str:
     if gone:
         lines.append(
             f"Kết quả: CHƯA KIỂM TRA LẠI ĐƯỢC — thiếu {gone} tệp đã ghi trong manifest.json; "
-            "đặt các tệp đó đúng đường dẫn đã ghi (so với thư mục làm việc khi chạy) rồi chạy lại."
+            "đặt các tệp đó đúng đường dẫn đã ghi, hoặc chỉ thư mục chứa chúng bằng --inputs THƯ_MỤC, "
+            "rồi chạy lại."
             if vi
             else f"Result: NOT VERIFIED — {gone} file(s) recorded in manifest.json are missing; "
-            "put them back at the recorded paths (relative to the working directory at check "
-            "time) and run verify again."
+            "put them back at the recorded paths, or point --inputs DIR at the folder holding "
+            "them, and run verify again."
         )
     if not n and not gone:
         lines.append("Kết quả: mọi thứ khớp." if vi else "Result: everything matches.")

@@ -101,7 +101,9 @@ def render_table(
     table.add_column("Giá trị" if vi else "Value", justify="right", no_wrap=True)
     table.add_column("Mục tiêu" if vi else "Target", min_width=6, overflow="fold")
     table.add_column("Kết quả" if vi else "Verdict", min_width=5, overflow="fold")
-    table.add_column("Dư địa" if vi else "Headroom", ratio=1, min_width=10, max_width=24, overflow="fold")
+    table.add_column(
+        "Dư địa" if vi else "Headroom", ratio=1, min_width=10, max_width=24, overflow="fold"
+    )
     for r in result.indicators:
         nd = (
             f"{fmt_int(r.numerator, lang)}/{fmt_int(r.denominator, lang)}"
