@@ -44,10 +44,6 @@ class Tri:
         return Tri(~self.val & self.known, self.known)
 
     @property
-    def true(self) -> np.ndarray:
-        return self.val
-
-    @property
     def unknown(self) -> np.ndarray:
         return ~self.known
 
@@ -59,6 +55,9 @@ class Cat:
     true: str | None = None  # for yes/no vocabularies: the category a bare reference means
 
 
+_COMPARE = {"<": np.less, "<=": np.less_equal, ">": np.greater, ">=": np.greater_equal}
+
+
 @dataclass(frozen=True)
 class Dates:
     values: np.ndarray  # datetime64[D]; NaT = empty or unknown
@@ -68,7 +67,7 @@ class Dates:
         """``date op day``; an empty date compares False (known), a bad one is unknown."""
         v = self.values
         has = ~np.isnat(v)
-        res = {"<": v < day, "<=": v <= day, ">": v > day, ">=": v >= day}[op] & has
+        res = _COMPARE[op](v, day) & has
         return Tri.of(res, ~self.unknown)
 
 
@@ -160,8 +159,10 @@ def classify(
         reasons[name] = [(r, name, m) for r, m in col.bad if m.any()]
     active = ~records.excluded
 
-    not_received = evaluate_condition(plan.classification["not_received"], env, active)
-    withdrawn = evaluate_condition(plan.classification["withdrawn"], env, active)
+    # unmasked: a row set aside as a whole (no / repeated id) keeps its own status, so a repeated
+    # "Không được tiếp nhận" row is not reported as left out of anything
+    not_received = evaluate_condition(plan.classification["not_received"], env, None)
+    withdrawn = evaluate_condition(plan.classification["withdrawn"], env, None)
     received = ~not_received
 
     received_at = env["received_at"]
@@ -178,7 +179,7 @@ def classify(
     # before the received date. The rows are left out where it matters and reported.
     ended = withdrawn
     if "resolved" in plan.classification:
-        ended = ended | evaluate_condition(plan.classification["resolved"], env, active)
+        ended = ended | evaluate_condition(plan.classification["resolved"], env, None)
     without_end = ended.val & np.isnat(end_values) & ~end_unknown
     known_both = ~np.isnat(end_values) & ~end_unknown & ~np.isnat(received_at.values)
     before = known_both & ~received_at.unknown & (end_values < received_at.values)
@@ -187,17 +188,12 @@ def classify(
         Reason.END_BEFORE_RECEIVED: (end_field, before),
     }
     end_at = Dates(end_values, end_unknown | without_end | before)
-    for reason, mask in (
-        (Reason.RESOLVED_WITHOUT_END, without_end),
-        (Reason.END_BEFORE_RECEIVED, before),
-    ):
-        if mask.any():
-            for fname in ("resolved_at", "returned_at"):
-                hit = mask & (end_field == fname) if reason is Reason.END_BEFORE_RECEIVED else mask
-                if hit.any():
-                    reasons[fname].append((reason, fname, hit))
-                if reason is Reason.RESOLVED_WITHOUT_END:
-                    break
+    if without_end.any():  # the status says it ended: blamed on the status, as validate shows it
+        reasons["status"].append((Reason.RESOLVED_WITHOUT_END, "status", without_end))
+    for fname in ("resolved_at", "returned_at"):
+        hit = before & (end_field == fname)
+        if hit.any():
+            reasons[fname].append((Reason.END_BEFORE_RECEIVED, fname, hit))
 
     due, due_derived, due_reasons = _due(plan, records, env, calendar)
     due_before = (
@@ -251,9 +247,7 @@ def _due(plan: Plan, records: Records, env: dict, calendar) -> tuple[Dates, np.n
     if can_derive.any():
         idx = np.flatnonzero(can_derive)
         if calendar is None:
-            first = received_at.values[idx].min().astype(object).year
-            last = received_at.values[idx].max().astype(object).year
-            calendar = plan_calendar(plan, range(first, min(last + 2, 2101)))
+            calendar = due_calendar(plan, received_at.values[idx])
         values[idx] = calendar.add_working_days(received_at.values[idx], days.values[idx])
         derived[idx] = ~np.isnat(values[idx])
     no_due = take & ~derived & ~days.unknown & ~received_at.unknown
@@ -263,6 +257,29 @@ def _due(plan: Plan, records: Records, env: dict, calendar) -> tuple[Dates, np.n
     if no_due.any():
         reasons.append((Reason.NO_DUE_DATE, "due_at", no_due))
     return Dates(values, unknown), derived, reasons
+
+
+def calendar_for(plan: Plan, records: Records):
+    """The working calendar this file's derived due dates need (None if none is derived).
+
+    Built once and passed to :func:`classify` for every month of a breakdown.
+    """
+    recv, due, days = (records.columns[n] for n in ("received_at", "due_at", "processing_days"))
+    take = (
+        np.isnat(due.values)
+        & ~due.unknown
+        & ~np.isnan(days.values)
+        & ~recv.unknown
+        & ~np.isnat(recv.values)
+    )
+    return due_calendar(plan, recv.values[take]) if take.any() else None
+
+
+def due_calendar(plan: Plan, received: np.ndarray):
+    """The calendar covering every year a due date counted from ``received`` can fall in."""
+    first = received.min().astype(object).year
+    last = received.max().astype(object).year
+    return plan_calendar(plan, range(first, min(last + 2, 2101)))  # holidays stops at 2100
 
 
 def plan_calendar(plan: Plan, years):

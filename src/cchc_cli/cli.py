@@ -29,7 +29,6 @@ from .cli_common import (
     SheetOpt,
     ToOpt,
     fail,
-    parse_delimiter,
 )
 from .cli_explain import add_evidence
 from .cli_explain import register as _register_explain
@@ -125,9 +124,7 @@ def check(
         the_plan = load_plan(plan)
         span = resolve_period(period, date_from, date_to, the_plan.period)
         the_actuals = load_actuals(actuals, the_plan) if actuals else None
-        data = read_records(
-            records, the_plan, encoding=encoding, delimiter=parse_delimiter(delimiter), sheet=sheet
-        )
+        data = read_records(records, the_plan, encoding=encoding, delimiter=delimiter, sheet=sheet)
         classified = classify(the_plan, data, span)
         result = evaluate(the_plan, data, span, the_actuals, classified=classified)
         if evidence is not None:
@@ -183,9 +180,7 @@ def validate(
     try:
         the_plan = load_plan(plan)
         span = resolve_period(period, date_from, date_to, the_plan.period)
-        data = read_records(
-            records, the_plan, encoding=encoding, delimiter=parse_delimiter(delimiter), sheet=sheet
-        )
+        data = read_records(records, the_plan, encoding=encoding, delimiter=delimiter, sheet=sheet)
         result = run_validation(the_plan, data, span)
         color = output is None and fmt is ProblemFormat.table and sys.stdout.isatty()
         write_text(render_validation(result, fmt.value, lang.value, limit, color), output)

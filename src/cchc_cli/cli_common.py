@@ -60,9 +60,3 @@ def fail(exc: CchcError, lang: str) -> NoReturn:
     word = "Lỗi" if lang == "vi" else "Error"
     sys.stderr.write(f"{word}: {exc.render(lang)}\n")
     raise typer.Exit(ExitCode.ERROR)
-
-
-def parse_delimiter(value: str | None) -> str | None:
-    if value is None:
-        return None
-    return "\t" if value.lower() in ("tab", "\\t") else value

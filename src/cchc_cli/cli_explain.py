@@ -30,7 +30,6 @@ from .cli_common import (
     SheetOpt,
     ToOpt,
     fail,
-    parse_delimiter,
 )
 from .errors import CchcError, ExitCode
 
@@ -128,7 +127,7 @@ def explain_command(
                 records,
                 the_plan,
                 encoding=encoding,
-                delimiter=parse_delimiter(delimiter),
+                delimiter=delimiter,
                 sheet=sheet,
             )
         expl = explain(the_plan, ind, data, span, the_actuals, rows=rows.value)

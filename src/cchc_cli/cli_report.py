@@ -23,7 +23,6 @@ from .cli_common import (
     SheetOpt,
     ToOpt,
     fail,
-    parse_delimiter,
 )
 from .errors import CchcError, ExitCode, Msg
 
@@ -83,9 +82,7 @@ def report(
             )
         the_plan = load_plan(plan)
         span = resolve_period(period, date_from, date_to, the_plan.period)
-        data = read_records(
-            records, the_plan, encoding=encoding, delimiter=parse_delimiter(delimiter), sheet=sheet
-        )
+        data = read_records(records, the_plan, encoding=encoding, delimiter=delimiter, sheet=sheet)
         form = build_form(the_plan, data, span, by.value)
         if fmt is ReportFormat.xlsx:
             write_text("", output, binary=render_form_xlsx(form, lang.value))

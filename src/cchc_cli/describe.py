@@ -50,19 +50,6 @@ def _q(text: str, lang: str) -> str:
     return f"{a}{text}{b}"
 
 
-def vocabulary_labels(plan: Plan) -> dict[str, dict[str, str]]:
-    """vocabulary name -> category -> the word shown for it (the plan's first word, as written)."""
-    return {
-        name: {cat: _category_word(vocab, cat) for cat in vocab.categories}
-        for name, vocab in plan.vocabularies.items()
-    }
-
-
-def _category_word(vocab: Vocabulary, cat: str) -> str:
-    words = vocab.labels.get(cat)
-    return words[0] if words else cat
-
-
 def _category_words(vocab: Vocabulary, cat: str, limit: int = 3) -> list[str]:
     """The words an auditor would look for in the file: the plan's words, codes left out."""
     words = [w for w in vocab.labels.get(cat, ()) if not w.isdigit()] or [cat]
@@ -198,5 +185,4 @@ __all__ = [
     "definition",
     "describe",
     "field_label",
-    "vocabulary_labels",
 ]

@@ -454,7 +454,9 @@ def _rerun(
             dt.date.fromisoformat(m["period"]["end"]),
         )
         actuals = (
-            load_actuals(_resolve(m["actuals"]["path"], cwd, received), plan) if actuals_ok else None
+            load_actuals(_resolve(m["actuals"]["path"], cwd, received), plan)
+            if actuals_ok
+            else None
         )
         path = _resolve(i["path"], cwd, received)
         try:

@@ -76,9 +76,6 @@ class Vocabulary:
     def boolean(self) -> bool:
         return self.true is not None
 
-    def examples(self, category: str) -> list[str]:
-        return [w for w, c in self.words.items() if c == category]
-
 
 @dataclass(frozen=True)
 class ColumnSpec:
@@ -361,6 +358,17 @@ def _columns(node: Node, vocabularies: Mapping[str, Vocabulary]) -> dict[str, Co
             allow_empty=spec["allow_empty"].boolean() if "allow_empty" in spec else True,
             location=key.location,
         )
+        if name in ("dossier_id", "received_at") and (not cs.required or cs.allow_empty):
+            raise key.error(
+                Msg(
+                    f"cột '{name}' là bắt buộc cho mọi dòng",
+                    f"column '{name}' is needed on every row",
+                ),
+                Msg(
+                    "ghi 'required: true, allow_empty: false'",
+                    "write 'required: true, allow_empty: false'",
+                ),
+            )
         role = F.ROLE_FIELDS.get(name)
         if role and cs.kind != role:
             raise spec["type"].error(
@@ -431,6 +439,18 @@ def _condition(node: Node, plan: Plan) -> Condition:
                 )
             continue
         if test.op in ("empty", "not empty"):
+            if test.field in F.DERIVED and kind == F.BOOL:
+                raise CchcError(
+                    Msg(
+                        f"'{test.field}' luôn có giá trị có/không, không thể 'is empty'",
+                        f"'{test.field}' is always yes or no; it cannot be 'empty'",
+                    ),
+                    Msg(
+                        f"dùng '{test.field}' hoặc 'not {test.field}'",
+                        f"use '{test.field}' or 'not {test.field}'",
+                    ),
+                    loc(test.offset),
+                )
             continue
         cats = _categories(plan, test.field)
         if cats is None:
@@ -639,19 +659,4 @@ def _indicators(node: Node, plan: Plan) -> tuple[Indicator, ...]:
     return tuple(out)
 
 
-def needed_columns(plan: Plan, cond: Condition) -> list[str]:
-    """Canonical columns a condition depends on (derived fields expanded), in a stable order."""
-    out: list[str] = []
-    for test in tests_of(cond):
-        names = F.DERIVED[test.field].depends if test.field in F.DERIVED else (test.field,)
-        for n in names:
-            if n not in out:
-                out.append(n)
-    for cond2 in plan.classification.values():
-        for t in tests_of(cond2):
-            if t.field not in out:
-                out.append(t.field)
-    return out
-
-
-__all__ = ["Indicator", "Plan", "Target", "Test", "Vocabulary", "load_plan", "needed_columns"]
+__all__ = ["Indicator", "Plan", "Target", "Test", "Vocabulary", "load_plan"]

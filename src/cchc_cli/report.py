@@ -108,7 +108,7 @@ BY = ("field", "procedure", "month")
 
 # Fields read to place a dossier, in the order the rules read them (for "why was it left out").
 # ``end_at``: the derived end date, should classify file a reason under it.
-_PLACE_FIELDS = ("dossier_id", "status", "received_at", "resolved_at", "returned_at", "end_at")
+_PLACE_FIELDS = ("dossier_id", "status", "received_at", "resolved_at", "returned_at")
 _CHANNEL_FIELDS = ("channel",)
 _OUTCOME_FIELDS = ("status", "resolved_at", "returned_at", "end_at", "due")
 # Which cells each step decides: a left-out dossier's reason comes from the first step it fails.
@@ -129,9 +129,6 @@ class IdentityCheck:
     @property
     def ok(self) -> bool:
         return self.lhs_value == self.rhs_value
-
-
-IdentityBreak = IdentityCheck  # a check that failed (the name used before checks were kept)
 
 
 @dataclass(frozen=True)
@@ -289,32 +286,10 @@ def _check_columns(plan, records) -> None:
 
 
 def _calendar_for(plan, records):
-    """The calendar classify would build, built once for all the months (same years)."""
-    from .classify import plan_calendar
+    """The calendar classify would build, built once for all the months."""
+    from .classify import calendar_for
 
-    recv = records.columns["received_at"]
-    due = records.columns["due_at"]
-    days = records.columns["processing_days"]
-    take = (
-        np.isnat(due.values)
-        & ~due.unknown
-        & ~np.isnan(days.values)
-        & ~recv.unknown
-        & ~np.isnat(recv.values)
-    )
-    if not take.any():
-        return None
-    first = recv.values[take].min().astype(object).year
-    last = recv.values[take].max().astype(object).year
-    try:
-        return plan_calendar(plan, range(first, last + 2))
-    except ValueError as exc:
-        raise CchcError(
-            Msg(
-                f"không lập được lịch làm việc: {exc}", f"cannot build the working calendar: {exc}"
-            ),
-            Msg("kiểm tra ngày tiếp nhận trong tệp", "check the received dates in the file"),
-        ) from None
+    return calendar_for(plan, records)
 
 
 class _Placement:
