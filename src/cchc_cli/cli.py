@@ -129,7 +129,7 @@ def check(
         result = evaluate(the_plan, data, span, the_actuals, classified=classified)
         if evidence is not None:
             add_evidence(result, the_plan, data, classified, evidence, sys.argv)
-        groups = (by.value, breakdown(the_plan, data, span, by.value)) if by else None
+        groups = (by.value, breakdown(the_plan, data, span, by.value, classified)) if by else None
         color = output is None and fmt is Format.table and sys.stdout.isatty()
         width = shutil.get_terminal_size((160, 24)).columns if color else None
         text = render(result, fmt.value, lang.value, color=color, width=width, breakdown=groups)

@@ -155,7 +155,7 @@ def count(plan: Plan, ind: Indicator, cl: Classified) -> tuple[Counts, Tri, Tri]
     den = Tri(den.val & ~aside, den.known & ~aside)
     num = den & cl.condition(ind.numerator)
     counted = den.val & num.known
-    left = den.unknown | (den.val & num.unknown)
+    left = left_mask(den, num)
     counts = Counts(
         int(num.val.sum()),
         int(counted.sum()),
@@ -182,9 +182,7 @@ def _tally(code: np.ndarray, pairs: list[tuple[str, str]]) -> tuple[LeftOut, ...
 def _dossier_result(
     plan: Plan, ind: Indicator, records: Records, cl: Classified
 ) -> IndicatorResult:
-    lacking = [
-        n for n in needed_fields(plan, ind) if n in records.missing and not _covered(n, records)
-    ]
+    lacking = _lacking(plan, ind, records)
     if lacking:
         headers = ", ".join(f"{plan.columns[n].aliases[0]} ({n})" for n in lacking)
         return IndicatorResult(
@@ -277,8 +275,14 @@ def _actual_result(ind: Indicator, actuals: Actuals | None) -> IndicatorResult:
     )
 
 
-def input_summary(plan: Plan, records: Records, cl: Classified) -> InputSummary:
-    from .validate import all_problems
+def input_summary(
+    plan: Plan, records: Records, cl: Classified, *, problems: int | None = None
+) -> InputSummary:
+    """Where every row went; ``problems`` when the caller already has the list (validate)."""
+    if problems is None:
+        from .validate import all_problems
+
+        problems = len(all_problems(plan, records, cl))
 
     env = cl.env
     received: Tri = env["received"]
@@ -308,7 +312,7 @@ def input_summary(plan: Plan, records: Records, cl: Classified) -> InputSummary:
         rows_left_out=int(left.sum()),
         left_out_by=left_out_by,
         blank_rows=records.blank_rows,
-        problems=len(all_problems(plan, records, cl)),
+        problems=problems,
         due_dates_derived=int(cl.due_derived.sum()),
         missing_columns=records.missing,
         headers=tuple((n, c.header) for n, c in records.columns.items() if c.header),
@@ -328,47 +332,60 @@ BREAKDOWNS = ("month", "field", "procedure")
 
 
 def breakdown(
-    plan: Plan, records: Records, period: tuple[dt.date, dt.date], by: str
+    plan: Plan,
+    records: Records,
+    period: tuple[dt.date, dt.date],
+    by: str,
+    classified: Classified | None = None,
 ) -> tuple[Group, ...]:
     """Each dossier indicator per month of the period (each month its own period: carried-over and
     open-at-end are per month) or per field / procedure (rows split by the column's text)."""
+    from .classify import calendar_for
     from .groups import group_codes, months_of
 
     dossier = [i for i in plan.indicators if i.source == "dossiers"]
     if by == "month":
+        calendar = calendar_for(plan, records)  # once, not once a month
         out = []
         for span in months_of(period):
-            cl = classify(plan, records, span)
-            out.append(
-                Group(
-                    f"{span[0]:%Y-%m}",
-                    span,
-                    tuple(_dossier_result(plan, i, records, cl) for i in dossier),
-                )
-            )
+            cl = classify(plan, records, span, calendar)
+            results = tuple(_dossier_result(plan, i, records, cl) for i in dossier)
+            out.append(Group(f"{span[0]:%Y-%m}", span, results))
         return tuple(out)
-    cl = classify(plan, records, period)
+    cl = classified if classified is not None and classified.period == period else None
+    cl = cl or classify(plan, records, period)
     codes, labels = group_codes(records, by)
-    counted = {i.id: count(plan, i, cl) for i in dossier if not _lacking(plan, i, records)}
-    out = []
-    for g, label in enumerate(labels):
-        mask = codes == g
-        results = []
-        for ind in dossier:
-            if ind.id not in counted:
-                results.append(_dossier_result(plan, ind, records, cl))
-                continue
-            _, den, num = counted[ind.id]
-            left = mask & (den.unknown | (den.val & num.unknown))
-            counts = Counts(
-                int((mask & num.val).sum()),
-                int((mask & den.val & num.known).sum()),
-                int(left.sum()),
-                _attribute(left, plan, ind, cl),
+    groups = len(labels)
+    per_group: list[list[IndicatorResult]] = [[] for _ in labels]
+    for ind in dossier:
+        if _lacking(plan, ind, records):
+            result = _dossier_result(plan, ind, records, cl)
+            for g in range(groups):
+                per_group[g].append(result)
+            continue
+        _, den, num = count(plan, ind, cl)
+        left = left_mask(den, num)
+        why, pairs = first_reasons(cl, left, needed_fields(plan, ind))
+        nums = np.bincount(codes[num.val], minlength=groups)
+        dens = np.bincount(codes[den.val & num.known], minlength=groups)
+        lefts = np.bincount(codes[left], minlength=groups)
+        by_reason = np.bincount(
+            codes[left] * max(len(pairs), 1) + why[left], minlength=groups * max(len(pairs), 1)
+        ).reshape(groups, max(len(pairs), 1))
+        for g in range(groups):
+            left_by = tuple(
+                LeftOut(r, f, int(by_reason[g, k]))
+                for k, (r, f) in sorted(enumerate(pairs), key=lambda x: x[1])
+                if by_reason[g, k]
             )
-            results.append(ratio_result(ind, counts))
-        out.append(Group(label, period, tuple(results)))
-    return tuple(out)
+            counts = Counts(int(nums[g]), int(dens[g]), int(lefts[g]), left_by)
+            per_group[g].append(ratio_result(ind, counts))
+    return tuple(Group(label, period, tuple(per_group[g])) for g, label in enumerate(labels))
+
+
+def left_mask(den: Tri, num: Tri) -> np.ndarray:
+    """Rows an indicator cannot place: unknown in its denominator, or in it with an unknown numerator."""
+    return den.unknown | (den.val & num.unknown)
 
 
 def _lacking(plan: Plan, ind: Indicator, records: Records) -> list[str]:

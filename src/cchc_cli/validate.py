@@ -139,8 +139,9 @@ def validate(
     rec = cl.env["received_at"].values
     start, end = (np.datetime64(d, "D") for d in period)
     received = cl.env["received"]
-    not_received = received.known & ~received.val
-    counted = ~not_received
+    aside = records.excluded  # no / repeated dossier id: accounted for as left out, as check does
+    not_received = ~aside & received.known & ~received.val
+    counted = ~aside & ~not_received
     has = ~np.isnat(rec)
     return Validation(
         records=records,
@@ -154,5 +155,5 @@ def validate(
         rows_with_problems=int(problems["line"].nunique()) if len(problems) else 0,
         due_dates_derived=int(cl.due_derived.sum()),
         problems=problems,
-        accounting=input_summary(plan, records, cl),
+        accounting=input_summary(plan, records, cl, problems=len(problems)),
     )

@@ -115,8 +115,8 @@ def breakdown_dict(by: str, groups) -> dict:
 
 def render_json(result, generated_at: str | None = None, breakdown=None, **_) -> str:
     doc = result_dict(result, generated_at)
-    if breakdown is not None:
-        doc = {k: v for k, v in doc.items() if k != "generated_at"}
+    if breakdown is not None:  # before generated_at, which stays the last key
+        stamp = doc.pop("generated_at")
         doc["breakdown"] = breakdown_dict(*breakdown)
-        doc["generated_at"] = result_dict(result, generated_at)["generated_at"]
+        doc["generated_at"] = stamp
     return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
