@@ -8,7 +8,6 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 
 import pytest
 from typer.testing import CliRunner
@@ -92,11 +91,7 @@ def test_json_schema_and_values():
     )
     assert ind["staff_trained"]["status"] == "fail"
     assert ind["staff_trained"]["evidence"]["document"]
-    assert doc["summary"] == {
-        "pass": sum(i["status"] == "pass" for i in doc["indicators"]),
-        "fail": sum(i["status"] == "fail" for i in doc["indicators"]),
-        "no_data": 0,
-    }
+    assert doc["summary"] == {"pass": 25, "fail": 6, "no_data": 0}  # as the README shows
 
 
 def test_without_actuals_register_indicators_are_no_data_never_pass():
@@ -293,7 +288,6 @@ def test_installed_console_script(tmp_path):
         ["cchc", "check", "nope.csv"], cwd=tmp_path, capture_output=True, text=True, timeout=60
     )
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
-    assert sys.executable  # the test ran in the same environment that installed cchc
 
 
 def test_by_month_equals_one_run_per_month():

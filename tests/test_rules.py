@@ -329,10 +329,9 @@ def test_withdrawn_without_due_date_is_on_time(export, plan):
     assert (r.numerator, r.denominator, r.left_out) == (1, 1, 0)
 
 
-def test_bad_date_far_outside_period_is_not_left_out(export, plan):
-    # resolved_at broken, but received in 2019 and returned in 2019: definitely not in May 2023? No:
-    # the end date is unknown, so "resolved in May" is unknown -> left out of on-time (Kleene logic).
-    # Received-in-May is known false, so the online indicator does not leave it out.
+def test_bad_end_date_leaves_out_of_on_time_not_online(export, plan):
+    # received in 2019, end date broken: whether it was resolved in May 2023 is unknown -> left out
+    # of on-time (three-valued logic); received in May is known false -> online does not lose it.
     rows = [dict(recv="02/01/2019", end="99/99/2019", ch="Trực tuyến"), dict(recv="02/05/2023")]
     r = by_id(run(export(rows), plan, MAY))
     assert r["dossiers_online"].left_out == 0

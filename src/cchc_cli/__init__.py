@@ -6,7 +6,7 @@ The library is usable without the CLI::
     from cchc_cli.evaluate import evaluate
     plan = load_plan()                      # the shipped 2023 plan
     records = read_records("export.csv", plan)
-    result = evaluate(plan, records, period=plan.default_period)
+    result = evaluate(plan, records, period=plan.period)
 """
 
 from __future__ import annotations

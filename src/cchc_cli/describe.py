@@ -30,8 +30,8 @@ _RULE_NOTES = {
         "dossiers where {withdrawn} count as on time, never late",
     ),
     "due": (
-        "ngày hẹn trả trống thì lấy ngày làm việc thứ n sau ngày tiếp nhận ({days})",
-        "an empty due date is the n-th working day after the received date ({days})",
+        "ngày hẹn trả trống thì lấy ngày làm việc thứ n sau ngày tiếp nhận ({days}; n = 0: ngày tiếp nhận, hoặc ngày làm việc kế tiếp)",
+        "an empty due date is the n-th working day after the received date ({days}; n = 0: that day, or the next working day)",
     ),
 }
 

@@ -24,7 +24,7 @@ from .sources import ABSENT, RawTable, read_table
 from .text import closest, fold, fold_value
 
 EMPTY = -1  # category code: empty cell
-UNKNOWN = -2  # category code: a word outside the vocabulary (or a required cell left empty)
+UNKNOWN = -2  # category code: a word outside the vocabulary, a required cell left empty, or cut off
 
 # Tried in order on the cells not yet parsed; comparisons are by calendar date, so time is kept
 # only to validate it.

@@ -1,4 +1,4 @@
-"""Biểu số 06/VPCP/KSTT (Thông tư 01/2020/TT-VPCP), and the headroom of a rate indicator.
+"""Biểu số 06/VPCP/KSTT (Thông tư 01/2020/TT-VPCP) and the working calendar shown by ``cchc calendar``.
 
 The form "Tình hình, kết quả giải quyết TTHC tại cơ quan, đơn vị trực tiếp giải quyết TTHC" has,
 per lĩnh vực (or procedure, or month), eleven counts (the form's columns (1)–(11)), and this

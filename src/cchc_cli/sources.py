@@ -129,7 +129,9 @@ class RawTable:
     sheet: str | None  # xlsx sheet name used
     header_line: int  # 1-based line (xlsx: row) of the header row
     headers: tuple[str, ...]  # header cells, NFC, stripped
-    data: pd.DataFrame  # columns "0", "1", ...; every cell a str, NFC, stripped, "" if empty
+    data: (
+        pd.DataFrame
+    )  # columns "0", "1", ...; str cells, NFC, stripped, "" if empty, ABSENT if cut off
     lines: np.ndarray  # int64: per data row, the 1-based line (xlsx: row) where it starts
     blank_rows: int  # fully empty records after the header, dropped from data
 
@@ -862,7 +864,7 @@ def _parse_region(ctx: _Ctx, region: _Region) -> tuple[list[pa.ChunkedArray], in
 
 def _parse_region_padded(ctx: _Ctx, region: _Region) -> tuple[list[pa.ChunkedArray], int]:
     """Rows with fewer cells than the header: pyarrow skips them and, single-threaded, tells
-    their record number and text; they are parsed here, padded with "" and put back."""
+    their record number and text; they are parsed here, padded with ABSENT and put back."""
     short: list[tuple[int | None, str]] = []
 
     def on_invalid(row) -> str:

@@ -36,7 +36,8 @@ REASON_TEXT = {
         "ngày hẹn trả trước ngày tiếp nhận", "due date before received date"
     ),
     "resolved_without_end": Msg(
-        "trạng thái đã xong nhưng không có ngày kết thúc", "resolved status without an end date"
+        "trạng thái đã kết thúc (xong, rút, trả lại) nhưng không có ngày kết thúc",
+        "status says it ended (resolved, withdrawn, returned) but no end date",
     ),
     "end_without_resolved": Msg(
         "có ngày kết thúc nhưng trạng thái chưa xong", "end date but status not resolved"
