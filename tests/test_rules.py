@@ -418,3 +418,20 @@ def test_short_row_cells_are_unknown_not_empty(tmp_path, plan):
         1,
         3,
     )  # B's channel is there
+
+
+def test_a_known_date_rules_out_what_the_bad_one_cannot(export, plan):
+    # R: received 20/06, end date broken -> cannot have been resolved in May (ends after receipt)
+    # E: received date empty, ended 20/04 -> cannot have been received in May
+    # K: received date empty, ended 20/05 -> may have been received in May: left out of online
+    rows = [
+        dict(id="R", recv="20/06/2023", end="31/02/2023", due="30/06/2023"),
+        dict(id="E", recv="", end="20/04/2023", due="25/04/2023"),
+        dict(id="K", recv="", end="20/05/2023", due="25/05/2023"),
+    ]
+    r = by_id(run(export(rows), plan, MAY))
+    # on time: resolved in May is K only (early); R ruled out, E ended in April
+    assert (r["dossiers_on_time"].numerator, r["dossiers_on_time"].denominator) == (1, 1)
+    assert r["dossiers_on_time"].left_out == 0
+    # online: received in May unknown for K only
+    assert (r["dossiers_online"].denominator, r["dossiers_online"].left_out) == (0, 1)

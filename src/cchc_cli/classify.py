@@ -208,8 +208,20 @@ def classify(
         due_reasons.append((Reason.DUE_BEFORE_RECEIVED, "due_at", due_before))
     contradictions[Reason.DUE_BEFORE_RECEIVED] = ("due_at", due_before)
 
-    received_in_period = received & received_at.cmp(">=", start) & received_at.cmp("<=", end)
-    resolved_in_period = received & end_at.cmp(">=", start) & end_at.cmp("<=", end)
+    # A dossier ends on or after the day it is received (classify makes any other end unknown), so
+    # a known date can rule a row out even when the other one is bad: ended before P -> not
+    # received in P; received after P -> not resolved in P. These only turn unknowns into "no".
+    ended_before = end_at.cmp("<", start)
+    received_after = received_at.cmp(">", end)
+    received_in_period = (
+        received
+        & received_at.cmp(">=", start)
+        & received_at.cmp("<=", end)
+        & Tri.of(~ended_before.val)
+    )
+    resolved_in_period = (
+        received & end_at.cmp(">=", start) & end_at.cmp("<=", end) & Tri.of(~received_after.val)
+    )
     open_at_end = received & received_at.cmp("<=", end) & ~end_at.cmp("<=", end)
     carried_over = received & received_at.cmp("<", start) & ~end_at.cmp("<", start)
     overdue_at_end = open_at_end & due.cmp("<", end)
