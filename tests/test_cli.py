@@ -405,20 +405,30 @@ def test_unknown_indicator_lists_ids():
     assert res.exit_code == ExitCode.ERROR and "dossiers_on_time" in res.stderr
 
 
-@pytest.mark.parametrize("width", [80, 100, 120, 160, 200])
+@pytest.mark.parametrize("width", [60, 80, 100, 120, 149, 150, 160, 200])
 def test_table_never_cuts_text(width):
+    """Every indicator's value and verdict is visible at every width (rich would crop a table
+    wider than the screen without a sign)."""
+    import re
+
     from cchc_cli import load_actuals, load_plan, read_records
-    from cchc_cli.evaluate import evaluate
+    from cchc_cli.evaluate import breakdown, evaluate
+    from cchc_cli.render import fmt_value
     from cchc_cli.render.table import render_table
 
     plan = load_plan()
-    result = evaluate(plan, read_records(SAMPLE, plan), plan.period, load_actuals(ACTUALS, plan))
-    text = render_table(result, "vi", width=width)
+    records = read_records(SAMPLE, plan)
+    result = evaluate(plan, records, plan.period, load_actuals(ACTUALS, plan))
+    groups = ("month", breakdown(plan, records, plan.period, "month"))
+    text = render_table(result, "vi", width=width, breakdown=groups)
     assert max(len(line) for line in text.splitlines()) <= width
     assert "…" not in text  # nothing elided
-    flat = "".join(text.split())
-    for ind in plan.indicators:
-        assert ind.id in flat.replace("│", "")
+    verdicts = re.findall(r"KHÔNG ĐẠT|CHƯA CÓ DỮ|(?<!KHÔNG )ĐẠT", text)
+    assert len(verdicts) == 31 + 3  # one per indicator, three in the summary line
+    for r in result.indicators:
+        assert fmt_value(r, "vi") in text, r.indicator.id
+    for g in groups[1]:  # every month row of the breakdown
+        assert g.key in text
 
 
 def test_period_without_dossiers_warns():

@@ -83,48 +83,7 @@ def render_table(
     if result.actuals:
         console.print(("Số liệu khác: " if vi else "Other figures: ") + result.actuals.path)
 
-    # Numbers never break and ids stay whole; words wrap. On a narrow screen the id and the wording
-    # share one column, so nothing is ever cut off.
-    compact = console.width < 150
-    table = Table(show_lines=compact, header_style="bold", expand=False)
-    if compact:
-        longest = max((len(r.indicator.id) for r in result.indicators), default=10)
-        table.add_column(
-            "Chỉ tiêu" if vi else "Indicator", ratio=3, min_width=longest, overflow="fold"
-        )
-    else:
-        table.add_column("Mã" if vi else "Id", no_wrap=True)
-    table.add_column("Mục" if vi else "Sect.", min_width=3, overflow="fold")
-    if not compact:
-        table.add_column("Nội dung" if vi else "Indicator", ratio=3, min_width=24)
-    table.add_column("Tử số/Mẫu số" if vi else "Num/Den", justify="right", no_wrap=True)
-    table.add_column("Giá trị" if vi else "Value", justify="right", no_wrap=True)
-    table.add_column("Mục tiêu" if vi else "Target", min_width=6, overflow="fold")
-    table.add_column("Kết quả" if vi else "Verdict", min_width=5, overflow="fold")
-    table.add_column(
-        "Dư địa" if vi else "Headroom", ratio=1, min_width=10, max_width=24, overflow="fold"
-    )
-    for r in result.indicators:
-        nd = (
-            f"{fmt_int(r.numerator, lang)}/{fmt_int(r.denominator, lang)}"
-            if r.denominator is not None
-            else (fmt_int(r.numerator, lang) if r.numerator is not None else "–")
-        )
-        title = nfc(r.indicator.title_in(lang))
-        head = (
-            [Text.assemble((r.indicator.id, "bold"), "\n", title), r.indicator.section]
-            if compact
-            else [r.indicator.id, r.indicator.section, title]
-        )
-        table.add_row(
-            *head,
-            nd,
-            fmt_value(r, lang),
-            fmt_target(r, lang),
-            Text(STATUS_TEXT[r.status].get(lang), style=_STYLE[r.status]),
-            (headroom_text(r, lang) or "") if r.indicator.source == "dossiers" else "",
-        )
-    console.print(table)
+    _indicator_table(console, result, lang)
 
     notes = []
     header = result.inputs[0].header if result.inputs else (lambda f: f)
@@ -160,25 +119,120 @@ def render_table(
     return buf.getvalue()
 
 
+WIDE = 150  # the full table needs about this many columns; below it, fewer and taller columns
+NARROW = 90  # below this even the compact table would be cut: one block per indicator
+
+
+def _indicator_table(console: Console, result, lang: str) -> None:
+    """The verdict table, laid out for the width at hand: numbers never break, ids stay whole,
+    words wrap, and nothing is cut off at any width."""
+    vi = lang == "vi"
+    rows = []
+    for r in result.indicators:
+        nd = (
+            f"{fmt_int(r.numerator, lang)}/{fmt_int(r.denominator, lang)}"
+            if r.denominator is not None
+            else (fmt_int(r.numerator, lang) if r.numerator is not None else "–")
+        )
+        verdict = Text(STATUS_TEXT[r.status].get(lang), style=_STYLE[r.status])
+        room = (headroom_text(r, lang) or "") if r.indicator.source == "dossiers" else ""
+        rows.append(
+            (
+                r,
+                nfc(r.indicator.title_in(lang)),
+                nd,
+                fmt_value(r, lang),
+                fmt_target(r, lang),
+                verdict,
+                room,
+            )
+        )
+    if console.width < NARROW:
+        for r, title, nd, value, target, verdict, room in rows:
+            console.print(
+                Text.assemble((r.indicator.id, "bold"), f" · {r.indicator.section} · ", verdict)
+            )
+            console.print(f"  {title}", soft_wrap=False)
+            aim = "mục tiêu" if vi else "target"
+            tail = f" — {room}" if room else ""
+            console.print(
+                f"  {nd} = {value} ({aim} {target}){tail}"
+                if nd != "–"
+                else f"  {value} ({aim} {target}){tail}"
+            )
+        return
+    wide = console.width >= WIDE
+    table = Table(show_lines=not wide, header_style="bold", expand=False)
+    longest = max((len(r.indicator.id) for r in result.indicators), default=10)
+    if wide:
+        table.add_column("Mã" if vi else "Id", no_wrap=True)
+        table.add_column("Mục" if vi else "Sect.", min_width=3, overflow="fold")
+        table.add_column("Nội dung" if vi else "Indicator", ratio=3, min_width=24)
+        table.add_column("Tử số/Mẫu số" if vi else "Num/Den", justify="right", no_wrap=True)
+        table.add_column("Giá trị" if vi else "Value", justify="right", no_wrap=True)
+        table.add_column("Mục tiêu" if vi else "Target", min_width=6, overflow="fold")
+        table.add_column("Kết quả" if vi else "Verdict", min_width=5, overflow="fold")
+        table.add_column(
+            "Dư địa" if vi else "Headroom", ratio=1, min_width=10, max_width=24, overflow="fold"
+        )
+    else:
+        table.add_column(
+            "Chỉ tiêu" if vi else "Indicator", ratio=3, min_width=longest, overflow="fold"
+        )
+        table.add_column("Tử số/Mẫu số" if vi else "Num/Den", justify="right", no_wrap=True)
+        table.add_column(
+            "Giá trị\nMục tiêu" if vi else "Value\nTarget", justify="right", min_width=9
+        )
+        table.add_column(
+            "Kết quả\nDư địa" if vi else "Verdict\nHeadroom", ratio=1, min_width=15, overflow="fold"
+        )
+    for r, title, nd, value, target, verdict, room in rows:
+        if wide:
+            table.add_row(
+                r.indicator.id, r.indicator.section, title, nd, value, target, verdict, room
+            )
+        else:
+            table.add_row(
+                Text.assemble((r.indicator.id, "bold"), f" · {r.indicator.section}\n", title),
+                nd,
+                f"{value}\n{target}",
+                Text.assemble(verdict, "\n" + room if room else ""),
+            )
+    console.print(table)
+
+
 def _breakdown(console: Console, breakdown, lang: str) -> None:
-    """Indicators down, groups across: where and when a target was missed."""
+    """Groups down, indicators across (as many as fit, in several tables when narrow): where and
+    when a target was missed."""
     by, groups = breakdown
     vi = lang == "vi"
-    t = Table(title=BY_TITLE[by].get(lang), header_style="bold")
-    t.add_column("Mã" if vi else "Id", no_wrap=True)
-    for g in groups:
-        t.add_column(group_name(g.key, lang), justify="right", max_width=18)
-    for k, r0 in enumerate(groups[0].results if groups else ()):
-        cells = []
-        for g in groups:
-            r = g.results[k]
-            text = fmt_value(r, lang) if r.value is not None else "–"
-            text += " ✗" if r.status == "fail" else ""
-            cells.append(
-                Text(
-                    text, style={"pass": "green", "fail": "bold red", "no_data": "yellow"}[r.status]
-                )
+    indicators = [r.indicator.id for r in (groups[0].results if groups else ())]
+    label_width = max([len(group_name(g.key, lang)) for g in groups] + [8])
+    label_width = min(label_width, 24)
+    per_table = max(1, (console.width - label_width - 4) // 14)
+    for first in range(0, len(indicators), per_table):
+        chunk = range(first, min(first + per_table, len(indicators)))
+        t = Table(title=BY_TITLE[by].get(lang) if first == 0 else None, header_style="bold")
+        t.add_column(
+            {"month": "Tháng", "field": "Lĩnh vực", "procedure": "Thủ tục"}[by]
+            if vi
+            else by.capitalize(),
+            min_width=min(label_width, 12),
+            max_width=label_width,
+            overflow="fold",
+        )
+        for k in chunk:
+            t.add_column(
+                indicators[k], justify="right", min_width=10, max_width=13, overflow="fold"
             )
-        t.add_row(r0.indicator.id, *cells)
-    console.print(t)
+        for g in groups:
+            cells = []
+            for k in chunk:
+                r = g.results[k]
+                text = fmt_value(r, lang) if r.value is not None else "–"
+                text += " ✗" if r.status == "fail" else ""
+                style = {"pass": "green", "fail": "bold red", "no_data": "yellow"}[r.status]
+                cells.append(Text(text, style=style, no_wrap=True))
+            t.add_row(group_name(g.key, lang), *cells)
+        console.print(t)
     console.print("  (✗: không đạt; –: chưa có dữ liệu)" if vi else "  (✗: fails; –: no data)")
