@@ -170,6 +170,9 @@ def test_csv_and_markdown_formats():
         "2811",
         "fail",
     )
+    assert (on_time["target_op"], on_time["target_value"]) == ("ge", "98")
+    digitized = next(r for r in rows if r["id"] == "dossiers_digitized")
+    assert digitized["target_op"] == "eq"  # a word: "=" would be a formula to Excel
     md = invoke("check", SAMPLE_REL, "--format", "markdown").stdout
     assert "| `dossiers_on_time` | 2.1 |" in md and "97,19%" in md
 
@@ -333,7 +336,12 @@ def test_by_in_table_csv_markdown():
             )
         )
     )
-    assert len(rows) == 12 * 7 and rows[0]["month"] == "2023-01"
+    assert len(rows) == 7 + 12 * 7  # the whole year first (empty month), then each month
+    assert (
+        rows[0]["month"] == ""
+        and rows[0]["start"] == "2023-01-01"
+        and rows[7]["month"] == "2023-01"
+    )
     assert (
         "## Theo tháng"
         in invoke("check", SAMPLE_REL, "--format", "markdown", "--by", "month").stdout
@@ -435,3 +443,25 @@ def test_period_without_dossiers_warns():
     out = invoke("check", SAMPLE_REL, "--period", "2025").stdout
     assert "không có hồ sơ nào tiếp nhận hay giải quyết trong kỳ này" in out
     assert "tệp có đúng kỳ" not in invoke("check", SAMPLE_REL, "--period", "2023-05").stdout
+
+
+def test_output_never_overwrites_an_input(tmp_path):
+    victim = tmp_path / "export.csv"
+    victim.write_bytes(SAMPLE.read_bytes())
+    for args in (
+        ["check", str(victim)],
+        ["validate", str(victim)],
+        ["report", str(victim)],
+        ["explain", "dossiers_on_time", str(victim)],
+    ):
+        res = invoke(*args, "-o", str(victim), "--lang", "en")
+        assert res.exit_code == ExitCode.ERROR and "one of the input files" in res.stderr, args
+    assert victim.read_bytes() == SAMPLE.read_bytes()
+
+
+def test_replaced_output_keeps_its_mode(tmp_path):
+    out = tmp_path / "keep.json"
+    out.write_text("{}", encoding="utf-8")
+    out.chmod(0o640)
+    invoke("check", SAMPLE_REL, "--format", "json", "-o", str(out))
+    assert out.stat().st_mode & 0o777 == 0o640 and out.read_text(encoding="utf-8") != "{}"

@@ -120,7 +120,7 @@ def check(
     from .render import render
 
     try:
-        check_target(output)  # before any file (evidence included) is written
+        check_target(output, (records, plan, actuals))  # before any file (evidence too) is written
         the_plan = load_plan(plan)
         span = resolve_period(period, date_from, date_to, the_plan.period)
         the_actuals = load_actuals(actuals, the_plan) if actuals else None
@@ -170,7 +170,7 @@ def validate(
 
     Exit codes: 0 no problems; 1 problems found; 2 the file could not be read.
     """
-    from .output import write_text
+    from .output import check_target, write_text
     from .period import resolve_period
     from .plan import load_plan
     from .records import read_records
@@ -178,6 +178,7 @@ def validate(
     from .validate import validate as run_validation
 
     try:
+        check_target(output, (records, plan))
         the_plan = load_plan(plan)
         span = resolve_period(period, date_from, date_to, the_plan.period)
         data = read_records(records, the_plan, encoding=encoding, delimiter=delimiter, sheet=sheet)

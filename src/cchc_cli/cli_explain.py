@@ -100,12 +100,13 @@ def explain_command(
     """
     from .actuals import load_actuals
     from .explain import explain
-    from .output import write_text
+    from .output import check_target, write_text
     from .period import resolve_period
     from .plan import load_plan
     from .render.explain import render_explain
 
     try:
+        check_target(output, (records, plan, actuals))
         the_plan = load_plan(plan)
         ind = the_plan.indicator(indicator)
         span = resolve_period(period, date_from, date_to, the_plan.period)

@@ -64,7 +64,7 @@ def report(
     Exit codes: 0 the form's columns add up on every row; 1 they do not somewhere (contradictory
     data: see cchc validate); 2 bad usage or unreadable input.
     """
-    from .output import write_text
+    from .output import check_target, write_text
     from .period import resolve_period
     from .plan import load_plan
     from .records import read_records
@@ -80,6 +80,7 @@ def report(
                     "e.g. --format xlsx --output form-06.xlsx",
                 ),
             )
+        check_target(output, (records, plan))
         the_plan = load_plan(plan)
         span = resolve_period(period, date_from, date_to, the_plan.period)
         data = read_records(records, the_plan, encoding=encoding, delimiter=delimiter, sheet=sheet)

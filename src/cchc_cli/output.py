@@ -17,12 +17,21 @@ def _umask() -> int:
     return mask
 
 
-def check_target(path: str | Path | None) -> None:
-    """Refuse an output path that cannot be written, before any work or any other file is written."""
+def check_target(path: str | Path | None, inputs: tuple = ()) -> None:
+    """Refuse an output path that cannot be written, or that is one of the inputs, before any work
+    or any other file is written."""
     if path is None or str(path) == "-":
         return
     target = Path(path)
     where = Location(str(path))
+    for given in inputs:
+        if given is not None and target.exists() and Path(given).exists() and target.samefile(given):
+            raise CchcError(
+                Msg("--output trùng với một tệp đầu vào: sẽ ghi đè mất dữ liệu",
+                    "--output is one of the input files: it would be overwritten"),
+                Msg("chọn một tên tệp khác cho kết quả", "choose another file name for the result"),
+                where,
+            )
     if target.is_dir():
         raise CchcError(
             Msg("--output là một thư mục", "--output is a directory"),
@@ -83,7 +92,9 @@ def write_text(text: str, path: str | Path | None, *, binary: bytes | None = Non
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes it private; colleagues must open the form
+        # mkstemp makes it private; colleagues must open the form. A file replaced keeps its mode.
+        mode = stat.S_IMODE(target.stat().st_mode) if target.exists() else 0o666 & ~_umask()
+        os.chmod(tmp, mode)
         os.replace(tmp, target)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)

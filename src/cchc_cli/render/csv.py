@@ -4,10 +4,18 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
 
 from . import STATUS_TEXT, number_json, reason_text
 
+# In CSV the comparison is a word: a cell "=" or ">=" would be read by Excel as a formula.
+OP_WORD = {">=": "ge", ">": "gt", "<=": "le", "<": "lt", "=": "eq"}
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# A superset of the cells csv_cell changes: a formula start, or a character the csv module quotes
+# (the delimiter, the quote, the line terminator's \r and \n).
+_NEEDS_CARE = r'^[=+\-@\t\r]|[,"\r\n]'
+_QUOTED = (",", '"', "\r", "\n")
+_ARROW_FROM = 256  # longer columns are checked with Arrow, shorter ones cell by cell
 
 
 def safe_cell(value) -> str:
@@ -37,6 +45,57 @@ def write_csv(header: list[str], rows, bom: bool = True) -> str:
     return ("\ufeff" if bom else "") + buf.getvalue()
 
 
+def csv_cell(value) -> str:
+    """One cell exactly as :func:`write_csv` writes it: made safe, then quoted the way the csv
+    module quotes (``QUOTE_MINIMAL``, ``\\r\\n`` line ends: a cell holding a comma, a quote, CR
+    or LF is wrapped in quotes, its quotes doubled)."""
+    text = safe_cell(value)
+    if any(c in text for c in _QUOTED):
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
+def csv_column(values: Sequence, arrow=None) -> list[str]:
+    """:func:`csv_cell` of every value, fast: only the cells that need a change are touched.
+
+    ``arrow``: the same values as an Arrow string array, if the caller has them. A long column of plain
+    ``str`` is checked with one Arrow regex pass; anything else goes cell by cell.
+    """
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    out = list(values)
+    if arrow is None and len(out) >= _ARROW_FROM and all(type(v) is str for v in out):
+        arrow = pa.array(out, type=pa.large_string())
+    if arrow is None or len(out) < _ARROW_FROM or arrow.null_count:
+        return [csv_cell(v) for v in out]
+    if len(arrow) != len(out):
+        raise ValueError("csv_column: the Arrow array does not match the values")
+    hit = pc.match_substring_regex(arrow, _NEEDS_CARE).to_numpy(zero_copy_only=False)
+    for i in np.flatnonzero(hit).tolist():
+        out[i] = csv_cell(out[i])
+    return out
+
+
+def csv_join(header: Sequence, columns: Sequence[list[str]], bom: bool = True) -> str:
+    """The text :func:`write_csv` gives for ``header`` and the rows ``zip(*columns)``, when every
+    cell of ``columns`` has already been through :func:`csv_cell` (or :func:`csv_column`).
+
+    Joining the cells directly is several times faster than ``csv.writer`` on large tables.
+    """
+    head = [csv_cell(h) for h in header]
+    if len(head) == 1 and head[0] == "":
+        head = ['""']  # as csv.writer writes a row of one empty cell
+    lines = [",".join(head)]
+    if columns and len(columns[0]):
+        if len(columns) == 1:
+            lines.extend(c if c != "" else '""' for c in columns[0])
+        else:
+            lines.append("\r\n".join(map(",".join, zip(*columns, strict=True))))
+    return ("\ufeff" if bom else "") + "\r\n".join(lines) + "\r\n"
+
+
 def render_csv(result, lang: str = "vi", breakdown=None) -> str:
     """One row per indicator; with a breakdown, one row per indicator and group."""
     if breakdown is not None:
@@ -53,11 +112,14 @@ def render_csv(result, lang: str = "vi", breakdown=None) -> str:
             "left_out",
             "reason",
         ]
+        whole = [
+            ("", result.period, [r for r in result.indicators if r.indicator.source == "dossiers"])
+        ]
         rows = [
             [
-                g.key or "",
-                g.period[0].isoformat(),
-                g.period[1].isoformat(),
+                key,
+                span[0].isoformat(),
+                span[1].isoformat(),
                 r.indicator.id,
                 r.status,
                 None if r.value is None else repr(float(r.value)),
@@ -66,8 +128,11 @@ def render_csv(result, lang: str = "vi", breakdown=None) -> str:
                 r.left_out,
                 r.reason,
             ]
-            for g in groups
-            for r in g.results
+            for key, span, results in [
+                *whole,
+                *((g.key or "", g.period, g.results) for g in groups),
+            ]
+            for r in results
         ]
         return write_csv(header, rows)
     header = [
@@ -99,7 +164,7 @@ def render_csv(result, lang: str = "vi", breakdown=None) -> str:
                 None if r.value is None else repr(float(r.value)),
                 number_json(r.numerator),
                 number_json(r.denominator),
-                t["op"],
+                OP_WORD[t["op"]],
                 t["value"] if t["value"] is not None else "baseline",
                 t["unit"],
                 r.left_out,
