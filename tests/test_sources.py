@@ -567,3 +567,22 @@ def test_line_breaks_in_cells_across_many_blocks(tmp_path, monkeypatch, block):
     assert table.data.iloc[0, 2] == "Thủ tục 0,\ndòng hai"
     assert table.data.iloc[2, 2] == "Thủ tục 2"
     assert table.data.iloc[:, 0].tolist() == [f"H{i:05d}" for i in range(n)]
+
+
+def test_trailing_empty_cells_are_dropped_but_a_real_extra_cell_is_an_error(tmp_path):
+    ok = tmp_path / "trailing.csv"
+    ok.write_text(
+        "Mã hồ sơ,Ngày tiếp nhận\nH1,02/05/2023,\nH2,03/05/2023\nH3,04/05/2023,,\n",
+        encoding="utf-8",
+    )
+    table = read(ok)
+    assert table.data.values.tolist() == [
+        ["H1", "02/05/2023"],
+        ["H2", "03/05/2023"],
+        ["H3", "04/05/2023"],
+    ]
+    bad = tmp_path / "extra.csv"
+    bad.write_text("Mã hồ sơ,Ngày tiếp nhận\nH1,02/05/2023,\nH2,03/05/2023,x\n", encoding="utf-8")
+    with pytest.raises(CchcError) as info:
+        read(bad)
+    assert info.value.location.line == 3  # the row with a non-empty extra cell, not line 2

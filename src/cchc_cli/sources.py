@@ -851,8 +851,6 @@ def _parse_region(ctx: _Ctx, region: _Region) -> tuple[list[pa.ChunkedArray], in
         return _parse_region_pandas(ctx, region)
     except pa.ArrowException:  # pragma: no cover - pyarrow failing otherwise
         return _parse_region_pandas(ctx, region)
-    if invalid and max(invalid) > region.width:
-        raise _ragged_error(ctx, region)
     if _maybe_unclosed_quote(region, table.num_rows + len(invalid)):
         del table
         return _parse_region_pandas(ctx, region)
@@ -879,8 +877,12 @@ def _parse_region_padded(ctx: _Ctx, region: _Region) -> tuple[list[pa.ChunkedArr
     extra: list[list[str]] = [[] for _ in range(region.width)]
     for _, text in short:
         cells = next(csv.reader(io.StringIO(text), delimiter=region.delimiter), [])
-        if len(cells) > region.width:  # pragma: no cover - pyarrow said it was short
-            raise _ragged_error(ctx, region)
+        if len(cells) > region.width:
+            # a trailing delimiter (Excel, some exporters) adds empty cells: nothing is lost by
+            # dropping them; a non-empty extra cell would shift data, so that stays an error
+            if any(c.strip() for c in cells[region.width :]):
+                raise _ragged_error(ctx, region)
+            cells = cells[: region.width]
         pad = ABSENT if any(c.strip() for c in cells) else ""  # a blank line stays blank
         for i in range(region.width):
             extra[i].append(cells[i] if i < len(cells) else pad)
@@ -1005,7 +1007,7 @@ def _ragged_error(ctx: _Ctx, region: _Region) -> CchcError:
     n = region.width
     line = count = None
     for rec in _scan(region):
-        if len(rec.cells) > n:
+        if len(rec.cells) > n and any(c.strip() for c in rec.cells[n:]):  # empty extras are fine
             line, count = rec.start, len(rec.cells)
             break
     shown_d = {"\t": "tab"}.get(region.delimiter, region.delimiter)
