@@ -60,16 +60,23 @@ def _now() -> str:
 
 def evidence_files(result, plan, records, classified) -> dict[str, bytes]:
     """``<id>.csv`` for every dossier indicator of the result, as bytes (deterministic)."""
-    from .explain import evidence_rows
-    from .render.csv import write_csv
+    return {
+        name: data for name, (data, _) in _evidence_csvs(result, plan, records, classified).items()
+    }
 
-    out: dict[str, bytes] = {}
+
+def _evidence_csvs(result, plan, records, classified) -> dict[str, tuple[bytes, int]]:
+    """``<id>.csv`` -> (bytes, data rows) for every dossier indicator of the result; each
+    indicator's figures are the result's own (not counted again)."""
+    from .explain import evidence_csv
+
+    out: dict[str, tuple[bytes, int]] = {}
     for r in result.indicators:
         ind = r.indicator
         if ind.source != "dossiers":
             continue
-        header, rows = evidence_rows(plan, ind, records, classified)
-        out[f"{ind.id}.csv"] = write_csv(header, rows).encode("utf-8")
+        text, n = evidence_csv(plan, ind, records, classified, r)
+        out[f"{ind.id}.csv"] = (text.encode("utf-8"), n)
     return out
 
 
@@ -91,8 +98,16 @@ def _count_rows(data: bytes) -> int:
 
 
 def build_manifest(
-    result, plan, records, files: dict[str, bytes], command_line, generated_at: str, cwd: str
+    result,
+    plan,
+    records,
+    files: dict[str, bytes],
+    command_line,
+    generated_at: str,
+    cwd: str,
+    rows: dict[str, int] | None = None,
 ) -> dict:
+    """``rows``: data rows of the CSV files when known (else each file is parsed to count them)."""
     from .render.json import input_dict
 
     inputs = [input_dict(i) for i in result.inputs]
@@ -112,7 +127,11 @@ def build_manifest(
                 "name": name,
                 "sha256": _sha(data),
                 "size": len(data),
-                **({"rows": _count_rows(data)} if name.endswith(".csv") else {}),
+                **(
+                    {"rows": rows[name] if rows and name in rows else _count_rows(data)}
+                    if name.endswith(".csv")
+                    else {}
+                ),
             }
             for name, data in sorted(files.items())
         ],
@@ -168,7 +187,8 @@ def write_evidence(
         )
     cl = classified if classified is not None else classify(plan, records, result.period)
     generated_at = generated_at or _now()
-    files = evidence_files(result, plan, records, cl)
+    csvs = _evidence_csvs(result, plan, records, cl)
+    files = {name: data for name, (data, _) in csvs.items()}
     files[REPORT] = _report_bytes(result, generated_at)
     manifest = build_manifest(
         result,
@@ -178,6 +198,7 @@ def write_evidence(
         command_line,
         generated_at,
         cwd or os.path.abspath(os.getcwd()),
+        {name: n for name, (_, n) in csvs.items()},
     )
     manifest_bytes = (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 

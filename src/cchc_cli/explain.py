@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -124,6 +124,96 @@ def _date_texts(values: np.ndarray) -> list[str]:
     return ["" if x == "NaT" else f"{x[8:10]}/{x[5:7]}/{x[:4]}" for x in s.tolist()]
 
 
+def _take(table: Sequence, codes: np.ndarray | None) -> list:
+    """``[table[c] for c in codes]`` as one numpy take (negative codes count from the end)."""
+    if codes is None:
+        return list(table)
+    objects = np.empty(len(table), dtype=object)
+    objects[:] = table
+    return objects[codes].tolist()
+
+
+@dataclass
+class _Cells:
+    """The cells of one column for the selected rows: ``table[codes]`` (``codes`` None: the table
+    itself), then ``patch`` (position -> text) over them.
+
+    Few distinct values (classes, reasons, dates, words) are formatted once each, not per row.
+    ``arrow`` is the table as Arrow text when it is long (for a vectorised CSV check); ``plain``
+    marks a table of ints or bools, whose CSV text needs no check.
+    """
+
+    table: Sequence
+    codes: np.ndarray | None = None
+    arrow: object = None
+    plain: bool = False
+    patch: dict[int, str] = field(default_factory=dict)
+
+    def text_at(self, pos: int):
+        return self.table[pos if self.codes is None else int(self.codes[pos])]
+
+    def values(self) -> list:
+        out = _take(self.table, self.codes)
+        for i, v in self.patch.items():
+            out[i] = v
+        return out
+
+    def csv(self) -> list[str]:
+        """The cells as :func:`cchc_cli.render.csv.write_csv` writes them (Excel-safe, quoted)."""
+        from .render.csv import csv_cell, csv_column
+
+        if self.plain:  # ints and bools: as explain's CSV always wrote them
+            table = [
+                ("true" if v else "false") if isinstance(v, bool) else str(v) for v in self.table
+            ]
+        else:
+            table = csv_column(self.table, self.arrow)
+        out = _take(table, self.codes)
+        for i, v in self.patch.items():
+            out[i] = csv_cell(v)
+        return out
+
+
+def _date_cells(values: np.ndarray) -> _Cells:
+    days, codes = np.unique(values.astype("datetime64[D]"), return_inverse=True)
+    return _Cells(_date_texts(days), codes.reshape(-1))
+
+
+def _arrow_text(series):
+    """An Arrow-backed pandas string column as an Arrow array (None for anything else)."""
+    import pandas as pd
+    import pyarrow as pa
+
+    dtype = getattr(series, "dtype", None)
+    if not isinstance(dtype, pd.StringDtype) or dtype.storage != "pyarrow":
+        return None
+    arr = pa.array(series)
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    if not (pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)):
+        return None
+    return arr
+
+
+def _raw_cells(col, idx: np.ndarray) -> _Cells:
+    """Text and words as written in the file, for the selected rows only."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    arr = _arrow_text(col.raw)
+    taken = arr.take(pa.array(idx)) if arr is not None else None
+    if taken is None or taken.null_count:  # not Arrow text, or missing values: str() each cell
+        return _Cells([str(v) for v in col.raw.take(idx).to_numpy(dtype=object).tolist()])
+    if col.kind == F.CATEGORY:  # a few words over many rows: each converted once
+        enc = pc.dictionary_encode(taken)
+        return _Cells(
+            enc.dictionary.to_pylist(),
+            enc.indices.to_numpy(zero_copy_only=False).astype(np.intp),
+            arrow=enc.dictionary,
+        )
+    return _Cells(taken.to_pylist(), arrow=taken)
+
+
 @dataclass(frozen=True)
 class RowTable:
     """The selected rows of one indicator; :meth:`rows` formats only the slice asked for."""
@@ -160,45 +250,65 @@ class RowTable:
         idx = self.index[start:stop]
         if len(idx) == 0:
             return []
-        recs, cl = self.records, self.classified
-        lines = recs.lines[idx].tolist()
-        raw = self._raw_values(lines)
-        cols: dict[str, list] = {}
-        cls = self.classes.cls[idx]
-        names = [(kinds or {}).get(c, c) for c in CLASSES]
-        cols["class"] = [names[c] for c in cls.tolist()]
-        r = self.classes.reason[idx].tolist()
-        cols["reason"] = [self.classes.labels[i][0] if i >= 0 else "" for i in r]
-        cols["reason_field"] = [self.classes.labels[i][1] if i >= 0 else "" for i in r]
-        cols["dossier_id"] = self._column_texts("dossier_id", idx, lines, raw)
-        cols["line"] = lines
+        cells = self._cells(idx, kinds)
+        keys = self.columns
+        cols = [cells[k].values() for k in keys]
+        return [dict(zip(keys, vals, strict=True)) for vals in zip(*cols, strict=True)]
+
+    def csv_columns(
+        self, start: int = 0, stop: int | None = None, kinds: dict[str, str] | None = None
+    ) -> list[list[str]]:
+        """Rows ``start:stop`` as CSV cells, one list per column of :attr:`columns`: the text
+        :func:`cchc_cli.render.csv.write_csv` writes for the values :meth:`rows` gives."""
+        idx = self.index[start:stop]
+        if len(idx) == 0:
+            return [[] for _ in self.columns]
+        cells = self._cells(idx, kinds)
+        return [cells[k].csv() for k in self.columns]
+
+    def _cells(self, idx: np.ndarray, kinds: dict[str, str] | None) -> dict[str, _Cells]:
+        recs, cl, rc = self.records, self.classified, self.classes
+        lines = recs.lines[idx]
+        out: dict[str, _Cells] = {}
+        # cells shown as written in the file: (cells, positions, fields whose raw text to use)
+        pending: list[tuple[_Cells, np.ndarray, tuple[str, ...]]] = []
+        out["class"] = _Cells([(kinds or {}).get(c, c) for c in CLASSES], rc.cls[idx])
+        reason = rc.reason[idx]  # -1 (none) takes the last entry, ""
+        out["reason"] = _Cells([*(code for code, _ in rc.labels), ""], reason)
+        out["reason_field"] = _Cells([*(f for _, f in rc.labels), ""], reason)
+        out["dossier_id"] = self._column_cells("dossier_id", idx, pending)
+        out["line"] = _Cells(lines.tolist(), plain=True)
         for f in self.fields:
             if f == "due":
                 due = cl.env["due"]
                 assert isinstance(due, Dates)
-                texts = _date_texts(due.values[idx])
-                cols["due"] = [
-                    t if t or not u else raw.get((ln, "due_at"), "")
-                    for t, u, ln in zip(texts, due.unknown[idx].tolist(), lines, strict=True)
-                ]
-                cols["due_derived"] = cl.due_derived[idx].tolist()
+                values = due.values[idx]
+                out["due"] = _date_cells(values)
+                gone = np.flatnonzero(due.unknown[idx] & np.isnat(values))
+                pending.append((out["due"], gone, ("due_at",)))
+                out["due_derived"] = _Cells(
+                    [False, True], cl.due_derived[idx].astype(np.intp), plain=True
+                )
             elif f == "end_at":
                 end = cl.env["end_at"]
                 assert isinstance(end, Dates)
-                texts = _date_texts(end.values[idx])
-                cols["end_at"] = [
-                    t
-                    if t or not u
-                    else raw.get((ln, "resolved_at"), raw.get((ln, "returned_at"), ""))
-                    for t, u, ln in zip(texts, end.unknown[idx].tolist(), lines, strict=True)
-                ]
+                values = end.values[idx]
+                out["end_at"] = _date_cells(values)
+                gone = np.flatnonzero(end.unknown[idx] & np.isnat(values))
+                pending.append((out["end_at"], gone, ("resolved_at", "returned_at")))
             else:
-                cols[f] = self._column_texts(f, idx, lines, raw)
-        keys = self.columns
-        return [
-            dict(zip(keys, vals, strict=True))
-            for vals in zip(*(cols[k] for k in keys), strict=True)
-        ]
+                out[f] = self._column_cells(f, idx, pending)
+        pending = [p for p in pending if len(p[1])]
+        if pending:
+            at = np.unique(np.concatenate([pos for _, pos, _ in pending]))
+            raw = self._raw_values(lines[at].tolist())
+            for cells, pos, names in pending:
+                for i, ln in zip(pos.tolist(), lines[pos].tolist(), strict=True):
+                    text = cells.text_at(i)
+                    for name in reversed(names):  # the first name found wins
+                        text = raw.get((ln, name), text)
+                    cells.patch[i] = text
+        return out
 
     def _raw_values(self, lines: list[int]) -> dict[tuple[int, str], str]:
         """The cells as written in the file, for the bad ones among the selected rows."""
@@ -211,27 +321,29 @@ class RowTable:
             for ln, f, v in zip(p["line"], p["field"], p["value"], strict=True)
         }
 
-    def _column_texts(self, name: str, idx: np.ndarray, lines: list[int], raw: dict) -> list[str]:
+    def _column_cells(self, name: str, idx: np.ndarray, pending: list) -> _Cells:
         col = self.records.columns[name]
-        bad = col.unknown[idx].tolist()
         if col.kind == F.DATE:
-            texts = _date_texts(col.values[idx])
+            cells = _date_cells(col.values[idx])
         elif col.kind == F.INTEGER:
-            texts = ["" if np.isnan(v) else str(int(v)) for v in col.values[idx].tolist()]
+            values, codes = np.unique(col.values[idx], return_inverse=True)
+            texts = ["" if np.isnan(v) else str(int(v)) for v in values.tolist()]
+            cells = _Cells(texts, codes.reshape(-1))
         elif col.header is None:  # an optional column the file lacks
-            texts = [""] * len(idx)
+            cells = _Cells([""], np.zeros(len(idx), dtype=np.intp))
         elif getattr(col, "raw", None) is not None:  # text and words: as written in the file
-            texts = [str(v) for v in col.raw.to_numpy(dtype=object)[idx].tolist()]
+            cells = _raw_cells(col, idx)
         elif col.kind == F.CATEGORY:
             from .describe import category_label
 
             words = [category_label(self.plan, name, c, quoted=False) for c in col.categories]
-            texts = ["" if c in (EMPTY, UNKNOWN) else words[c] for c in col.values[idx].tolist()]
+            # EMPTY (-1) and UNKNOWN (-2) take the two "" at the end
+            assert (EMPTY, UNKNOWN) == (-1, -2)
+            cells = _Cells([*words, "", ""], col.values[idx].astype(np.intp))
         else:
-            texts = [str(v) for v in col.values.to_numpy()[idx].tolist()]
-        return [
-            raw.get((ln, name), t) if b else t for t, b, ln in zip(texts, bad, lines, strict=True)
-        ]
+            cells = _Cells([str(v) for v in col.values.take(idx).to_numpy().tolist()])
+        pending.append((cells, np.flatnonzero(col.unknown[idx]), (name,)))
+        return cells
 
 
 @dataclass(frozen=True)
@@ -273,8 +385,12 @@ def explain(
         )
     _check_kind(rows)
     cl = classified or classify(plan, records, period)
-    result = E._dossier_result(plan, ind, records, cl)
     counts, classes = row_classes(plan, ind, records, cl)
+    # what check's evaluate._dossier_result gives, from the counts just made (counted once)
+    if E._lacking(plan, ind, records):
+        result = E._dossier_result(plan, ind, records, cl)  # no data: the column is missing
+    else:
+        result = E.ratio_result(ind, counts)
     index = classes.select(rows)
     if result.reason == Reason.MISSING_COLUMN.value:
         index = index[:0]  # without the column the rows say nothing about this indicator
@@ -284,24 +400,64 @@ def explain(
     )
 
 
+_EVIDENCE_KINDS = {COUNTED_FAIL: "failing", LEFT_OUT: "left_out"}
+
+
+def _evidence_table(
+    plan: Plan,
+    ind: Indicator,
+    records: Records,
+    cl: Classified,
+    result: E.IndicatorResult | None = None,
+) -> RowTable:
+    """Failing and left-out rows of one dossier indicator, in file order.
+
+    ``result``: the indicator's result from the same records and classification (``check`` has
+    it); without it, whether the indicator lacks a column is worked out again.
+    """
+    fields = tuple(display_fields(plan, ind))
+    if result is not None:
+        lacking = result.reason == Reason.MISSING_COLUMN.value
+    else:
+        lacking = bool(E._lacking(plan, ind, records))
+    if lacking:  # without the column the rows say nothing about this indicator
+        none = np.zeros(0, dtype=np.int64)
+        classes = RowClasses(np.zeros(0, dtype=np.int8), none, ())
+        return RowTable(plan, ind, records, cl, classes, none, fields)
+    _, classes = row_classes(plan, ind, records, cl)
+    keep = (classes.cls == CLASSES.index(COUNTED_FAIL)) | (classes.cls == CLASSES.index(LEFT_OUT))
+    return RowTable(plan, ind, records, cl, classes, np.flatnonzero(keep), fields)
+
+
+def evidence_csv(
+    plan: Plan,
+    ind: Indicator,
+    records: Records,
+    cl: Classified,
+    result: E.IndicatorResult | None = None,
+) -> tuple[str, int]:
+    """The evidence CSV of one dossier indicator (its failing and left-out rows, file order) and
+    its number of rows; the text is what ``write_csv(*evidence_rows(…))`` gives, built column by
+    column."""
+    from .render.csv import csv_join
+
+    table = _evidence_table(plan, ind, records, cl, result)
+    header = ["kind", *table.columns[1:]]
+    return csv_join(header, table.csv_columns(kinds=_EVIDENCE_KINDS)), len(table)
+
+
 def evidence_rows(
-    plan: Plan, ind: Indicator, records: Records, cl: Classified
+    plan: Plan,
+    ind: Indicator,
+    records: Records,
+    cl: Classified,
+    result: E.IndicatorResult | None = None,
 ) -> tuple[list[str], list[list]]:
     """Failing and left-out rows of one dossier indicator, in file order, for an evidence CSV."""
-    result = E._dossier_result(plan, ind, records, cl)
-    _, classes = row_classes(plan, ind, records, cl)
-    if result.reason == Reason.MISSING_COLUMN.value:
-        index = np.zeros(0, dtype=np.int64)
-    else:
-        keep = (classes.cls == CLASSES.index(COUNTED_FAIL)) | (
-            classes.cls == CLASSES.index(LEFT_OUT)
-        )
-        index = np.flatnonzero(keep)
-    table = RowTable(plan, ind, records, cl, classes, index, tuple(display_fields(plan, ind)))
+    table = _evidence_table(plan, ind, records, cl, result)
     header = ["kind", *table.columns[1:]]
-    kinds = {COUNTED_FAIL: "failing", LEFT_OUT: "left_out"}
     out = []
-    for row in table.rows(kinds=kinds):
+    for row in table.rows(kinds=_EVIDENCE_KINDS):
         values: Sequence = [row["class"], *(row[k] for k in table.columns[1:])]
         out.append([_cell(v) for v in values])
     return header, out
@@ -320,6 +476,7 @@ __all__ = [
     "RowClasses",
     "RowTable",
     "display_fields",
+    "evidence_csv",
     "evidence_rows",
     "explain",
     "row_classes",

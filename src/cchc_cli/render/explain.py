@@ -14,7 +14,7 @@ from .. import __version__
 from ..describe import definition, field_label
 from ..text import nfc
 from . import STATUS_TEXT, fmt_date, fmt_int, fmt_target, fmt_value, number_json, reason_text
-from .csv import write_csv
+from .csv import csv_join, write_csv
 
 SCHEMA_VERSION = 1
 
@@ -155,15 +155,8 @@ def render_explain_csv(expl, lang: str = "vi") -> str:
             ev.note if ev and ev.note else "",
         ]
         return write_csv(header, [row])
-    cols = expl.rows.columns
-    rows = ([_csv_cell(row[c]) for c in cols] for row in expl.rows.rows())
-    return write_csv(cols, rows)
-
-
-def _csv_cell(value) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return "" if value is None else str(value)
+    # built column by column: the same text write_csv gives for the rows' values
+    return csv_join(expl.rows.columns, expl.rows.csv_columns())
 
 
 def render_explain(
