@@ -286,3 +286,152 @@ def test_inputs_found_by_name_in_another_folder(app, plan, export, tmp_path):
     assert "mọi thứ khớp" in res.stdout
     (elsewhere / path.name).write_bytes((elsewhere / path.name).read_bytes() + b"\n")
     assert CliRunner().invoke(app, ["verify", str(out), "--inputs", str(elsewhere)]).exit_code == 1
+
+
+# ---------------------------------------------------------------------------------------------
+# the column-wise CSV writer gives exactly the bytes of write_csv (csv module, safe_cell)
+
+TRICKY = [
+    "",
+    "plain",
+    "Đã trả kết quả",
+    "=1+1",
+    '=HYPERLINK("http://x","y")',
+    "+84-28",
+    "-2+3",
+    "-5",
+    "+1e3",
+    " -1",
+    "-inf",
+    "-nan",
+    "1_000",
+    "@SUM(1)",
+    "\tTAB",
+    "\rCR",
+    "a,b",
+    'say "hi"',
+    "two\nlines",
+    "cr\rin",
+    "\r\n",
+    ",",
+    '"',
+    "'",
+]
+
+
+def _reference(header, rows) -> str:
+    from cchc_cli.render.csv import write_csv
+
+    return write_csv(header, rows)
+
+
+@pytest.mark.parametrize("n", [1, 3, 300])  # 300: long columns take the Arrow path
+def test_csv_join_matches_write_csv(n):
+    from cchc_cli.render.csv import csv_column, csv_join
+
+    cells = (TRICKY * (n // len(TRICKY) + 1))[:n]
+    columns = [cells, cells[::-1], [None, 5, -3, 2.5, True, *cells][:n]]
+    header = ["=h", "a,b", "plain"]
+    rows = list(zip(*columns, strict=True))
+    assert csv_join(header, [csv_column(c) for c in columns]) == _reference(header, rows)
+    # a single column: csv writes an empty row as ""
+    assert csv_join([""], [csv_column(cells)]) == _reference([""], [[c] for c in cells])
+    assert csv_join(header, [[], [], []]) == _reference(header, [])
+
+
+def test_csv_join_matches_write_csv_on_any_text():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from cchc_cli.render.csv import csv_column, csv_join
+
+    text = st.text(alphabet=st.sampled_from(list("=+-@\t\r\n,\"' a1.eÐ")), max_size=6)
+
+    @settings(max_examples=200, deadline=None)
+    @given(st.lists(st.tuples(text, text), min_size=1, max_size=300))
+    def check(rows):
+        columns = [list(c) for c in zip(*rows, strict=True)]
+        assert csv_join(["x", "y"], [csv_column(c) for c in columns]) == _reference(
+            ["x", "y"], rows
+        )
+
+    check()
+
+
+MESSY_IDS = ['=HYPERLINK("x")', "+84-28", "-5", "a,b", 'q"uote', "multi\nline", "\tTAB", "dup"]
+
+
+def _messy_rows() -> list[dict]:
+    import random
+
+    rng = random.Random(5)
+    dates = ["02/05/2023", "03/05/2023 10:00", "31/02/2023", "", "x", "=1", "-3", "20/05/2023"]
+    words = ["Trực tuyến", "Trực tiếp", "Qua mạng", "=cmd", "", "a,b"]
+    status = ["Đã trả kết quả", "Đang xử lý", "Rút hồ sơ", "-x", ""]
+    yes_no = ["Có", "Không", "", "+x"]
+    rows = []
+    for i in range(400):
+        rows.append(
+            dict(
+                id=rng.choice(MESSY_IDS) if rng.random() < 0.3 else f"H{i:04d}",
+                proc=rng.choice(["Cấp phép", "=evil", "a,b"]),
+                recv=rng.choice(dates),
+                due=rng.choice(dates),
+                end=rng.choice(dates),
+                ret=rng.choice(dates),
+                ch=rng.choice(words),
+                st=rng.choice(status),
+                dig=rng.choice(yes_no),
+                rdig=rng.choice(yes_no),
+                eres=rng.choice(yes_no),
+                sat=rng.choice(["Hài lòng", "Tốt", ""]),
+                apo=rng.choice(yes_no),
+                days=rng.choice(["3", "", "x", "-2", "=5"]),
+            )
+        )
+    return rows
+
+
+@pytest.mark.parametrize("drop", [(), ("due",), ("ret", "days"), ("dig",)])
+def test_evidence_csv_is_write_csv_of_the_rows(plan, export, drop):
+    """The column-wise evidence CSV is byte for byte write_csv over the row dicts, on rows full
+    of bad cells, formulas, quotes, commas and newlines (and with columns missing)."""
+    from cchc_cli import read_records
+    from cchc_cli.classify import classify
+    from cchc_cli.evaluate import evaluate
+    from cchc_cli.evidence import evidence_files
+    from cchc_cli.explain import evidence_csv, evidence_rows
+    from conftest import HEADERS
+
+    path = export(_messy_rows(), [k for k in HEADERS if k not in drop])
+    records = read_records(path, plan)
+    for period in (MAY, plan.period):
+        cl = classify(plan, records, period)
+        result = evaluate(plan, records, period, classified=cl)
+        files = evidence_files(result, plan, records, cl)
+        for r in result.indicators:
+            if r.indicator.source != "dossiers":
+                continue
+            header, rows = evidence_rows(plan, r.indicator, records, cl)
+            want = _reference(header, rows)
+            text, n = evidence_csv(plan, r.indicator, records, cl, r)
+            assert (text, n) == (want, len(rows)), r.indicator.id
+            assert evidence_csv(plan, r.indicator, records, cl) == (want, len(rows))
+            assert files[f"{r.indicator.id}.csv"] == want.encode("utf-8")
+
+
+def test_manifest_row_counts_match_the_files(plan, export, tmp_path):
+    from cchc_cli.evidence import _count_rows
+
+    out = make_evidence(plan, export(_messy_rows()), tmp_path / "ev")
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    for f in manifest["files"]:
+        if f["name"].endswith(".csv"):
+            assert f["rows"] == _count_rows((out / f["name"]).read_bytes()), f["name"]
+    assert verify_ok(out)
+
+
+def verify_ok(directory) -> bool:
+    from cchc_cli.evidence import verify as run
+
+    return run(directory).ok

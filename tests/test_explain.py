@@ -548,3 +548,41 @@ def test_withdrawn_note_names_every_spelling(plan):
     notes = " ".join(definition(plan, plan.indicator("dossiers_on_time")).notes)
     for word in ("Công dân yêu cầu rút hồ sơ", "Rút hồ sơ", "Dừng xử lý", "Trả lại"):
         assert f"“{word}”" in notes
+
+
+def test_explain_csv_is_write_csv_of_the_rows(plan, export):
+    """`explain --format csv` is built column by column; it is byte for byte what write_csv
+    gives for the row dicts (line an int, due_derived a bool), on every kind of row and slice."""
+    from cchc_cli import read_records
+    from cchc_cli.classify import classify
+    from cchc_cli.explain import explain
+    from cchc_cli.render.csv import write_csv
+    from cchc_cli.render.explain import render_explain_csv
+
+    def cell(v):
+        return ("true" if v else "false") if isinstance(v, bool) else str(v)
+
+    rows = [
+        *ROWS,
+        dict(id='=HYPERLINK("x","y")', recv="02/05/2023", due="x,y", end="=1", days="-2"),
+        dict(id='a "quoted", id', recv="31/02/2023", due="", end="-3", ch="=cmd", days="+5"),
+        dict(id="two\nlines", recv="", due="05/05/2023", end="08/05/2023", st="Đã trả kết quả"),
+    ]
+    records = read_records(export(rows), plan)
+    cl = classify(plan, records, MAY)
+    for ind in plan.indicators:
+        if ind.source != "dossiers":
+            continue
+        for kind in ("failing", "counted", "left-out", "all"):
+            e = explain(plan, ind, records, MAY, rows=kind, classified=cl)
+            items = e.rows.rows()
+            assert all(type(r["line"]) is int for r in items)
+            assert all(type(r.get("due_derived", False)) is bool for r in items)
+            cols = e.rows.columns
+            want = write_csv(cols, [[cell(r[c]) for c in cols] for r in items])
+            assert render_explain_csv(e) == want, (ind.id, kind)
+            for start, stop in ((0, 2), (1, None), (3, 3)):
+                part = e.rows.rows(start, stop)
+                assert part == items[start:stop]
+                got = list(zip(*e.rows.csv_columns(start, stop), strict=True))
+                assert len(got) == len(part)

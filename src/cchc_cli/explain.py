@@ -140,13 +140,15 @@ class _Cells:
 
     Few distinct values (classes, reasons, dates, words) are formatted once each, not per row.
     ``arrow`` is the table as Arrow text when it is long (for a vectorised CSV check); ``plain``
-    marks a table of ints or bools, whose CSV text needs no check.
+    marks a table of ints, whose CSV text is ``str()`` with nothing to check; ``csv_table``, when
+    given, is the table's CSV text.
     """
 
     table: Sequence
     codes: np.ndarray | None = None
     arrow: object = None
     plain: bool = False
+    csv_table: Sequence[str] | None = None
     patch: dict[int, str] = field(default_factory=dict)
 
     def text_at(self, pos: int):
@@ -162,10 +164,10 @@ class _Cells:
         """The cells as :func:`cchc_cli.render.csv.write_csv` writes them (Excel-safe, quoted)."""
         from .render.csv import csv_cell, csv_column
 
-        if self.plain:  # ints and bools: as explain's CSV always wrote them
-            table = [
-                ("true" if v else "false") if isinstance(v, bool) else str(v) for v in self.table
-            ]
+        if self.csv_table is not None:
+            table = self.csv_table
+        elif self.plain:
+            table = list(map(str, self.table))
         else:
             table = csv_column(self.table, self.arrow)
         out = _take(table, self.codes)
@@ -180,16 +182,15 @@ def _date_cells(values: np.ndarray) -> _Cells:
 
 
 def _arrow_text(series):
-    """An Arrow-backed pandas string column as an Arrow array (None for anything else)."""
+    """An Arrow-backed pandas string column as its Arrow data, not copied (None for anything
+    else)."""
     import pandas as pd
     import pyarrow as pa
 
     dtype = getattr(series, "dtype", None)
-    if not isinstance(dtype, pd.StringDtype) or dtype.storage != "pyarrow":
+    if not isinstance(dtype, pd.StringDtype) or dtype.storage not in ("pyarrow", "pyarrow_numpy"):
         return None
-    arr = pa.array(series)
-    if isinstance(arr, pa.ChunkedArray):
-        arr = arr.combine_chunks()
+    arr = series.array.__arrow_array__()
     if not (pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)):
         return None
     return arr
@@ -202,6 +203,8 @@ def _raw_cells(col, idx: np.ndarray) -> _Cells:
 
     arr = _arrow_text(col.raw)
     taken = arr.take(pa.array(idx)) if arr is not None else None
+    if isinstance(taken, pa.ChunkedArray):
+        taken = taken.combine_chunks()
     if taken is None or taken.null_count:  # not Arrow text, or missing values: str() each cell
         return _Cells([str(v) for v in col.raw.take(idx).to_numpy(dtype=object).tolist()])
     if col.kind == F.CATEGORY:  # a few words over many rows: each converted once
@@ -287,7 +290,7 @@ class RowTable:
                 gone = np.flatnonzero(due.unknown[idx] & np.isnat(values))
                 pending.append((out["due"], gone, ("due_at",)))
                 out["due_derived"] = _Cells(
-                    [False, True], cl.due_derived[idx].astype(np.intp), plain=True
+                    [False, True], cl.due_derived[idx].astype(np.intp), csv_table=["false", "true"]
                 )
             elif f == "end_at":
                 end = cl.env["end_at"]

@@ -9,17 +9,41 @@ from rich.console import Console
 from rich.table import Table
 
 from . import fmt_date, fmt_int, reason_text
-from .csv import write_csv
+from .csv import csv_cell, csv_column, csv_join
 
 
-def problem_rows(v) -> list[dict]:
-    p = v.problems
+def problem_rows(v, limit: int | None = None) -> list[dict]:
+    """The problems as dicts; with ``limit``, only the first ``limit`` (as ``[:limit]`` would)."""
+    p = v.problems if limit is None else v.problems.head(limit)
     return [
         {"line": int(a), "column": int(b), "header": c, "field": d, "value": e, "reason": f}
         for a, b, c, d, e, f in zip(
             p["line"], p["column"], p["header"], p["field"], p["value"], p["reason"], strict=True
         )
     ]
+
+
+def _problems_csv(v, lang: str) -> str:
+    """Every problem as CSV, column by column: the text ``write_csv`` gives for the rows of
+    :func:`problem_rows` plus the reason's text."""
+    p = v.problems
+    reasons = list(p["reason"])
+    texts: dict = {}
+    for r in reasons:
+        if r not in texts:
+            texts[r] = csv_cell(reason_text(r, lang))
+    columns = [
+        [str(int(x)) for x in p["line"]],
+        [str(int(x)) for x in p["column"]],
+        csv_column(list(p["header"])),
+        csv_column(list(p["field"])),
+        csv_column(list(p["value"])),
+        csv_column(reasons),
+        [texts[r] for r in reasons],
+    ]
+    return csv_join(
+        ["line", "column", "header", "field", "value", "reason", "reason_text"], columns
+    )
 
 
 def validation_dict(v) -> dict:
@@ -65,21 +89,7 @@ def render_validation(v, fmt: str, lang: str, limit: int = 20, color: bool = Fal
     if fmt == "json":
         return json.dumps(validation_dict(v), ensure_ascii=False, indent=2) + "\n"
     if fmt == "csv":
-        rows = [
-            [
-                p["line"],
-                p["column"],
-                p["header"],
-                p["field"],
-                p["value"],
-                p["reason"],
-                reason_text(p["reason"], lang),
-            ]
-            for p in problem_rows(v)
-        ]
-        return write_csv(
-            ["line", "column", "header", "field", "value", "reason", "reason_text"], rows
-        )
+        return _problems_csv(v, lang)
     vi = lang == "vi"
     r = v.records
     f = lambda n: fmt_int(n, lang)  # noqa: E731
@@ -147,7 +157,7 @@ def render_validation(v, fmt: str, lang: str, limit: int = 20, color: bool = Fal
             else ["Line", "Col", "Header", "Value", "Problem"]
         ):
             t.add_column(name)
-        for p in problem_rows(v)[:limit]:
+        for p in problem_rows(v, limit):
             t.add_row(
                 str(p["line"]),
                 str(p["column"]),
