@@ -586,3 +586,20 @@ def test_trailing_empty_cells_are_dropped_but_a_real_extra_cell_is_an_error(tmp_
     with pytest.raises(CchcError) as info:
         read(bad)
     assert info.value.location.line == 3  # the row with a non-empty extra cell, not line 2
+
+
+def test_cover_sheet_first_names_the_other_sheets(tmp_path):
+    wb = openpyxl.Workbook()
+    wb.active.title = "Bìa"
+    wb.active["A1"] = "BÁO CÁO"
+    data = wb.create_sheet("Danh sách")
+    data.append(["Mã hồ sơ", "Ngày tiếp nhận"])
+    data.append(["H1", "02/05/2023"])
+    path = tmp_path / "cover.xlsx"
+    wb.save(path)
+    with pytest.raises(CchcError) as info:
+        read(path)
+    assert "Danh sách" in info.value.message.en and "--sheet" in info.value.message.en
+    assert read(path, sheet="Danh sách").data.values.tolist() == [["H1", "2023-05-02"]] or read(
+        path, sheet="Danh sách"
+    ).data.values.tolist() == [["H1", "02/05/2023"]]

@@ -1258,7 +1258,7 @@ def _read_xlsx(data: bytes, ctx: _Ctx, sheet: str | None) -> dict:
             ws.reset_dimensions()  # the stored dimension is often wrong; read every row
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                return _xlsx_rows(ctx, ws)
+                return _xlsx_rows(ctx, ws, [n for n in wb.sheetnames if n != ws.title])
         except CchcError:
             raise
         except Exception as exc:
@@ -1267,7 +1267,7 @@ def _read_xlsx(data: bytes, ctx: _Ctx, sheet: str | None) -> dict:
         wb.close()
 
 
-def _xlsx_rows(ctx: _Ctx, ws) -> dict:
+def _xlsx_rows(ctx: _Ctx, ws, others: list[str] = ()) -> dict:
     rows = enumerate(ws.iter_rows(min_row=1, values_only=True), start=1)
     buffered: list[_Record] = []  # every row read while searching for the header
     best: _Hit | None = None
@@ -1287,15 +1287,22 @@ def _xlsx_rows(ctx: _Ctx, ws) -> dict:
         if nonblank >= HEADER_SEARCH_ROWS:
             break
     where = f" (sheet '{ws.title}')"
+    if others:  # a cover page first is common: say which sheets there are
+        where += f"; các sheet khác: {', '.join(others)} (dùng --sheet)"
+        where_en = f" (sheet '{ws.title}'; other sheets: {', '.join(others)} — use --sheet)"
+    else:
+        where_en = where
     if best is None:
         raise ctx.error(
-            f"sheet '{ws.title}' của '{ctx.name}' trống",
-            f"sheet '{ws.title}' of '{ctx.name}' is empty",
-            "Chọn đúng sheet chứa danh sách hồ sơ, hoặc xuất lại tệp.",
-            "Pick the sheet that holds the dossier list, or export the file again.",
+            f"sheet '{ws.title}' của '{ctx.name}' trống"
+            + (f"; các sheet khác: {', '.join(others)}" if others else ""),
+            f"sheet '{ws.title}' of '{ctx.name}' is empty"
+            + (f"; other sheets: {', '.join(others)}" if others else ""),
+            "Chọn đúng sheet chứa danh sách hồ sơ (--sheet), hoặc xuất lại tệp.",
+            "Pick the sheet that holds the dossier list (--sheet), or export the file again.",
         )
     if best.score < ctx.min_score:
-        raise _no_header_error(ctx, [r for r in buffered if r.cells], where, where)
+        raise _no_header_error(ctx, [r for r in buffered if r.cells], where, where_en)
 
     header = best.record
     n = len(header.cells)
