@@ -600,6 +600,4 @@ def test_cover_sheet_first_names_the_other_sheets(tmp_path):
     with pytest.raises(CchcError) as info:
         read(path)
     assert "Danh sách" in info.value.message.en and "--sheet" in info.value.message.en
-    assert read(path, sheet="Danh sách").data.values.tolist() == [["H1", "2023-05-02"]] or read(
-        path, sheet="Danh sách"
-    ).data.values.tolist() == [["H1", "02/05/2023"]]
+    assert read(path, sheet="Danh sách").data.values.tolist() == [["H1", "02/05/2023"]]  # text
