@@ -465,3 +465,20 @@ def test_replaced_output_keeps_its_mode(tmp_path):
     out.chmod(0o640)
     invoke("check", SAMPLE_REL, "--format", "json", "-o", str(out))
     assert out.stat().st_mode & 0o777 == 0o640 and out.read_text(encoding="utf-8") != "{}"
+
+
+@pytest.mark.skipif(shutil.which("cchc") is None, reason="cchc not installed on PATH")
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["check", "x.csv", "--format", "xml"], "Lỗi cách dùng: Invalid value for '--format'"),
+        (["check", "x.csv", "--format", "xml", "--lang", "en"], "Usage error: Invalid value"),
+        (["check", "x.csv", "--bogus"], "→ xem: cchc check --help"),
+        (["nonexistent"], "→ xem: cchc --help"),
+        (["calendar", "abc"], "Lỗi cách dùng"),
+    ],
+)
+def test_usage_errors_of_the_installed_command(args, says, tmp_path):
+    proc = subprocess.run(["cchc", *args], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2
+    assert says in proc.stderr and "Traceback" not in proc.stderr

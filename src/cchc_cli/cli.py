@@ -195,7 +195,40 @@ _register_explain(app)
 
 
 def main() -> None:
-    app()
+    """Entry point. Typer's own usage errors (an unknown option, a bad --format value) are given
+    the same shape as every other error: one line in the chosen language, a hint, exit 2."""
+    from typer.exceptions import TyperException
+    from typer.main import get_command
+
+    argv = sys.argv[1:]
+    lang = (
+        "en"
+        if any(a in ("--lang=en",) for a in argv)
+        or (
+            "--lang" in argv and argv[argv.index("--lang") + 1 : argv.index("--lang") + 2] == ["en"]
+        )
+        else "vi"
+    )
+    try:
+        code = get_command(app).main(args=argv, standalone_mode=False, prog_name="cchc")
+    except KeyboardInterrupt:
+        sys.stderr.write("\n")
+        sys.exit(130)
+    except TyperException as exc:  # click's UsageError / BadParameter, vendored by Typer
+        if type(exc).__name__ == "Abort":
+            sys.exit(130)
+        message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
+        if type(exc).__name__ == "NoArgsIsHelpError":  # bare `cchc`: the help is the answer
+            sys.stdout.write(message + "\n")
+            sys.exit(ExitCode.OK)
+        ctx = getattr(exc, "ctx", None)
+        where = ctx.command_path if ctx is not None else "cchc"
+        if lang == "en":
+            sys.stderr.write(f"Usage error: {message}\n  → see: {where} --help\n")
+        else:
+            sys.stderr.write(f"Lỗi cách dùng: {message}\n  → xem: {where} --help\n")
+        sys.exit(getattr(exc, "exit_code", ExitCode.ERROR))
+    sys.exit(code or 0)
 
 
 if __name__ == "__main__":  # pragma: no cover
