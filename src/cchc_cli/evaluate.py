@@ -210,23 +210,23 @@ def _covered(name: str, records: Records) -> bool:
 
 
 def ratio_result(ind: Indicator, counts: Counts) -> IndicatorResult:
-    num, den = Fraction(counts.numerator), Fraction(counts.denominator)
+    return _rate(
+        ind,
+        Fraction(counts.numerator),
+        Fraction(counts.denominator),
+        left_out=counts.left_out,
+        left_out_by=counts.left_out_by,
+    )
+
+
+def _rate(ind: Indicator, num: Fraction, den: Fraction, **extra) -> IndicatorResult:
+    """num / den as a percent against the target; nothing to divide by is no_data, never a pass."""
     if den == 0:
         return IndicatorResult(
-            ind,
-            NO_DATA,
-            num,
-            den,
-            None,
-            left_out=counts.left_out,
-            left_out_by=counts.left_out_by,
-            reason=Reason.ZERO_DENOMINATOR.value,
+            ind, NO_DATA, num, den, None, reason=Reason.ZERO_DENOMINATOR.value, **extra
         )
     value = num * 100 / den
-    status = PASS if ind.target.met(value) else FAIL
-    return IndicatorResult(
-        ind, status, num, den, value, left_out=counts.left_out, left_out_by=counts.left_out_by
-    )
+    return IndicatorResult(ind, PASS if ind.target.met(value) else FAIL, num, den, value, **extra)
 
 
 def _actual_result(ind: Indicator, actuals: Actuals | None) -> IndicatorResult:
@@ -234,22 +234,8 @@ def _actual_result(ind: Indicator, actuals: Actuals | None) -> IndicatorResult:
     if entry is None:
         return IndicatorResult(ind, NO_DATA, None, None, None, reason=Reason.NO_ACTUALS.value)
     if ind.measure == "ratio":
-        num, den = entry.numerator, entry.denominator
-        assert num is not None and den is not None
-        if den == 0:
-            return IndicatorResult(
-                ind,
-                NO_DATA,
-                num,
-                den,
-                None,
-                reason=Reason.ZERO_DENOMINATOR.value,
-                evidence=entry.evidence,
-            )
-        value = num * 100 / den
-        return IndicatorResult(
-            ind, PASS if ind.target.met(value) else FAIL, num, den, value, evidence=entry.evidence
-        )
+        assert entry.numerator is not None and entry.denominator is not None
+        return _rate(ind, entry.numerator, entry.denominator, evidence=entry.evidence)
     if ind.measure == "count":
         value = entry.numerator
         assert value is not None

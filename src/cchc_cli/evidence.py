@@ -28,6 +28,7 @@ from pathlib import Path
 
 from . import __version__
 from .errors import CchcError, Location, Msg, say
+from .output import _umask
 
 MANIFEST = "manifest.json"
 REPORT = "report.json"
@@ -46,12 +47,6 @@ def sha256_file(path: str | Path) -> str:
 
 def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
 
 
 def _now() -> str:

@@ -25,10 +25,17 @@ def check_target(path: str | Path | None, inputs: tuple = ()) -> None:
     target = Path(path)
     where = Location(str(path))
     for given in inputs:
-        if given is not None and target.exists() and Path(given).exists() and target.samefile(given):
+        if (
+            given is not None
+            and target.exists()
+            and Path(given).exists()
+            and target.samefile(given)
+        ):
             raise CchcError(
-                Msg("--output trùng với một tệp đầu vào: sẽ ghi đè mất dữ liệu",
-                    "--output is one of the input files: it would be overwritten"),
+                Msg(
+                    "--output trùng với một tệp đầu vào: sẽ ghi đè mất dữ liệu",
+                    "--output is one of the input files: it would be overwritten",
+                ),
                 Msg("chọn một tên tệp khác cho kết quả", "choose another file name for the result"),
                 where,
             )
@@ -62,6 +69,17 @@ def _special(target: Path) -> bool:
     return not stat.S_ISREG(mode)
 
 
+def _write_error(exc: OSError, where: Location) -> CchcError:
+    return CchcError(
+        Msg(
+            f"không ghi được tệp kết quả: {exc.strerror}",
+            f"cannot write the output: {exc.strerror}",
+        ),
+        Msg("kiểm tra quyền ghi và dung lượng đĩa", "check write permission and disk space"),
+        where,
+    )
+
+
 def write_text(text: str, path: str | Path | None, *, binary: bytes | None = None) -> None:
     """Write to ``path`` via a temporary file and rename, or to stdout when no path is given."""
     data = binary if binary is not None else text.encode("utf-8")
@@ -81,14 +99,7 @@ def write_text(text: str, path: str | Path | None, *, binary: bytes | None = Non
         parent = target.parent if str(target.parent) else Path(".")
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=parent)
     except OSError as exc:
-        raise CchcError(
-            Msg(
-                f"không ghi được tệp kết quả: {exc.strerror}",
-                f"cannot write the output: {exc.strerror}",
-            ),
-            Msg("kiểm tra quyền ghi và dung lượng đĩa", "check write permission and disk space"),
-            where,
-        ) from None
+        raise _write_error(exc, where) from None
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -98,14 +109,7 @@ def write_text(text: str, path: str | Path | None, *, binary: bytes | None = Non
         os.replace(tmp, target)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
-        raise CchcError(
-            Msg(
-                f"không ghi được tệp kết quả: {exc.strerror}",
-                f"cannot write the output: {exc.strerror}",
-            ),
-            Msg("kiểm tra quyền ghi và dung lượng đĩa", "check write permission and disk space"),
-            where,
-        ) from None
+        raise _write_error(exc, where) from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

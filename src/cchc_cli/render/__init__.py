@@ -137,6 +137,24 @@ def group_name(key: str | None, lang: str) -> str:
     return key
 
 
+def text_console(color: bool, width: int):
+    """A rich console writing into a string: every text renderer prints the same way."""
+    import io
+
+    from rich.console import Console
+
+    buf = io.StringIO()
+    console = Console(
+        file=buf,
+        force_terminal=color,
+        no_color=not color,
+        width=width,
+        highlight=False,
+        emoji=False,
+    )
+    return console, buf
+
+
 def render(result, fmt: str, lang: str = "vi", **kw) -> str:
     """``breakdown=(by, groups)`` adds the per-month / per-field figures."""
     if fmt == "json":

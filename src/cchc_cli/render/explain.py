@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 
 from rich.console import Console
@@ -13,7 +12,16 @@ from rich.text import Text
 from .. import __version__
 from ..describe import definition, field_label
 from ..text import nfc
-from . import STATUS_TEXT, fmt_date, fmt_int, fmt_target, fmt_value, number_json, reason_text
+from . import (
+    STATUS_TEXT,
+    fmt_date,
+    fmt_int,
+    fmt_target,
+    fmt_value,
+    number_json,
+    reason_text,
+    text_console,
+)
 from .csv import csv_join, write_csv
 
 SCHEMA_VERSION = 1
@@ -180,15 +188,7 @@ def render_explain_table(
 ) -> str:
     vi = lang != "en"
     f = lambda n: fmt_int(n, lang)  # noqa: E731
-    buf = io.StringIO()
-    con = Console(
-        file=buf,
-        force_terminal=color,
-        no_color=not color,
-        width=width or 160,
-        highlight=False,
-        emoji=False,
-    )
+    con, buf = text_console(color, width or 160)
     ind, plan, r = expl.indicator, expl.plan, expl.result
     con.print(Text(f"{ind.id} — {nfc(ind.title_in(lang))}", style="bold"))
     con.print(

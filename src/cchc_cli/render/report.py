@@ -18,7 +18,7 @@ from ..report import (
     form_dict,
     group_label,
 )
-from . import fmt_date, fmt_int, reason_text
+from . import fmt_date, fmt_int, reason_text, text_console
 
 TITLE = Msg(
     "TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT TTHC TẠI CƠ QUAN, ĐƠN VỊ TRỰC TIẾP GIẢI QUYẾT TTHC",
@@ -254,19 +254,10 @@ def render_form(form: Form, fmt: str, lang: str = "vi", **kw) -> str:
 def render_form_table(
     form: Form, lang: str = "vi", *, color: bool = False, width: int | None = None, **_
 ) -> str:
-    from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
-    buf = io.StringIO()
-    console = Console(
-        file=buf,
-        force_terminal=color,
-        no_color=not color,
-        width=width or 200,
-        highlight=False,
-        emoji=False,
-    )
+    console, buf = text_console(color, width or 200)
     plan = form.plan
     console.print(f"{FORM_NAME.get(lang)} {LEGAL.get(lang)}")
     console.print(Text(TITLE.get(lang), style="bold"))
@@ -488,17 +479,13 @@ def render_calendar(
         return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     import datetime as dt
 
-    from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
     from ..report import WEEKDAYS
 
     vi = lang == "vi"
-    buf = io.StringIO()
-    console = Console(
-        file=buf, force_terminal=color, no_color=not color, width=120, highlight=False, emoji=False
-    )
+    console, buf = text_console(color, 120)
     year = data["year"]
     console.print(
         Text(f"Lịch làm việc năm {year}" if vi else f"Working calendar {year}", style="bold")

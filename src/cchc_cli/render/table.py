@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import io
-
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -19,6 +17,7 @@ from . import (
     fmt_value,
     group_name,
     reason_text,
+    text_console,
 )
 
 _STYLE = {"pass": "bold green", "fail": "bold red", "no_data": "bold yellow"}
@@ -28,15 +27,7 @@ def render_table(
     result, lang: str = "vi", *, color: bool = False, width: int | None = None, breakdown=None, **_
 ) -> str:
     vi = lang == "vi"
-    buf = io.StringIO()
-    console = Console(
-        file=buf,
-        force_terminal=color,
-        no_color=not color,
-        width=width or 160,
-        highlight=False,
-        emoji=False,
-    )
+    console, buf = text_console(color, width or 160)
     plan = result.plan
     console.print(Text(plan.title, style="bold"))
     if plan.agency:

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import io
 import json
 
-from rich.console import Console
 from rich.table import Table
 
-from . import fmt_date, fmt_int, reason_text
+from . import fmt_date, fmt_int, reason_text, text_console
 from .csv import csv_cell, csv_column, csv_join
 
 
@@ -93,10 +91,7 @@ def render_validation(v, fmt: str, lang: str, limit: int = 20, color: bool = Fal
     vi = lang == "vi"
     r = v.records
     f = lambda n: fmt_int(n, lang)  # noqa: E731
-    buf = io.StringIO()
-    con = Console(
-        file=buf, force_terminal=color, no_color=not color, width=140, highlight=False, emoji=False
-    )
+    con, buf = text_console(color, 140)
     enc = f"{r.encoding}, '{r.delimiter}'" if r.encoding else f"xlsx, {r.sheet}"
     con.print(
         f"Tệp: {r.path} ({enc}, dòng tiêu đề {r.header_line})"
