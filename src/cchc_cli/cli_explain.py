@@ -155,8 +155,9 @@ def verify_command(
 ) -> None:
     """Kiểm tra lại thư mục bằng chứng. / Verify an evidence folder against its inputs.
 
-    Exit codes: 0 everything matches; 1 something differs (an input byte, an evidence file, a
-    figure); 2 the manifest cannot be read.
+    Exit codes: 0 every input re-hashed, the check re-run and everything matches; 1 something
+    differs (an input byte, an evidence file, a figure) or NOT VERIFIED (an input is missing);
+    2 the manifest cannot be read or is malformed.
     """
     from .evidence import render_verification, verify
 

@@ -9,10 +9,13 @@ evidence file. It is written into a temporary folder next to DIR and renamed at 
 failure leaves nothing half-written. The same inputs give byte-identical CSV files; ``report.json``
 and ``manifest.json`` differ only in ``generated_at`` (and the manifest in the report's hash).
 
-``verify`` re-hashes the evidence files and the recorded inputs, re-runs the check from the
-inputs when they are still at the recorded paths (relative paths are taken from the recorded
-working directory), and compares each indicator's numerator, denominator and status, and each
-evidence CSV, with what was recorded.
+``verify`` first checks the manifest against one strict schema (``MANIFEST_SHAPE``: a wrong
+type, a file name that leaves the folder, anything but exactly one input is malformed, exit 2),
+then re-hashes the evidence files and the recorded inputs (relative paths are taken from the
+recorded working directory, or found by name in ``--inputs``), re-runs the check with exactly the
+recorded plan, period, actuals and read options, rebuilds the whole folder and compares every
+field of every figure, every file and the manifest. Only that gives "everything matches"; what it
+could not recompute (an input missing) is NOT VERIFIED.
 """
 
 from __future__ import annotations
@@ -21,8 +24,10 @@ import datetime as dt
 import hashlib
 import json
 import os
+import re
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -75,12 +80,41 @@ def _evidence_csvs(result, plan, records, classified) -> dict[str, tuple[bytes, 
     return out
 
 
-def _report_bytes(result, generated_at: str) -> bytes:
+def _json_bytes(doc: dict) -> bytes:
+    return (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def _folder(
+    result, plan, records, classified, command_line, generated_at: str, cwd: str, pin=None
+) -> tuple[dict[str, bytes], dict, dict]:
+    """Every file of an evidence folder (name -> bytes), its report and its manifest.
+
+    ``write_evidence`` writes these and ``verify`` rebuilds them from its re-run and compares, so
+    the two cannot disagree on what a folder holds. ``pin(doc)`` rewrites the report and the
+    manifest before they are serialised (verify: back to the recorded paths and tool version,
+    which a re-run on another machine cannot reproduce).
+    """
     from .render.json import result_dict
 
-    return (
-        json.dumps(result_dict(result, generated_at), ensure_ascii=False, indent=2) + "\n"
-    ).encode("utf-8")
+    csvs = _evidence_csvs(result, plan, records, classified)
+    report = result_dict(result, generated_at)
+    if pin is not None:
+        pin(report)
+    files = {name: data for name, (data, _) in csvs.items()}
+    files[REPORT] = _json_bytes(report)
+    manifest = build_manifest(
+        result,
+        plan,
+        records,
+        files,
+        command_line,
+        generated_at,
+        cwd,
+        {name: n for name, (_, n) in csvs.items()},
+    )
+    if pin is not None:
+        pin(manifest)
+    return files, report, manifest
 
 
 def _count_rows(data: bytes) -> int:
@@ -181,21 +215,16 @@ def write_evidence(
             where,
         )
     cl = classified if classified is not None else classify(plan, records, result.period)
-    generated_at = generated_at or _now()
-    csvs = _evidence_csvs(result, plan, records, cl)
-    files = {name: data for name, (data, _) in csvs.items()}
-    files[REPORT] = _report_bytes(result, generated_at)
-    manifest = build_manifest(
+    files, _, manifest = _folder(
         result,
         plan,
         records,
-        files,
+        cl,
         command_line,
-        generated_at,
+        generated_at or _now(),
         cwd or os.path.abspath(os.getcwd()),
-        {name: n for name, (_, n) in csvs.items()},
     )
-    manifest_bytes = (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    manifest_bytes = _json_bytes(manifest)
 
     try:
         tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=parent))
@@ -250,7 +279,7 @@ def write_evidence(
 
 @dataclass(frozen=True)
 class Check:
-    kind: str  # file | input | figures | rows | folder
+    kind: str  # file | input | figures | rows | manifest
     subject: str | Msg
     status: str  # ok | mismatch | missing | skipped
     detail: Msg | None = None
@@ -264,8 +293,9 @@ class Verification:
 
     @property
     def ok(self) -> bool:
-        """Everything recorded was found and matched: a missing input is not a pass."""
-        return not any(c.status in (MISMATCH, MISSING) for c in self.checks)
+        """Every recorded file was re-hashed and the check re-run, and everything matched: a
+        missing input or a skipped re-run is not a pass."""
+        return bool(self.checks) and all(c.status == OK for c in self.checks)
 
     @property
     def missing(self) -> int:
@@ -276,15 +306,231 @@ class Verification:
         return sum(c.status == MISMATCH for c in self.checks)
 
 
+# The manifest schema: one declarative table, checked before anything else is read. A leaf is an
+# ``_Is`` (what the value must be, in words, and the test), a dict an object with exactly these
+# keys (``"key?"``: optional), ``_ListOf`` a list, ``_Maybe`` "this or null". ``bool`` is never an
+# int, and an evidence file name can only name a file directly inside the folder.
+
+
+@dataclass(frozen=True)
+class _Is:
+    vi: str
+    en: str
+    test: Callable[[object], bool]
+
+
+@dataclass(frozen=True)
+class _ListOf:
+    item: object
+    least: int = 0
+    most: int | None = None
+
+
+@dataclass(frozen=True)
+class _Maybe:
+    shape: object
+
+
+_SHA_RE = re.compile(r"[0-9a-f]{64}")
+_DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_CSV_NAME_RE = re.compile(r"[a-z][a-z0-9_]*\.csv")  # <indicator id>.csv (ids: [a-z][a-z0-9_]*)
+
+
+def _is_date(v: object) -> bool:
+    if not (isinstance(v, str) and _DATE_RE.fullmatch(v)):
+        return False
+    try:
+        dt.date.fromisoformat(v)
+    except ValueError:
+        return False
+    return True
+
+
+def _exactly(value: object) -> _Is:
+    shown = json.dumps(value)
+    return _Is(shown, shown, lambda v: type(v) is type(value) and v == value)
+
+
+_TEXT = _Is("một chuỗi", "a string", lambda v: isinstance(v, str))
+_PATH = _Is(
+    "một đường dẫn (chuỗi khác rỗng)",
+    "a path (a non-empty string)",
+    lambda v: isinstance(v, str) and v != "" and "\x00" not in v,
+)
+_COUNT = _Is("một số nguyên ≥ 0", "a whole number ≥ 0", lambda v: type(v) is int and v >= 0)
+_SHA256 = _Is(
+    "64 chữ số hex thường (SHA-256)",
+    "64 lowercase hex digits (a SHA-256)",
+    lambda v: isinstance(v, str) and bool(_SHA_RE.fullmatch(v)),
+)
+_DATE = _Is("một ngày dạng YYYY-MM-DD", "a date written YYYY-MM-DD", _is_date)
+_FILE_NAME = _Is(
+    "tên một tệp ngay trong thư mục: report.json hoặc <mã chỉ tiêu>.csv "
+    "(không có /, \\, .., ổ đĩa hay đường dẫn tuyệt đối)",
+    "the name of a file directly in the folder: report.json or <indicator id>.csv "
+    "(no /, \\, .., drive letter or absolute path)",
+    lambda v: v == REPORT or (isinstance(v, str) and bool(_CSV_NAME_RE.fullmatch(v))),
+)
+_INPUT_SHAPE = {  # render.json.input_dict
+    "path": _PATH,
+    "sha256": _SHA256,
+    "size": _COUNT,
+    "encoding": _Maybe(_TEXT),
+    "delimiter": _Maybe(_TEXT),
+    "sheet": _Maybe(_TEXT),
+    "header_line": _COUNT,
+    "rows_read": _COUNT,
+    "rows_used": _COUNT,
+    "rows_out_of_period": _COUNT,
+    "rows_not_received": _COUNT,
+    "rows_left_out": _COUNT,
+    "rows_received_in_period": _COUNT,
+    "rows_resolved_in_period": _COUNT,
+    "left_out_by": _ListOf({"reason": _TEXT, "field": _TEXT, "rows": _COUNT}),
+    "blank_rows": _COUNT,
+    "problems": _COUNT,
+    "due_dates_derived": _COUNT,
+    "missing_columns": _ListOf(_TEXT),
+}
+MANIFEST_SHAPE = {  # build_manifest
+    "schema_version": _exactly(MANIFEST_SCHEMA),
+    "tool": {"name": _exactly("cchc"), "version": _TEXT},
+    "generated_at": _TEXT,
+    "command_line": _ListOf(_TEXT),
+    "cwd": _PATH,
+    "plan": {"id": _TEXT, "path": _PATH, "sha256": _SHA256},
+    "period": {"start": _DATE, "end": _DATE},
+    "inputs": _ListOf(_INPUT_SHAPE, 1, 1),  # check reads exactly one export
+    "actuals": _Maybe({"path": _PATH, "sha256": _SHA256}),
+    "files": _ListOf({"name": _FILE_NAME, "sha256": _SHA256, "size": _COUNT, "rows?": _COUNT}, 1),
+}
+_MALFORMED_HINT = Msg(
+    "manifest.json do 'cchc check --evidence' ghi ra và không được sửa tay; "
+    "hãy tạo lại thư mục bằng chứng từ các tệp gốc",
+    "manifest.json is written by 'cchc check --evidence' and must not be edited by hand; "
+    "write the evidence folder again from the original files",
+)
+
+
+class _Malformed(Exception):
+    """One field of the manifest breaks the schema: ``field`` and what is wrong, in both
+    languages."""
+
+    def __init__(self, field: str, vi: str, en: str):
+        super().__init__(field)
+        self.field, self.vi, self.en = field, vi, en
+
+
+def _shown(value: object) -> str:
+    """A short, safe picture of a JSON value (containers are not walked: they may be deep)."""
+    if isinstance(value, dict):
+        return "{…}"
+    if isinstance(value, list):
+        return "[…]"
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
+_OBJECT = _Is("một đối tượng {…}", "an object {…}", lambda v: isinstance(v, dict))
+_LIST = _Is("một danh sách […]", "a list […]", lambda v: isinstance(v, list))
+
+
+def _must(value: object, leaf: _Is, where: str) -> None:
+    if not leaf.test(value):
+        raise _Malformed(
+            where,
+            f"phải là {leaf.vi} (đang là {_shown(value)})",
+            f"must be {leaf.en} (found {_shown(value)})",
+        )
+
+
+def _conform(value: object, shape: object, where: str) -> None:
+    """Raise _Malformed at the first place ``value`` breaks ``shape``."""
+    if isinstance(shape, _Maybe):
+        if value is None:
+            return
+        shape = shape.shape
+    if isinstance(shape, dict):
+        _must(value, _OBJECT, where)
+        names = {key.rstrip("?"): key for key in shape}
+        for name, key in names.items():
+            inner = f"{where}.{name}" if where else name
+            if name in value:
+                _conform(value[name], shape[key], inner)
+            elif not key.endswith("?"):
+                raise _Malformed(inner, "bị thiếu", "is missing")
+        for name in value:
+            if name not in names:
+                inner = f"{where}.{name}" if where else name
+                raise _Malformed(inner, "không có trong định dạng", "is not a manifest field")
+    elif isinstance(shape, _ListOf):
+        _must(value, _LIST, where)
+        most = len(value) if shape.most is None else shape.most
+        if not shape.least <= len(value) <= most:
+            if shape.least == most:
+                vi, en = f"đúng {most}", f"exactly {most}"
+            elif len(value) < shape.least:
+                vi, en = f"ít nhất {shape.least}", f"at least {shape.least}"
+            else:
+                vi, en = f"nhiều nhất {most}", f"at most {most}"
+            raise _Malformed(
+                where,
+                f"phải có {vi} mục (đang có {len(value)})",
+                f"must hold {en} item(s) (holds {len(value)})",
+            )
+        for n, item in enumerate(value):
+            _conform(item, shape.item, f"{where}[{n}]")
+    else:
+        _must(value, shape, where)
+
+
+def _check_relations(m: dict) -> None:
+    """What the table cannot say: one entry per file, report.json listed, row counts exactly for
+    the CSV files, a period that does not end before it starts."""
+    seen: set[str] = set()
+    for n, f in enumerate(m["files"]):
+        where = f"files[{n}]"
+        if f["name"] in seen:
+            raise _Malformed(f"{where}.name", "lặp lại một tệp đã ghi", "repeats a listed file")
+        seen.add(f["name"])
+        if ("rows" in f) != f["name"].endswith(".csv"):
+            raise _Malformed(
+                f"{where}.rows",
+                "chỉ có (và phải có) ở tệp .csv",
+                "belongs to (every) .csv file only",
+            )
+    if REPORT not in seen:
+        raise _Malformed("files", f"không ghi {REPORT}", f"does not list {REPORT}")
+    if m["period"]["end"] < m["period"]["start"]:  # ISO dates sort as text
+        raise _Malformed("period.end", "trước period.start", "is before period.start")
+
+
+def _inside(directory: Path, name: str) -> bool:
+    """``name`` in ``directory`` is, after every symbolic link, a file directly in it."""
+    return os.path.dirname(os.path.realpath(directory / name)) == os.path.realpath(directory)
+
+
 def read_manifest(directory: str | Path) -> dict:
-    """The manifest of an evidence folder; anything unreadable is a CchcError (exit 2)."""
-    path = Path(directory) / MANIFEST
+    """The manifest of an evidence folder, checked against MANIFEST_SHAPE; anything unreadable or
+    malformed (a field of the wrong type, a file name outside the folder) is a CchcError (exit 2),
+    raised before any other file is read."""
+    d = Path(directory)
+    path = d / MANIFEST
     where = Location(str(path))
-    if not Path(directory).is_dir():
+    if not d.is_dir():
         raise CchcError(
             Msg("không tìm thấy thư mục bằng chứng", "evidence folder not found"),
             None,
             Location(str(directory)),
+        )
+    if path.exists() and not _inside(d, MANIFEST):
+        raise CchcError(
+            Msg(
+                "manifest.json là liên kết trỏ ra ngoài thư mục bằng chứng",
+                "manifest.json is a link to a file outside the evidence folder",
+            ),
+            _MALFORMED_HINT,
+            where,
         )
     try:
         data = json.loads(path.read_bytes().decode("utf-8"))
@@ -297,6 +543,15 @@ def read_manifest(directory: str | Path) -> dict:
             ),
             where,
         ) from None
+    except RecursionError:
+        raise CchcError(
+            Msg(
+                "manifest.json không đúng định dạng: lồng nhau quá sâu",
+                "manifest.json is malformed: nested too deeply",
+            ),
+            _MALFORMED_HINT,
+            where,
+        ) from None
     except (OSError, UnicodeDecodeError, ValueError) as exc:
         raise CchcError(
             Msg(f"không đọc được manifest.json: {exc}", f"cannot read manifest.json: {exc}"),
@@ -304,28 +559,26 @@ def read_manifest(directory: str | Path) -> dict:
             where,
         ) from None
     try:
-        ok = (
-            isinstance(data, dict)
-            and data.get("schema_version") == MANIFEST_SCHEMA
-            and isinstance(data["files"], list)
-            and all(
-                isinstance(f["name"], str) and isinstance(f["sha256"], str) for f in data["files"]
-            )
-            and isinstance(data["plan"]["path"], str)
-            and isinstance(data["plan"]["sha256"], str)
-            and isinstance(data["inputs"], list)
-            and all(
-                isinstance(i["path"], str) and isinstance(i["sha256"], str) for i in data["inputs"]
-            )
-            and isinstance(data["period"]["start"], str)
-            and isinstance(data["cwd"], str)
-        )
-    except (KeyError, TypeError):
-        ok = False
-    if not ok:
+        _conform(data, MANIFEST_SHAPE, "")
+        _check_relations(data)
+        for n, f in enumerate(data["files"]):
+            if not _inside(d, f["name"]):
+                raise _Malformed(
+                    f"files[{n}].name",
+                    f"({f['name']}) là liên kết trỏ ra ngoài thư mục bằng chứng",
+                    f"({f['name']}) is a link to a file outside the evidence folder",
+                )
+    except _Malformed as bad:
+        field_name = bad.field or "(gốc)"
+        field_en = bad.field or "(top level)"
         raise CchcError(
-            Msg("manifest.json không đúng định dạng", "manifest.json is malformed"), None, where
-        )
+            Msg(
+                f"manifest.json không đúng định dạng: trường '{field_name}' {bad.vi}",
+                f"manifest.json is malformed: field '{field_en}' {bad.en}",
+            ),
+            _MALFORMED_HINT,
+            where,
+        ) from None
     return data
 
 
@@ -337,7 +590,7 @@ def _resolve(path: str, cwd: str, inputs: Path | None = None, sha256: str | None
     recorded = p if p.is_absolute() else Path(cwd) / p
     if recorded.is_file() or (inputs is None and sha256 is None):
         return recorded
-    if inputs is not None and (Path(inputs) / p.name).is_file():
+    if inputs is not None and p.name and (Path(inputs) / p.name).is_file():
         return Path(inputs) / p.name
     if sha256 is not None:
         from .plan import default_plan_path
@@ -374,10 +627,13 @@ def _hash_check(kind: str, subject: str | Msg, path: Path, expected: str) -> Che
 
 
 def verify(directory: str | Path, inputs: str | Path | None = None) -> Verification:
-    """Check an evidence folder against its manifest and, when they are present, its inputs.
+    """Check an evidence folder against its manifest and its inputs.
 
-    ``inputs``: a folder holding the recorded input files (found there by name) when they are no
-    longer at their recorded paths, e.g. on an auditor's machine.
+    Passes only when every evidence file and recorded input (plan, export, actuals) hashes as
+    recorded and the check, re-run with the recorded plan, period, actuals and read options,
+    rebuilds every evidence file, report.json and manifest.json as stored. ``inputs``: a folder
+    holding the recorded input files (found there by name) when they are no longer at their
+    recorded paths, e.g. on an auditor's machine.
     """
     received = Path(inputs) if inputs is not None else None
     d = Path(directory)
@@ -402,199 +658,234 @@ def verify(directory: str | Path, inputs: str | Path | None = None) -> Verificat
                 )
             )
 
-    cwd = m["cwd"]
-    plan_path = _resolve(m["plan"]["path"], cwd, received, m["plan"]["sha256"])
-    pp = m["plan"]["path"]
-    checks.append(
-        _hash_check("input", Msg(f"kế hoạch {pp}", f"plan {pp}"), plan_path, m["plan"]["sha256"])
-    )
-    plan_ok = checks[-1].status != MISSING
-    inputs_ok = True
-    for i in m["inputs"]:
-        checks.append(
-            _hash_check(
-                "input",
-                Msg(f"tệp hồ sơ {i['path']}", f"records {i['path']}"),
-                _resolve(i["path"], cwd, received),
-                i["sha256"],
-            )
-        )
-        inputs_ok &= checks[-1].status != MISSING
-    actuals_ok = False
-    if m.get("actuals"):
-        a = m["actuals"]
-        checks.append(
-            _hash_check(
-                "input",
-                Msg(f"tệp số liệu {a['path']}", f"actuals {a['path']}"),
-                _resolve(a["path"], cwd, received),
-                a["sha256"],
-            )
-        )
-        actuals_ok = checks[-1].status != MISSING
-
-    if plan_ok and inputs_ok and len(m["inputs"]) == 1:
-        checks.extend(_rerun(d, m, plan_path, actuals_ok, received))
-    else:
+    recorded = [("plan", m["plan"], Msg("kế hoạch", "plan"))]
+    recorded.append(("records", m["inputs"][0], Msg("tệp hồ sơ", "records")))
+    if m["actuals"] is not None:
+        recorded.append(("actuals", m["actuals"], Msg("tệp số liệu", "actuals")))
+    found: dict[str, Path] = {}
+    gone: list[Msg] = []
+    for key, entry, word in recorded:
+        subject = Msg(f"{word.vi} {entry['path']}", f"{word.en} {entry['path']}")
+        plan_sha = entry["sha256"] if key == "plan" else None  # the shipped plan may stand in
+        found[key] = _resolve(entry["path"], m["cwd"], received, plan_sha)
+        checks.append(_hash_check("input", subject, found[key], entry["sha256"]))
+        if checks[-1].status == MISSING:
+            gone.append(subject)
+    if gone:
         checks.append(
             Check(
                 "figures",
                 "check",
                 SKIPPED,
                 Msg(
-                    "không chạy lại được: thiếu tệp đầu vào ở đường dẫn đã ghi",
-                    "cannot re-run: inputs are not at the recorded paths",
+                    "không chạy lại được: thiếu " + ", ".join(g.vi for g in gone),
+                    "cannot re-run: missing " + ", ".join(g.en for g in gone),
                 ),
             )
         )
+    else:
+        checks.extend(_rerun(d, m, found))
     return Verification(str(directory), m, tuple(checks))
 
 
-def _rerun(
-    d: Path, m: dict, plan_path: Path, actuals_ok: bool, received: Path | None = None
-) -> list[Check]:
+def _as_recorded(m: dict):
+    """``pin`` for :func:`_folder`: the recorded paths and tool version, which a re-run from
+    files found elsewhere (``--inputs``, the shipped plan) or by another cchc cannot reproduce."""
+
+    def pin(doc: dict) -> None:
+        doc["tool"]["version"] = m["tool"]["version"]
+        doc["plan"]["path"] = m["plan"]["path"]
+        for got, rec in zip(doc["inputs"], m["inputs"], strict=False):
+            got["path"] = rec["path"]
+        if doc["actuals"] is not None and m["actuals"] is not None:
+            doc["actuals"]["path"] = m["actuals"]["path"]
+
+    return pin
+
+
+def _rerun(d: Path, m: dict, paths: dict[str, Path]) -> list[Check]:
+    """Re-run the check with exactly the recorded plan, period, actuals and read options (never
+    re-detected), rebuild the folder and compare it, figure by figure and byte by byte."""
     from .actuals import load_actuals
     from .classify import classify
     from .evaluate import evaluate
     from .plan import load_plan
     from .records import read_records
-    from .render import number_json
 
-    checks: list[Check] = []
     i = m["inputs"][0]
-    cwd = m["cwd"]
+    period = (
+        dt.date.fromisoformat(m["period"]["start"]),
+        dt.date.fromisoformat(m["period"]["end"]),
+    )
     try:
-        plan = load_plan(plan_path)
-        period = (
-            dt.date.fromisoformat(m["period"]["start"]),
-            dt.date.fromisoformat(m["period"]["end"]),
+        plan = load_plan(paths["plan"])
+        actuals = load_actuals(paths["actuals"], plan) if "actuals" in paths else None
+        records = read_records(
+            paths["records"],
+            plan,
+            encoding=i["encoding"],
+            delimiter=i["delimiter"],
+            sheet=i["sheet"],
         )
-        actuals = (
-            load_actuals(_resolve(m["actuals"]["path"], cwd, received), plan)
-            if actuals_ok
-            else None
-        )
-        path = _resolve(i["path"], cwd, received)
-        try:
-            records = read_records(
-                path,
-                plan,
-                encoding=i.get("encoding"),
-                delimiter=i.get("delimiter"),
-                sheet=i.get("sheet"),
-            )
-        except (
-            CchcError
-        ):  # the recorded encoding/delimiter names may not be accepted back: detect again
-            records = read_records(path, plan)
         cl = classify(plan, records, period)
         result = evaluate(plan, records, period, actuals, classified=cl)
     except CchcError as exc:
-        return [
-            Check(
-                "figures",
-                "check",
-                MISMATCH,
-                Msg(f"chạy lại thất bại: {exc.render('vi')}", f"re-run failed: {exc.render('en')}"),
-            )
-        ]
-
-    try:
-        report = json.loads((d / REPORT).read_bytes().decode("utf-8"))
-        recorded = {r["id"]: r for r in report["indicators"]}
-    except (OSError, ValueError, KeyError, TypeError):
-        return [
-            Check(
-                "figures",
-                REPORT,
-                MISMATCH,
-                Msg("không đọc được report.json", "cannot read report.json"),
-            )
-        ]
-
-    fresh_ids = set()
-    for r in result.indicators:
-        ident = r.indicator.id
-        fresh_ids.add(ident)
-        if r.indicator.source != "dossiers" and m.get("actuals") and not actuals_ok:
-            checks.append(
-                Check(
-                    "figures",
-                    ident,
-                    SKIPPED,
-                    Msg("tệp số liệu không còn ở đường dẫn đã ghi", "the actuals file is gone"),
-                )
-            )
-            continue
-        got = (
-            number_json(r.numerator),
-            number_json(r.denominator),
-            r.status,
-            None if r.value is None else float(r.value),
-        )
-        rec = recorded.get(ident)
-        want = (
-            (rec.get("numerator"), rec.get("denominator"), rec.get("status"), rec.get("value"))
-            if isinstance(rec, dict)
-            else None
-        )
-        if want == got:
-            checks.append(Check("figures", ident, OK, Msg(_figs(got, "vi"), _figs(got, "en"))))
-        else:
-            shown = _figs(want, "vi") if want else "không có"
-            shown_en = _figs(want, "en") if want else "absent"
-            checks.append(
-                Check(
-                    "figures",
-                    ident,
-                    MISMATCH,
-                    Msg(
-                        f"báo cáo ghi {shown}, chạy lại được {_figs(got, 'vi')}",
-                        f"report says {shown_en}, re-run gives {_figs(got, 'en')}",
-                    ),
-                )
-            )
-    for ident in sorted(set(recorded) - fresh_ids):
+        vi, en = f"chạy lại thất bại: {exc.render('vi')}", f"re-run failed: {exc.render('en')}"
+        return [_mismatch("check", vi, en)]
+    files, report, manifest = _folder(
+        result, plan, records, cl, m["command_line"], m["generated_at"], m["cwd"], _as_recorded(m)
+    )
+    checks = _compare_report(d, report)
+    listed = {f["name"]: f["sha256"] for f in m["files"]}
+    for name, data in sorted(files.items()):
+        same = listed.get(name) == _sha(data)
         checks.append(
             Check(
-                "figures",
-                ident,
-                MISMATCH,
-                Msg(
-                    "có trong báo cáo nhưng không có trong kế hoạch",
-                    "in the report but not in the plan",
+                "rows",
+                name,
+                OK if same else MISMATCH,
+                None
+                if same
+                else Msg(
+                    "tệp tạo lại khi chạy lại khác với tệp bằng chứng đã ghi",
+                    "the file rebuilt by the re-run differs from the recorded evidence file",
                 ),
             )
         )
-
-    listed = {f["name"]: f["sha256"] for f in m["files"]}
-    for name, data in sorted(evidence_files(result, plan, records, cl).items()):
-        if listed.get(name) == _sha(data):
-            checks.append(Check("rows", name, OK, None))
-        else:
-            checks.append(
-                Check(
-                    "rows",
-                    name,
-                    MISMATCH,
-                    Msg(
-                        "các dòng chạy lại khác với tệp bằng chứng đã ghi",
-                        "the re-run's rows differ from the recorded evidence file",
-                    ),
-                )
-            )
+    diff = _differences(manifest, m)
+    checks.append(
+        Check("manifest", MANIFEST, MISMATCH if diff else OK, _differs_at(diff) if diff else None)
+    )
     return checks
 
 
+def _mismatch(subject: str | Msg, vi: str, en: str) -> Check:
+    return Check("figures", subject, MISMATCH, Msg(vi, en))
+
+
+def _compare_report(d: Path, expected: dict) -> list[Check]:
+    """Every field of every indicator, then the rest of the report, against report.json."""
+    try:
+        stored = json.loads((d / REPORT).read_bytes().decode("utf-8"))
+    except (OSError, ValueError, RecursionError):
+        stored = None
+    if not isinstance(stored, dict):
+        return [_mismatch(REPORT, "không đọc được report.json", "cannot read report.json")]
+    listed = stored.get("indicators")
+    entries = listed if isinstance(listed, list) else []
+    recorded: dict[str, dict] = {}
+    for e in entries:
+        if isinstance(e, dict) and isinstance(e.get("id"), str):
+            recorded.setdefault(e["id"], e)
+
+    checks: list[Check] = []
+    for want in expected["indicators"]:
+        ident, got = want["id"], _figures(want)
+        rec = recorded.get(ident)
+        if _same(rec, want):
+            checks.append(Check("figures", ident, OK, Msg(_figs(got, "vi"), _figs(got, "en"))))
+            continue
+        shown = _figs(_figures(rec), "vi") if rec is not None else "không có"
+        shown_en = _figs(_figures(rec), "en") if rec is not None else "absent"
+        where = ", ".join(_differences(want, rec)[:6]) if rec is not None else ""
+        checks.append(
+            _mismatch(
+                ident,
+                f"báo cáo ghi {shown}, chạy lại được {_figs(got, 'vi')}"
+                + (f" (khác ở: {where})" if where else ""),
+                f"report says {shown_en}, re-run gives {_figs(got, 'en')}"
+                + (f" (differs at: {where})" if where else ""),
+            )
+        )
+    fresh = {want["id"] for want in expected["indicators"]}
+    for ident in sorted(set(recorded) - fresh):
+        checks.append(
+            _mismatch(
+                ident,
+                "có trong báo cáo nhưng không có trong kế hoạch",
+                "in the report but not in the plan",
+            )
+        )
+
+    def rest(doc: dict, items: object) -> dict:
+        ids = (
+            [e.get("id") if isinstance(e, dict) else e for e in items]
+            if isinstance(items, list)
+            else items
+        )
+        return {**{k: v for k, v in doc.items() if k != "indicators"}, "indicators": ids}
+
+    diff = _differences(rest(expected, expected["indicators"]), rest(stored, listed))
+    checks.append(
+        Check(
+            "figures",
+            Msg(
+                "phần còn lại của report.json (kỳ, tệp đầu vào, tổng hợp…)",
+                "the rest of report.json (period, inputs, summary…)",
+            ),
+            MISMATCH if diff else OK,
+            _differs_at(diff) if diff else None,
+        )
+    )
+    return checks
+
+
+def _same(a: object, b: object) -> bool:
+    """JSON equality where the type counts (``true`` is not ``1``, ``6.0`` is not ``6``)."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, list):
+        return len(a) == len(b) and all(map(_same, a, b))
+    return a == b
+
+
+_ABSENT = object()
+
+
+def _differences(want: object, got: object, where: str = "") -> list[str]:
+    """The fields (``inputs[0].rows_read``) where ``got`` is not ``want``; it descends only as deep
+    as ``want`` (the rebuilt document), however deep ``got`` is."""
+    if isinstance(want, dict) and isinstance(got, dict):
+        keys = list(want) + [k for k in got if k not in want]
+        return [
+            p
+            for k in keys
+            for p in _differences(
+                want.get(k, _ABSENT), got.get(k, _ABSENT), f"{where}.{k}" if where else str(k)
+            )
+        ]
+    if isinstance(want, list) and isinstance(got, list) and len(want) == len(got):
+        return [
+            p
+            for n, (x, y) in enumerate(zip(want, got, strict=True))
+            for p in _differences(x, y, f"{where}[{n}]")
+        ]
+    return [] if _same(want, got) else [where or "(gốc)"]
+
+
+def _differs_at(fields: list[str]) -> Msg:
+    shown = ", ".join(fields[:6]) + (f" (+{len(fields) - 6})" if len(fields) > 6 else "")
+    return Msg(f"khác với bản chạy lại ở: {shown}", f"differs from the re-run at: {shown}")
+
+
+def _figures(doc: dict) -> tuple:
+    return (doc.get("numerator"), doc.get("denominator"), doc.get("status"), doc.get("value"))
+
+
 def _figs(t, lang: str) -> str:
+    """``num/den, VERDICT``; a forged report's values are shown as JSON, never walked."""
     num, den, status, value = t
     from .render import STATUS_TEXT
 
-    word = STATUS_TEXT[status].get(lang) if status in STATUS_TEXT else str(status)
+    known = isinstance(status, str) and status in STATUS_TEXT
+    word = STATUS_TEXT[status].get(lang) if known else _shown(status)
     if den is None:
-        shown = num if num is not None else (f"{value:g}" if isinstance(value, float) else "–")
-        return f"{shown}, {word}"
-    return f"{num}/{den}, {word}"
+        if num is not None:
+            return f"{_shown(num)}, {word}"
+        return f"{value:g}, {word}" if isinstance(value, float) else f"–, {word}"
+    return f"{_shown(num)}/{_shown(den)}, {word}"
 
 
 STATUS_WORD = {
@@ -607,7 +898,8 @@ KIND_WORD = {
     "file": Msg("Tệp bằng chứng", "Evidence file"),
     "input": Msg("Tệp đầu vào", "Input"),
     "figures": Msg("Số liệu", "Figures"),
-    "rows": Msg("Dòng chạy lại", "Re-run rows"),
+    "rows": Msg("Tệp tạo lại khi chạy lại", "Files rebuilt by the re-run"),
+    "manifest": Msg("Manifest tạo lại khi chạy lại", "Manifest rebuilt by the re-run"),
 }
 
 
@@ -616,13 +908,13 @@ def render_verification(v: Verification, lang: str = "vi") -> str:
     m = v.manifest
     lines = [
         (
-            f"Thư mục bằng chứng: {v.directory} (cchc {m.get('tool', {}).get('version', '?')}, "
-            f"tạo lúc {m.get('generated_at', '?')})"
+            f"Thư mục bằng chứng: {v.directory} (cchc {m['tool']['version']}, "
+            f"tạo lúc {m['generated_at']})"
         )
         if vi
         else (
-            f"Evidence folder: {v.directory} (cchc {m.get('tool', {}).get('version', '?')}, "
-            f"written {m.get('generated_at', '?')})"
+            f"Evidence folder: {v.directory} (cchc {m['tool']['version']}, "
+            f"written {m['generated_at']})"
         ),
         (
             f"Kỳ: {m['period']['start']} – {m['period']['end']}; "
@@ -647,19 +939,27 @@ def render_verification(v: Verification, lang: str = "vi") -> str:
     n, gone = v.mismatches, v.missing
     if n:
         lines.append(f"Kết quả: {n} điểm KHÔNG KHỚP." if vi else f"Result: {n} mismatch(es).")
-    if gone:
+    if not v.ok and not n:
+        names = "; ".join(say(c.subject, lang) for c in v.checks if c.status == MISSING)
         lines.append(
-            f"Kết quả: CHƯA KIỂM TRA LẠI ĐƯỢC — thiếu {gone} tệp đã ghi trong manifest.json; "
-            "đặt các tệp đó đúng đường dẫn đã ghi, hoặc chỉ thư mục chứa chúng bằng --inputs THƯ_MỤC, "
-            "rồi chạy lại."
+            f"Kết quả: CHƯA KIỂM TRA LẠI ĐƯỢC — thiếu {gone} tệp đã ghi trong manifest.json "
+            f"({names}), nên không chạy lại được phép tính; đặt các tệp đó đúng đường dẫn đã ghi, "
+            "hoặc chỉ thư mục chứa chúng bằng --inputs THƯ_MỤC, rồi chạy lại."
             if vi
-            else f"Result: NOT VERIFIED — {gone} file(s) recorded in manifest.json are missing; "
-            "put them back at the recorded paths, or point --inputs DIR at the folder holding "
-            "them, and run verify again."
+            else f"Result: NOT VERIFIED — {gone} file(s) recorded in manifest.json are missing "
+            f"({names}), so the check could not be re-run; put them back at the recorded paths, "
+            "or point --inputs DIR at the folder holding them, and run verify again."
         )
-    if not n and not gone:
+    if v.ok:
         lines.append("Kết quả: mọi thứ khớp." if vi else "Result: everything matches.")
     return "\n".join(lines) + "\n"
 
 
-__all__ = ["Verification", "read_manifest", "render_verification", "verify", "write_evidence"]
+__all__ = [
+    "MANIFEST_SHAPE",
+    "Verification",
+    "read_manifest",
+    "render_verification",
+    "verify",
+    "write_evidence",
+]
