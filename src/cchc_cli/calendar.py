@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["WorkCalendar"]
+__all__ = ["WorkCalendar", "supported_years"]
 
 _EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
 _NAT = np.datetime64("NaT", "D")
@@ -32,7 +32,7 @@ _WORKING_DAYS_PER_YEAR_LOW = 240
 _N_CLIP = 10_000_000
 
 
-def _library_year_range() -> tuple[int, int]:
+def supported_years() -> tuple[int, int]:
     """Years the ``holidays`` package can compute for Vietnam (lunar tables end in 2100).
 
     Why: outside this range the package silently returns no holidays at all, which would make
@@ -68,7 +68,7 @@ def _library_days(years: Iterable[int]) -> tuple[dict[dt.date, str], dict[dt.dat
     wanted = set(years)
     if not wanted:
         return {}, {}
-    first, last = _library_year_range()
+    first, last = supported_years()
     around = sorted({y + k for y in wanted for k in (-1, 0, 1) if first <= y + k <= last})
     language = "vi" if "vi" in getattr(holidays.Vietnam, "supported_languages", ()) else None
     lib = holidays.Vietnam(years=around, language=language)
@@ -296,7 +296,7 @@ class WorkCalendar:
         shape = start_d.shape
         s = np.ascontiguousarray(start_d).reshape(-1).view(np.int64)
         nv = np.ascontiguousarray(n_int).reshape(-1)
-        lib_first, lib_last = _library_year_range()
+        lib_first, lib_last = supported_years()
         lo_ok, hi_ok = _day_number(lib_first), _day_number(lib_last + 1)
         # NaT is the smallest int64, so the range test also drops it.
         valid = np.ascontiguousarray(n_ok).reshape(-1) & (s >= lo_ok) & (s < hi_ok)
@@ -349,7 +349,7 @@ class WorkCalendar:
 
 def _check_years(years: Iterable[int]) -> None:
     """Refuse years the ``holidays`` package would silently leave without any holiday."""
-    first, last = _library_year_range()
+    first, last = supported_years()
     bad = [y for y in years if not first <= y <= last]
     if bad:
         raise ValueError(

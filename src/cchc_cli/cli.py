@@ -6,11 +6,15 @@ Heavy modules (pandas, pyarrow, rich tables) are imported inside the commands so
 
 from __future__ import annotations
 
+import functools
+import os
 import shutil
 import sys
+import traceback
+import warnings
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 
@@ -127,12 +131,12 @@ def check(
         data = read_records(records, the_plan, encoding=encoding, delimiter=delimiter, sheet=sheet)
         classified = classify(the_plan, data, span)
         result = evaluate(the_plan, data, span, the_actuals, classified=classified)
-        if evidence is not None:
-            add_evidence(result, the_plan, data, classified, evidence, sys.argv)
         groups = (by.value, breakdown(the_plan, data, span, by.value, classified)) if by else None
         color = output is None and fmt is Format.table and sys.stdout.isatty()
         width = shutil.get_terminal_size((160, 24)).columns if color else None
         text = render(result, fmt.value, lang.value, color=color, width=width, breakdown=groups)
+        if evidence is not None:  # after all computing: a failure above leaves no folder
+            add_evidence(result, the_plan, data, classified, evidence, sys.argv)
         write_text(text, output)
     except CchcError as exc:
         fail(exc, lang.value)
@@ -194,21 +198,57 @@ _register_report(app)
 _register_explain(app)
 
 
+def _lang_of(argv: list[str]) -> str:
+    """``--lang`` read from the raw arguments, for messages printed before or after Typer parses."""
+    lang = "vi"
+    for i, arg in enumerate(argv):  # the last one wins, as in Click
+        if arg.startswith("--lang="):
+            lang = arg.removeprefix("--lang=")
+        elif arg == "--lang" and i + 1 < len(argv):
+            lang = argv[i + 1]
+    return "en" if lang == "en" else "vi"
+
+
+_python_showwarning = warnings.showwarning
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None, *, lang: str) -> None:
+    """Print a library :class:`CchcWarning` like an error, as ``Cảnh báo:``/``Warning:`` on stderr."""
+    from .errors import CchcWarning
+
+    if not isinstance(message, CchcWarning):
+        return _python_showwarning(message, category, filename, lineno, file, line)
+    word = "Cảnh báo" if lang == "vi" else "Warning"
+    sys.stderr.write(f"{word}: {message.render(lang)}\n")
+
+
+def _internal_error(exc: BaseException, lang: str) -> NoReturn:
+    """An unexpected exception is a bug: one line, exit 3 (never 1, read as a fail), and no output
+    file, as every write goes through a temporary file. ``CCHC_DEBUG=1`` adds the traceback."""
+    if os.environ.get("CCHC_DEBUG") == "1":
+        traceback.print_exception(exc)
+    detail = " ".join(str(exc).split())  # one line, whatever the exception's text
+    what = f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__
+    if lang == "en":
+        sys.stderr.write(f"internal error: {what} — please report it, with the command\n")
+    else:
+        sys.stderr.write(f"lỗi nội bộ: {what} — xin báo lại lỗi này, kèm câu lệnh đã chạy\n")
+    sys.exit(ExitCode.INTERNAL)
+
+
 def main() -> None:
     """Entry point. Typer's own usage errors (an unknown option, a bad --format value) are given
-    the same shape as every other error: one line in the chosen language, a hint, exit 2."""
+    the same shape as every other error: one line in the chosen language, a hint, exit 2; any
+    other exception, MemoryError and RecursionError included, is an internal error, exit 3."""
     from typer.exceptions import TyperException
     from typer.main import get_command
 
+    from .errors import CchcWarning
+
     argv = sys.argv[1:]
-    lang = (
-        "en"
-        if any(a in ("--lang=en",) for a in argv)
-        or (
-            "--lang" in argv and argv[argv.index("--lang") + 1 : argv.index("--lang") + 2] == ["en"]
-        )
-        else "vi"
-    )
+    lang = _lang_of(argv)
+    warnings.showwarning = functools.partial(_show_warning, lang=lang)
+    warnings.simplefilter("always", CchcWarning)
     try:
         code = get_command(app).main(args=argv, standalone_mode=False, prog_name="cchc")
     except KeyboardInterrupt:
@@ -228,6 +268,8 @@ def main() -> None:
         else:
             sys.stderr.write(f"Lỗi cách dùng: {message}\n  → xem: {where} --help\n")
         sys.exit(getattr(exc, "exit_code", ExitCode.ERROR))
+    except Exception as exc:  # the one place every unexpected exception ends
+        _internal_error(exc, lang)
     sys.exit(code or 0)
 
 

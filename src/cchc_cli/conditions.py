@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .errors import Msg
+from .errors import MAX_DEPTH, Msg, too_deep
 
 
 class ConditionSyntaxError(ValueError):
@@ -68,6 +68,7 @@ class Or:
 Condition = Ref | Test | Not | And | Or
 
 _TOKEN = re.compile(r"\s*(?:(?P<op>==|!=|=|\(|\)|,)|(?P<word>[A-Za-z_][A-Za-z0-9_]*))")
+_BLANK_END = re.compile(r"\s*\Z")
 _KEYWORDS = {"and", "or", "not", "in", "is", "empty"}
 
 
@@ -75,7 +76,7 @@ def _tokenize(text: str) -> list[tuple[str, str, int]]:
     tokens: list[tuple[str, str, int]] = []
     pos = 0
     while pos < len(text):
-        if text[pos:].strip() == "":
+        if _BLANK_END.match(text, pos):  # not text[pos:]: copying the rest per token is quadratic
             break
         m = _TOKEN.match(text, pos)
         if not m:
@@ -108,6 +109,7 @@ class _Parser:
         self.text = text
         self.tokens = _tokenize(text)
         self.i = 0
+        self.depth = 0
 
     def peek(self) -> tuple[str, str, int]:
         return self.tokens[self.i]
@@ -152,16 +154,27 @@ class _Parser:
         return items[0] if len(items) == 1 else And(tuple(items))
 
     def factor(self) -> Condition:
-        kind, value, _ = self.peek()
-        if (kind, value) == ("kw", "not"):
-            self.take()
-            return Not(self.factor())
-        if (kind, value) == ("op", "("):
-            self.take()
+        kind, value, at = self.peek()
+        if (kind, value) not in (("kw", "not"), ("op", "(")):
+            return self.test()
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise ConditionSyntaxError(
+                too_deep(Msg("điều kiện", "condition")),
+                at,
+                Msg(
+                    "mỗi '(' và 'not' là một tầng: bỏ ngoặc thừa, 'not not x' là 'x'",
+                    "each '(' and 'not' is a level: drop needless brackets; 'not not x' is 'x'",
+                ),
+            )
+        self.take()
+        if value == "not":
+            node: Condition = Not(self.factor())
+        else:
             node = self.expr()
             self.expect("op", ")", Msg("')'", "')'"))
-            return node
-        return self.test()
+        self.depth -= 1
+        return node
 
     def test(self) -> Condition:
         _, field, at = self.expect("word", None, Msg("tên trường", "a field name"))

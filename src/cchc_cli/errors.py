@@ -17,12 +17,15 @@ class ExitCode(enum.IntEnum):
                       ``validate``: problems were found
     2     ERROR       usage error, unreadable or invalid input, plan or actuals;
                       no verdict is given and no output file is left behind
+    3     INTERNAL    a bug in cchc (an unexpected exception, out of memory …): no
+                      verdict, no output file; never 1, which scripts read as a fail
     ====  ==========  ============================================================
     """
 
     OK = 0
     FAIL = 1
     ERROR = 2
+    INTERNAL = 3
 
 
 class Reason(str, enum.Enum):
@@ -89,11 +92,22 @@ def say(text: Text | None, lang: str = "vi") -> str:
     return text.get(lang) if isinstance(text, Msg) else text
 
 
-class CchcError(Exception):
-    """The one error type the library raises for bad input; the CLI prints it and exits 2.
+# Deepest nesting accepted anywhere in a plan or actuals file: YAML levels, and a condition's '('
+# and 'not'. Why a limit: parsing and every walk over the result recurse once per level, and real
+# files nest four or five deep; past this it is a mistake, reported before a RecursionError.
+MAX_DEPTH = 50
 
-    ``message`` says what is wrong, ``hint`` what to do about it, ``location`` where.
-    """
+
+def too_deep(what: Msg) -> Msg:
+    """One wording for every nesting limit: '<what> nested too deeply (more than 50 levels)'."""
+    return Msg(
+        f"{what.vi} lồng quá sâu (quá {MAX_DEPTH} tầng)",
+        f"{what.en} nested too deeply (more than {MAX_DEPTH} levels)",
+    )
+
+
+class _Located:
+    """``message`` says what is wrong, ``hint`` what to do about it, ``location`` where."""
 
     def __init__(self, message: Text, hint: Text | None = None, location: Location | None = None):
         super().__init__(say(message))
@@ -108,3 +122,12 @@ class CchcError(Exception):
 
     def __str__(self) -> str:
         return self.render("vi")
+
+
+class CchcError(_Located, Exception):
+    """The one error type the library raises for bad input; the CLI prints it and exits 2."""
+
+
+class CchcWarning(_Located, UserWarning):
+    """Something legal but probably not meant (a plan target of ``>= 0.98%``), issued with
+    :func:`warnings.warn` by the library; the CLI prints it on stderr in the chosen language."""

@@ -5,16 +5,18 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from fractions import Fraction
 from importlib import resources
 from pathlib import Path
 
 from . import fields as F
 from .conditions import Condition, ConditionSyntaxError, Ref, Test, parse_condition, tests_of
-from .errors import CchcError, Location, Msg
-from .text import closest, fold, fold_value
+from .errors import CchcError, CchcWarning, Location, Msg
+from .text import closest, fold, fold_value, shorten
 from .yamlfile import Node, load_yaml
 
 SCHEMA_VERSION = 1
@@ -22,7 +24,7 @@ DEFAULT_PLAN = "plan2023.yaml"
 
 _OPS = {"≥": ">=", "≤": "<=", "==": "=", ">=": ">=", "<=": "<=", ">": ">", "<": "<", "=": "="}
 _TARGET = re.compile(
-    r"^\s*(?P<op>>=|<=|==|≥|≤|>|<|=)\s*(?:(?P<num>\d+(?:[.,]\d+)?)\s*(?P<pct>%?)|(?P<base>baseline))\s*$"
+    r"^\s*(?P<op>>=|<=|==|≥|≤|>|<|=)\s*(?:(?P<num>\d{1,15}(?:[.,]\d{1,15})?)\s*(?P<pct>%?)|(?P<base>baseline))\s*$"
 )
 MEASURES = ("ratio", "count", "score")
 SOURCES = ("dossiers", "actuals")
@@ -219,11 +221,13 @@ def load_plan(path: str | Path | None = None) -> Plan:
             ),
             Msg(f"dùng 'schema: {SCHEMA_VERSION}'", f"use 'schema: {SCHEMA_VERSION}'"),
         )
-    year = int(top["year"].number())
+    year = _year(top["year"], top["year"].number())
     period = (dt.date(year, 1, 1), dt.date(year, 12, 31))
     if "period" in top:
         pm = top["period"].mapping(["start", "end"], ["start", "end"], Msg(" (kỳ)", " (period)"))
         period = (pm["start"].date(), pm["end"].date())
+        for key, day in zip(("start", "end"), period, strict=True):
+            _year(pm[key], day.year)
         if period[1] < period[0]:
             raise top["period"].error(
                 Msg("kỳ có ngày kết thúc trước ngày bắt đầu", "period ends before it starts")
@@ -249,6 +253,25 @@ def load_plan(path: str | Path | None = None) -> Plan:
     classification = _classification(top["classification"], plan)
     indicators = _indicators(top["indicators"], plan)
     return Plan(**{**plan.__dict__, "classification": classification, "indicators": indicators})
+
+
+def _year(node: Node, year: float | int) -> int:
+    """A whole year the working calendar covers (the bound ``cchc calendar`` and --period use)."""
+    from .calendar import supported_years
+
+    first, last = supported_years()
+    if year != int(year) or not first <= year <= last:
+        raise node.error(
+            Msg(
+                f"năm {year} không hợp lệ: cần một năm trong {first}–{last}",
+                f"invalid year {year}: it must be a year within {first}–{last}",
+            ),
+            Msg(
+                "khoảng năm có lịch làm việc (ngày lễ, ngày làm bù)",
+                "the years with a working calendar (holidays, make-up days)",
+            ),
+        )
+    return int(year)
 
 
 def _vocabularies(node: Node) -> dict[str, Vocabulary]:
@@ -517,7 +540,10 @@ def parse_target(node: Node, measure: str) -> Target:
     m = _TARGET.match(text)
     if not m:
         raise node.error(
-            Msg(f"chỉ tiêu '{text}' không đúng dạng", f"malformed target '{text}'"),
+            Msg(
+                f"chỉ tiêu '{shorten(text)}' không đúng dạng",
+                f"malformed target '{shorten(text)}'",
+            ),
             Msg(
                 "viết ví dụ '>= 98%', '= 100%', '>= 12' hoặc '> baseline'",
                 "write e.g. '>= 98%', '= 100%', '>= 12' or '> baseline'",
@@ -533,18 +559,47 @@ def parse_target(node: Node, measure: str) -> Target:
                 )
             )
         return Target(op, None, "baseline")
-    value = Fraction(m.group("num").replace(",", "."))
+    number = m.group("num").replace(",", ".")
+    value = Fraction(number)
     pct = bool(m.group("pct"))
     if measure == "ratio" and not pct:
+        # 0.98 is a fraction written for 98%: '0.98%' would pass nearly everything
+        meant = f"{m.group('op')} {_percent_text(number)}%" if value <= 1 else f"{text}%"
         raise node.error(
-            Msg(f"chỉ tiêu tỷ lệ cần dấu %: '{text}%'", f"a ratio target needs '%': '{text}%'"),
-            Msg("ví dụ '>= 98%'", "e.g. '>= 98%'"),
+            Msg(f"chỉ tiêu tỷ lệ cần dấu %: '{meant}'", f"a ratio target needs '%': '{meant}'"),
+            Msg(
+                f"{number} viết dạng thập phân; theo phần trăm là {_percent_text(number)}%",
+                f"{number} is a decimal fraction; as a percent it is {_percent_text(number)}%",
+            )
+            if value <= 1
+            else Msg("ví dụ '>= 98%'", "e.g. '>= 98%'"),
         )
     if measure != "ratio" and pct:
         raise node.error(
             Msg(f"measure '{measure}' không dùng %", f"measure '{measure}' takes no '%'"),
         )
+    if pct and 0 < value < 1:
+        meant = f"{m.group('op')} {_percent_text(number)}%"
+        warnings.warn(
+            CchcWarning(
+                Msg(
+                    f"mục tiêu '{text}' dưới 1% — có phải ý bạn là '{meant}'?",
+                    f"target '{text}' is below 1% — did you mean '{meant}'?",
+                ),
+                Msg(
+                    "nếu đúng là dưới 1%, bỏ qua cảnh báo này",
+                    "if below 1% is meant, ignore this warning",
+                ),
+                node.location,
+            ),
+            stacklevel=2,
+        )
     return Target(op, value, "percent" if pct else measure)
+
+
+def _percent_text(number: str) -> str:
+    """``0.98`` → ``98``, ``0.985`` → ``98.5``: the fraction written as a percent."""
+    return format((Decimal(number) * 100).normalize(), "f")
 
 
 _IND_KEYS = [

@@ -37,6 +37,11 @@ def fold_value(text: str) -> str:
     return " ".join(strip_diacritics(nfc(str(text))).casefold().split())
 
 
+def shorten(text: str, width: int = 40) -> str:
+    """A value cut short for a message: a 5000-digit number need not be printed whole."""
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
 def closest(word: str, candidates: Iterable[str], key=fold) -> str | None:
     """The candidate most like ``word`` (for 'did you mean' hints), or None."""
     pool = {key(c): c for c in candidates}

@@ -1,7 +1,10 @@
 """YAML read with locations, so every plan/actuals error can say ``file:line:col``.
 
-Only the SafeLoader's constructs are accepted. Scalars keep their source text, so a key such as
-``section: 2.1`` or a vocabulary word ``no`` is read as written, never as a float or ``False``.
+Only YAML's core types are accepted: an explicit tag other than ``!!str``, ``!!int``, ``!!float``,
+``!!bool``, ``!!null``, ``!!timestamp``, ``!!map``, ``!!seq`` (``!include``, ``!!python/…``) is an
+error at its line and column, and so is nesting deeper than :data:`~cchc_cli.errors.MAX_DEPTH`.
+Scalars keep their source text, so a key such as ``section: 2.1`` or a vocabulary word ``no`` is
+read as written, never as a float or ``False``.
 """
 
 from __future__ import annotations
@@ -13,8 +16,59 @@ from pathlib import Path
 
 import yaml
 
-from .errors import CchcError, Location, Msg
-from .text import closest
+from .errors import MAX_DEPTH, CchcError, Location, Msg, too_deep
+from .text import closest, shorten
+
+# Why: a figure this large is a typo, and would overflow a float in the JSON output.
+MAX_NUMBER = 10**15
+_CORE_TAGS = frozenset(
+    f"tag:yaml.org,2002:{t}"
+    for t in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")
+)
+
+
+def _mark_location(path: str, mark: yaml.Mark) -> Location:
+    return Location(path, mark.line + 1, mark.column + 1)
+
+
+class _Loader(yaml.SafeLoader):
+    """The SafeLoader's composer, refusing unknown explicit tags and too deep nesting, located."""
+
+    def __init__(self, stream: str, path: str):
+        super().__init__(stream)
+        self.path = path
+        self.depth = 0
+
+    def compose_node(self, parent, index):
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent):
+            return super().compose_node(parent, index)
+        where = _mark_location(self.path, event.start_mark)
+        tag = event.tag
+        if tag not in (None, "!") and tag not in _CORE_TAGS:
+            short = tag.replace("tag:yaml.org,2002:", "!!")
+            raise CchcError(
+                Msg(f"thẻ YAML không được hỗ trợ '{short}'", f"unsupported YAML tag '{short}'"),
+                Msg(
+                    f"xoá '{short}' và viết giá trị trực tiếp (cchc không đọc tệp khác qua thẻ)",
+                    f"remove '{short}' and write the value itself (cchc reads no file through a tag)",
+                ),
+                where,
+            )
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise CchcError(
+                too_deep(Msg("YAML", "YAML")),
+                Msg(
+                    "kiểm tra ngoặc [ ] { } và thụt lề",
+                    "check the [ ] { } brackets and indentation",
+                ),
+                where,
+            )
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
 
 
 @dataclass(frozen=True)
@@ -26,8 +80,7 @@ class Node:
 
     @property
     def location(self) -> Location:
-        mark = self.raw.start_mark
-        return Location(self.path, mark.line + 1, mark.column + 1)
+        return _mark_location(self.path, self.raw.start_mark)
 
     def error(self, message: Msg | str, hint: Msg | str | None = None) -> CchcError:
         return CchcError(message, hint, self.location)
@@ -120,13 +173,18 @@ class Node:
         return [self.text()]
 
     def number(self) -> float | int:
+        """A finite number below :data:`MAX_NUMBER` (``.inf``, ``.nan`` are no figures)."""
         value = self.value()
+        shown = shorten(str(self.raw.value))
         if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise self.error(Msg(f"cần một số, gặp '{shown}'", f"expected a number, got '{shown}'"))
+        if value != value or abs(value) >= MAX_NUMBER:  # NaN is the one value unequal to itself
             raise self.error(
+                Msg(f"số không hợp lệ '{shown}'", f"invalid number '{shown}'"),
                 Msg(
-                    f"cần một số, gặp '{self.raw.value}'",
-                    f"expected a number, got '{self.raw.value}'",
-                )
+                    "cần một số hữu hạn, nhỏ hơn 10^15",
+                    "write a finite number below 10^15",
+                ),
             )
         return value
 
@@ -142,7 +200,10 @@ class Node:
         return value
 
     def date(self) -> dt.date:
-        value = self.value()
+        try:
+            value = self.value()
+        except CchcError:  # 2023-02-30 looks like a YAML date but is none: say "invalid date"
+            value = None
         if isinstance(value, dt.datetime):
             return value.date()
         if isinstance(value, dt.date):
@@ -159,8 +220,19 @@ class Node:
             ) from None
 
     def value(self):
-        """The node as the SafeLoader would construct it."""
-        return yaml.SafeLoader("").construct_document(self.raw)
+        """The node as the SafeLoader would construct it; what it cannot is a located error."""
+        try:
+            return yaml.SafeLoader("").construct_document(self.raw)
+        except (ValueError, OverflowError, yaml.YAMLError):
+            # 5000 digits (past Python's int limit), a date 2023-02-30, an unquoted '='
+            shown = shorten(str(self.raw.value)) if self.is_scalar else ""
+            raise self.error(
+                Msg(f"không đọc được giá trị '{shown}'", f"cannot read the value '{shown}'"),
+                Msg(
+                    'số: tối đa 15 chữ số; ngày: YYYY-MM-DD; chữ: đặt trong dấu "…"',
+                    'numbers: at most 15 digits; dates: YYYY-MM-DD; text: put it in "…"',
+                ),
+            ) from None
 
 
 def load_yaml(path: str | Path) -> Node:
@@ -193,11 +265,12 @@ def load_yaml(path: str | Path) -> Node:
             None,
             where,
         ) from None
+    loader = _Loader(text, str(path))
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        loc = Location(str(path), mark.line + 1, mark.column + 1) if mark else where
+        loc = _mark_location(str(path), mark) if mark else where
         raise CchcError(
             Msg(f"lỗi cú pháp YAML: {exc.problem}", f"YAML syntax error: {exc.problem}"),
             Msg("kiểm tra thụt lề và dấu ':' ở dòng này", "check indentation and ':' on this line"),
@@ -205,6 +278,8 @@ def load_yaml(path: str | Path) -> Node:
         ) from None
     except yaml.YAMLError as exc:
         raise CchcError(Msg(f"lỗi YAML: {exc}", f"YAML error: {exc}"), None, where) from None
+    finally:
+        loader.dispose()
     if root is None:
         raise CchcError(Msg("tệp YAML rỗng", "the YAML file is empty"), None, where)
     return Node(root, str(path))

@@ -124,6 +124,29 @@ def fmt_date(d, lang: str) -> str:
     return d.strftime("%d/%m/%Y") if lang == "vi" else d.isoformat()
 
 
+def period_text(span, lang: str) -> str:
+    """``01/05/2023 – 31/05/2023``, and the ``--period`` it was narrowed from, if it was."""
+    text = " – ".join(fmt_date(d, lang) for d in span)
+    asked = getattr(span, "requested", None)  # a period.Span; a plain (start, end) has none
+    if asked is None:
+        return text
+    whole = " – ".join(fmt_date(d, lang) for d in span.whole)
+    if lang == "vi":
+        return f"{text} (thu hẹp bằng --from/--to từ kỳ {asked}: {whole})"
+    return f"{text} (narrowed by --from/--to from period {asked}: {whole})"
+
+
+def period_json(span) -> dict:
+    """``{"start", "end"}``, plus ``narrowed_from`` ({period, start, end}) when --from/--to
+    narrowed a ``--period``."""
+    doc = {"start": span[0].isoformat(), "end": span[1].isoformat()}
+    asked = getattr(span, "requested", None)
+    if asked is not None:
+        start, end = (d.isoformat() for d in span.whole)
+        doc["narrowed_from"] = {"period": asked, "start": start, "end": end}
+    return doc
+
+
 BY_TITLE = {
     "month": Msg("Theo tháng", "By month"),
     "field": Msg("Theo lĩnh vực", "By field"),

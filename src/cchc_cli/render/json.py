@@ -6,7 +6,7 @@ import datetime as dt
 import json
 
 from .. import __version__
-from . import number_json
+from . import number_json, period_json
 
 SCHEMA_VERSION = 1
 
@@ -53,7 +53,7 @@ def result_dict(result, generated_at: str | None = None) -> dict:
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "cchc", "version": __version__},
         "plan": {"id": plan.id, "title": plan.title, "path": plan.path, "sha256": plan.sha256},
-        "period": {"start": result.period[0].isoformat(), "end": result.period[1].isoformat()},
+        "period": period_json(result.period),
         "inputs": [input_dict(i) for i in result.inputs],
         "actuals": (
             {"path": result.actuals.path, "sha256": result.actuals.sha256}

@@ -5,11 +5,11 @@ from __future__ import annotations
 from . import (
     BY_TITLE,
     STATUS_TEXT,
-    fmt_date,
     fmt_int,
     fmt_target,
     fmt_value,
     group_name,
+    period_text,
     reason_text,
 )
 
@@ -24,11 +24,7 @@ def render_markdown(result, lang: str = "vi", breakdown=None) -> str:
     lines = [
         f"# {_esc(result.plan.title)}",
         "",
-        (
-            f"Kỳ: {fmt_date(result.period[0], lang)} – {fmt_date(result.period[1], lang)}"
-            if vi
-            else f"Period: {fmt_date(result.period[0], lang)} – {fmt_date(result.period[1], lang)}"
-        ),
+        ("Kỳ: " if vi else "Period: ") + period_text(result.period, lang),
         "",
     ]
     for i in result.inputs:

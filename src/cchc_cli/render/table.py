@@ -11,11 +11,11 @@ from ..text import nfc
 from . import (
     BY_TITLE,
     STATUS_TEXT,
-    fmt_date,
     fmt_int,
     fmt_target,
     fmt_value,
     group_name,
+    period_text,
     reason_text,
     text_console,
 )
@@ -32,8 +32,8 @@ def render_table(
     console.print(Text(plan.title, style="bold"))
     if plan.agency:
         console.print(plan.agency)
-    p0, p1 = (fmt_date(d, lang) for d in result.period)
-    console.print(f"Kỳ báo cáo: {p0} – {p1}" if vi else f"Period: {p0} – {p1}")
+    span = period_text(result.period, lang)
+    console.print(f"Kỳ báo cáo: {span}" if vi else f"Period: {span}")
     for i in result.inputs:
         f = lambda n: fmt_int(n, lang)  # noqa: E731
         if vi:
