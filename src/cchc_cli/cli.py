@@ -105,7 +105,8 @@ def check(
     by: Annotated[
         By | None,
         typer.Option(
-            "--by", help="Thêm số liệu từng tháng / lĩnh vực / thủ tục. / Add a breakdown."
+            "--by",
+            help="Thêm số liệu từng tháng / lĩnh vực / thủ tục / đơn vị. / Add a breakdown.",
         ),
     ] = None,
 ) -> None:

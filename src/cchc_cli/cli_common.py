@@ -18,8 +18,11 @@ class Lang(str, Enum):
 
 
 class By(str, Enum):
+    """``--by``: each is :func:`cchc_cli.groups.groupable` for the shipped plan (a test says so)."""
+
     field = "field"
     procedure = "procedure"
+    unit = "unit"
     month = "month"
 
 

@@ -47,9 +47,13 @@ def report(
     date_from: FromOpt = None,
     date_to: ToOpt = None,
     by: Annotated[
-        By,
-        typer.Option("--by", help="Mỗi dòng của biểu là một lĩnh vực, một thủ tục hoặc một tháng."),
-    ] = By.field,
+        By | None,
+        typer.Option(
+            "--by",
+            help="Mỗi dòng của biểu là một lĩnh vực, thủ tục, đơn vị tiếp nhận hoặc tháng "
+            "(mặc định: lĩnh vực, nếu tệp có cột này).",
+        ),
+    ] = None,
     fmt: Annotated[
         ReportFormat, typer.Option("--format", help="Định dạng (xlsx cần --output).")
     ] = ReportFormat.table,
@@ -84,7 +88,7 @@ def report(
         the_plan = load_plan(plan)
         span = resolve_period(period, date_from, date_to, the_plan.period)
         data = read_records(records, the_plan, encoding=encoding, delimiter=delimiter, sheet=sheet)
-        form = build_form(the_plan, data, span, by.value)
+        form = build_form(the_plan, data, span, by.value if by else None)
         if fmt is ReportFormat.xlsx:
             write_text("", output, binary=render_form_xlsx(form, lang.value))
         else:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -126,15 +127,21 @@ def evaluate(
     return Result(plan, period, (input_summary(plan, records, cl),), tuple(results), actuals)
 
 
+def columns_read(names: Iterable[str]) -> list[str]:
+    """The canonical columns behind ``names`` (derived fields expanded), first seen first."""
+    out: list[str] = []
+    for name in names:
+        for col in F.DERIVED[name].depends if name in F.DERIVED else (name,):
+            if col not in out:
+                out.append(col)
+    return out
+
+
 def needed_fields(plan: Plan, ind: Indicator) -> list[str]:
     """Canonical columns the indicator looks at (derived fields expanded), in a stable order."""
-    out: list[str] = []
-    for cond in (ind.denominator, ind.numerator):
-        for test in tests_of(cond):
-            names = F.DERIVED[test.field].depends if test.field in F.DERIVED else (test.field,)
-            for name in names:
-                if name not in out:
-                    out.append(name)
+    out = columns_read(
+        test.field for cond in (ind.denominator, ind.numerator) for test in tests_of(cond)
+    )
     if out:  # every dossier rule first asks whether the dossier was received at all
         for cond in plan.classification.values():
             for test in tests_of(cond):
@@ -184,7 +191,6 @@ def _dossier_result(
 ) -> IndicatorResult:
     lacking = _lacking(plan, ind, records)
     if lacking:
-        headers = ", ".join(f"{plan.columns[n].aliases[0]} ({n})" for n in lacking)
         return IndicatorResult(
             ind,
             NO_DATA,
@@ -192,7 +198,7 @@ def _dossier_result(
             None,
             None,
             reason=Reason.MISSING_COLUMN.value,
-            reason_detail=headers,
+            reason_detail=lacking_detail(plan, lacking),
         )
     counts, _, _ = count(plan, ind, cl)
     return ratio_result(ind, counts)
@@ -309,12 +315,9 @@ def input_summary(
 
 @dataclass(frozen=True)
 class Group:
-    key: str | None  # "2023-05" for a month, the field/procedure text, None for "not given"
+    key: str | None  # "2023-05" for a month, the column's text (field, unit…), None: not given
     period: tuple[dt.date, dt.date]
     results: tuple[IndicatorResult, ...]  # dossier indicators only
-
-
-BREAKDOWNS = ("month", "field", "procedure")
 
 
 def breakdown(
@@ -325,12 +328,15 @@ def breakdown(
     classified: Classified | None = None,
 ) -> tuple[Group, ...]:
     """Each dossier indicator per month of the period (each month its own period: carried-over and
-    open-at-end are per month) or per field / procedure (rows split by the column's text)."""
+    open-at-end are per month) or per value of a text column (:func:`cchc_cli.groups.groupable`:
+    lĩnh vực, thủ tục, đơn vị…). An indicator whose columns the export lacks is no_data, with
+    the reason, in every group."""
     from .classify import calendar_for
-    from .groups import group_codes, months_of
+    from .groups import MONTH, check_grouping, group_codes, months_of
 
+    check_grouping(plan, records, by)
     dossier = [i for i in plan.indicators if i.source == "dossiers"]
-    if by == "month":
+    if by == MONTH:
         calendar = calendar_for(plan, records)  # once, not once a month
         out = []
         for span in months_of(period):
@@ -375,6 +381,15 @@ def left_mask(den: Tri, num: Tri) -> np.ndarray:
 
 
 def _lacking(plan: Plan, ind: Indicator, records: Records) -> list[str]:
-    return [
-        n for n in needed_fields(plan, ind) if n in records.missing and not _covered(n, records)
-    ]
+    return lacking_columns(needed_fields(plan, ind), records)
+
+
+def lacking_columns(columns: Iterable[str], records: Records) -> list[str]:
+    """The canonical ``columns`` the export lacks with nothing to stand in for them: what makes
+    an indicator, or a column of Biểu 06, not available (never a silent zero)."""
+    return [n for n in columns if n in records.missing and not _covered(n, records)]
+
+
+def lacking_detail(plan: Plan, lacking: Iterable[str]) -> str:
+    """The missing columns as people know them: "Hình thức nộp (channel), …"."""
+    return ", ".join(f"{plan.columns[n].aliases[0]} ({n})" for n in lacking)

@@ -35,6 +35,8 @@ CLASSES = (COUNTED_PASS, COUNTED_FAIL, LEFT_OUT, NOT_IN_DENOMINATOR)
 # Fields the rule reads that are shown as one combined column.
 _DUE_SOURCES = ("due_at", "processing_days")
 _END_SOURCES = ("resolved_at", "returned_at")
+# Shown first on every row when the export has it: late lists are read per receiving unit.
+_UNIT = "unit"
 
 
 @dataclass(frozen=True)
@@ -98,12 +100,14 @@ def row_classes(
     return counts, RowClasses(cls, reason, tuple(labels))
 
 
-def display_fields(plan: Plan, ind: Indicator) -> list[str]:
-    """The fields shown for each row: dates first (received, due, processing days, end), then
-    the other columns the rule reads, status last. ``due`` and ``end_at`` are the dates the
-    rule used."""
+def display_fields(plan: Plan, ind: Indicator, records: Records | None = None) -> list[str]:
+    """The fields shown for each row: the receiving unit (when ``records`` has that column),
+    dates (received, due, processing days, end), then the other columns the rule reads, status
+    last. ``due`` and ``end_at`` are the dates the rule used."""
     needed = E.needed_fields(plan, ind)
     out: list[str] = []
+    if records is not None and records.has(_UNIT) and _UNIT not in needed:
+        out.append(_UNIT)
     if "received_at" in needed:
         out.append("received_at")
     if any(n in needed for n in _DUE_SOURCES):
@@ -397,7 +401,8 @@ def explain(
     index = classes.select(rows)
     if result.reason == Reason.MISSING_COLUMN.value:
         index = index[:0]  # without the column the rows say nothing about this indicator
-    table = RowTable(plan, ind, records, cl, classes, index, tuple(display_fields(plan, ind)))
+    fields = tuple(display_fields(plan, ind, records))
+    table = RowTable(plan, ind, records, cl, classes, index, fields)
     return Explanation(
         plan, ind, period, result, E.input_summary(plan, records, cl), actuals, counts, rows, table
     )
@@ -418,7 +423,7 @@ def _evidence_table(
     ``result``: the indicator's result from the same records and classification (``check`` has
     it); without it, whether the indicator lacks a column is worked out again.
     """
-    fields = tuple(display_fields(plan, ind))
+    fields = tuple(display_fields(plan, ind, records))
     if result is not None:
         lacking = result.reason == Reason.MISSING_COLUMN.value
     else:

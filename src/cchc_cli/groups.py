@@ -7,6 +7,45 @@ import datetime as dt
 
 import numpy as np
 
+from . import fields as F
+from .errors import CchcError, Location, Msg
+
+MONTH = "month"
+
+
+def groupable(plan) -> tuple[str, ...]:
+    """What a breakdown may be by: ``month``, or any optional text column of the plan (lĩnh vực,
+    thủ tục, đơn vị tiếp nhận…), so a column added to the plan is groupable with no code change."""
+    text = (n for n, s in plan.columns.items() if s.optional and s.kind == F.TEXT)
+    return (MONTH, *text)
+
+
+def check_grouping(plan, records, by: str) -> None:
+    """A breakdown asked for by name needs that column in the export: grouping every dossier
+    under "(not given)" would look like an answer and is not one."""
+    choices = groupable(plan)
+    if by not in choices:
+        raise CchcError(
+            Msg(f"không nhóm theo '{by}' được", f"cannot group by '{by}'"),
+            Msg(f"chọn một trong: {', '.join(choices)}", f"choose one of: {', '.join(choices)}"),
+        )
+    if by == MONTH or records.has(by):
+        return
+    aliases = plan.columns[by].aliases
+    names = ", ".join(f"'{a}'" for a in aliases)
+    raise CchcError(
+        Msg(
+            f"không nhóm theo '{by}' được: tệp không có cột '{aliases[0]}' ({by})",
+            f"cannot group by '{by}': the file has no '{aliases[0]}' column ({by})",
+        ),
+        Msg(
+            f"xuất lại danh sách hồ sơ kèm cột đó (tên cột được nhận: {names}), hoặc bỏ --by {by}",
+            f"export the dossier list again with that column (headers accepted: {names}), "
+            f"or drop --by {by}",
+        ),
+        Location(records.path, records.header_line),
+    )
+
 
 def months_of(period: tuple[dt.date, dt.date]) -> list[tuple[dt.date, dt.date]]:
     """Calendar months of the period, the first and last clipped to it."""

@@ -45,11 +45,24 @@ open?) is excluded from both sides of (1) = (5) + (9), and counted in that ident
 contradict each other (exit code 1). So the printed columns of a row need not add up when it
 left dossiers out: the notes say which columns each left-out dossier is missing from.
 
+Columns the export cannot fill
+------------------------------
+Each column declares what it reads (``COLUMN_READS``: derived fields of the counting rules, so
+the columns of the file behind them). A column whose file columns the export lacks, with nothing
+to stand in for them (``due_at`` / ``processing_days``, ``resolved_at`` / ``returned_at``), is
+**not available**: ``None`` in every row, listed in ``Form.not_available`` with the missing
+columns, never a zero. An export with no ``Hình thức nộp`` still gives (1), (4)–(11); (2), (3)
+and (*) are not available. No dossier is "left out" of a column that is not available, and an
+identity with such a column on either side is not checked (``IdentityCheck.checked`` False).
+
 Grouping
 --------
-``field`` / ``procedure``: the text of that column (NFC, trimmed); an empty cell is its own group
-(``group`` = None, shown as "(không rõ lĩnh vực)"). Groups partition the dossiers, so every
-column of the total row is the sum of the rows.
+``None`` (the default): by ``field`` when the export has it, else every dossier in one row.
+A name (:func:`cchc_cli.groups.groupable`: ``month`` or any optional text column of the plan —
+``field``, ``procedure``, ``unit``…) must be a column of the export, else it is an error. A text
+column's groups are its text (NFC, trimmed); an empty cell is its own group (``group`` = None,
+shown as "(không rõ lĩnh vực)"). Groups partition the dossiers, so every column of the total row
+is the sum of the rows.
 
 ``month``: one form per calendar month of P (the first and last month clipped to P), each
 computed for that month *as its own period* — the way a unit files its monthly Biểu 06: a
@@ -71,7 +84,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from .errors import CchcError, Msg, Reason
-from .groups import group_codes, months_of
+from .evaluate import columns_read, lacking_columns, lacking_detail
+from .groups import MONTH, check_grouping, group_codes, months_of
 
 FORM_ID = "06/VPCP/KSTT"
 SCHEMA_VERSION = 1
@@ -104,7 +118,23 @@ IDENTITIES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("open_total", ("open_within", "open_overdue")),
 )
 
-BY = ("field", "procedure", "month")
+# What each column reads (fields.DERIVED names or plan columns); see "Columns the export cannot
+# fill" above.
+COLUMN_READS: dict[str, tuple[str, ...]] = {
+    "received_total": ("received_in_period", "carried_over"),
+    "received_online": ("received_in_period", "channel"),
+    "received_offline": ("received_in_period", "channel"),
+    "carried_over": ("carried_over",),
+    "resolved_total": ("resolved_in_period",),
+    "resolved_early": ("resolved_in_period", "timeliness"),
+    "resolved_on_time": ("resolved_in_period", "timeliness"),
+    "resolved_late": ("resolved_in_period", "timeliness"),
+    "open_total": ("open_at_end",),
+    "open_within": ("open_at_end", "overdue_at_end"),
+    "open_overdue": ("open_at_end", "overdue_at_end"),
+    CHANNEL_UNKNOWN: ("received_in_period", "channel"),
+}
+DEFAULT_BY = "field"
 
 # Fields read to place a dossier, in the order the rules read them (for "why was it left out").
 # ``end_at``: the derived end date, should classify file a reason under it.
@@ -118,17 +148,32 @@ _CHANNEL_CELLS = ("received_online", "received_offline", CHANNEL_UNKNOWN)
 
 @dataclass(frozen=True)
 class IdentityCheck:
-    """``lhs = sum(rhs)`` on one row, over the dossiers placed on both sides."""
+    """``lhs = sum(rhs)`` on one row, over the dossiers placed on both sides; both values None
+    when a column on either side is not available (the identity is not checked)."""
 
     lhs: str
     rhs: tuple[str, ...]
-    lhs_value: int
-    rhs_value: int
+    lhs_value: int | None
+    rhs_value: int | None
     left_out: int = 0  # dossiers whose place on one side is unknown: excluded from both sides
 
     @property
+    def checked(self) -> bool:
+        return self.lhs_value is not None
+
+    @property
     def ok(self) -> bool:
+        """Not broken: equal sides, or not checked."""
         return self.lhs_value == self.rhs_value
+
+
+@dataclass(frozen=True)
+class NotAvailable:
+    """A column of the form the export cannot fill, and the file columns it lacks."""
+
+    key: str  # ALL_KEYS
+    fields: tuple[str, ...]  # canonical columns missing from the export
+    reason: str = Reason.MISSING_COLUMN.value
 
 
 @dataclass(frozen=True)
@@ -145,8 +190,8 @@ class LeftOutCells:
 class FormRow:
     """One row of the form: a lĩnh vực, a procedure or a month (or the total row)."""
 
-    group: str | None  # the field / procedure text, "YYYY-MM" for a month; None: no text given
-    counts: Mapping[str, int]  # ALL_KEYS
+    group: str | None  # the column's text (field, unit…), "YYYY-MM" for a month; None: not given
+    counts: Mapping[str, int | None]  # ALL_KEYS; None: the column is not available
     identities: tuple[IdentityCheck, ...]  # one per IDENTITIES, same order
     left_out: int = 0  # dossiers left out of at least one cell they may belong to
     left_out_by: tuple[LeftOutCells, ...] = ()
@@ -186,40 +231,48 @@ class Form:
     input: FormInput
     rows: tuple[FormRow, ...]
     total: FormRow
+    not_available: tuple[NotAvailable, ...] = ()  # ALL_KEYS order
 
     @property
     def identity_ok(self) -> bool:
         return self.total.identity_ok and all(r.identity_ok for r in self.rows)
 
+    @property
+    def identities_skipped(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """The IDENTITIES not checked because a column on one side is not available."""
+        gone = {n.key for n in self.not_available}
+        return tuple((lhs, rhs) for lhs, rhs in IDENTITIES if gone & {lhs, *rhs})
+
 
 # -- building the form ---------------------------------------------------------------------------
 
 
-def build_form(plan, records, period: tuple[dt.date, dt.date], by: str = "field") -> Form:
-    """Biểu số 06 for ``period``, one row per ``by`` group, and the total row."""
+def build_form(plan, records, period: tuple[dt.date, dt.date], by: str | None = None) -> Form:
+    """Biểu số 06 for ``period``, one row per ``by`` group (see "Grouping"), and the total row."""
     from .classify import classify
     from .validate import all_problems
 
-    if by not in BY:
-        raise CchcError(
-            Msg(f"không nhóm theo '{by}' được", f"cannot group by '{by}'"),
-            Msg(f"chọn một trong: {', '.join(BY)}", f"choose one of: {', '.join(BY)}"),
-        )
-    _check_columns(plan, records)
+    if by is None:
+        by = DEFAULT_BY
+    else:
+        check_grouping(plan, records, by)
+    _check_plan(plan)
+    gone = not_available(records)
+    skip = frozenset(n.key for n in gone)
     one = np.zeros(records.n_rows, dtype=np.int64)
-    if by == "month":
+    if by == MONTH:
         cal = _calendar_for(plan, records)
         cl = classify(plan, records, period, calendar=cal)
-        whole = _Placement(cl)
+        whole = _Placement(cl, skip)
         rows = []
         for span in months_of(period):
-            part = _Placement(classify(plan, records, span, calendar=cal))
+            part = _Placement(classify(plan, records, span, calendar=cal), skip)
             (row,) = part.rows(one, [f"{span[0]:%Y-%m}"])
             rows.append(dataclasses.replace(row, period=span))
         (total,) = whole.rows(one, [None])
     else:
         cl = classify(plan, records, period)
-        whole = _Placement(cl)
+        whole = _Placement(cl, skip)
         codes, labels = group_codes(records, by)
         all_rows = whole.rows(codes, labels)
         rows = [r for r in all_rows if r.left_out or any(r.counts.values())]
@@ -244,36 +297,22 @@ def build_form(plan, records, period: tuple[dt.date, dt.date], by: str = "field"
         ),
         rows=tuple(rows),
         total=dataclasses.replace(total, group=None, period=period),
+        not_available=gone,
     )
 
 
-def _check_columns(plan, records) -> None:
-    """Columns without which the form cannot be filled at all (an error, not a silent zero)."""
+def not_available(records) -> tuple[NotAvailable, ...]:
+    """The columns of the form whose inputs the export lacks (ALL_KEYS order)."""
+    out = []
+    for key in ALL_KEYS:
+        lacking = lacking_columns(columns_read(COLUMN_READS[key]), records)
+        if lacking:
+            out.append(NotAvailable(key, tuple(lacking)))
+    return tuple(out)
 
-    def missing(name: str) -> bool:
-        return not records.has(name)
 
-    lacking = []
-    if missing("channel"):
-        lacking.append("channel")
-    if missing("due_at") and missing("processing_days"):
-        lacking.append("due_at")
-    if missing("resolved_at") and missing("returned_at"):
-        lacking.append("resolved_at")
-    if lacking:
-        headers = ", ".join(
-            f"'{plan.columns[n].aliases[0]}' ({n})" for n in lacking if n in plan.columns
-        )
-        raise CchcError(
-            Msg(
-                f"tệp thiếu cột cần cho Biểu số 06: {headers}",
-                f"the file lacks columns Biểu số 06 needs: {headers}",
-            ),
-            Msg(
-                "xuất lại danh sách hồ sơ kèm các cột này",
-                "export the dossier list again with these columns",
-            ),
-        )
+def _check_plan(plan) -> None:
+    """What the plan must give for the form's columns (2) and (3) to mean anything."""
     vocab = plan.vocabularies.get(plan.columns["channel"].type)
     if vocab is None or "online" not in vocab.categories:
         raise CchcError(
@@ -293,9 +332,12 @@ def _calendar_for(plan, records):
 
 
 class _Placement:
-    """Which cells of the form each dossier falls in, for one classification (one period)."""
+    """Which cells of the form each dossier falls in, for one classification (one period).
 
-    def __init__(self, cl) -> None:
+    ``skip``: keys of the columns that are not available: no dossier is in them or left out of
+    them, and no identity that reads them is checked."""
+
+    def __init__(self, cl, skip: frozenset[str] = frozenset()) -> None:
         from .classify import Tri
         from .records import UNKNOWN
 
@@ -337,7 +379,9 @@ class _Placement:
             "open_overdue": open_ & overdue,
             CHANNEL_UNKNOWN: recv & no_channel,
         }
-        tri = {k: gate(t) for k, t in tri.items()}
+        nowhere = Tri.of(np.zeros(len(act), dtype=bool))
+        tri = {k: gate(nowhere if k in skip else t) for k, t in tri.items()}
+        self.skip = skip
         self.cells = {k: t.val for k, t in tri.items()}
         n = len(act)
         self.in_form = np.zeros(n, dtype=bool)
@@ -351,6 +395,9 @@ class _Placement:
         # each identity over the dossiers whose place on both sides is known
         self.identity = []
         for lhs, rhs in IDENTITIES:
+            if skip & {lhs, *rhs}:
+                self.identity.append(None)
+                continue
             side = tri[rhs[0]]
             for key in rhs[1:]:
                 side = side | tri[key]
@@ -375,16 +422,18 @@ class _Placement:
         g = len(labels)
         counts = {k: np.bincount(codes[m], minlength=g) for k, m in self.cells.items()}
         left = np.bincount(codes[self.left], minlength=g)
-        checks = [
-            (
-                lhs,
-                rhs,
+
+        def tally(check) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+            if check is None:  # not checked: a column on one side is not available
+                return None
+            _, _, lhs_in, rhs_n, undecided = check
+            return (
                 np.bincount(codes[lhs_in], minlength=g),
                 np.bincount(codes, weights=rhs_n, minlength=g).astype(np.int64),
                 np.bincount(codes[undecided], minlength=g),
             )
-            for lhs, rhs, lhs_in, rhs_n, undecided in self.identity
-        ]
+
+        checks = [tally(c) for c in self.identity]
         # left-out dossiers per (row, reason, columns)
         idx = np.flatnonzero(self.left)
         keys = np.stack([codes[idx], self.reason_code[idx], self.column_mask[idx]], axis=1)
@@ -400,10 +449,12 @@ class _Placement:
             out.append(
                 FormRow(
                     label,
-                    {k: int(counts[k][i]) for k in ALL_KEYS},
+                    {k: None if k in self.skip else int(counts[k][i]) for k in ALL_KEYS},
                     tuple(
-                        IdentityCheck(lhs, rhs, int(a[i]), int(b[i]), int(u[i]))
-                        for lhs, rhs, a, b, u in checks
+                        IdentityCheck(lhs, rhs, None, None)
+                        if c is None
+                        else IdentityCheck(lhs, rhs, *(int(x[i]) for x in c))
+                        for (lhs, rhs), c in zip(IDENTITIES, checks, strict=True)
                     ),
                     int(left[i]),
                     _sorted(by_row.get(i, [])),
@@ -444,8 +495,14 @@ def _attribute(left, stages, cl, channel_codes) -> tuple[np.ndarray, list[tuple[
     return code, pairs
 
 
+def _total(values) -> int | None:
+    """The sum of a column over rows; None (not available) stays None."""
+    values = list(values)
+    return None if None in values else sum(values)
+
+
 def _sum_rows(rows: list[FormRow]) -> FormRow:
-    counts = {k: sum(r.counts[k] for r in rows) for k in ALL_KEYS}
+    counts = {k: _total(r.counts[k] for r in rows) for k in ALL_KEYS}
     by: dict[tuple[str, str, tuple[str, ...]], int] = {}
     for r in rows:
         for lo in r.left_out_by:
@@ -455,8 +512,8 @@ def _sum_rows(rows: list[FormRow]) -> FormRow:
         IdentityCheck(
             lhs,
             rhs,
-            sum(r.identities[i].lhs_value for r in rows),
-            sum(r.identities[i].rhs_value for r in rows),
+            _total(r.identities[i].lhs_value for r in rows),
+            _total(r.identities[i].rhs_value for r in rows),
             sum(r.identities[i].left_out for r in rows),
         )
         for i, (lhs, rhs) in enumerate(IDENTITIES)
@@ -499,7 +556,8 @@ def form_dict(form: Form, generated_at: str | None = None, lang: str = "vi") -> 
                 "lhs_value": c.lhs_value,
                 "rhs_value": c.rhs_value,
                 "left_out": c.left_out,
-                "ok": c.ok,
+                "ok": c.ok if c.checked else None,
+                "checked": c.checked,
             }
             for c in r.identities
         ]
@@ -539,6 +597,20 @@ def form_dict(form: Form, generated_at: str | None = None, lang: str = "vi") -> 
         "rows": [row(r, n) for n, r in enumerate(form.rows, start=1)],
         "total": total,
         "identity_ok": form.identity_ok,
+        "not_available": [
+            {
+                "key": n.key,
+                "column": COLUMN_NUMBER.get(n.key),
+                "label": COLUMN_LABEL[n.key],
+                "reason": n.reason,
+                "fields": list(n.fields),
+                "detail": lacking_detail(plan, n.fields),
+            }
+            for n in form.not_available
+        ],
+        "identities_skipped": [
+            {"lhs": lhs, "rhs": list(rhs)} for lhs, rhs in form.identities_skipped
+        ],
         "generated_at": generated_at
         or dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
     }
@@ -547,6 +619,7 @@ def form_dict(form: Form, generated_at: str | None = None, lang: str = "vi") -> 
 UNKNOWN_GROUP = {
     "field": Msg("(không rõ lĩnh vực)", "(no field given)"),
     "procedure": Msg("(không rõ thủ tục)", "(no procedure given)"),
+    "unit": Msg("(không rõ đơn vị)", "(no unit given)"),
 }
 
 
@@ -559,7 +632,7 @@ def group_label(form: Form, row: FormRow, lang: str = "vi") -> str:
         head = f"Tháng {a:%m/%Y}" if lang == "vi" else f"{a:%Y-%m}"
         return head if whole else f"{head} ({a:%d/%m}–{b:%d/%m})"
     if row.group is None:
-        return UNKNOWN_GROUP[form.by].get(lang)
+        return UNKNOWN_GROUP.get(form.by, Msg("(không rõ)", "(not given)")).get(lang)
     return row.group
 
 
@@ -615,9 +688,9 @@ def calendar_dict(plan, year: int) -> dict:
 
 __all__ = [
     "ALL_KEYS",
-    "BY",
     "CHANNEL_UNKNOWN",
     "COLUMN_LABEL",
+    "COLUMN_READS",
     "FORM_ID",
     "IDENTITIES",
     "KEYS",
@@ -625,9 +698,11 @@ __all__ = [
     "FormRow",
     "IdentityCheck",
     "LeftOutCells",
+    "NotAvailable",
     "build_form",
     "calendar_dict",
     "form_dict",
     "group_label",
     "months_of",
+    "not_available",
 ]

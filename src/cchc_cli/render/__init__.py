@@ -151,7 +151,24 @@ BY_TITLE = {
     "month": Msg("Theo tháng", "By month"),
     "field": Msg("Theo lĩnh vực", "By field"),
     "procedure": Msg("Theo thủ tục", "By procedure"),
+    "unit": Msg("Theo đơn vị tiếp nhận", "By receiving unit"),
 }
+BY_HEAD = {
+    "month": Msg("Tháng", "Month"),
+    "field": Msg("Lĩnh vực", "Field"),
+    "procedure": Msg("Thủ tục", "Procedure"),
+    "unit": Msg("Đơn vị", "Unit"),
+}
+
+
+def by_title(by: str, lang: str) -> str:
+    """A breakdown's title; any other text column of the plan goes by its name."""
+    return BY_TITLE.get(by, Msg(f"Theo {by}", f"By {by}")).get(lang)
+
+
+def by_head(by: str, lang: str) -> str:
+    """The heading of a breakdown's group column."""
+    return BY_HEAD.get(by, Msg(by, by)).get(lang)
 
 
 def group_name(key: str | None, lang: str) -> str:

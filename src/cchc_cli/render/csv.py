@@ -111,6 +111,7 @@ def render_csv(result, lang: str = "vi", breakdown=None) -> str:
             "denominator",
             "left_out",
             "reason",
+            "reason_detail",
         ]
         whole = [
             ("", result.period, [r for r in result.indicators if r.indicator.source == "dossiers"])
@@ -127,6 +128,7 @@ def render_csv(result, lang: str = "vi", breakdown=None) -> str:
                 number_json(r.denominator),
                 r.left_out,
                 r.reason,
+                r.reason_detail,
             ]
             for key, span, results in [
                 *whole,

@@ -104,6 +104,7 @@ def breakdown_dict(by: str, groups) -> dict:
                         "denominator": number_json(r.denominator),
                         "left_out": r.left_out,
                         "reason": r.reason,
+                        "reason_detail": r.reason_detail,
                     }
                     for r in g.results
                 ],

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from . import (
-    BY_TITLE,
     STATUS_TEXT,
+    by_title,
     fmt_int,
     fmt_target,
     fmt_value,
@@ -72,7 +72,7 @@ def render_markdown(result, lang: str = "vi", breakdown=None) -> str:
     ]
     if breakdown is not None:
         by, groups = breakdown
-        lines += ["", f"## {BY_TITLE[by].get(lang)}", ""]
+        lines += ["", f"## {by_title(by, lang)}", ""]
         lines.append(
             "| "
             + " | ".join(["Mã" if vi else "Id", *(_esc(group_name(g.key, lang)) for g in groups)])

@@ -7,6 +7,7 @@ import io
 import json
 
 from ..errors import Msg
+from ..evaluate import lacking_detail
 from ..report import (
     ALL_KEYS,
     CHANNEL_UNKNOWN,
@@ -32,8 +33,11 @@ STT = Msg("STT", "No.")
 GROUP_HEAD = {
     "field": Msg("Lĩnh vực giải quyết", "Field"),
     "procedure": Msg("Thủ tục hành chính", "Procedure"),
+    "unit": Msg("Đơn vị tiếp nhận", "Receiving unit"),
     "month": Msg("Tháng", "Month"),
 }
+# A cell of a column the export cannot fill (not a zero); CSV leaves it empty, JSON has null.
+NOT_AVAILABLE = "—"
 # The paper form's header: (level, first column, last column, lowest level it covers, text);
 # columns count from 0 = (1) received_total; levels 0..2 from the top.
 HEADER_CELLS = (
@@ -102,6 +106,19 @@ MONTH_NOTE = Msg(
 
 def _n(key: str) -> str:
     return COLUMN_LABEL[key]
+
+
+def _group_head(form: Form, lang: str) -> str:
+    """The second column's heading; another text column of the plan goes by its header."""
+    head = GROUP_HEAD.get(form.by)
+    if head is not None:
+        return head.get(lang)
+    spec = form.plan.columns.get(form.by)
+    return spec.aliases[0] if spec is not None and lang == "vi" else form.by
+
+
+def _cell(value: int | None, lang: str) -> str:
+    return NOT_AVAILABLE if value is None else fmt_int(value, lang)
 
 
 def period_line(form: Form, lang: str) -> str:
@@ -185,11 +202,37 @@ def left_out_notes(form: Form, lang: str = "vi") -> list[str]:
     return out
 
 
+def not_available_notes(form: Form, lang: str = "vi") -> list[str]:
+    """Which columns the export cannot fill and why; which identities were therefore not checked."""
+    vi = lang == "vi"
+    by_fields: dict[tuple[str, ...], list[str]] = {}
+    for n in form.not_available:
+        by_fields.setdefault(n.fields, []).append(n.key)
+    out = []
+    for fields, keys in by_fields.items():
+        cols, detail = column_span(keys), lacking_detail(form.plan, fields)
+        out.append(
+            f"Cột {cols}: không có dữ liệu ({NOT_AVAILABLE}) — tệp thiếu cột {detail}"
+            if vi
+            else f"Columns {cols}: not available ({NOT_AVAILABLE}) — the file lacks {detail}"
+        )
+    gone = {n.key for n in form.not_available}
+    for lhs, rhs in form.identities_skipped:
+        eq = f"{_n(lhs)} = {_equation(rhs)}"
+        cols = column_span([k for k in (lhs, *rhs) if k in gone])
+        out.append(
+            f"Không kiểm tra đẳng thức {eq}: cột {cols} không có dữ liệu"
+            if vi
+            else f"Identity {eq} not checked: columns {cols} not available"
+        )
+    return out
+
+
 def notes(form: Form, lang: str = "vi") -> list[str]:
     vi = lang == "vi"
     i = form.input
     f = lambda n: fmt_int(n, lang)  # noqa: E731
-    out = [RULES.get(lang), ON_TIME_NOTE.get(lang)]
+    out = [RULES.get(lang), ON_TIME_NOTE.get(lang), *not_available_notes(form, lang)]
     if form.by == "month":
         out.append(MONTH_NOTE.get(lang))
     if vi:
@@ -225,8 +268,8 @@ def notes(form: Form, lang: str = "vi") -> list[str]:
     return out
 
 
-def _body(form: Form, lang: str) -> list[tuple[str, str, list[int], bool]]:
-    """(STT, name, the 11 counts and (*), is_total) for every printed row."""
+def _body(form: Form, lang: str) -> list[tuple[str, str, list[int | None], bool]]:
+    """(STT, name, the 11 counts and (*) — None: not available —, is_total) for every row."""
     rows = [
         (str(n), _row_name(form, r, lang), [r.counts[k] for k in ALL_KEYS], False)
         for n, r in enumerate(form.rows, start=1)
@@ -267,11 +310,11 @@ def render_form_table(
     console.print(UNIT.get(lang))
     table = Table(show_lines=False, header_style="bold", expand=False)
     table.add_column(STT.get(lang), justify="right", no_wrap=True)
-    table.add_column(GROUP_HEAD[form.by].get(lang), ratio=1, min_width=24)
+    table.add_column(_group_head(form, lang), ratio=1, min_width=24)
     for key in ALL_KEYS:
         table.add_column(f"{_n(key)}\n{SHORT[key].get(lang)}", justify="right", max_width=11)
     for stt, name, values, is_total in _body(form, lang):
-        cells = [stt, name, *(fmt_int(v, lang) for v in values)]
+        cells = [stt, name, *(_cell(v, lang) for v in values)]
         table.add_row(*cells, style="bold" if is_total else None)
     console.print(table)
     for line in identity_warnings(form, lang):
@@ -293,13 +336,13 @@ def render_form_markdown(form: Form, lang: str = "vi") -> str:
         period_line(form, lang) + ". " + UNIT.get(lang) + ".",
         "",
     ]
-    head = [STT.get(lang), GROUP_HEAD[form.by].get(lang)] + [
+    head = [STT.get(lang), _group_head(form, lang)] + [
         f"{_n(k)} {SHORT[k].get(lang)}" for k in ALL_KEYS
     ]
     lines.append("| " + " | ".join(_md(h) for h in head) + " |")
     lines.append("|---:|---|" + "---:|" * len(ALL_KEYS))
     for stt, name, values, is_total in _body(form, lang):
-        cells = [fmt_int(v, lang) for v in values]
+        cells = [_cell(v, lang) for v in values]
         if is_total:
             name, cells = f"**{_md(name)}**", [f"**{c}**" for c in cells]
         else:
@@ -316,7 +359,9 @@ def render_form_markdown(form: Form, lang: str = "vi") -> str:
 def render_form_csv(form: Form, lang: str = "vi") -> str:
     from .csv import write_csv
 
-    header = ["stt", "group", *ALL_KEYS, "left_out", "identity_ok"]
+    # a column that is not available: empty cells, and every row says why (the file has no notes)
+    header = ["stt", "group", *ALL_KEYS, "left_out", "identity_ok", "not_available"]
+    why = "; ".join(not_available_notes(form, lang))
     rows = []
     for n, r in enumerate(form.rows, start=1):
         rows.append(
@@ -326,6 +371,7 @@ def render_form_csv(form: Form, lang: str = "vi") -> str:
                 *(r.counts[k] for k in ALL_KEYS),
                 r.left_out,
                 "true" if r.identity_ok else "false",
+                why,
             ]
         )
     t = form.total
@@ -336,6 +382,7 @@ def render_form_csv(form: Form, lang: str = "vi") -> str:
             *(t.counts[k] for k in ALL_KEYS),
             t.left_out,
             "true" if t.identity_ok else "false",
+            why,
         ]
     )
     return write_csv(header, rows)
@@ -349,6 +396,7 @@ def render_form_xlsx(form: Form, lang: str = "vi") -> bytes:
     numbers (1)–(11), one row per group, the bold total row, then the notes. Column (*), which is
     not on the paper form, follows (11) after an empty column."""
     from openpyxl import Workbook
+    from openpyxl.comments import Comment
     from openpyxl.styles import Alignment, Border, Font, Side
     from openpyxl.utils import get_column_letter
 
@@ -392,7 +440,7 @@ def render_form_xlsx(form: Form, lang: str = "vi") -> bytes:
     ws.merge_cells(start_row=4, start_column=ncol - 3, end_row=4, end_column=ncol)
 
     top = 6  # header rows top..top+2, column numbers on top+3
-    for col, text in ((1, STT.get(lang)), (2, GROUP_HEAD[form.by].get(lang))):
+    for col, text in ((1, STT.get(lang)), (2, _group_head(form, lang))):
         put(top, col, text, bold=True, align=center, border=True)
         ws.merge_cells(start_row=top, start_column=col, end_row=top + 2, end_column=col)
     for lv in range(3):  # borders on every header cell, merged or not
@@ -409,13 +457,21 @@ def render_form_xlsx(form: Form, lang: str = "vi") -> bytes:
             )
     put(top + 3, 1, None, border=True)
     put(top + 3, 2, None, border=True)
-    for j, key in enumerate(KEYS):
-        put(top + 3, 3 + j, _n(key), align=center, border=True)
     put(top, extra, EXTRA_HEAD.get(lang), bold=True, align=center, border=True)
     for lv in (1, 2):
         put(top + lv, extra, None, border=True)
     ws.merge_cells(start_row=top, start_column=extra, end_row=top + 2, end_column=extra)
-    put(top + 3, extra, _n(CHANNEL_UNKNOWN), align=center, border=True)
+    gone = {n.key: n for n in form.not_available}
+    for col, key in zip([*range(3, 3 + len(KEYS)), extra], ALL_KEYS, strict=True):
+        cell = put(top + 3, col, _n(key), align=center, border=True)
+        if key in gone:  # the column number carries the reason, as an Excel note
+            detail = lacking_detail(form.plan, gone[key].fields)
+            text = (
+                f"Không có dữ liệu: tệp thiếu cột {detail}"
+                if lang == "vi"
+                else f"Not available: the file lacks {detail}"
+            )
+            cell.comment = Comment(text, "cchc")
 
     r = top + 4
     for stt, name, values, is_total in _body(form, lang):
@@ -435,9 +491,11 @@ def render_form_xlsx(form: Form, lang: str = "vi") -> bytes:
             align=Alignment(wrap_text=True, vertical="center"),
             border=True,
         )
-        for j, v in enumerate(values[: len(KEYS)]):
-            put(r, 3 + j, v, bold=is_total, border=True, fmt="#,##0")
-        put(r, extra, values[len(KEYS)], bold=is_total, border=True, fmt="#,##0")
+        for col, v in zip([*range(3, 3 + len(KEYS)), extra], values, strict=True):
+            if v is None:  # not available (the notes say why): a dash, never a zero
+                put(r, col, NOT_AVAILABLE, bold=is_total, border=True, align=center)
+            else:
+                put(r, col, v, bold=is_total, border=True, fmt="#,##0")
         r += 1
 
     r += 1

@@ -9,8 +9,9 @@ from rich.text import Text
 from ..headroom import headroom_text
 from ..text import nfc
 from . import (
-    BY_TITLE,
     STATUS_TEXT,
+    by_head,
+    by_title,
     fmt_int,
     fmt_target,
     fmt_value,
@@ -203,11 +204,9 @@ def _breakdown(console: Console, breakdown, lang: str) -> None:
     per_table = max(1, (console.width - label_width - 4) // 14)
     for first in range(0, len(indicators), per_table):
         chunk = range(first, min(first + per_table, len(indicators)))
-        t = Table(title=BY_TITLE[by].get(lang) if first == 0 else None, header_style="bold")
+        t = Table(title=by_title(by, lang) if first == 0 else None, header_style="bold")
         t.add_column(
-            {"month": "Tháng", "field": "Lĩnh vực", "procedure": "Thủ tục"}[by]
-            if vi
-            else by.capitalize(),
+            by_head(by, lang),
             min_width=min(label_width, 12),
             max_width=label_width,
             overflow="fold",

@@ -1,0 +1,65 @@
+"""BIFF8 ``.xls`` workbooks (Excel 97-2003, Apache POI HSSF exports such as OpenCPS) via xlrd."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+from .grid import Grid
+
+
+class XlsError(Exception):
+    """The bytes are not a readable BIFF8 workbook; ``str()`` says why (xlrd's words)."""
+
+    def __init__(self, detail: str, encrypted: bool = False):
+        super().__init__(detail)
+        self.encrypted = encrypted
+
+
+def read_xls(data: bytes) -> list[Grid]:
+    """Every visible worksheet, in workbook order (hidden sheets are usually stale copies)."""
+    import xlrd
+
+    try:
+        book = xlrd.open_workbook(file_contents=data, formatting_info=False, ragged_rows=True)
+    except Exception as exc:  # xlrd raises XLRDError, CompDocError, struct/assert errors
+        text = f"{type(exc).__name__}: {exc}"
+        raise XlsError(text, encrypted="encrypt" in text.lower()) from None
+    sheets = [s for s in book.sheets() if getattr(s, "visibility", 0) == 0]
+    names = tuple(s.name for s in sheets)
+    return [
+        Grid(s.name, _rows_of(book, s), "xls", tuple(n for n in names if n != s.name))
+        for s in sheets
+    ]
+
+
+def _rows_of(book, sheet):
+    def rows() -> Iterator[tuple[object, ...]]:
+        for r in range(sheet.nrows):
+            yield tuple(_value(book, c) for c in sheet.row(r))
+
+    return rows
+
+
+def _value(book, cell) -> object:
+    import xlrd
+
+    kind = cell.ctype
+    if kind in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
+        return None
+    if kind == xlrd.XL_CELL_DATE:
+        try:
+            return xlrd.xldate_as_datetime(cell.value, book.datemode)
+        except (ValueError, OverflowError, xlrd.xldate.XLDateError):
+            return cell.value  # an out-of-range serial: shown as the number it is
+    if kind == xlrd.XL_CELL_BOOLEAN:
+        return bool(cell.value)
+    if kind == xlrd.XL_CELL_ERROR:
+        return xlrd.error_text_from_code.get(cell.value, "#ERR")
+    if kind == xlrd.XL_CELL_NUMBER:
+        return float(cell.value)
+    return str(cell.value)
+
+
+def is_date(value: object) -> bool:
+    return isinstance(value, dt.datetime)
