@@ -72,6 +72,7 @@ import numpy as np
 
 from .errors import CchcError, Msg, Reason
 from .groups import group_codes, months_of
+from .text import visible
 
 FORM_ID = "06/VPCP/KSTT"
 SCHEMA_VERSION = 1
@@ -175,7 +176,8 @@ class FormInput:
     headers: tuple[tuple[str, str], ...] = ()  # (canonical field, header as in the file)
 
     def header(self, field: str) -> str:
-        return dict(self.headers).get(field, field)
+        """The field's header as a message quotes it."""
+        return visible(dict(self.headers).get(field, field))
 
 
 @dataclass(frozen=True)
