@@ -80,8 +80,8 @@ class Classified:
     active: np.ndarray  # rows not excluded as a whole
     due_derived: np.ndarray  # due date computed from processing_days
     reasons: dict[str, list[tuple[Reason, str, np.ndarray]]]  # field -> why a row is unknown
-    # rows whose cells contradict each other: reason -> (field or per-row field array, mask)
-    contradictions: dict = field(default_factory=dict)
+    # rows whose cells contradict each other: (reason, field blamed, mask)
+    contradictions: list[tuple[Reason, str, np.ndarray]] = field(default_factory=list)
 
     def condition(self, cond: Condition, *, whole_rows: bool = True) -> Tri:
         """The condition per row; ``whole_rows=False`` also evaluates rows excluded as a whole."""
@@ -181,12 +181,10 @@ def classify(
     if "resolved" in plan.classification:
         ended = ended | evaluate_condition(plan.classification["resolved"], env, None)
     without_end = ended.val & np.isnat(end_values) & ~end_unknown
-    known_both = ~np.isnat(end_values) & ~end_unknown & ~np.isnat(received_at.values)
-    before = known_both & ~received_at.unknown & (end_values < received_at.values)
-    contradictions = {
-        Reason.RESOLVED_WITHOUT_END: ("status", without_end),
-        Reason.END_BEFORE_RECEIVED: (end_field, before),
-    }
+    out_of_order = {later: _before(env[later], env[earlier]) for later, earlier, _ in F.DATE_ORDER}
+    contradictions = [(Reason.RESOLVED_WITHOUT_END, "status", without_end)]
+    contradictions += [(reason, later, out_of_order[later]) for later, _, reason in F.DATE_ORDER]
+    before = np.where(use_returned, out_of_order["returned_at"], out_of_order["resolved_at"])
     end_at = Dates(end_values, end_unknown | without_end | before)
     if without_end.any():  # the status says it ended: blamed on the status, as validate shows it
         reasons["status"].append((Reason.RESOLVED_WITHOUT_END, "status", without_end))
@@ -196,17 +194,10 @@ def classify(
             reasons[fname].append((Reason.END_BEFORE_RECEIVED, fname, hit))
 
     due, due_derived, due_reasons = _due(plan, records, env, calendar)
-    due_before = (
-        ~np.isnat(due.values)
-        & ~due.unknown
-        & ~np.isnat(received_at.values)
-        & ~received_at.unknown
-        & (due.values < received_at.values)
-    )
+    due_before = out_of_order["due_at"]  # a due date derived from processing days never is
     if due_before.any():
         due = Dates(due.values, due.unknown | due_before)
         due_reasons.append((Reason.DUE_BEFORE_RECEIVED, "due_at", due_before))
-    contradictions[Reason.DUE_BEFORE_RECEIVED] = ("due_at", due_before)
 
     # A dossier ends on or after the day it is received (classify makes any other end unknown), so
     # a known date can rule a row out even when the other one is bad: ended before P -> not
@@ -243,6 +234,12 @@ def classify(
     )
     reasons["due"] = due_reasons
     return Classified(period, env, active, due_derived, reasons, contradictions)
+
+
+def _before(later: Dates, earlier: Dates) -> np.ndarray:
+    """Rows where both dates are known and ``later`` is the earlier one."""
+    known = ~np.isnat(later.values) & ~later.unknown & ~np.isnat(earlier.values) & ~earlier.unknown
+    return known & (later.values < earlier.values)
 
 
 def _due(plan: Plan, records: Records, env: dict, calendar) -> tuple[Dates, np.ndarray, list]:

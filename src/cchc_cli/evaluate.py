@@ -17,6 +17,7 @@ from .conditions import tests_of
 from .errors import Reason
 from .plan import Indicator, Plan
 from .records import Records
+from .text import visible
 
 PASS, FAIL, NO_DATA = "pass", "fail", "no_data"
 
@@ -90,7 +91,8 @@ class InputSummary:
     rows_resolved_in_period: int = 0
 
     def header(self, field: str) -> str:
-        return dict(self.headers).get(field, field)
+        """The field's header as a message quotes it."""
+        return visible(dict(self.headers).get(field, field))
 
 
 @dataclass(frozen=True)

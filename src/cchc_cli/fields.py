@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .errors import Reason
+
 BOOL = "bool"
 DATE = "date"
 TEXT = "text"
@@ -37,6 +39,16 @@ ROLE_FIELDS: dict[str, str] = {
     "status": CATEGORY,
     "processing_days": INTEGER,
 }
+
+# The orderings a dossier's dates must respect, as (later, earlier, reason): it cannot fall due,
+# end or have its result returned before it is received. One table for every date field of the
+# plan (test_validate checks none is left out): classify makes a date that breaks it unknown where
+# it is used, validate reports every break.
+DATE_ORDER: tuple[tuple[str, str, Reason], ...] = (
+    ("due_at", "received_at", Reason.DUE_BEFORE_RECEIVED),
+    ("resolved_at", "received_at", Reason.END_BEFORE_RECEIVED),
+    ("returned_at", "received_at", Reason.END_BEFORE_RECEIVED),
+)
 
 _END = ("resolved_at", "returned_at")
 _DUE = ("due_at", "processing_days", "received_at")

@@ -21,7 +21,7 @@ from . import fields as F
 from .errors import CchcError, Location, Msg, Reason
 from .plan import ColumnSpec, Plan, Vocabulary
 from .sources import ABSENT, RawTable, read_table
-from .text import closest, fold, fold_value
+from .text import closest, fold, fold_value, visible
 
 EMPTY = -1  # category code: empty cell
 UNKNOWN = -2  # category code: a word outside the vocabulary, a required cell left empty, or cut off
@@ -48,6 +48,11 @@ _FIRST_YEAR, _LAST_YEAR = (
     1901,
     2100,
 )  # what the holidays calendar covers; also rejects 2-digit years
+# Clock times that do not exist. strptime refuses hour 24 and minute 60 but reads second 60 and 61
+# (leap seconds) and rolls 04/05/2023 23:59:60 over into 5 May; an offset of +24:00 moves the day
+# too. Such a cell is an invalid date, never a date on another day.
+_LEAP_SECOND = r"\d:[0-5]\d:6\d"
+_FAR_OFFSET = r"[+-](?:1[5-9]|[2-9]\d):?\d{2}$"  # zones run from -12:00 to +14:00
 _DAY_OF = r"^(?:(?P<a>\d{1,2})[/-]\d{1,2}[/-]\d{4}|\d{4}-\d{1,2}-(?P<b>\d{1,2}))"
 
 
@@ -168,11 +173,11 @@ def records_from_table(table: RawTable, plan: Plan) -> Records:
                 unmatched.append(header)
             continue
         if name in where:
-            first = where[name][1]
+            first, second = visible(where[name][1]), visible(header)
             raise CchcError(
                 Msg(
-                    f"hai cột cùng là '{name}': '{first}' và '{header}'",
-                    f"two columns both mean '{name}': '{first}' and '{header}'",
+                    f"hai cột cùng là '{name}': '{first}' và '{second}'",
+                    f"two columns both mean '{name}': '{first}' and '{second}'",
                 ),
                 Msg("xoá hoặc đổi tên một trong hai cột", "delete or rename one of them"),
                 Location(table.path, table.header_line, i + 1),
@@ -185,7 +190,7 @@ def records_from_table(table: RawTable, plan: Plan) -> Records:
             guess = (
                 closest(spec.aliases[0], [h for h in table.headers if h]) if table.headers else None
             )
-            found = ", ".join(h for h in table.headers if h) or "(không có)"
+            found = ", ".join(visible(h) for h in table.headers if h) or "(không có)"
             raise CchcError(
                 Msg(
                     f"thiếu cột '{spec.aliases[0]}' ({name}); các cột có trong tệp: {found}",
@@ -193,9 +198,9 @@ def records_from_table(table: RawTable, plan: Plan) -> Records:
                 ),
                 Msg(
                     f"đặt tên một cột là '{spec.aliases[0]}' (hoặc: {', '.join(known[1:])})"
-                    + (f"; cột gần giống nhất: '{guess}'" if guess else ""),
+                    + (f"; cột gần giống nhất: '{visible(guess)}'" if guess else ""),
                     f"name a column '{spec.aliases[0]}' (or: {', '.join(known[1:])})"
-                    + (f"; closest header found: '{guess}'" if guess else ""),
+                    + (f"; closest header found: '{visible(guess)}'" if guess else ""),
                 ),
                 Location(table.path, table.header_line),
             )
@@ -292,10 +297,18 @@ def records_from_table(table: RawTable, plan: Plan) -> Records:
 
 def _short_rows(table: RawTable) -> pd.DataFrame:
     """One problem per CSV row with fewer cells than the header, at its first missing column."""
+    # the cut-off cells of a row are its last ones: walk back from the last column over the
+    # short rows only, and stop at the first column where none of them is cut (100,000 columns)
     first = np.zeros(len(table.data), dtype=np.int64)
+    rows = np.arange(len(table.data))
     for i in range(table.data.shape[1] - 1, -1, -1):
-        absent = pc.equal(_arrow(table.data.iloc[:, i]), ABSENT).to_numpy(zero_copy_only=False)
-        first[np.asarray(absent, dtype=bool)] = i + 1
+        col = table.data.iloc[:, i]
+        cells = _arrow(col if len(rows) == len(col) else col.iloc[rows])
+        absent = np.asarray(pc.equal(cells, ABSENT).to_numpy(zero_copy_only=False), dtype=bool)
+        if not absent.any():
+            break
+        rows = rows[absent]
+        first[rows] = i + 1
     rows = np.flatnonzero(first)
     return pd.DataFrame(
         {
@@ -445,6 +458,16 @@ def parse_dates(arr: pa.ChunkedArray, empty: np.ndarray) -> tuple[np.ndarray, np
         rolled = suspect[~np.isnan(written) & (written != day_of_month[suspect])]
         days[rolled] = np.datetime64("NaT")
     zoned &= ~np.isnat(days)
+    if zoned.any():
+        at = np.flatnonzero(zoned)
+        far = pc.match_substring_regex(arr.take(pa.array(at)), _FAR_OFFSET)
+        far = at[np.asarray(far.to_numpy(zero_copy_only=False), dtype=bool)]
+        days[far] = np.datetime64("NaT")
+        zoned[far] = False
+    if pc.any(pc.match_substring(arr, ":6")).as_py():  # cheap test first
+        leap = pc.match_substring_regex(arr, _LEAP_SECOND).to_numpy(zero_copy_only=False)
+        days[np.asarray(leap, dtype=bool)] = np.datetime64("NaT")
+        zoned &= ~np.isnat(days)
     if zoned.any():
         days[zoned] = (values[zoned] + _VIETNAM_OFFSET).astype("datetime64[D]")
     # two-digit years parse as year 23 AD; the calendar covers 1901-2100: outside it, not a date

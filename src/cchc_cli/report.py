@@ -86,6 +86,7 @@ import numpy as np
 from .errors import CchcError, Msg, Reason
 from .evaluate import columns_read, lacking_columns, lacking_detail
 from .groups import MONTH, check_grouping, group_codes, months_of
+from .text import visible
 
 FORM_ID = "06/VPCP/KSTT"
 SCHEMA_VERSION = 1
@@ -220,7 +221,8 @@ class FormInput:
     headers: tuple[tuple[str, str], ...] = ()  # (canonical field, header as in the file)
 
     def header(self, field: str) -> str:
-        return dict(self.headers).get(field, field)
+        """The field's header as a message quotes it."""
+        return visible(dict(self.headers).get(field, field))
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,10 @@ What :func:`read_table` accepts
   (``"tab"`` / ``"\\t"`` are accepted). Quoted fields may contain delimiters, doubled quotes and
   newlines. A lone CR (old Mac line end) counts as a line break, as editors show it.
 * ``.xlsx``/``.xlsm`` workbooks (recognised by content, whatever the file is called): the first
-  worksheet or ``sheet=`` (exact name, else a unique case/diacritic-insensitive match). Real
+  visible worksheet (a hidden one is usually stale) or ``sheet=`` (exact name, else a unique
+  case/diacritic-insensitive match; hidden sheets too); ``RawTable.sheet`` says which. Rows after
+  the last one holding a value (styled or formatted empty rows, up to row 1,048,576) are not
+  read: the sheet's XML is scanned for it first (:func:`_last_value_row`). Real
   date cells become ISO text: ``2023-05-04`` at midnight, ``2023-05-04T08:30:00`` otherwise
   (rounded to the second); integral numbers become ``5`` not ``5.0``; booleans ``TRUE``/``FALSE``;
   formulas give their cached value. ``encoding``/``delimiter`` are ignored for workbooks and
@@ -28,13 +31,16 @@ Layout rules
 ------------
 * Title rows above the header (agency name, report title, blank lines, rows with fewer cells)
   are skipped: the header is the highest-scoring row among the first 50 non-blank records
-  (first one on ties) and must score at least ``min_score``.
+  (first one on ties) and must score at least ``min_score``. No byte limit applies: a header
+  line or a cell of several MB (a dossier history) is searched through.
 * In a CSV, the cells missing from a data row with *fewer* cells than the header are
   :data:`ABSENT` (a cut-off row is reported by records and its missing cells are unknown, not
   empty); in a workbook they are ``""`` (Excel drops trailing empty cells). Rows with *more* cells than the header are an error (a delimiter
   inside an unquoted field, broken quoting or a truncated file would otherwise shift every
   following cell silently); in a workbook only non-empty cells beyond the header count.
-* Every cell is a ``str``: NFC, surrounding whitespace stripped, ``""`` when empty. Records that
+* Every cell (headers too) is a ``str`` cleaned as :func:`cchc_cli.text.clean` says: invisible
+  characters (BOM, zero-width spaces/joiners, direction marks, soft hyphen) removed, odd spaces
+  (NBSP, ...) made plain, NFC, surrounding whitespace stripped, ``""`` when empty. Records that
   are entirely empty after the header are dropped and counted in ``blank_rows``.
 * ``lines[i]`` is the 1-based line where data row ``i`` starts, as a text editor shows it
   (title rows, blank lines and newlines inside quoted fields all count); for workbooks it is
@@ -45,8 +51,8 @@ file and a hint that says what to do; no traceback leaks for bad input.
 
 Speed (1,000,000 rows x 16 columns, 240 MB of UTF-8: about 1.5-2.5 s, 0.85 GB peak RSS): the
 file is read once; pyarrow's multi-threaded CSV reader parses it and, for files over 2 MiB,
-also validates the UTF-8 (only the first MiB is decoded in Python, for the header search; an
-invalid byte further on restarts detection). Line numbers cost nothing unless a field holds a
+also validates the UTF-8 (only the first MiB is decoded in Python, for the header search, more
+only if it does not hold 50 records; an invalid byte further on restarts detection). Line numbers cost nothing unless a field holds a
 newline (then one count per column); columns are NFC-normalised or stripped only when a cheap
 byte-level test says they may need it. Rows with fewer cells are re-read single-threaded and
 spliced in; a quote that may be left open sends the file to pandas' C parser, which reports it.
@@ -60,6 +66,7 @@ cached value (by some generators) read as "".
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import datetime as dt
 import functools
@@ -69,6 +76,7 @@ import re
 import threading
 import warnings
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -80,14 +88,16 @@ import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
 from .errors import CchcError, Location, Msg
-from .text import closest, fold, nfc
+from .text import INVISIBLE, ODD_SPACES, clean, closest, fold, nfc, visible
 
 __all__ = ["HEADER_SEARCH_ROWS", "HeaderScore", "RawTable", "read_table"]
 
 HeaderScore = Callable[[Sequence[str]], int]
 
 HEADER_SEARCH_ROWS = 50  # non-blank records searched for the header row
-_HEAD_CHARS = 1 << 20  # text examined for the header row (title rows are never this long)
+# Bytes first examined for the header row; the search reads 4x more each time until it holds
+# HEADER_SEARCH_ROWS records or the whole file, so a huge header or cell never hides the header.
+_HEAD_CHARS = 1 << 20
 _CHUNK = 16 << 20  # UTF-8 validation / NFC check chunk
 # A cell missing from a row shorter than the header (CSV) is this, not "": records reports it and
 # treats it as unknown, never as an empty cell (a cut-off row must not read as "Không").
@@ -373,22 +383,27 @@ class _Decoded:
     encoding: str
     buf: bytes  # UTF-8 (NFC or not: cells are normalised per column after parsing)
     start: int  # where the text starts in buf (after a UTF-8 BOM)
-    head: str  # NFC text of the first records, for the header search
-    complete: bool  # head is the whole text
-    verified: bool = True  # False: buf past the head is UTF-8 only if the CSV parser agrees
+    verified: bool = True  # False: buf past the first MiB is UTF-8 only if the parser agrees
     must: bool = False  # UTF-8 was forced (option or BOM): invalid bytes are an error
 
 
 class _NotUtf8(Exception):
-    """The CSV parser met invalid UTF-8 past the (valid) head of a large file."""
+    """The CSV parser (or the header search) met invalid UTF-8 past the first MiB of a file."""
 
 
-def _head_of(text: str) -> tuple[str, bool]:
-    """The NFC text searched for the header row, and whether it is all of ``text``."""
-    if len(text) <= _HEAD_CHARS:
-        return nfc(text), True
-    cut = text.rfind("\n", 0, _HEAD_CHARS)
-    return nfc(text[: cut + 1 if cut >= 0 else _HEAD_CHARS]), False
+def _head_at(buf: bytes, start: int, size: int) -> tuple[str, bool]:
+    """The NFC text of ``buf[start:start + size]`` cut after its last newline, for the header
+    search, and whether it is the whole text."""
+    complete = start + size >= len(buf)
+    try:
+        text = codecs.getincrementaldecoder("utf-8")().decode(
+            memoryview(buf)[start : start + size], final=complete
+        )
+    except UnicodeDecodeError:
+        raise _NotUtf8 from None
+    if not complete:
+        text = text[: text.rfind("\n") + 1] or text
+    return nfc(text), complete
 
 
 def _first_bad_utf8(data: bytes, start: int) -> int | None:
@@ -430,8 +445,7 @@ def _surely_nfc(data: bytes) -> bool:
 def _from_text(text: str, encoding: str) -> _Decoded:
     if text.startswith("\ufeff"):
         text = text[1:]
-    head, complete = _head_of(text)
-    return _Decoded(encoding, text.encode("utf-8"), 0, head, complete)
+    return _Decoded(encoding, text.encode("utf-8"), 0)
 
 
 def _decode_error(ctx: _Ctx, data: bytes, encoding: str, exc: UnicodeDecodeError, base: int = 0):
@@ -521,23 +535,17 @@ def _decode_utf8(ctx: _Ctx, data: bytes, name: str, must: bool) -> _Decoded | No
     head is, and the CSV parser validates the rest (see :class:`_NotUtf8`)."""
     start = 3 if data.startswith(codecs.BOM_UTF8) else 0
     view = memoryview(data)
-    if len(data) - start <= 2 * _HEAD_CHARS:
-        try:
-            text = str(view[start:], "utf-8")
-        except UnicodeDecodeError as exc:
-            if not must:
-                return None
-            raise _decode_error(ctx, data, "utf-8", exc, start) from None
-        head, complete = _head_of(text)
-        return _Decoded(name, data, start, head, complete)
+    small = len(data) - start <= 2 * _HEAD_CHARS
     try:
-        head = codecs.getincrementaldecoder("utf-8")().decode(view[start : start + _HEAD_CHARS])
+        if small:
+            str(view[start:], "utf-8")
+        else:
+            codecs.getincrementaldecoder("utf-8")().decode(view[start : start + _HEAD_CHARS])
     except UnicodeDecodeError as exc:
         if not must:
             return None
         raise _decode_error(ctx, data, "utf-8", exc, start) from None
-    head = nfc(head[: head.rfind("\n") + 1] or head)
-    return _Decoded(name, data, start, head, False, verified=False, must=must)
+    return _Decoded(name, data, start, verified=small, must=must)
 
 
 def _vietnamese_letters(text: str) -> int:
@@ -577,7 +585,7 @@ def _decode_legacy(ctx: _Ctx, data: bytes, delimiter: str | None) -> _Decoded:
         head = nfc(head)
         if not complete:
             head = head[: head.rfind("\n") + 1] or head
-        hit = _best_header(ctx, head, complete, delimiter)
+        hit, _ = _best_header(ctx, head, complete, delimiter)
         score = hit.score if hit else -1
         scored.append(((score, _vietnamese_letters(head), -rank), enc))
     scored.sort(reverse=True)
@@ -615,33 +623,51 @@ class _Hit:
     record: _Record
 
 
+@contextlib.contextmanager
+def _any_field_size() -> Iterator[None]:
+    """The csv module refuses fields over 128 KiB by default; a dossier-history cell can be
+    megabytes long."""
+    old = csv.field_size_limit()
+    csv.field_size_limit(2**31 - 1)
+    try:
+        yield
+    finally:
+        csv.field_size_limit(old)
+
+
 def _records(head: str, complete: bool, delimiter: str) -> list[_Record]:
-    """The first non-blank records of the head (cells NFC-stripped), with their lines."""
+    """The first non-blank records of the head (cells cleaned as every cell is), with their
+    lines; fewer than HEADER_SEARCH_ROWS only if the head holds no more whole records."""
     out: list[_Record] = []
     reader = csv.reader(io.StringIO(head), delimiter=delimiter, quotechar='"', strict=False)
     prev = 0
-    exhausted = True
-    try:
-        for row in reader:
-            start, prev = prev + 1, reader.line_num
-            cells = [c.strip() for c in row]
-            if any(cells):
-                out.append(_Record(start, prev, cells))
-                if len(out) >= HEADER_SEARCH_ROWS:
-                    exhausted = False
-                    break
-    except csv.Error:
-        exhausted = False
-    if exhausted and not complete and out:
+    with _any_field_size():
+        try:
+            for row in reader:
+                start, prev = prev + 1, reader.line_num
+                cells = [clean(c) for c in row]
+                if any(cells):
+                    out.append(_Record(start, prev, cells))
+                    if len(out) >= HEADER_SEARCH_ROWS:
+                        return out
+        except csv.Error:  # pragma: no cover - NULs are refused earlier, fields are unlimited
+            return out
+    if not complete and out:
         out.pop()  # may be cut in the middle
     return out
 
 
-def _best_header(ctx: _Ctx, head: str, complete: bool, delimiter: str | None) -> _Hit | None:
-    best: tuple[tuple[int, int, int], _Hit] | None = None
+def _best_header(
+    ctx: _Ctx, head: str, complete: bool, delimiter: str | None
+) -> tuple[_Hit | None, bool]:
+    """The best header row under the best delimiter, and whether the search is final: the head
+    is the whole text or holds HEADER_SEARCH_ROWS records under that delimiter (else the caller
+    reads a longer head)."""
+    best: tuple[tuple[int, int, int], _Hit, int] | None = None
     for rank, d in enumerate((delimiter,) if delimiter else _DELIMITERS):
         top: _Hit | None = None
-        for rec in _records(head, complete, d):
+        records = _records(head, complete, d)
+        for rec in records:
             s = ctx.score(rec.cells)
             if top is None or s > top.score:
                 top = _Hit(s, d, rec)
@@ -649,13 +675,15 @@ def _best_header(ctx: _Ctx, head: str, complete: bool, delimiter: str | None) ->
             continue
         key = (top.score, len(top.record.cells), -rank)
         if best is None or key > best[0]:
-            best = (key, top)
-    return best[1] if best else None
+            best = (key, top, len(records))
+    if best is None:
+        return None, complete
+    return best[1], complete or best[2] >= HEADER_SEARCH_ROWS
 
 
 def _no_header_error(ctx: _Ctx, records: list[_Record], where_vi: str, where_en: str) -> CchcError:
     first = records[0]
-    shown_cells = " | ".join(c[:40] for c in first.cells[:10])
+    shown_cells = " | ".join(visible(c[:40]) for c in first.cells[:10])
     if len(first.cells) > 10:
         shown_cells += " | …"
     if ctx.expected:
@@ -721,21 +749,24 @@ def _csv_parse_error(ctx: _Ctx, detail: str) -> CchcError:
 
 
 def _text_table(ctx: _Ctx, data: bytes, dec: _Decoded, delimiter: str | None) -> dict:
-    buf, start, head = dec.buf, dec.start, dec.head
+    buf, start = dec.buf, dec.start
     if b"\x00" in buf:  # NUL characters in the text
         raise _binary_error(ctx, buf.find(b"\x00") if buf is data else None)
     if b"\r" in buf and buf.count(b"\r") != buf.count(b"\r\n"):
         buf = buf[:start] + _LONE_CR.sub(b"\n", buf[start:])  # lone CR = line break
-        head = re.sub(r"\r(?!\n)", "\n", head)
 
-    hit = _best_header(ctx, head, dec.complete, delimiter)
+    size = _HEAD_CHARS
+    while True:
+        head, complete = _head_at(buf, start, size)
+        hit, final = _best_header(ctx, head, complete, delimiter)
+        if final:
+            break
+        size *= 4
     if hit is None:
-        if dec.complete:
-            raise _blank_error(ctx)
-        raise _no_header_error(ctx, [_Record(1, 1, ["…"])], "", "")
+        raise _blank_error(ctx)
     if hit.score < ctx.min_score:
         widest = max(
-            (_records(head, dec.complete, d) for d in ((delimiter,) if delimiter else _DELIMITERS)),
+            (_records(head, complete, d) for d in ((delimiter,) if delimiter else _DELIMITERS)),
             key=lambda recs: len(recs[0].cells) if recs else 0,
         )
         raise _no_header_error(ctx, widest, "", "")
@@ -978,9 +1009,7 @@ def _parse_region_pandas(ctx: _Ctx, region: _Region) -> tuple[list[pa.ChunkedArr
 
 def _scan(region: _Region) -> Iterator[_Record]:
     """Records of the region with their file lines, via the csv module (error paths only)."""
-    old = csv.field_size_limit()
-    csv.field_size_limit(1 << 30)
-    try:
+    with _any_field_size():
         reader = csv.reader(
             io.StringIO(str(region.view(), "utf-8", "replace")),
             delimiter=region.delimiter,
@@ -991,8 +1020,6 @@ def _scan(region: _Region) -> Iterator[_Record]:
         for row in reader:
             start, prev = prev + 1, reader.line_num
             yield _Record(region.first_line + start - 1, region.first_line + prev - 1, row)
-    finally:
-        csv.field_size_limit(old)
 
 
 def _record_line(region: _Region, index: int) -> int:
@@ -1026,16 +1053,41 @@ def _ragged_error(ctx: _Ctx, region: _Region) -> CchcError:
     )
 
 
-def _column_is_nfc(col: pa.ChunkedArray) -> bool:
+def _column_needs(col: pa.ChunkedArray) -> tuple[bool, bool]:
+    """Whether a large_string column may hold characters to clean, and may not be NFC (one
+    look at the bytes of each chunk)."""
+    dirty = not_nfc = False
     for chunk in col.chunks:
         if len(chunk) == 0:
             continue
         _, off_buf, data_buf = chunk.buffers()
         offsets = np.frombuffer(off_buf, dtype=np.int64)
         lo, hi = int(offsets[chunk.offset]), int(offsets[chunk.offset + len(chunk)])
-        if not _surely_nfc(data_buf[lo:hi].to_pybytes()):
-            return False
-    return True
+        data = data_buf[lo:hi].to_pybytes()
+        dirty = dirty or not _surely_clean(data)
+        not_nfc = not_nfc or not _surely_nfc(data)
+        if dirty and not_nfc:
+            break
+    return dirty, not_nfc
+
+
+# Every character text.clean removes or replaces is encoded with one of these lead bytes.
+_ODD_LEADS = frozenset(ch.encode("utf-8")[0] for ch in INVISIBLE + ODD_SPACES)
+_NOT_ODD_LEAD = bytes(b for b in range(256) if b not in _ODD_LEADS)
+_INVISIBLE_RE = f"[{INVISIBLE}]"
+_ODD_SPACE_RE = f"[{ODD_SPACES}]"
+
+
+def _surely_clean(data: bytes) -> bool:
+    """Fast test: no byte that can start an invisible character or an odd space (Vietnamese
+    letters never do: their lead bytes are C3-C6 and E1)."""
+    return not data.translate(None, _NOT_ODD_LEAD)
+
+
+def _clean_column(col: pa.ChunkedArray) -> pa.ChunkedArray:
+    """:func:`cchc_cli.text.clean` for a whole column, before NFC and trimming."""
+    col = pc.replace_substring_regex(col, _INVISIBLE_RE, "")
+    return pc.replace_substring_regex(col, _ODD_SPACE_RE, " ")
 
 
 _ASCII_SPACE = np.zeros(256, dtype=bool)
@@ -1118,7 +1170,12 @@ def _finish(
             inner += pc.count_substring(col, "\n").to_numpy(zero_copy_only=False)
         lines = np.arange(first_line, first_line + nrec, dtype=np.int64)
         lines[1:] += np.cumsum(inner[:-1])
-    columns = [col if _column_is_nfc(col) else pc.utf8_normalize(col, "NFC") for col in columns]
+    for i, col in enumerate(columns):
+        dirty, not_nfc = _column_needs(col)
+        if dirty:  # removing a character can leave a mark next to a letter: normalise after
+            col = _clean_column(col)
+        if dirty or not_nfc:
+            columns[i] = pc.utf8_normalize(col, "NFC")
     columns = [pc.utf8_trim_whitespace(col) if _needs_trim(col) else col for col in columns]
     blank = 0
     if nrec and columns:
@@ -1142,7 +1199,7 @@ def _cell_text(value) -> str:
         return ""
     t = type(value)
     if t is str:
-        return nfc(value).strip()
+        return clean(value)
     if t is int:
         return str(value)
     if t is float:
@@ -1167,7 +1224,7 @@ def _cell_text(value) -> str:
         sign = "-" if total < 0 else ""
         h, rest = divmod(abs(total), 3600)
         return f"{sign}{h}:{rest // 60:02d}:{rest % 60:02d}"
-    return nfc(str(value)).strip()
+    return clean(str(value))
 
 
 def _xlsx_corrupt(ctx: _Ctx, detail: str) -> CchcError:
@@ -1218,25 +1275,23 @@ def _pick_sheet(ctx: _Ctx, wb, sheet: str | None):
             "Xuất lại danh sách hồ sơ ra .xlsx hoặc CSV.",
             "Export the dossier list again as .xlsx or CSV.",
         )
-    if sheet is None:
-        return sheets[0]
+    if sheet is None:  # a hidden first sheet is typically a stale copy or a lookup table
+        return next((ws for ws in sheets if ws.sheet_state == "visible"), sheets[0])
     for ws in sheets:
         if ws.title == sheet:
             return ws
     folded = [ws for ws in sheets if fold(ws.title) == fold(sheet)]
     if len(folded) == 1:
         return folded[0]
-    titles = [ws.title for ws in sheets]
-    near = closest(sheet, titles)
-    listed = ", ".join(f"'{t}'" for t in titles)
-    hint_vi = f"Các sheet có trong tệp: {listed}."
-    hint_en = f"Sheets in the file: {listed}."
+    near = closest(sheet, [ws.title for ws in sheets])
+    hint_vi = f"Các sheet có trong tệp: {_sheet_list(sheets, 'vi')}."
+    hint_en = f"Sheets in the file: {_sheet_list(sheets, 'en')}."
     if near:
-        hint_vi += f" Có phải ý bạn là '{near}'?"
-        hint_en += f" Did you mean '{near}'?"
+        hint_vi += f" Có phải ý bạn là '{visible(near)}'?"
+        hint_en += f" Did you mean '{visible(near)}'?"
     raise ctx.error(
-        f"không có sheet '{sheet}' trong '{ctx.name}'",
-        f"no sheet '{sheet}' in '{ctx.name}'",
+        f"không có sheet '{visible(sheet)}' trong '{ctx.name}'",
+        f"no sheet '{visible(sheet)}' in '{ctx.name}'",
         hint_vi,
         hint_en,
     )
@@ -1256,9 +1311,11 @@ def _read_xlsx(data: bytes, ctx: _Ctx, sheet: str | None) -> dict:
         ws = _pick_sheet(ctx, wb, sheet)
         try:
             ws.reset_dimensions()  # the stored dimension is often wrong; read every row
+            last = _last_value_row(data, getattr(ws, "_worksheet_path", None))
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                return _xlsx_rows(ctx, ws, [n for n in wb.sheetnames if n != ws.title])
+                others = [o for o in wb.worksheets if o is not ws]
+                return _xlsx_rows(ctx, ws, others, last)
         except CchcError:
             raise
         except Exception as exc:
@@ -1267,8 +1324,88 @@ def _read_xlsx(data: bytes, ctx: _Ctx, sheet: str | None) -> dict:
         wb.close()
 
 
-def _xlsx_rows(ctx: _Ctx, ws, others: list[str] = ()) -> dict:
-    rows = enumerate(ws.iter_rows(min_row=1, values_only=True), start=1)
+def _sheet_list(sheets, lang: str) -> str:
+    """Sheet names for a message, hidden ones marked."""
+    hidden = " (ẩn)" if lang == "vi" else " (hidden)"
+    return ", ".join(
+        f"'{visible(ws.title)}'" + (hidden if ws.sheet_state != "visible" else "") for ws in sheets
+    )
+
+
+# A sheet's rows hold their values in <v> (numbers, shared strings, booleans, formulas' cached
+# values) or <is> (inline strings), under any namespace prefix (<x:v>).
+_SHEET_DATA = re.compile(rb"<([A-Za-z_][\w.-]*:)?sheetData[\s/>]")
+_ROW_NUMBER = re.compile(rb"\sr\s*=\s*[\"'](\d+)")
+_TAG_END = frozenset(b"> \t\r\n")  # what follows a tag's name when it is that tag
+_XML_CHUNK = 4 << 20
+_OVERLAP = 4096  # bytes read again from the previous chunk: a tag cut at its end is found whole
+
+
+def _last_value_row(data: bytes, member: str | None) -> int | None:
+    """The number of the last row of a worksheet that holds a value, found by scanning the
+    sheet's XML bytes without parsing them (~1 s for a million rows), or None when it cannot be
+    told (then every row is read).
+
+    Formatting whole columns or styling empty cells writes rows with no value, up to row
+    1,048,576; openpyxl would build each of them (73 s for a million). Rows come in order
+    (ECMA-376 §18.3.1.73), so the row around the last value tag is the last row with data;
+    empty rows before it are still read and counted."""
+    if member is None:
+        return None
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf, zf.open(member) as fh:
+            return _scan_sheet_xml(fh)
+    except (KeyError, zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error):
+        return None  # openpyxl reports what is wrong with the part
+
+
+def _last_tag(buf: bytes, tag: bytes, start: int = 0, end: int | None = None) -> int:
+    """Position of the last start of a ``tag`` element (not a longer name) beginning in
+    ``buf[start:end]``, or -1."""
+    at = len(buf) if end is None else min(len(buf), end + len(tag))
+    while (at := buf.rfind(tag, start, at)) >= 0:
+        nxt = at + len(tag)
+        if nxt < len(buf) and buf[nxt] in _TAG_END:
+            return at
+    return -1
+
+
+def _scan_sheet_xml(fh) -> int | None:
+    prefix: bytes | None = None
+    row_tag = v_tag = is_tag = b""
+    row_before = b""  # start tag of the last row begun before the current buffer
+    last = 0
+    keep = b""
+    while chunk := fh.read(_XML_CHUNK):
+        buf = keep + chunk
+        if prefix is None:
+            m = _SHEET_DATA.search(buf)
+            if m is None:
+                keep = buf[-_OVERLAP:]
+                continue
+            prefix = m.group(1) or b""
+            row_tag, v_tag, is_tag = (b"<" + prefix + t for t in (b"row", b"v", b"is"))
+        at = _last_tag(buf, v_tag)
+        at = max(at, _last_tag(buf, is_tag, max(at, 0)))
+        if at >= 0:
+            r = _last_tag(buf, row_tag, 0, at)
+            m = _ROW_NUMBER.search(buf[r : buf.find(b">", r) + 1] if r >= 0 else row_before)
+            if m is None:  # a row without its number (allowed, rare): cannot tell
+                return None
+            last = max(last, int(m.group(1)))
+        keep = buf[-_OVERLAP:]
+        cut = len(buf) - len(keep)  # where the next buffer starts
+        r = _last_tag(buf, row_tag, 0, cut)
+        if r >= 0:
+            row_before = buf[r : buf.find(b">", r) + 1]
+    return last if prefix is not None else None
+
+
+def _xlsx_rows(ctx: _Ctx, ws, others=(), last: int | None = None) -> dict:
+    """The header search and data rows of a worksheet, read up to row ``last`` (the last one
+    with a value; None: to the end)."""
+    raw = iter(()) if last == 0 else ws.iter_rows(min_row=1, max_row=last, values_only=True)
+    rows = enumerate(raw, start=1)
     buffered: list[_Record] = []  # every row read while searching for the header
     best: _Hit | None = None
     nonblank = 0
@@ -1286,18 +1423,19 @@ def _xlsx_rows(ctx: _Ctx, ws, others: list[str] = ()) -> dict:
             best = _Hit(s, "", rec)
         if nonblank >= HEADER_SEARCH_ROWS:
             break
-    where = f" (sheet '{ws.title}')"
+    title = visible(ws.title)
+    where = f" (sheet '{title}')"
     if others:  # a cover page first is common: say which sheets there are
-        where += f"; các sheet khác: {', '.join(others)} (dùng --sheet)"
-        where_en = f" (sheet '{ws.title}'; other sheets: {', '.join(others)} — use --sheet)"
+        where += f"; các sheet khác: {_sheet_list(others, 'vi')} (dùng --sheet)"
+        where_en = f" (sheet '{title}'; other sheets: {_sheet_list(others, 'en')} — use --sheet)"
     else:
         where_en = where
     if best is None:
         raise ctx.error(
-            f"sheet '{ws.title}' của '{ctx.name}' trống"
-            + (f"; các sheet khác: {', '.join(others)}" if others else ""),
-            f"sheet '{ws.title}' of '{ctx.name}' is empty"
-            + (f"; other sheets: {', '.join(others)}" if others else ""),
+            f"sheet '{title}' của '{ctx.name}' trống"
+            + (f"; các sheet khác: {_sheet_list(others, 'vi')}" if others else ""),
+            f"sheet '{title}' of '{ctx.name}' is empty"
+            + (f"; other sheets: {_sheet_list(others, 'en')}" if others else ""),
             "Chọn đúng sheet chứa danh sách hồ sơ (--sheet), hoặc xuất lại tệp.",
             "Pick the sheet that holds the dossier list (--sheet), or export the file again.",
         )
@@ -1315,9 +1453,9 @@ def _xlsx_rows(ctx: _Ctx, ws, others: list[str] = ()) -> dict:
         if len(cells) > n and any(cells[n:]):
             col = n + next(i for i, c in enumerate(cells[n:]) if c) + 1
             raise ctx.error(
-                f"'{ctx.name}' (sheet '{ws.title}'): dòng {num} có dữ liệu ở cột "
+                f"'{ctx.name}' (sheet '{title}'): dòng {num} có dữ liệu ở cột "
                 f"{_column_letter(col)}, ngoài {n} cột của dòng tiêu đề (dòng {header.start})",
-                f"'{ctx.name}' (sheet '{ws.title}'): row {num} has data in column "
+                f"'{ctx.name}' (sheet '{title}'): row {num} has data in column "
                 f"{_column_letter(col)}, beyond the header's {n} columns (row {header.start})",
                 "Thêm tên cột cho cột đó ở dòng tiêu đề, hoặc xóa dữ liệu thừa.",
                 "Give that column a header, or delete the stray data.",

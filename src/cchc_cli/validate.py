@@ -77,14 +77,10 @@ def consistency_problems(plan: Plan, records: Records, cl: Classified) -> pd.Dat
     """Rows whose dates or status contradict each other (classify leaves them out where it matters)."""
     active = ~records.excluded
     frames = []
-    for reason, (where, mask) in cl.contradictions.items():
-        mask = mask & active
-        if not mask.any():
-            continue
-        for fname in ("resolved_at", "returned_at") if not isinstance(where, str) else (where,):
-            hit = mask & (where == fname) if not isinstance(where, str) else mask
-            if hit.any():
-                frames.append(_rows(records, hit, fname, reason))
+    for reason, fname, mask in cl.contradictions:
+        hit = mask & active
+        if hit.any():
+            frames.append(_rows(records, hit, fname, reason))
     if "resolved" in plan.classification and records.has("status"):
         env = cl.env
         resolved = cl.condition(plan.classification["resolved"])

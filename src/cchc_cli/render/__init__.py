@@ -11,6 +11,7 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from fractions import Fraction
 
 from ..errors import Msg
+from ..text import visible
 
 STATUS_TEXT = {
     "pass": Msg("ĐẠT", "PASS"),
@@ -50,6 +51,12 @@ REASON_TEXT = {
     "zero_denominator": Msg("không có hồ sơ nào thuộc mẫu số", "nothing in the denominator"),
     "no_actuals": Msg("chưa có số liệu (dùng --actuals)", "no figures given (use --actuals)"),
 }
+
+
+def sheet_note(i) -> str:
+    """`` (sheet 'X')`` after a workbook's name: which sheet was read is always said."""
+    sheet = getattr(i, "sheet", None)
+    return f" (sheet '{visible(sheet)}')" if sheet else ""
 
 
 def reason_text(code: str | None, lang: str) -> str:

@@ -18,6 +18,7 @@ from . import (
     group_name,
     period_text,
     reason_text,
+    sheet_note,
     text_console,
 )
 
@@ -39,13 +40,13 @@ def render_table(
         f = lambda n: fmt_int(n, lang)  # noqa: E731
         if vi:
             console.print(
-                f"Tệp hồ sơ: {i.path} — đọc {f(i.rows_read)} dòng: dùng {f(i.rows_used)}, "
+                f"Tệp hồ sơ: {i.path}{sheet_note(i)} — đọc {f(i.rows_read)} dòng: dùng {f(i.rows_used)}, "
                 f"ngoài kỳ {f(i.rows_out_of_period)}, không được tiếp nhận {f(i.rows_not_received)}, "
                 f"loại ra {f(i.rows_left_out)}"
             )
         else:
             console.print(
-                f"Dossier file: {i.path} — {f(i.rows_read)} rows read: {f(i.rows_used)} used, "
+                f"Dossier file: {i.path}{sheet_note(i)} — {f(i.rows_read)} rows read: {f(i.rows_used)} used, "
                 f"{f(i.rows_out_of_period)} out of period, {f(i.rows_not_received)} not received, "
                 f"{f(i.rows_left_out)} left out"
             )

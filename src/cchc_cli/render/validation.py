@@ -6,6 +6,7 @@ import json
 
 from rich.table import Table
 
+from ..text import visible
 from . import fmt_date, fmt_int, reason_text, text_console
 from .csv import csv_cell, csv_column, csv_join
 
@@ -156,8 +157,8 @@ def render_validation(v, fmt: str, lang: str, limit: int = 20, color: bool = Fal
             t.add_row(
                 str(p["line"]),
                 str(p["column"]),
-                p["header"],
-                repr(p["value"]) if p["value"] else "''",
+                visible(p["header"]),
+                f"'{visible(p['value'])}'",
                 f"{reason_text(p['reason'], lang)} ({p['reason']})",
             )
         con.print(t)
