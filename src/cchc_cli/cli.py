@@ -127,6 +127,7 @@ def check(
     try:
         check_target(output, (records, plan, actuals))  # before any file (evidence too) is written
         the_plan = load_plan(plan)
+        check_target(output, tuple(b.path for b in the_plan.bases))  # an overlay's bases too
         span = resolve_period(period, date_from, date_to, the_plan.period)
         the_actuals = load_actuals(actuals, the_plan) if actuals else None
         data = read_records(records, the_plan, encoding=encoding, delimiter=delimiter, sheet=sheet)

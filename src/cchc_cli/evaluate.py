@@ -89,6 +89,7 @@ class InputSummary:
     headers: tuple[tuple[str, str], ...] = ()  # (canonical field, header as in the file)
     rows_received_in_period: int = 0
     rows_resolved_in_period: int = 0
+    columns_chosen: tuple = ()  # records.ColumnChoice: fields several headers claimed
 
     def header(self, field: str) -> str:
         """The field's header as a message quotes it."""
@@ -312,6 +313,7 @@ def input_summary(
         headers=tuple((n, c.header) for n, c in records.columns.items() if c.header),
         rows_received_in_period=int(env["received_in_period"].val.sum()),
         rows_resolved_in_period=int(env["resolved_in_period"].val.sum()),
+        columns_chosen=records.columns_chosen,
     )
 
 

@@ -3,10 +3,10 @@
 
 The folder holds, for every dossier indicator, ``<id>.csv`` with its failing and left-out rows
 (file order, the columns ``explain`` shows), the report itself as ``report.json``, and
-``manifest.json``: tool version, plan, every input file (path, SHA-256, size, row counts), the
-actuals file, the period, the command line and working directory, and the SHA-256 of every
-evidence file. It is written into a temporary folder next to DIR and renamed at the end, so a
-failure leaves nothing half-written. The same inputs give byte-identical CSV files; ``report.json``
+``manifest.json``: tool version, plan (and every base an overlay plan extends), every input file
+(path, SHA-256, size, row counts), the actuals file, the period, the command line and working
+directory, and the SHA-256 of every evidence file. It is written into a temporary folder next to
+DIR and renamed at the end, so a failure leaves nothing half-written. The same inputs give byte-identical CSV files; ``report.json``
 and ``manifest.json`` differ only in ``generated_at`` (and the manifest in the report's hash).
 
 ``verify`` first checks the manifest against one strict schema (``MANIFEST_SHAPE``: a wrong
@@ -137,7 +137,7 @@ def build_manifest(
     rows: dict[str, int] | None = None,
 ) -> dict:
     """``rows``: data rows of the CSV files when known (else each file is parsed to count them)."""
-    from .render.json import input_dict
+    from .render.json import bases_list, input_dict
 
     inputs = [input_dict(i) for i in result.inputs]
     actuals = result.actuals
@@ -147,7 +147,12 @@ def build_manifest(
         "generated_at": generated_at,
         "command_line": [str(a) for a in command_line],
         "cwd": cwd,
-        "plan": {"id": plan.id, "path": plan.path, "sha256": plan.sha256},
+        "plan": {
+            "id": plan.id,
+            "path": plan.path,
+            "sha256": plan.sha256,
+            "bases": bases_list(plan),
+        },
         "period": {"start": result.period[0].isoformat(), "end": result.period[1].isoformat()},
         "inputs": inputs,
         "actuals": {"path": actuals.path, "sha256": actuals.sha256} if actuals else None,
@@ -391,17 +396,27 @@ _INPUT_SHAPE = {  # render.json.input_dict
     "problems": _COUNT,
     "due_dates_derived": _COUNT,
     "missing_columns": _ListOf(_TEXT),
+    "columns_chosen": _ListOf(
+        {
+            "field": _TEXT,
+            "header": _TEXT,
+            "column": _COUNT,
+            "kind": _TEXT,
+            "not_used": _ListOf({"header": _TEXT, "column": _COUNT, "example": _Maybe(_TEXT)}, 1),
+        }
+    ),
 }
+_FILE_SHAPE = {"path": _PATH, "sha256": _SHA256}
 MANIFEST_SHAPE = {  # build_manifest
     "schema_version": _exactly(MANIFEST_SCHEMA),
     "tool": {"name": _exactly("cchc"), "version": _TEXT},
     "generated_at": _TEXT,
     "command_line": _ListOf(_TEXT),
     "cwd": _PATH,
-    "plan": {"id": _TEXT, "path": _PATH, "sha256": _SHA256},
+    "plan": {"id": _TEXT, "path": _PATH, "sha256": _SHA256, "bases": _ListOf(_FILE_SHAPE)},
     "period": {"start": _DATE, "end": _DATE},
     "inputs": _ListOf(_INPUT_SHAPE, 1, 1),  # check reads exactly one export
-    "actuals": _Maybe({"path": _PATH, "sha256": _SHA256}),
+    "actuals": _Maybe(_FILE_SHAPE),
     "files": _ListOf({"name": _FILE_NAME, "sha256": _SHA256, "size": _COUNT, "rows?": _COUNT}, 1),
 }
 _MALFORMED_HINT = Msg(
@@ -659,6 +674,8 @@ def verify(directory: str | Path, inputs: str | Path | None = None) -> Verificat
             )
 
     recorded = [("plan", m["plan"], Msg("kế hoạch", "plan"))]
+    for n, base in enumerate(m["plan"]["bases"]):  # every file of an overlay plan's chain
+        recorded.append((f"base{n}", base, Msg("kế hoạch gốc", "base plan")))
     recorded.append(("records", m["inputs"][0], Msg("tệp hồ sơ", "records")))
     if m["actuals"] is not None:
         recorded.append(("actuals", m["actuals"], Msg("tệp số liệu", "actuals")))
@@ -666,7 +683,8 @@ def verify(directory: str | Path, inputs: str | Path | None = None) -> Verificat
     gone: list[Msg] = []
     for key, entry, word in recorded:
         subject = Msg(f"{word.vi} {entry['path']}", f"{word.en} {entry['path']}")
-        plan_sha = entry["sha256"] if key == "plan" else None  # the shipped plan may stand in
+        # the shipped plan may stand in for a plan (or a base) recorded with its hash
+        plan_sha = entry["sha256"] if key == "plan" or key.startswith("base") else None
         found[key] = _resolve(entry["path"], m["cwd"], received, plan_sha)
         checks.append(_hash_check("input", subject, found[key], entry["sha256"]))
         if checks[-1].status == MISSING:
@@ -695,6 +713,8 @@ def _as_recorded(m: dict):
     def pin(doc: dict) -> None:
         doc["tool"]["version"] = m["tool"]["version"]
         doc["plan"]["path"] = m["plan"]["path"]
+        for got, rec in zip(doc["plan"]["bases"], m["plan"]["bases"], strict=False):
+            got["path"] = rec["path"]
         for got, rec in zip(doc["inputs"], m["inputs"], strict=False):
             got["path"] = rec["path"]
         if doc["actuals"] is not None and m["actuals"] is not None:
@@ -718,7 +738,8 @@ def _rerun(d: Path, m: dict, paths: dict[str, Path]) -> list[Check]:
         dt.date.fromisoformat(m["period"]["end"]),
     )
     try:
-        plan = load_plan(paths["plan"])
+        bases = [paths[f"base{n}"] for n in range(len(m["plan"]["bases"]))]
+        plan = load_plan(paths["plan"], bases=bases)
         actuals = load_actuals(paths["actuals"], plan) if "actuals" in paths else None
         records = read_records(
             paths["records"],

@@ -1,12 +1,18 @@
-"""The plan file: indicators, column aliases and vocabularies, validated with locations."""
+"""The plan file: indicators, column aliases and vocabularies, validated with locations.
+
+A plan may extend another (``extends: plan2023`` or ``extends: base.yaml``) and hold only what it
+adds or changes; the files of the chain are merged node by node (:func:`_overlay`) before the one
+validation below, and every node keeps its own file, so a mistake is located where it was written.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import re
 import warnings
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
@@ -17,7 +23,7 @@ from . import fields as F
 from .conditions import Condition, ConditionSyntaxError, Ref, Test, parse_condition, tests_of
 from .errors import CchcError, CchcWarning, Location, Msg
 from .text import closest, fold, fold_value, shorten
-from .yamlfile import Node, load_yaml
+from .yamlfile import Node, load_yaml, merge, new_mapping, new_sequence
 
 SCHEMA_VERSION = 1
 DEFAULT_PLAN = "plan2023.yaml"
@@ -80,9 +86,19 @@ class Vocabulary:
 
 
 @dataclass(frozen=True)
+class Alias:
+    """A header that means a field; ``vocabulary``: the words of that header's cells, when they
+    are not the field's own (``Trực tuyến`` holding true/false for ``channel``)."""
+
+    header: str
+    vocabulary: str | None
+    location: Location
+
+
+@dataclass(frozen=True)
 class ColumnSpec:
     field: str
-    aliases: tuple[str, ...]
+    headers: tuple[Alias, ...]
     type: str  # text | date | integer | <vocabulary name>
     required: bool  # the file is unusable without it
     optional: bool  # absent = every cell empty, no indicator loses data
@@ -90,10 +106,27 @@ class ColumnSpec:
     location: Location
 
     @property
+    def aliases(self) -> tuple[str, ...]:
+        return tuple(a.header for a in self.headers)
+
+    def alias(self, header: str) -> Alias | None:
+        """The alias a file's header matched (None: the field's own name)."""
+        key = fold(header)
+        return next((a for a in self.headers if fold(a.header) == key), None)
+
+    @property
     def kind(self) -> str:
         if self.type in (F.TEXT, F.DATE, F.INTEGER):
             return self.type
         return F.CATEGORY
+
+
+@dataclass(frozen=True)
+class PlanFile:
+    """A file a plan was read from: the plan itself or a base it extends."""
+
+    path: str
+    sha256: str
 
 
 @dataclass(frozen=True)
@@ -133,6 +166,7 @@ class Plan:
     indicators: tuple[Indicator, ...]
     days_off: Mapping[dt.date, str] = field(default_factory=dict)
     working_days: Mapping[dt.date, str] = field(default_factory=dict)
+    bases: tuple[PlanFile, ...] = ()  # what the plan extends, nearest first (empty: a whole plan)
 
     def indicator(self, ident: str) -> Indicator:
         for ind in self.indicators:
@@ -166,26 +200,35 @@ class Plan:
             return F.BOOL
         return spec.kind
 
+    def cell_words(self, spec: ColumnSpec, alias: Alias | None) -> Vocabulary:
+        """The vocabulary a column's cells are read with: the field's, or the matched header's own
+        words mapped onto the field's categories (``true`` → ``online``)."""
+        own = self.vocabularies[spec.type]
+        if alias is None or alias.vocabulary is None:
+            return own
+        words = self.vocabularies[alias.vocabulary]
+        return Vocabulary(
+            words.name, own.categories, words.words, words.empty, own.true, words.labels
+        )
+
 
 def default_plan_path() -> Path:
     """The 2023 plan shipped inside the package (the repository's ``plan2023.yaml`` links to it)."""
     return Path(str(resources.files("cchc_cli") / "plans" / DEFAULT_PLAN))
 
 
-def load_plan(path: str | Path | None = None) -> Plan:
-    """Read and validate a plan; every mistake is a CchcError with ``file:line:col``."""
-    p = Path(path) if path is not None else default_plan_path()
-    root = load_yaml(p)
-    if not root.is_map:
-        raise CchcError(
-            Msg("tệp này không phải tệp kế hoạch YAML", "this is not a plan YAML file"),
-            Msg(
-                "--plan cần tệp YAML có các mục schema, id, title, columns, indicators (xem plan2023.yaml)",
-                "--plan takes a YAML file with schema, id, title, columns, indicators (see plan2023.yaml)",
-            ),
-            Location(str(p)),
-        )
-    data = p.read_bytes()
+def builtin_plans() -> dict[str, Path]:
+    """The plans shipped with cchc, by file stem (``plan2023``)."""
+    return {p.stem: p for p in sorted(default_plan_path().parent.glob("*.yaml"))}
+
+
+def load_plan(path: str | Path | None = None, *, bases: Sequence[str | Path] = ()) -> Plan:
+    """Read and validate a plan; every mistake is a CchcError with ``file:line:col``.
+
+    ``bases``: the files its ``extends:`` chain is read from, nearest first, instead of resolving
+    each ``extends`` (``verify`` passes the recorded files it found); the rest are resolved.
+    """
+    root, files = _read_chain(str(path if path is not None else default_plan_path()), bases)
     top = root.mapping(
         [
             "schema",
@@ -240,8 +283,8 @@ def load_plan(path: str | Path | None = None) -> Plan:
         title=top["title"].text(),
         agency=top["agency"].text() if "agency" in top else "",
         year=year,
-        path=str(path) if path is not None else str(p),
-        sha256=hashlib.sha256(data).hexdigest(),
+        path=files[0].path,
+        sha256=files[0].sha256,
         period=period,
         columns=columns,
         vocabularies=vocabularies,
@@ -249,10 +292,243 @@ def load_plan(path: str | Path | None = None) -> Plan:
         indicators=(),
         days_off=days_off,
         working_days=working_days,
+        bases=tuple(files[1:]),
     )
     classification = _classification(top["classification"], plan)
     indicators = _indicators(top["indicators"], plan)
     return Plan(**{**plan.__dict__, "classification": classification, "indicators": indicators})
+
+
+def _plan_root(path: str) -> tuple[Node, str]:
+    """One plan file's YAML tree (a mapping) and the SHA-256 of its bytes."""
+    root = load_yaml(path)
+    if not root.is_map:
+        raise CchcError(
+            Msg("tệp này không phải tệp kế hoạch YAML", "this is not a plan YAML file"),
+            Msg(
+                "--plan cần tệp YAML có các mục schema, id, title, columns, indicators (xem plan2023.yaml)",
+                "--plan takes a YAML file with schema, id, title, columns, indicators (see plan2023.yaml)",
+            ),
+            Location(path),
+        )
+    return root, hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def _get(node: Node, key: str) -> Node | None:
+    return next((v for k, _, v in node.items() if k == key), None)
+
+
+def _without(node: Node, *keys: str) -> Node:
+    return new_mapping(node, [(kn, v) for k, kn, v in node.items() if k not in keys])
+
+
+def _read_chain(path: str, bases: Sequence[str | Path]) -> tuple[Node, list[PlanFile]]:
+    """The plan's tree with every base it extends merged under it, and the files read (the plan
+    first, then its base, that base's base …). A file met twice is a cycle."""
+    files: list[PlanFile] = []
+    roots: list[Node] = []
+    seen: set[str] = set()
+    current, via = path, None
+    while True:
+        real = os.path.realpath(current)
+        if via is not None and real in seen:
+            chain = " → ".join([*(f.path for f in files), current])
+            raise via.error(
+                Msg(
+                    f"các kế hoạch mở rộng lẫn nhau thành vòng: {chain}",
+                    f"the plans extend each other in a cycle: {chain}",
+                ),
+                Msg(
+                    "bỏ 'extends' ở một tệp trong vòng",
+                    "remove 'extends' from one file of the cycle",
+                ),
+            )
+        seen.add(real)
+        root, sha = _plan_root(current)
+        files.append(PlanFile(current, sha))
+        roots.append(root)
+        via = _get(root, "extends")
+        if via is None:
+            break
+        n = len(files) - 1
+        current = str(bases[n]) if n < len(bases) else _base_of(via, current)
+    merged = roots[-1]
+    for over in reversed(roots[:-1]):
+        merged = _overlay(merged, over)
+    return merged, files
+
+
+def _base_of(node: Node, here: str) -> str:
+    """The file ``extends:`` names: a shipped plan by file stem or id (``plan2023``,
+    ``snv-dongnai-2023``), else a path relative to the file that says it."""
+    name = node.text()
+    shipped = builtin_plans()
+    if name in shipped:
+        return str(shipped[name])
+    if not ("/" in name or "\\" in name or name.lower().endswith((".yaml", ".yml"))):
+        ids = {}
+        for p in shipped.values():
+            ident = _get(load_yaml(p), "id")
+            if ident is not None and ident.is_scalar:
+                ids[ident.text()] = p
+        if name in ids:
+            return str(ids[name])
+        guess = closest(name, [*shipped, *ids])
+        raise node.error(
+            Msg(f"không có kế hoạch kèm theo tên '{name}'", f"no shipped plan named '{name}'"),
+            Msg(f"có phải ý bạn là '{guess}'?", f"did you mean '{guess}'?")
+            if guess
+            else Msg(
+                "ghi tên một kế hoạch kèm theo (" + ", ".join(shipped) + ") hoặc đường dẫn tệp "
+                "YAML, tính từ thư mục của tệp này",
+                "name a shipped plan (" + ", ".join(shipped) + ") or a YAML file's path, "
+                "relative to this file's folder",
+            ),
+        )
+    target = Path(name)
+    if not target.is_absolute():
+        target = Path(os.path.normpath(Path(here).parent / target))
+    if not target.is_file():
+        raise node.error(
+            Msg(
+                f"không tìm thấy kế hoạch gốc '{name}' ({target})",
+                f"base plan '{name}' not found ({target})",
+            ),
+            Msg(
+                "đường dẫn tính từ thư mục của tệp kế hoạch này",
+                "the path is relative to this plan file's folder",
+            ),
+        )
+    return str(target)
+
+
+def _overlay(base: Node, over: Node) -> Node:
+    """An overlay laid on its base (README, "Kế hoạch mở rộng"): mappings merged, lists added
+    to, scalars replaced; ``indicators`` matched by id (``drop: true`` removes one) and a column
+    may ``drop_aliases``."""
+    pairs = {k: (kn, v) for k, kn, v in base.items()}
+    for key, knode, value in over.items():
+        if key == "extends":
+            continue
+        if key not in pairs:
+            pairs[key] = (knode, value)
+            continue
+        bkey, bvalue = pairs[key]
+        if key == "indicators":
+            pairs[key] = (bkey, _overlay_indicators(bvalue, value))
+        elif key == "columns" and bvalue.is_map and value.is_map:
+            pairs[key] = (bkey, _overlay_columns(bvalue, value))
+        else:
+            pairs[key] = (bkey, merge(bvalue, value))
+    return new_mapping(over, pairs.values())
+
+
+def _indicator_id(node: Node) -> str | None:
+    ident = _get(node, "id") if node.is_map else None
+    return ident.text() if ident is not None and ident.is_scalar and not ident.is_null else None
+
+
+def _overlay_indicators(base: Node, over: Node) -> Node:
+    """Indicators by id: a new id is added, a known one changed key by key or dropped."""
+    entries: list[Node | None] = list(base.seq())
+    index = {i: n for n, e in enumerate(entries) if (i := _indicator_id(e)) is not None}
+    seen: dict[str, Location] = {}
+    for item in over.seq():
+        ident_node = _get(item, "id") if item.is_map else None
+        if ident_node is None:
+            raise item.error(
+                Msg(
+                    "chỉ tiêu trong kế hoạch mở rộng cần 'id'",
+                    "an indicator in an overlay needs its 'id'",
+                ),
+                Msg(
+                    "ghi 'id:' của chỉ tiêu cần thêm, sửa hoặc bỏ",
+                    "write the 'id:' of the indicator to add, change or drop",
+                ),
+            )
+        ident = ident_node.text()
+        if ident in seen:
+            raise _duplicate_id(
+                ident_node, seen[ident], Msg("gộp hai mục làm một", "merge the two entries")
+            )
+        seen[ident] = ident_node.location
+        drop = _get(item, "drop")
+        if drop is not None and drop.boolean():
+            if ident not in index:
+                guess = closest(ident, list(index))
+                raise ident_node.error(
+                    Msg(
+                        f"kế hoạch gốc không có chỉ tiêu '{ident}' để bỏ",
+                        f"the base plan has no indicator '{ident}' to drop",
+                    ),
+                    Msg(f"có phải ý bạn là '{guess}'?", f"did you mean '{guess}'?")
+                    if guess
+                    else None,
+                )
+            extra = [k for k, _, _ in item.items() if k not in ("id", "drop")]
+            if extra:
+                raise drop.error(
+                    Msg(
+                        f"'drop: true' bỏ cả chỉ tiêu; xoá '{extra[0]}'",
+                        f"'drop: true' removes the whole indicator; delete '{extra[0]}'",
+                    ),
+                )
+            entries[index[ident]] = None
+            continue
+        change = _without(item, "drop") if drop is not None else item
+        if ident in index and entries[index[ident]] is not None:
+            entries[index[ident]] = merge(entries[index[ident]], change)
+        else:
+            entries.append(change)
+    return new_sequence(base, [e for e in entries if e is not None])
+
+
+def _alias_header(node: Node) -> str | None:
+    if node.is_map:
+        header = _get(node, "header")
+        return header.text() if header is not None and header.is_scalar else None
+    return node.text() if node.is_scalar and not node.is_null else None
+
+
+def _overlay_columns(base: Node, over: Node) -> Node:
+    """Columns by field: a new field is added, a known one merged (aliases added to, or dropped
+    with ``drop_aliases``)."""
+    pairs = {k: (kn, v) for k, kn, v in base.items()}
+    for name, knode, spec in over.items():
+        if name not in pairs:
+            pairs[name] = (knode, spec)
+            continue
+        bkey, bspec = pairs[name]
+        drop = _get(spec, "drop_aliases") if spec.is_map else None
+        if drop is not None and bspec.is_map:
+            bspec = _drop_aliases(bspec, drop, name)
+            spec = _without(spec, "drop_aliases")
+        pairs[name] = (bkey, merge(bspec, spec))
+    return new_mapping(base, pairs.values())
+
+
+def _drop_aliases(spec: Node, drop: Node, name: str) -> Node:
+    aliases = _get(spec, "aliases")
+    listed = (aliases.seq() if aliases.is_seq else [aliases]) if aliases is not None else []
+    kept = list(listed)
+    for word in drop.seq() if drop.is_seq else [drop]:
+        header = word.text()
+        hit = next((a for a in kept if (h := _alias_header(a)) and fold(h) == fold(header)), None)
+        if hit is None:
+            known = [h for a in kept if (h := _alias_header(a))]
+            guess = closest(header, known)
+            raise word.error(
+                Msg(
+                    f"'{header}' không phải tên cột của '{name}' trong kế hoạch gốc",
+                    f"'{header}' is not a header of '{name}' in the base plan",
+                ),
+                Msg(f"có phải ý bạn là '{guess}'?", f"did you mean '{guess}'?")
+                if guess
+                else Msg(f"các tên cột: {', '.join(known)}", f"headers: {', '.join(known)}"),
+            )
+        kept.remove(hit)
+    pairs = [(kn, new_sequence(v, kept) if k == "aliases" else v) for k, kn, v in spec.items()]
+    return new_mapping(spec, pairs)
 
 
 def _year(node: Node, year: float | int) -> int:
@@ -361,20 +637,22 @@ def _columns(node: Node, vocabularies: Mapping[str, Vocabulary]) -> dict[str, Co
                 if guess
                 else Msg(f"các kiểu: {', '.join(types)}", f"types: {', '.join(types)}"),
             )
-        aliases = tuple(spec["aliases"].texts())
-        for alias in aliases:
-            k = fold(alias)
+        headers = _aliases(spec["aliases"], name, ctype, vocabularies)
+        for alias in headers:
+            k = fold(alias.header)
             if k in seen_alias and seen_alias[k] != name:
-                raise spec["aliases"].error(
+                raise CchcError(
                     Msg(
-                        f"tên cột '{alias}' đã dùng cho '{seen_alias[k]}'",
-                        f"header '{alias}' is already used by '{seen_alias[k]}'",
-                    )
+                        f"tên cột '{alias.header}' đã dùng cho '{seen_alias[k]}'",
+                        f"header '{alias.header}' is already used by '{seen_alias[k]}'",
+                    ),
+                    None,
+                    alias.location,
                 )
             seen_alias[k] = name
         cs = ColumnSpec(
             field=name,
-            aliases=aliases,
+            headers=headers,
             type=ctype,
             required=spec["required"].boolean() if "required" in spec else False,
             optional=spec["optional"].boolean() if "optional" in spec else False,
@@ -408,6 +686,61 @@ def _columns(node: Node, vocabularies: Mapping[str, Vocabulary]) -> dict[str, Co
                 Msg(f"thêm '{name}:' vào mục columns", f"add '{name}:' under columns"),
             )
     return out
+
+
+def _aliases(
+    node: Node, name: str, ctype: str, vocabularies: Mapping[str, Vocabulary]
+) -> tuple[Alias, ...]:
+    """``[Header, …]``; an entry ``{header: H, vocabulary: V}`` reads H's cells with V's words,
+    whose categories must be the field's (``online_flag``: true → online, false → offline)."""
+    out: list[Alias] = []
+    for entry in node.seq() if node.is_seq else [node]:
+        if not entry.is_map:
+            out.append(Alias(entry.text(), None, entry.location))
+            continue
+        what = Msg(f" (tên cột của '{name}')", f" (a header of '{name}')")
+        spec = entry.mapping(["header", "vocabulary"], ["header", "vocabulary"], what)
+        words = spec["vocabulary"].text()
+        if words not in vocabularies:
+            guess = closest(words, list(vocabularies))
+            raise spec["vocabulary"].error(
+                Msg(f"danh mục '{words}' không tồn tại", f"unknown vocabulary '{words}'"),
+                Msg(f"có phải ý bạn là '{guess}'?", f"did you mean '{guess}'?")
+                if guess
+                else Msg(f"thêm '{words}:' vào vocabularies", f"add '{words}:' under vocabularies"),
+            )
+        own = vocabularies.get(ctype)
+        if own is None:
+            raise spec["vocabulary"].error(
+                Msg(
+                    f"cột '{name}' có kiểu {ctype}, không đọc theo danh mục",
+                    f"column '{name}' has type {ctype}; its cells are not read by a vocabulary",
+                ),
+                Msg("bỏ 'vocabulary:' ở tên cột này", "remove 'vocabulary:' from this header"),
+            )
+        foreign = [c for c in vocabularies[words].categories if c not in own.categories]
+        if foreign:
+            raise spec["vocabulary"].error(
+                Msg(
+                    f"nhóm '{foreign[0]}' của '{words}' không phải nhóm của '{ctype}'",
+                    f"category '{foreign[0]}' of '{words}' is not a category of '{ctype}'",
+                ),
+                Msg(
+                    f"các nhóm của '{words}' phải là nhóm của '{ctype}': {', '.join(own.categories)}",
+                    f"the categories of '{words}' must be those of '{ctype}': "
+                    f"{', '.join(own.categories)}",
+                ),
+            )
+        out.append(Alias(spec["header"].text(), words, spec["header"].location))
+    if not out:
+        raise node.error(
+            Msg(
+                f"cột '{name}' cần ít nhất một tên cột",
+                f"column '{name}' needs at least one header",
+            ),
+            Msg("ghi 'aliases: [Tên cột, …]'", "write 'aliases: [Header, …]'"),
+        )
+    return tuple(out)
 
 
 def _calendar(node: Node) -> tuple[dict[dt.date, str], dict[dt.date, str]]:
@@ -618,6 +951,18 @@ _IND_KEYS = [
 ]
 
 
+def _duplicate_id(node: Node, first: Location, hint: Msg) -> CchcError:
+    """An indicator id written a second time (``first``: where it was written before)."""
+    ident = node.text()
+    return node.error(
+        Msg(
+            f"mã chỉ tiêu '{ident}' bị trùng (đã có ở dòng {first.line})",
+            f"duplicate indicator id '{ident}' (first at line {first.line})",
+        ),
+        hint,
+    )
+
+
 def _indicators(node: Node, plan: Plan) -> tuple[Indicator, ...]:
     out: list[Indicator] = []
     ids: dict[str, Location] = {}
@@ -635,11 +980,9 @@ def _indicators(node: Node, plan: Plan) -> tuple[Indicator, ...]:
                 ),
             )
         if ident in ids:
-            raise spec["id"].error(
-                Msg(
-                    f"mã chỉ tiêu '{ident}' bị trùng (đã có ở dòng {ids[ident].line})",
-                    f"duplicate indicator id '{ident}' (first at line {ids[ident].line})",
-                ),
+            raise _duplicate_id(
+                spec["id"],
+                ids[ident],
                 Msg("mỗi chỉ tiêu cần một mã riêng", "give each indicator its own id"),
             )
         ids[ident] = spec["id"].location
@@ -714,4 +1057,14 @@ def _indicators(node: Node, plan: Plan) -> tuple[Indicator, ...]:
     return tuple(out)
 
 
-__all__ = ["Indicator", "Plan", "Target", "Test", "Vocabulary", "load_plan"]
+__all__ = [
+    "Alias",
+    "Indicator",
+    "Plan",
+    "PlanFile",
+    "Target",
+    "Test",
+    "Vocabulary",
+    "builtin_plans",
+    "load_plan",
+]

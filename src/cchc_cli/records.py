@@ -91,6 +91,18 @@ class Column:
 
 
 @dataclass(frozen=True)
+class ColumnChoice:
+    """Several headers of the file mean one field: the column used, because its cells are of the
+    field's kind, and the others with a cell that is not (None: they are empty)."""
+
+    field: str
+    header: str
+    column: int  # 1-based
+    kind: str  # text | date | integer | category
+    not_used: tuple[tuple[str, int, str | None], ...]  # (header, column, a cell not of the kind)
+
+
+@dataclass(frozen=True)
 class Records:
     """A dossier export, typed. ``lines`` are the file lines (as an editor shows them) of each row."""
 
@@ -109,6 +121,7 @@ class Records:
     unmatched_headers: tuple[str, ...]
     excluded: np.ndarray  # rows unusable as a whole: no dossier_id, or a repeated one
     problems: pd.DataFrame = field(repr=False)
+    columns_chosen: tuple[ColumnChoice, ...] = ()  # fields several headers claimed
 
     def has(self, name: str) -> bool:
         return name in self.columns and self.columns[name].header is not None
@@ -164,7 +177,7 @@ def read_records(
 
 def records_from_table(table: RawTable, plan: Plan) -> Records:
     matcher = header_matcher(plan)
-    where: dict[str, tuple[int, str]] = {}
+    claims: dict[str, list[tuple[int, str]]] = {}
     unmatched: list[str] = []
     for i, header in enumerate(table.headers):
         name = matcher.get(fold(header)) if header else None
@@ -172,17 +185,16 @@ def records_from_table(table: RawTable, plan: Plan) -> Records:
             if header:
                 unmatched.append(header)
             continue
-        if name in where:
-            first, second = visible(where[name][1]), visible(header)
-            raise CchcError(
-                Msg(
-                    f"hai cột cùng là '{name}': '{first}' và '{second}'",
-                    f"two columns both mean '{name}': '{first}' and '{second}'",
-                ),
-                Msg("xoá hoặc đổi tên một trong hai cột", "delete or rename one of them"),
-                Location(table.path, table.header_line, i + 1),
-            )
-        where[name] = (i, header)
+        claims.setdefault(name, []).append((i, header))
+    where: dict[str, tuple[int, str]] = {}
+    chosen: list[ColumnChoice] = []
+    for name, found in claims.items():
+        if len(found) == 1:
+            where[name] = found[0]
+            continue
+        choice = _choose(table, plan, plan.columns[name], found)
+        where[name] = (choice.column - 1, choice.header)
+        chosen.append(choice)
 
     for name, spec in plan.columns.items():
         if spec.required and name not in where:
@@ -292,6 +304,82 @@ def records_from_table(table: RawTable, plan: Plan) -> Records:
         unmatched_headers=tuple(unmatched),
         excluded=excluded,
         problems=prob,
+        columns_chosen=tuple(chosen),
+    )
+
+
+SAMPLE_CELLS = 1000  # non-empty cells looked at to tell which of two claiming columns fits
+
+# What a column's cells must be to be the field's, in words (vi, en).
+_KIND_WORDS = {
+    F.DATE: ("ngày", "dates"),
+    F.INTEGER: ("số nguyên", "whole numbers"),
+    F.CATEGORY: ("từ trong danh mục", "words of its vocabulary"),
+    F.TEXT: ("chữ", "text"),
+}
+
+
+def _fits(spec: ColumnSpec, plan: Plan, raw: pd.Series, header: str) -> tuple[bool, str | None]:
+    """Whether most of the first SAMPLE_CELLS non-empty cells are of the field's kind (cheap on a
+    million rows; an empty column is of no kind), and one cell that is not (None: all are)."""
+    arr = _arrow(raw)
+    cells = pc.filter(arr, pc.invert(pc.is_in(arr, pa.array(["", ABSENT]))))[:SAMPLE_CELLS]
+    none = np.zeros(len(cells), dtype=bool)
+    if spec.kind == F.DATE:
+        bad = parse_dates(cells, none)[1]
+    elif spec.kind == F.INTEGER:
+        bad = parse_integers(cells, none)[1]
+    elif spec.kind == F.CATEGORY:
+        bad = encode_words(cells, plan.cell_words(spec, spec.alias(header)), none)[1]
+    else:
+        bad = none
+    first = np.flatnonzero(bad)
+    fits = len(cells) > 0 and 2 * int(bad.sum()) < len(cells)
+    return fits, (cells[int(first[0])].as_py() if first.size else None)
+
+
+def _choose(
+    table: RawTable, plan: Plan, spec: ColumnSpec, found: list[tuple[int, str]]
+) -> ColumnChoice:
+    """The one claiming column whose sampled cells are mostly of the field's kind (an empty
+    column fits nothing); when none or several do, an error naming the plan's aliases to drop."""
+    tried = []
+    for i, header in found:
+        fits, misfit = _fits(spec, plan, table.data.iloc[:, i], header)
+        tried.append((i, header, fits, misfit))
+    good = [t for t in tried if t[2]]
+    kind_vi, kind_en = _KIND_WORDS[spec.kind]
+    if len(good) == 1:
+        i, header, _, _ = good[0]
+        others = tuple((h, j + 1, m) for j, h, _, m in tried if j != i)
+        return ColumnChoice(spec.field, header, i + 1, spec.kind, others)
+    shown = " và ".join(f"'{h}' (cột {i + 1})" for i, h, _, _ in tried)
+    shown_en = " and ".join(f"'{h}' (column {i + 1})" for i, h, _, _ in tried)
+    which = (
+        ("ô của cả hai đều là " + kind_vi, f"the cells of both are {kind_en}")
+        if good
+        else ("không cột nào chứa " + kind_vi, f"neither holds {kind_en}")
+    )
+    places = [
+        (h, spec.alias(h).location if spec.alias(h) else spec.location) for _, h, _, _ in tried
+    ]
+    aliases = " hoặc ".join(f"'{h}' ({loc})" for h, loc in places)
+    aliases_en = " or ".join(f"'{h}' ({loc})" for h, loc in places)
+    drop = places[-1][0]
+    raise CchcError(
+        Msg(
+            f"hai cột cùng là '{spec.field}': {shown}, và {which[0]}",
+            f"two columns both mean '{spec.field}': {shown_en}, and {which[1]}",
+        ),
+        Msg(
+            f"bỏ một tên khỏi aliases của '{spec.field}' trong kế hoạch: {aliases} (trong kế hoạch "
+            f"mở rộng: 'columns: {{{spec.field}: {{drop_aliases: [{drop}]}}}}'), "
+            "hoặc xoá hay đổi tên một trong hai cột trong tệp",
+            f"drop one of the aliases of '{spec.field}' in the plan: {aliases_en} (in an overlay "
+            f"plan: 'columns: {{{spec.field}: {{drop_aliases: [{drop}]}}}}'), "
+            "or delete or rename one of the two columns in the file",
+        ),
+        Location(table.path, table.header_line, tried[-1][0] + 1),
     )
 
 
@@ -389,7 +477,7 @@ def _parse(spec: ColumnSpec, plan: Plan, raw: pd.Series, header: str, index: int
         bad.insert(0, (Reason.INVALID_NUMBER, invalid))
         return Column(spec.field, kind, values, tuple(bad), header, index)
     if kind == F.CATEGORY:
-        vocab = plan.vocabularies[spec.type]
+        vocab = plan.cell_words(spec, spec.alias(header))
         codes, unknown = encode_words(arr, vocab, blank)
         codes[missing_mask | cut] = UNKNOWN
         bad.insert(0, (Reason.UNKNOWN_VALUE, unknown))

@@ -7,7 +7,7 @@ program adds one count of its own, (*), which is not on the paper form:
 ====  ========================  ===============================================================
 (1)   received_total            received in P or carried over: (2) + (3) + (4) + (*) = (5) + (9)
 (2)   received_online           received in P, online
-(3)   received_offline          received in P, in person or by post (any known non-online channel)
+(3)   received_offline          received in P, in person, by post or ``offline`` (any known non-online channel)
 (*)   received_channel_unknown  received in P, channel empty or not a word of the vocabulary
 (4)   carried_over              received before P, still open at its start
 (5)   resolved_total            (6) + (7) + (8): end date in P

@@ -4,7 +4,9 @@ Only YAML's core types are accepted: an explicit tag other than ``!!str``, ``!!i
 ``!!bool``, ``!!null``, ``!!timestamp``, ``!!map``, ``!!seq`` (``!include``, ``!!python/…``) is an
 error at its line and column, and so is nesting deeper than :data:`~cchc_cli.errors.MAX_DEPTH`.
 Scalars keep their source text, so a key such as ``section: 2.1`` or a vocabulary word ``no`` is
-read as written, never as a float or ``False``.
+read as written, never as a float or ``False``. Every node remembers the file it was read from, so
+a tree merged from several files (a plan overlay and its base, :func:`merge`) still locates each
+mistake in its own file.
 """
 
 from __future__ import annotations
@@ -25,6 +27,9 @@ _CORE_TAGS = frozenset(
     f"tag:yaml.org,2002:{t}"
     for t in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")
 )
+
+
+_FILE = "cchc_file"  # attribute set on every composed yaml.Node: the file it was read from
 
 
 def _mark_location(path: str, mark: yaml.Mark) -> Location:
@@ -66,9 +71,11 @@ class _Loader(yaml.SafeLoader):
                 where,
             )
         try:
-            return super().compose_node(parent, index)
+            node = super().compose_node(parent, index)
         finally:
             self.depth -= 1
+        setattr(node, _FILE, self.path)
+        return node
 
 
 @dataclass(frozen=True)
@@ -77,6 +84,9 @@ class Node:
 
     raw: yaml.Node
     path: str
+
+    def _child(self, raw: yaml.Node) -> Node:
+        return Node(raw, getattr(raw, _FILE, self.path))
 
     @property
     def location(self) -> Location:
@@ -112,7 +122,7 @@ class Node:
             )
         seen: set[str] = set()
         for k, v in self.raw.value:
-            key = Node(k, self.path)
+            key = self._child(k)
             if not key.is_scalar:
                 raise key.error(Msg("khoá phải là chữ", "a key must be a plain word"))
             if k.value in seen:
@@ -121,7 +131,7 @@ class Node:
                     Msg("xoá một trong hai dòng", "delete one of the two entries"),
                 )
             seen.add(k.value)
-            yield k.value, key, Node(v, self.path)
+            yield k.value, key, self._child(v)
 
     def mapping(
         self, allowed: Iterable[str], required: Iterable[str] = (), what: Msg | str = ""
@@ -158,7 +168,7 @@ class Node:
     def seq(self) -> list[Node]:
         if not self.is_seq:
             raise self.error(Msg("cần một danh sách", "expected a list"))
-        return [Node(n, self.path) for n in self.raw.value]
+        return [self._child(n) for n in self.raw.value]
 
     def text(self) -> str:
         """The scalar exactly as written (a YAML ``no`` stays the word ``no``)."""
@@ -233,6 +243,46 @@ class Node:
                     'numbers: at most 15 digits; dates: YYYY-MM-DD; text: put it in "…"',
                 ),
             ) from None
+
+
+def new_mapping(like: Node, pairs: Iterable[tuple[Node, Node]]) -> Node:
+    """A mapping node made of (key, value) nodes from any file, located where ``like`` is."""
+    raw = yaml.MappingNode(
+        "tag:yaml.org,2002:map",
+        [(k.raw, v.raw) for k, v in pairs],
+        like.raw.start_mark,
+        like.raw.end_mark,
+    )
+    setattr(raw, _FILE, like.path)
+    return Node(raw, like.path)
+
+
+def new_sequence(like: Node, items: Iterable[Node]) -> Node:
+    """A list node made of nodes from any file, located where ``like`` is."""
+    raw = yaml.SequenceNode(
+        "tag:yaml.org,2002:seq", [n.raw for n in items], like.raw.start_mark, like.raw.end_mark
+    )
+    setattr(raw, _FILE, like.path)
+    return Node(raw, like.path)
+
+
+def merge(base: Node, over: Node) -> Node:
+    """``over`` laid on ``base``: mappings merged key by key (recursively), lists concatenated
+    (a single scalar counts as a one-item list, as ``aliases: X`` does), anything else replaced;
+    an empty (null) value in ``over`` changes nothing. Nodes keep their own files, so a later
+    error points into the file that wrote the value."""
+    if over.is_null:
+        return base
+    if base.is_map and over.is_map:
+        pairs: dict[str, tuple[Node, Node]] = {k: (kn, v) for k, kn, v in base.items()}
+        for k, kn, v in over.items():
+            pairs[k] = (pairs[k][0], merge(pairs[k][1], v)) if k in pairs else (kn, v)
+        return new_mapping(base, pairs.values())
+    listed = (base.is_seq or over.is_seq) and not (base.is_map or over.is_map)
+    if listed and not base.is_null:
+        items = [*(base.seq() if base.is_seq else [base]), *(over.seq() if over.is_seq else [over])]
+        return new_sequence(base if base.is_seq else over, items)
+    return over
 
 
 def load_yaml(path: str | Path) -> Node:

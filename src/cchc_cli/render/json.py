@@ -22,6 +22,25 @@ def _headroom(r) -> dict | None:
     return {"kind": info.kind, "count": info.k} if info else None
 
 
+def bases_list(plan) -> list[dict]:
+    """The files an overlay plan extends, nearest first (``[]`` for a whole plan)."""
+    return [{"path": b.path, "sha256": b.sha256} for b in plan.bases]
+
+
+def columns_chosen_list(i) -> list[dict]:
+    """Fields several headers claimed: the column used, and the others with a cell showing why."""
+    return [
+        {
+            "field": c.field,
+            "header": c.header,
+            "column": c.column,
+            "kind": c.kind,
+            "not_used": [{"header": h, "column": n, "example": v} for h, n, v in c.not_used],
+        }
+        for c in i.columns_chosen
+    ]
+
+
 def input_dict(i) -> dict:
     """One input file: where it came from, its hash, and where every row went."""
     return {
@@ -44,6 +63,7 @@ def input_dict(i) -> dict:
         "problems": i.problems,
         "due_dates_derived": i.due_dates_derived,
         "missing_columns": list(i.missing_columns),
+        "columns_chosen": columns_chosen_list(i),
     }
 
 
@@ -52,7 +72,13 @@ def result_dict(result, generated_at: str | None = None) -> dict:
     return {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "cchc", "version": __version__},
-        "plan": {"id": plan.id, "title": plan.title, "path": plan.path, "sha256": plan.sha256},
+        "plan": {
+            "id": plan.id,
+            "title": plan.title,
+            "path": plan.path,
+            "sha256": plan.sha256,
+            "bases": bases_list(plan),
+        },
         "period": period_json(result.period),
         "inputs": [input_dict(i) for i in result.inputs],
         "actuals": (

@@ -36,6 +36,12 @@ def render_table(
         console.print(plan.agency)
     span = period_text(result.period, lang)
     console.print(f"Kỳ báo cáo: {span}" if vi else f"Period: {span}")
+    if plan.bases:  # an overlay: which files made the plan (paths and hashes never wrapped)
+        name = "Kế hoạch" if vi else "Plan"
+        console.print(f"{name}: {plan.path} (SHA-256 {plan.sha256})", soft_wrap=True)
+        for base in plan.bases:
+            word = "mở rộng từ" if vi else "extends"
+            console.print(f"  {word}: {base.path} (SHA-256 {base.sha256})", soft_wrap=True)
     for i in result.inputs:
         f = lambda n: fmt_int(n, lang)  # noqa: E731
         if vi:
@@ -67,6 +73,8 @@ def render_table(
                 if vi
                 else f"  {f(i.problems)} problem cells — see: cchc validate {i.path}"
             )
+        for c in i.columns_chosen:
+            console.print("  " + choice_text(c, lang), soft_wrap=True)
         if i.due_dates_derived:
             console.print(
                 f"  {f(i.due_dates_derived)} ngày hẹn trả được tính từ thời hạn giải quyết (ngày làm việc)"
@@ -110,6 +118,36 @@ def render_table(
     )
     console.print(Text(line, style="bold"))
     return buf.getvalue()
+
+
+# A chosen column's cells, and a cell of a column not used: (vi, en) by the field's kind.
+_CELLS_ARE = {
+    "date": ("ô là ngày", "its cells are dates"),
+    "integer": ("ô là số nguyên", "its cells are whole numbers"),
+    "category": ("ô là từ trong danh mục", "its cells are vocabulary words"),
+    "text": ("có dữ liệu", "it has values"),
+}
+_CELL_IS_NOT = {
+    "date": ("không phải ngày", "is not a date"),
+    "integer": ("không phải số nguyên", "is not a whole number"),
+    "category": ("ngoài danh mục", "is not a vocabulary word"),
+    "text": ("", ""),
+}
+
+
+def choice_text(c, lang: str) -> str:
+    """Which of the columns claiming one field was used, and why (records.ColumnChoice)."""
+    k = 0 if lang == "vi" else 1
+    others = []
+    for header, column, value in c.not_used:
+        why = "trống" if k == 0 else "empty"
+        if value is not None:
+            why = f"'{value}' {_CELL_IS_NOT[c.kind][k]}"
+        others.append(f"'{header}' ({'cột' if k == 0 else 'column'} {column}: {why})")
+    used = f"'{c.header}' ({'cột' if k == 0 else 'column'} {c.column}: {_CELLS_ARE[c.kind][k]})"
+    if k == 0:
+        return f"Cột {c.field}: dùng {used}, không dùng {', '.join(others)}"
+    return f"Column {c.field}: used {used}, not {', '.join(others)}"
 
 
 WIDE = 150  # the full table needs about this many columns; below it, fewer and taller columns
