@@ -333,10 +333,11 @@ def bad_files() -> dict[str, bytes]:
     out["unclosed-quote.csv"] = (
         header + csv_text([ROWS[0]]) + cut + ",".join(ROWS[4][:2]) + ',"Đăng ký thành lập\n'
     ).encode("utf-8")
-    # an "Excel" export that is really an HTML table
-    out["html-table.xls"] = (
-        '<html><head><meta charset="utf-8"></head><body><table>'
-        "<tr><td>Mã hồ sơ</td><td>Ngày tiếp nhận</td></tr></table></body></html>\n"
+    # an "Excel" download that is the system's login page (the session had expired): no table
+    out["html-login.xls"] = (
+        '<html><head><meta charset="utf-8"><title>Đăng nhập</title></head><body>'
+        '<form action="/login"><input name="user"><input name="password" type="password">'
+        "</form></body></html>\n"
     ).encode()
     return out
 

@@ -90,6 +90,8 @@ class InputSummary:
     rows_received_in_period: int = 0
     rows_resolved_in_period: int = 0
     columns_chosen: tuple = ()  # records.ColumnChoice: fields several headers claimed
+    format: str = "csv"  # csv | xlsx | xls | html
+    layout: tuple[tuple[int, str], ...] = ()  # (line, kind) of the layout rows set aside
 
     def header(self, field: str) -> str:
         """The field's header as a message quotes it."""
@@ -314,6 +316,8 @@ def input_summary(
         rows_received_in_period=int(env["received_in_period"].val.sum()),
         rows_resolved_in_period=int(env["resolved_in_period"].val.sum()),
         columns_chosen=records.columns_chosen,
+        format=records.format,
+        layout=records.layout,
     )
 
 

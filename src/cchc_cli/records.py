@@ -121,6 +121,8 @@ class Records:
     unmatched_headers: tuple[str, ...]
     excluded: np.ndarray  # rows unusable as a whole: no dossier_id, or a repeated one
     problems: pd.DataFrame = field(repr=False)
+    format: str = "csv"  # sources.RawTable.format
+    layout: tuple[tuple[int, str], ...] = ()  # (line, kind): set aside, not dossiers
     columns_chosen: tuple[ColumnChoice, ...] = ()  # fields several headers claimed
 
     def has(self, name: str) -> bool:
@@ -298,6 +300,8 @@ def records_from_table(table: RawTable, plan: Plan) -> Records:
         header_line=table.header_line,
         n_rows=n,
         blank_rows=table.blank_rows,
+        format=table.format,
+        layout=table.layout,
         lines=np.asarray(table.lines, dtype=np.int64),
         columns=columns,
         missing=tuple(missing),

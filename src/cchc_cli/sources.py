@@ -72,6 +72,7 @@ import datetime as dt
 import functools
 import hashlib
 import io
+import itertools
 import re
 import threading
 import warnings
@@ -88,6 +89,8 @@ import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
 from .errors import CchcError, Location, Msg
+from .io.html import declared_encoding, looks_like_html, read_html
+from .io.xls import XlsError, read_xls
 from .text import INVISIBLE, ODD_SPACES, clean, closest, fold, nfc, visible
 
 __all__ = ["HEADER_SEARCH_ROWS", "HeaderScore", "RawTable", "read_table"]
@@ -144,6 +147,10 @@ class RawTable:
     )  # columns "0", "1", ...; str cells, NFC, stripped, "" if empty, ABSENT if cut off
     lines: np.ndarray  # int64: per data row, the 1-based line (xlsx: row) where it starts
     blank_rows: int  # fully empty records after the header, dropped from data
+    format: str = "csv"  # "csv" | "xlsx" | "xls" | "html"
+    # Rows after the header that are the form's layout, not dossiers: (line, kind), kind one of
+    # LAYOUT_KINDS. Set aside from data and counted, never reported as data problems.
+    layout: tuple[tuple[int, str], ...] = ()
 
 
 def read_table(
@@ -167,7 +174,11 @@ def read_table(
     data = _read_bytes(p, shown)
     digest = _Sha256(data)
     ctx = _Ctx(shown, p, header_score, min_score, tuple(expected))
-    if _looks_like_xlsx(data, ctx):
+    if data.startswith(_OLE2) and not _encrypted_ole(data):
+        parts = _read_xls(data, ctx, sheet)
+    elif looks_like_html(data):
+        parts = _read_html(data, ctx, encoding, sheet)
+    elif _looks_like_xlsx(data, ctx):
         parts = _read_xlsx(data, ctx, sheet)
     else:
         parts = _read_text(data, ctx, encoding, _delimiter_option(delimiter, shown))
@@ -343,14 +354,20 @@ def _looks_like_xlsx(data: bytes, ctx: _Ctx) -> bool:
             )
     text_start = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()[:2048]
     if text_start.startswith((b"<!doctype html", b"<html", b"<table", b"<?xml", b"<meta")):
-        excel_xml = b"urn:schemas-microsoft-com:office:spreadsheet" in head
-        what_vi = "bảng tính XML Excel 2003" if excel_xml else "trang HTML"
-        what_en = "an Excel 2003 XML spreadsheet" if excel_xml else "an HTML page"
+        if b"urn:schemas-microsoft-com:office:spreadsheet" in head:
+            raise fail(
+                f"'{shown}' là bảng tính XML Excel 2003, không phải CSV hay .xlsx",
+                f"'{shown}' is an Excel 2003 XML spreadsheet, not CSV or .xlsx",
+                "Mở bằng Excel và 'Lưu thành' Excel Workbook (.xlsx) hoặc CSV UTF-8.",
+                "Open it in Excel and 'Save As' Excel Workbook (.xlsx) or CSV UTF-8.",
+            )
         raise fail(
-            f"'{shown}' là {what_vi}, không phải CSV hay .xlsx",
-            f"'{shown}' is {what_en}, not CSV or .xlsx",
-            "Mở bằng Excel và 'Lưu thành' Excel Workbook (.xlsx) hoặc CSV UTF-8.",
-            "Open it in Excel and 'Save As' Excel Workbook (.xlsx) or CSV UTF-8.",
+            f"'{shown}' là trang HTML không có bảng dữ liệu nào (thường là trang đăng nhập "
+            "hoặc trang báo lỗi tải về thay cho danh sách)",
+            f"'{shown}' is an HTML page with no table in it (usually the login or error page "
+            "saved instead of the list)",
+            "Đăng nhập lại phần mềm Một cửa rồi tải lại danh sách hồ sơ.",
+            "log in to the one-stop system again and download the dossier list again.",
         )
     if suffix in _XLSX_SUFFIXES:
         raise fail(
@@ -483,17 +500,22 @@ def _strict_decode(ctx: _Ctx, data: bytes, encoding: str) -> str:
         raise _decode_error(ctx, data, encoding, exc) from None
 
 
+def _codec(ctx: _Ctx, forced: str) -> str:
+    """Python's name for an ``--encoding`` value, or a clear error."""
+    try:
+        return codecs.lookup(forced).name
+    except LookupError:
+        raise ctx.error(
+            f"không biết bảng mã '{forced}'",
+            f"unknown encoding '{forced}'",
+            "Dùng utf-8, utf-8-sig, utf-16 hoặc cp1258 (Windows-1258).",
+            "Use utf-8, utf-8-sig, utf-16 or cp1258 (Windows-1258).",
+        ) from None
+
+
 def _decode(ctx: _Ctx, data: bytes, forced: str | None, delimiter: str | None) -> _Decoded:
     if forced is not None:
-        try:
-            name = codecs.lookup(forced).name
-        except LookupError:
-            raise ctx.error(
-                f"không biết bảng mã '{forced}'",
-                f"unknown encoding '{forced}'",
-                "Dùng utf-8, utf-8-sig, utf-16 hoặc cp1258 (Windows-1258).",
-                "Use utf-8, utf-8-sig, utf-16 or cp1258 (Windows-1258).",
-            ) from None
+        name = _codec(ctx, forced)
         if name in ("utf-8", "utf-8-sig"):
             return _decode_utf8(ctx, data, name, must=True)
         return _from_text(_strict_decode(ctx, data, name), name)
@@ -783,7 +805,9 @@ def _text_table(ctx: _Ctx, data: bytes, dec: _Decoded, delimiter: str | None) ->
     first_line = hit.record.end + 1
     region = _Region(buf, offset, hit.delimiter, len(headers), first_line, dec.verified)
     columns, nrec = _parse_region(ctx, region)
-    data_df, lines, blank = _finish(columns, nrec, region.physical, first_line)
+    data_df, lines, blank, layout = _finish(
+        columns, nrec, region.physical, first_line, headers
+    )
     return {
         "encoding": dec.encoding,
         "delimiter": hit.delimiter,
@@ -793,6 +817,7 @@ def _text_table(ctx: _Ctx, data: bytes, dec: _Decoded, delimiter: str | None) ->
         "data": data_df,
         "lines": lines,
         "blank_rows": blank,
+        "layout": layout,
     }
 
 
@@ -1152,9 +1177,13 @@ def _needs_trim(col: pa.ChunkedArray) -> bool:
 
 
 def _finish(
-    columns: list[pa.ChunkedArray], nrec: int, physical: int | None, first_line: int
-) -> tuple[pd.DataFrame, np.ndarray, int]:
-    """Line numbers, stripping, blank-record removal, DataFrame of str columns.
+    columns: list[pa.ChunkedArray],
+    nrec: int,
+    physical: int | None,
+    first_line: int,
+    headers: Sequence[str] = (),
+) -> tuple[pd.DataFrame, np.ndarray, int, tuple[tuple[int, str], ...]]:
+    """Line numbers, stripping, blank-record and layout-row removal, DataFrame of str columns.
 
     ``physical`` is the number of text lines the records span (None: ``first_line`` is the row
     of record 0 and records are one row each, as in a worksheet).
@@ -1178,17 +1207,86 @@ def _finish(
             columns[i] = pc.utf8_normalize(col, "NFC")
     columns = [pc.utf8_trim_whitespace(col) if _needs_trim(col) else col for col in columns]
     blank = 0
+    layout: tuple[tuple[int, str], ...] = ()
     if nrec and columns:
-        empty = pc.equal(columns[0], "")
-        if pc.any(empty).as_py():  # a blank record has an empty first cell: cheap test first
-            for col in columns[1:]:
-                empty = pc.and_(empty, pc.equal(col, ""))
-            blank = int(pc.sum(empty).as_py() or 0)
-        if blank:
-            keep = pc.invert(empty)
+        kinds = _layout_kinds(columns, headers)
+        if kinds:
+            drop = np.zeros(len(lines), dtype=bool)
+            found = []
+            for i, kind in kinds.items():
+                drop[i] = True
+                if kind == BLANK:
+                    blank += 1
+                else:
+                    found.append((int(lines[i]), kind))
+            layout = tuple(found)
+            keep = pa.array(~drop)
             columns = [pc.filter(col, keep) for col in columns]
-            lines = lines[~empty.to_numpy(zero_copy_only=False)]
-    return pa.table(columns, names=names).to_pandas(), lines, blank
+            lines = lines[~drop]
+    return pa.table(columns, names=names).to_pandas(), lines, blank, layout
+
+
+# --------------------------------------------------------------------------- layout rows
+
+BLANK = "blank"
+COLUMN_NUMBERS = "column_numbers"  # (1) (2) (3) … or 1 2 3 … under the header
+REPEATED_HEADER = "repeated_header"  # the header again, at a page break
+TOTAL = "total"  # Tổng cộng / Cộng / Tổng số …
+GROUP = "group"  # one filled (or merged) cell: an agency or field heading, "Sở Ngoại vụ ( 37 )"
+LAYOUT_KINDS = (COLUMN_NUMBERS, REPEATED_HEADER, TOTAL, GROUP)
+_NUMBER_CELL = re.compile(r"^\(?(\d{1,3})\)?$")
+_NUMBER_CELL_ARROW = r"^\(?\d{1,3}\)?$"
+_TOTAL_WORDS = frozenset({"tong cong", "tong so", "tong", "cong", "total", "grand total"})
+_TOTAL_ARROW = r"(?i)^\s*(t[ổo]ng|c[ộo]ng|total)"
+
+
+def _layout_kinds(columns: list[pa.ChunkedArray], headers: Sequence[str]) -> dict[int, str]:
+    """Row index -> kind for the rows that hold no dossier: blank, or one of LAYOUT_KINDS.
+
+    A vectorised pass over the first two columns finds the few candidates (a layout row has an
+    empty, numbered, repeated-header or 'Tổng' cell there); each is then judged cell by cell.
+    """
+    first = columns[:2]
+    cand = None
+    for j, col in enumerate(first):
+        m = pc.or_(pc.equal(col, ""), pc.equal(col, ABSENT))
+        m = pc.or_(m, pc.match_substring_regex(col, _NUMBER_CELL_ARROW))
+        m = pc.or_(m, pc.match_substring_regex(col, _TOTAL_ARROW))
+        if j < len(headers) and headers[j]:
+            m = pc.or_(m, pc.equal(col, headers[j]))
+        cand = m if cand is None else pc.or_(cand, m)
+    idx = np.flatnonzero(cand.to_numpy(zero_copy_only=False)) if cand is not None else []
+    if not len(idx):
+        return {}
+    picked = pa.array(idx)
+    rows = list(zip(*(pc.take(col, picked).to_pylist() for col in columns), strict=True))
+    out = {}
+    for i, cells in zip(idx.tolist(), rows, strict=True):
+        kind = layout_kind(cells, headers)
+        if kind is not None:
+            out[i] = kind
+    return out
+
+
+def layout_kind(cells: Sequence[str], headers: Sequence[str]) -> str | None:
+    """What a row after the header is when it is not a dossier (None: it is one)."""
+    filled = [(j, c) for j, c in enumerate(cells) if c and c != ABSENT]
+    if not filled:
+        return BLANK
+    numbers = [_NUMBER_CELL.match(c) for _, c in filled]
+    if len(filled) >= 3 and all(numbers):
+        values = [int(m.group(1)) for m in numbers]
+        if all(b == a + 1 for a, b in itertools.pairwise(values)):
+            return COLUMN_NUMBERS
+    named = [fold(h) for h in headers]
+    same = sum(1 for j, c in filled if j < len(named) and named[j] and fold(c) == named[j])
+    if same >= max(2, (sum(1 for h in named if h) + 1) // 2):
+        return REPEATED_HEADER
+    if fold(filled[0][1]).rstrip(": ") in _TOTAL_WORDS:
+        return TOTAL
+    if len(filled) == 1 and ABSENT not in cells:  # a cut-off CSV row is reported, not set aside
+        return GROUP
+    return None
 
 
 # --------------------------------------------------------------------------- xlsx
@@ -1315,13 +1413,69 @@ def _read_xlsx(data: bytes, ctx: _Ctx, sheet: str | None) -> dict:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 others = [o for o in wb.worksheets if o is not ws]
-                return _xlsx_rows(ctx, ws, others, last)
+                return _sheet_rows(ctx, ws, others, last)
         except CchcError:
             raise
         except Exception as exc:
             raise _xlsx_corrupt(ctx, f"{type(exc).__name__}: {exc}") from None
     finally:
         wb.close()
+
+
+def _encrypted_ole(data: bytes) -> bool:
+    """An OLE2 container holding an encrypted OOXML workbook (a password-protected .xlsx)."""
+    return "EncryptedPackage".encode("utf-16-le") in data or b"E\x00n\x00c\x00r\x00y" in data[
+        :_SAMPLE
+    ]
+
+
+@dataclass(frozen=True)
+class _Book:
+    """The sheets of a workbook, as :func:`_pick_sheet` expects them."""
+
+    worksheets: list
+
+
+def _read_xls(data: bytes, ctx: _Ctx, sheet: str | None) -> dict:
+    try:
+        grids = read_xls(data)
+    except XlsError as exc:
+        if exc.encrypted:
+            raise ctx.error(
+                f"tệp Excel '{ctx.name}' đang được đặt mật khẩu (mã hóa)",
+                f"Excel file '{ctx.name}' is password-protected (encrypted)",
+                "Mở tệp bằng Excel, gỡ mật khẩu rồi lưu lại (.xls hoặc .xlsx).",
+                "Open it in Excel, remove the password and save it again (.xls or .xlsx).",
+            ) from None
+        raise _xlsx_corrupt(ctx, str(exc)) from None
+    ws = _pick_sheet(ctx, _Book(grids), sheet)
+    return _sheet_rows(ctx, ws, [g for g in grids if g is not ws])
+
+
+def _read_html(data: bytes, ctx: _Ctx, encoding: str | None, sheet: str | None) -> dict:
+    """An HTML table saved as .xls: decoded as the page declares, else as a CSV would be."""
+    if encoding:
+        name = _codec(ctx, encoding)
+    elif data.startswith(codecs.BOM_UTF8):
+        name = "utf-8-sig"
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        name = "utf-16"
+    else:
+        name = declared_encoding(data)
+    if name is None:
+        try:
+            text, name = str(data, "utf-8"), "utf-8"
+        except UnicodeDecodeError:
+            text, name = str(data, "cp1258", "replace"), "cp1258"
+    else:
+        text = _strict_decode(ctx, data, name)
+    try:
+        grid = read_html(nfc(text))
+    except Exception as exc:  # lxml's parser errors on damaged markup
+        raise _xlsx_corrupt(ctx, f"HTML: {type(exc).__name__}: {exc}") from None
+    parts = _sheet_rows(ctx, grid, [])
+    parts["encoding"] = name
+    return parts
 
 
 def _sheet_list(sheets, lang: str) -> str:
@@ -1401,9 +1555,9 @@ def _scan_sheet_xml(fh) -> int | None:
     return last if prefix is not None else None
 
 
-def _xlsx_rows(ctx: _Ctx, ws, others=(), last: int | None = None) -> dict:
-    """The header search and data rows of a worksheet, read up to row ``last`` (the last one
-    with a value; None: to the end)."""
+def _sheet_rows(ctx: _Ctx, ws, others=(), last: int | None = None) -> dict:
+    """The header search and data rows of a worksheet (openpyxl's, or an io.grid.Grid), read up
+    to row ``last`` (the last one with a value; None: to the end)."""
     raw = iter(()) if last == 0 else ws.iter_rows(min_row=1, max_row=last, values_only=True)
     rows = enumerate(raw, start=1)
     buffered: list[_Record] = []  # every row read while searching for the header
@@ -1474,16 +1628,19 @@ def _xlsx_rows(ctx: _Ctx, ws, others=(), last: int | None = None) -> dict:
     for num, row in rows:
         add(num, [_cell_text(v) for v in row])
     columns = [pa.chunked_array([pa.array(c, pa.large_string())]) for c in cols]
-    df, _, _ = _finish(columns, len(line_list), None, 0)
+    df, kept, emptied, layout = _finish(columns, len(line_list), None, 0, header.cells)
+    rows_at = np.asarray(line_list, dtype=np.int64)  # _finish numbered the rows 0, 1, …
     return {
+        "format": getattr(ws, "format", "xlsx"),
         "encoding": None,
         "delimiter": None,
         "sheet": ws.title,
         "header_line": header.start,
         "headers": tuple(header.cells),
         "data": df,
-        "lines": np.asarray(line_list, dtype=np.int64),
-        "blank_rows": blank,
+        "lines": rows_at[kept],
+        "blank_rows": blank + emptied,
+        "layout": tuple((int(rows_at[i]), kind) for i, kind in layout),
     }
 
 

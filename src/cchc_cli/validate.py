@@ -116,9 +116,20 @@ def consistency_problems(plan: Plan, records: Records, cl: Classified) -> pd.Dat
 
 def all_problems(plan: Plan, records: Records, cl: Classified) -> pd.DataFrame:
     extra = consistency_problems(plan, records, cl)
-    frames = [f for f in (records.problems, extra) if len(f)]
+    base = records.problems
+    received = cl.env["received"]
+    never = received.known & ~received.val
+    if len(base) and never.any():  # never received (Mới đăng ký…): no received date to give
+        lines = np.unique(records.lines[never])
+        drop = (
+            (base["field"] == "received_at")
+            & (base["reason"].astype(str) == Reason.MISSING_VALUE.value)
+            & base["line"].isin(lines)
+        )
+        base = base[~drop.to_numpy()].reset_index(drop=True)
+    frames = [f for f in (base, extra) if len(f)]
     if not frames:
-        return records.problems
+        return base
     out = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
     return out.sort_values(["line", "column"], kind="stable", ignore_index=True)
 

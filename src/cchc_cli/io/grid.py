@@ -15,12 +15,16 @@ class Grid:
     """One sheet: ``rows()`` yields each row's cell values (None = empty), row 1 first."""
 
     title: str
-    rows: Callable[[], Iterator[tuple[object, ...]]]
-    format: str  # "xlsx" | "xls" | "html"
-    others: tuple[str, ...] = field(default=())  # the other visible sheets, for messages
+    rows: Callable[[], Iterator[tuple[object, ...]]] = field(repr=False)
+    format: str  # "xls" | "html"
+    sheet_state: str = "visible"  # openpyxl's word: "visible" | "hidden" | "veryHidden"
 
-    def iter_rows(self, min_row: int = 1, values_only: bool = True) -> Iterator[tuple[object, ...]]:
-        """openpyxl's signature, so the xlsx reader's row loop serves every grid."""
+    def iter_rows(
+        self, min_row: int = 1, max_row: int | None = None, values_only: bool = True
+    ) -> Iterator[tuple[object, ...]]:
+        """openpyxl's read-only signature, so one row loop serves every kind of sheet."""
         for i, row in enumerate(self.rows(), start=1):
+            if max_row is not None and i > max_row:
+                return
             if i >= min_row:
                 yield row

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
 
 from .grid import Grid
@@ -16,8 +15,11 @@ class XlsError(Exception):
         self.encrypted = encrypted
 
 
+_STATES = {0: "visible", 1: "hidden", 2: "veryHidden"}
+
+
 def read_xls(data: bytes) -> list[Grid]:
-    """Every visible worksheet, in workbook order (hidden sheets are usually stale copies)."""
+    """Every worksheet, in workbook order, hidden ones marked (the caller skips them)."""
     import xlrd
 
     try:
@@ -25,11 +27,9 @@ def read_xls(data: bytes) -> list[Grid]:
     except Exception as exc:  # xlrd raises XLRDError, CompDocError, struct/assert errors
         text = f"{type(exc).__name__}: {exc}"
         raise XlsError(text, encrypted="encrypt" in text.lower()) from None
-    sheets = [s for s in book.sheets() if getattr(s, "visibility", 0) == 0]
-    names = tuple(s.name for s in sheets)
     return [
-        Grid(s.name, _rows_of(book, s), "xls", tuple(n for n in names if n != s.name))
-        for s in sheets
+        Grid(s.name, _rows_of(book, s), "xls", _STATES.get(getattr(s, "visibility", 0), "hidden"))
+        for s in book.sheets()
     ]
 
 
@@ -60,6 +60,3 @@ def _value(book, cell) -> object:
         return float(cell.value)
     return str(cell.value)
 
-
-def is_date(value: object) -> bool:
-    return isinstance(value, dt.datetime)

@@ -7,6 +7,7 @@ fails: 97.995% against "≥ 98%" prints as ``97,995%``, not ``98,00%``.
 
 from __future__ import annotations
 
+from collections import Counter
 from decimal import ROUND_HALF_EVEN, Decimal
 from fractions import Fraction
 
@@ -57,6 +58,44 @@ def sheet_note(i) -> str:
     """`` (sheet 'X')`` after a workbook's name: which sheet was read is always said."""
     sheet = getattr(i, "sheet", None)
     return f" (sheet '{visible(sheet)}')" if sheet else ""
+
+
+LAYOUT_TEXT = {
+    "column_numbers": Msg("dòng đánh số cột", "column-number row"),
+    "repeated_header": Msg("dòng tiêu đề lặp lại", "repeated header row"),
+    "total": Msg("dòng tổng cộng", "total row"),
+    "group": Msg("dòng tên nhóm", "group heading row"),
+}
+
+
+def layout_note(i, lang: str) -> str:
+    """``; bỏ qua 3 dòng trình bày (…)``: the rows of a form's layout that were set aside."""
+    if not getattr(i, "layout", ()):
+        return ""
+    counts = Counter(kind for _, kind in i.layout)
+    parts = ", ".join(
+        f"{LAYOUT_TEXT[k].get(lang) if k in LAYOUT_TEXT else k} {fmt_int(n, lang)}"
+        for k, n in counts.items()
+    )
+    n = fmt_int(len(i.layout), lang)
+    if lang == "vi":
+        return f"; bỏ qua {n} dòng trình bày ({parts})"
+    return f"; {n} layout row{'' if len(i.layout) == 1 else 's'} set aside ({parts})"
+
+
+def source_note(i, lang: str) -> str:
+    """How the file was read: format, encoding and delimiter, or the sheet."""
+    fmt = getattr(i, "format", "csv")
+    if fmt == "csv":
+        delim = {"\t": "tab", ",": ",", ";": ";"}.get(i.delimiter or "", i.delimiter or "")
+        return f"CSV, {i.encoding}, '{delim}'"
+    name = {"xlsx": "Excel .xlsx", "xls": "Excel 97-2003 .xls", "html": "HTML (.xls)"}.get(fmt, fmt)
+    parts = [name]
+    if fmt == "html" and i.encoding:
+        parts.append(i.encoding)
+    if i.sheet:
+        parts.append(f"sheet '{visible(i.sheet)}'")
+    return ", ".join(parts)
 
 
 def reason_text(code: str | None, lang: str) -> str:

@@ -9,6 +9,7 @@ from . import (
     fmt_target,
     fmt_value,
     group_name,
+    layout_note,
     period_text,
     reason_text,
     sheet_note,
@@ -33,13 +34,13 @@ def render_markdown(result, lang: str = "vi", breakdown=None) -> str:
             (
                 f"Tệp `{i.path}`{sheet_note(i)}: đọc {fmt_int(i.rows_read, lang)} dòng, dùng {fmt_int(i.rows_used, lang)}, "
                 f"ngoài kỳ {fmt_int(i.rows_out_of_period, lang)}, không tiếp nhận {fmt_int(i.rows_not_received, lang)}, "
-                f"loại ra {fmt_int(i.rows_left_out, lang)}"
+                f"loại ra {fmt_int(i.rows_left_out, lang)}{layout_note(i, lang)}"
             )
             if vi
             else (
                 f"File `{i.path}`{sheet_note(i)}: {fmt_int(i.rows_read, lang)} rows read, {fmt_int(i.rows_used, lang)} used, "
                 f"{fmt_int(i.rows_out_of_period, lang)} out of period, {fmt_int(i.rows_not_received, lang)} not received, "
-                f"{fmt_int(i.rows_left_out, lang)} left out"
+                f"{fmt_int(i.rows_left_out, lang)} left out{layout_note(i, lang)}"
             )
         )
     lines += [

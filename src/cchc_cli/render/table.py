@@ -16,6 +16,7 @@ from . import (
     fmt_target,
     fmt_value,
     group_name,
+    layout_note,
     period_text,
     reason_text,
     sheet_note,
@@ -48,13 +49,13 @@ def render_table(
             console.print(
                 f"Tệp hồ sơ: {i.path}{sheet_note(i)} — đọc {f(i.rows_read)} dòng: dùng {f(i.rows_used)}, "
                 f"ngoài kỳ {f(i.rows_out_of_period)}, không được tiếp nhận {f(i.rows_not_received)}, "
-                f"loại ra {f(i.rows_left_out)}"
+                f"loại ra {f(i.rows_left_out)}{layout_note(i, lang)}"
             )
         else:
             console.print(
                 f"Dossier file: {i.path}{sheet_note(i)} — {f(i.rows_read)} rows read: {f(i.rows_used)} used, "
                 f"{f(i.rows_out_of_period)} out of period, {f(i.rows_not_received)} not received, "
-                f"{f(i.rows_left_out)} left out"
+                f"{f(i.rows_left_out)} left out{layout_note(i, lang)}"
             )
         if i.rows_received_in_period == 0 and i.rows_resolved_in_period == 0:
             console.print(

@@ -7,7 +7,7 @@ import json
 from rich.table import Table
 
 from ..text import visible
-from . import fmt_date, fmt_int, reason_text, text_console
+from . import LAYOUT_TEXT, fmt_date, fmt_int, reason_text, source_note, text_console
 from .csv import csv_cell, csv_column, csv_join
 
 
@@ -68,7 +68,9 @@ def validation_dict(v) -> dict:
             "not_received": v.rows_not_received,
             "with_problems": v.rows_with_problems,
             "blank": r.blank_rows,
+            "layout": len(r.layout),
         },
+        "layout_rows": [{"line": line, "kind": kind} for line, kind in r.layout],
         "accounting": {
             "read": v.accounting.rows_read,
             "used": v.accounting.rows_used,
@@ -84,6 +86,20 @@ def validation_dict(v) -> dict:
     }
 
 
+def layout_lines(r, lang: str) -> str:
+    """``dòng đánh số cột: dòng 4; dòng tên nhóm: dòng 5, 12`` (the first 20 lines of each kind)."""
+    kinds: dict[str, list[int]] = {}
+    for line, kind in r.layout:
+        kinds.setdefault(kind, []).append(line)
+    word = "dòng" if lang == "vi" else "line"
+    parts = []
+    for kind, lines in kinds.items():
+        shown = ", ".join(str(n) for n in lines[:20]) + (", …" if len(lines) > 20 else "")
+        name = LAYOUT_TEXT[kind].get(lang) if kind in LAYOUT_TEXT else kind
+        parts.append(f"{name} {fmt_int(len(lines), lang)} ({word} {shown})")
+    return "; ".join(parts)
+
+
 def render_validation(v, fmt: str, lang: str, limit: int = 20, color: bool = False) -> str:
     if fmt == "json":
         return json.dumps(validation_dict(v), ensure_ascii=False, indent=2) + "\n"
@@ -93,7 +109,7 @@ def render_validation(v, fmt: str, lang: str, limit: int = 20, color: bool = Fal
     r = v.records
     f = lambda n: fmt_int(n, lang)  # noqa: E731
     con, buf = text_console(color, 140)
-    enc = f"{r.encoding}, '{r.delimiter}'" if r.encoding else f"xlsx, {r.sheet}"
+    enc = source_note(r, lang)
     con.print(
         f"Tệp: {r.path} ({enc}, dòng tiêu đề {r.header_line})"
         if vi
@@ -119,6 +135,8 @@ def render_validation(v, fmt: str, lang: str, limit: int = 20, color: bool = Fal
             con.print(f"Ngày hẹn trả tính từ thời hạn giải quyết: {f(v.due_dates_derived)} hồ sơ.")
         if r.blank_rows:
             con.print(f"Dòng trống bỏ qua: {f(r.blank_rows)}.")
+        if r.layout:
+            con.print(f"Dòng trình bày bỏ qua (không phải hồ sơ): {layout_lines(r, lang)}.")
         if r.missing:
             con.print("Thiếu cột: " + ", ".join(r.missing))
     else:
@@ -138,6 +156,8 @@ def render_validation(v, fmt: str, lang: str, limit: int = 20, color: bool = Fal
             con.print(f"Due dates derived from processing days: {f(v.due_dates_derived)}.")
         if r.blank_rows:
             con.print(f"Blank rows skipped: {f(r.blank_rows)}.")
+        if r.layout:
+            con.print(f"Layout rows set aside (not dossiers): {layout_lines(r, lang)}.")
         if r.missing:
             con.print("Missing columns: " + ", ".join(r.missing))
     if v.by_reason:
