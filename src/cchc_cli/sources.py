@@ -1236,7 +1236,7 @@ GROUP = "group"  # one filled (or merged) cell: an agency or field heading, "S�
 LAYOUT_KINDS = (COLUMN_NUMBERS, REPEATED_HEADER, TOTAL, GROUP)
 _NUMBER_CELL = re.compile(r"^\(?(\d{1,3})\)?$")
 _NUMBER_CELL_ARROW = r"^\(?\d{1,3}\)?$"
-_TOTAL_WORDS = frozenset({"tong cong", "tong so", "tong", "cong", "total", "grand total"})
+_TOTAL_WORDS = frozenset({"tongcong", "tongso", "tong", "cong", "total", "grandtotal"})  # folded
 _TOTAL_ARROW = r"(?i)^\s*(t[ổo]ng|c[ộo]ng|total)"
 
 

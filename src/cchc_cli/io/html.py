@@ -25,8 +25,10 @@ def looks_like_html(data: bytes) -> bool:
     head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if head.startswith(b"\xff\xfe") or head.startswith(b"\xfe\xff"):
         return False
-    return head.startswith(_SNIFF) and b"<table" in data[:1 << 20].lower() and (
-        b"urn:schemas-microsoft-com:office:spreadsheet" not in head
+    return (
+        head.startswith(_SNIFF)
+        and b"<table" in data[: 1 << 20].lower()
+        and (b"urn:schemas-microsoft-com:office:spreadsheet" not in head)
     )
 
 

@@ -59,4 +59,3 @@ def _value(book, cell) -> object:
     if kind == xlrd.XL_CELL_NUMBER:
         return float(cell.value)
     return str(cell.value)
-
