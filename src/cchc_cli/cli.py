@@ -36,6 +36,7 @@ from .cli_common import (
 )
 from .cli_explain import add_evidence
 from .cli_explain import register as _register_explain
+from .cli_inspect import register as _register_inspect
 from .cli_report import register as _register_report
 from .errors import CchcError, ExitCode
 
@@ -198,6 +199,7 @@ def validate(
 
 _register_report(app)
 _register_explain(app)
+_register_inspect(app)
 
 
 def _lang_of(argv: list[str]) -> str:

@@ -142,6 +142,36 @@ def header_matcher(plan: Plan) -> dict[str, str]:
     return out
 
 
+def read_raw(
+    path: str | Path,
+    plan: Plan,
+    *,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+    sheet: str | None = None,
+    min_score: int = 2,
+) -> RawTable:
+    """The export as strings, its header row found by the plan's column names (at least
+    ``min_score`` of them; 0: the best row, the first non-blank one if none is known)."""
+    matcher = header_matcher(plan)
+
+    def score(cells) -> int:
+        found = {matcher.get(fold(c)) for c in cells if c}
+        found.discard(None)
+        return len(found)
+
+    expected = [spec.aliases[0] for spec in plan.columns.values() if spec.required]
+    return read_table(
+        path,
+        score,
+        encoding=encoding,
+        delimiter=delimiter,
+        sheet=sheet,
+        expected=expected,
+        min_score=min_score,
+    )
+
+
 def read_records(
     path: str | Path,
     plan: Plan,
@@ -151,17 +181,7 @@ def read_records(
     sheet: str | None = None,
 ) -> Records:
     """Read and type a dossier export according to the plan's columns and vocabularies."""
-    matcher = header_matcher(plan)
-
-    def score(cells) -> int:
-        found = {matcher.get(fold(c)) for c in cells if c}
-        found.discard(None)
-        return len(found)
-
-    expected = [spec.aliases[0] for spec in plan.columns.values() if spec.required]
-    table = read_table(
-        path, score, encoding=encoding, delimiter=delimiter, sheet=sheet, expected=expected
-    )
+    table = read_raw(path, plan, encoding=encoding, delimiter=delimiter, sheet=sheet)
     if len(table.data) == 0:
         raise CchcError(
             Msg(

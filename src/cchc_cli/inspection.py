@@ -1,0 +1,301 @@
+"""``cchc inspect``: how an export was read, what each header means, and the plan edit it needs.
+
+A new vendor's export is usually the shipped plan plus a few aliases and words. This module
+works out which, from the file itself: headers the plan does not know (with a guess at the
+field when a name is close or the cells fit the field's kind), words outside the vocabularies
+(with the nearest known word's category), and the indicators each missing field blocks.
+:func:`overlay_yaml` writes those guesses as a plan overlay for the user to confirm.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from . import fields as F
+from .errors import CchcError
+from .evaluate import lacking_columns, needed_fields
+from .plan import Plan, default_plan_path
+from .records import UNKNOWN, Records, parse_dates, read_raw, records_from_table
+from .sources import ABSENT, RawTable
+from .text import closest, fold, fold_value
+
+SAMPLES = 3  # distinct example values shown per header
+_SNIFF = 200  # cells looked at to tell a column's kind
+
+
+@dataclass(frozen=True)
+class HeaderInfo:
+    column: int  # 1-based
+    header: str
+    field: str | None  # the plan field it is read as; None: not used
+    samples: tuple[str, ...]
+    filled: int  # non-empty cells
+    guess: str | None = None  # for an unused header: the missing field it may be
+    why: str = ""  # why the guess (close name / cells fit)
+
+
+@dataclass(frozen=True)
+class UnknownWord:
+    field: str
+    header: str
+    word: str
+    rows: int
+    category: str | None  # the category of the nearest known word, if any
+    nearest: str | None
+
+
+@dataclass(frozen=True)
+class MissingField:
+    field: str
+    aliases: tuple[str, ...]
+    blocks: tuple[str, ...]  # indicator ids that cannot be computed without it
+
+
+@dataclass(frozen=True)
+class Inspection:
+    plan: Plan
+    table: RawTable
+    headers: tuple[HeaderInfo, ...]
+    unknown_words: tuple[UnknownWord, ...]
+    missing: tuple[MissingField, ...]
+    records_error: str | None  # why the rows could not be typed (e.g. a required column)
+    guessed_header: bool = False  # the plan knows too few headers: the best row was taken
+
+    @property
+    def rows(self) -> int:
+        return len(self.table.data)
+
+
+def inspect_file(
+    path: str | Path,
+    plan: Plan,
+    *,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+    sheet: str | None = None,
+) -> Inspection:
+    opts = {"encoding": encoding, "delimiter": delimiter, "sheet": sheet}
+    guessed_header = False
+    try:
+        table = read_raw(path, plan, **opts)
+    except CchcError:  # a layout the plan barely knows: take the best row there is as header
+        table = read_raw(path, plan, **opts, min_score=0)
+        guessed_header = True
+    records: Records | None = None
+    error = None
+    try:
+        records = records_from_table(table, plan)
+    except CchcError as exc:  # a required column missing: still describe everything else
+        error = exc.render("en")
+    used = _used_columns(table, plan, records)
+    found = set(used.values())
+    missing_names = [
+        n
+        for n, spec in plan.columns.items()
+        if n not in found
+        and not spec.optional
+        and (records is None or lacking_columns([n], records))  # else another column stands in
+    ]
+    headers = _headers(table, plan, used, missing_names)
+    guessed = {h.column - 1: h.guess for h in headers if h.guess}
+    words = _unknown_words(plan, table, records, guessed)
+    missing = tuple(
+        MissingField(
+            n,
+            plan.columns[n].aliases,
+            ("*",) if plan.columns[n].required else _blocked(plan, n, records),
+        )
+        for n in missing_names
+    )
+    return Inspection(plan, table, headers, words, missing, error, guessed_header)
+
+
+def _used_columns(table: RawTable, plan: Plan, records: Records | None) -> dict[int, str]:
+    """0-based column -> field, as the check reads the file."""
+    if records is not None:
+        return {c.index - 1: n for n, c in records.columns.items() if c.index is not None}
+    from .records import header_matcher
+
+    matcher = header_matcher(plan)
+    out: dict[int, str] = {}
+    for i, h in enumerate(table.headers):
+        name = matcher.get(fold(h)) if h else None
+        if name is not None and name not in out.values():
+            out[i] = name
+    return out
+
+
+def _cells(table: RawTable, i: int) -> list[str]:
+    col = table.data[str(i)]
+    return [c for c in col.tolist() if c and c != ABSENT]
+
+
+def _headers(
+    table: RawTable, plan: Plan, used: dict[int, str], missing: list[str]
+) -> tuple[HeaderInfo, ...]:
+    out = []
+    taken: set[str] = set()
+    for i, h in enumerate(table.headers):
+        cells = _cells(table, i)
+        samples = tuple(dict.fromkeys(cells))[:SAMPLES]
+        guess, why = (None, "")
+        if i not in used and h:
+            guess, why = _guess_field(plan, h, cells, [m for m in missing if m not in taken])
+            if guess:
+                taken.add(guess)
+        out.append(HeaderInfo(i + 1, h, used.get(i), samples, len(cells), guess, why))
+    return tuple(out)
+
+
+def _kind_fits(plan: Plan, field: str, cells: list[str], some: bool = False) -> bool:
+    """Most cells are of the field's kind (``some``: for words, at least one is known)."""
+    sample = cells[:_SNIFF]
+    if not sample:
+        return False
+    kind = plan.columns[field].kind
+    if kind == F.DATE:
+        import pyarrow as pa
+
+        arr = pa.chunked_array([pa.array(sample, pa.large_string())])
+        _, bad = parse_dates(arr, np.zeros(len(sample), dtype=bool))
+        return int(bad.sum()) * 2 < len(sample)
+    vocab = plan.vocabulary_of(field)
+    if vocab is not None:
+        hits = sum(1 for c in sample if fold_value(c) in vocab.words)
+        return hits > 0 if some else hits * 2 > len(sample)
+    if kind == F.INTEGER:
+        return sum(c.isdigit() for c in sample) * 2 > len(sample)
+    return False
+
+
+def _guess_field(plan: Plan, header: str, cells: list[str], missing: list[str]):
+    """The missing field an unused header most likely holds: a close name whose cells fit (or
+    whose kind is text), else the only missing field of a typed kind that its cells fit."""
+    by_alias = {a: n for n in missing for a in (n, *plan.columns[n].aliases)}
+    near = closest(header, list(by_alias))
+    if near is not None:
+        name = by_alias[near]
+        kind = plan.columns[name].kind
+        if kind == F.TEXT or _kind_fits(plan, name, cells, some=kind == F.CATEGORY):
+            return name, f"close to '{near}'"
+    # without a close name only dates and words say enough (any counter column holds integers)
+    typed = [n for n in missing if plan.columns[n].kind in (F.DATE, F.CATEGORY)]
+    fitting = [n for n in typed if _kind_fits(plan, n, cells)]
+    if len(fitting) == 1:
+        return fitting[0], "its cells fit"
+    return None, ""
+
+
+def _unknown_words(
+    plan: Plan, table: RawTable, records: Records | None, guessed: dict[int, str]
+) -> tuple[UnknownWord, ...]:
+    """Words no vocabulary knows: as the check reads them (records), and in the columns a guess
+    gives a field to (the raw cells against the field's vocabulary)."""
+    found: list[tuple[str, str, Counter]] = []
+    for name, col in (records.columns.items() if records is not None else ()):
+        if col.kind != F.CATEGORY or col.header is None or col.raw is None:
+            continue
+        mask = np.asarray(col.values) == UNKNOWN
+        if mask.any():
+            raw = col.raw.to_numpy()[mask].tolist()
+            found.append((name, col.header, Counter(w for w in raw if w and w != ABSENT)))
+    for i, name in guessed.items():
+        vocab = plan.vocabulary_of(name)
+        if vocab is None or plan.columns[name].kind != F.CATEGORY:
+            continue
+        cells = _cells(table, i)
+        found.append((name, table.headers[i], Counter(c for c in cells if fold_value(c) not in vocab.words)))
+    out = []
+    for name, header, counts in found:
+        vocab = plan.vocabulary_of(name)
+        known = {w: c for c, words in (vocab.labels.items() if vocab else ()) for w in words}
+        for word, n in counts.most_common():
+            nearest = closest(word, list(known))
+            out.append(UnknownWord(name, header, word, n, known.get(nearest), nearest))
+    return tuple(out)
+
+
+def _blocked(plan: Plan, name: str, records: Records | None) -> tuple[str, ...]:
+    out = []
+    for ind in plan.indicators:
+        if ind.source != "dossiers":
+            continue
+        needs = needed_fields(plan, ind)
+        if name not in needs:
+            continue
+        if records is None or lacking_columns([name], records):
+            out.append(ind.id)
+    return tuple(out)
+
+
+def _q(text: str) -> str:
+    """A YAML flow scalar: quoted when it could read as something else."""
+    plain = text and all(ch.isalnum() or ch in " ()./-" for ch in text) and not text[0].isdigit()
+    if plain and text.lower() not in ("yes", "no", "true", "false", "null", "on", "off"):
+        return text
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def overlay_yaml(ins: Inspection, base: str | None = None, today: dt.date | None = None) -> str:
+    """A plan overlay adding what the file needs; every guess is marked for the user to confirm.
+
+    Confident guesses (a close name whose cells fit; the nearest known word) are written as YAML;
+    headers and words with no guess are left as comments to fill in.
+    """
+    plan = ins.plan
+    if base is None:
+        shipped = Path(plan.path).resolve() == default_plan_path().resolve()
+        base = Path(plan.path).stem if shipped else plan.path
+    name = Path(ins.table.path).name
+    lines = [
+        f"# Lớp kế hoạch cho tệp '{name}' — do `cchc inspect --write-plan` viết"
+        + (f" ngày {today.isoformat()}" if today else "")
+        + ".",
+        f"# Plan overlay for '{name}', written by `cchc inspect --write-plan`.",
+        "# Kiểm tra từng dòng có ghi chú 'kiểm tra'; điền các dòng bắt đầu bằng '#?' rồi bỏ '#?'.",
+        "# Check every line marked 'check'; fill in the lines starting with '#?' and remove '#?'.",
+        f"extends: {_q(base)}",
+    ]
+    cols = [h for h in ins.headers if h.field is None and h.header]
+    if cols:
+        lines.append("columns:")
+        for h in cols:
+            ex = ", ".join(f"'{s}'" for s in h.samples) or "(trống / empty)"
+            if h.guess:
+                lines.append(
+                    f"  {h.guess}: {{aliases: [{_q(h.header)}]}}"
+                    f"  # kiểm tra / check: cột {h.column}, ví dụ {ex} ({h.why})"
+                )
+            else:
+                lines.append(
+                    f"#? TRƯỜNG: {{aliases: [{_q(h.header)}]}}"
+                    f"  # cột {h.column} chưa dùng / not used, ví dụ {ex}"
+                )
+    if ins.unknown_words:
+        lines.append("vocabularies:")
+        by_vocab: dict[str, list[UnknownWord]] = {}
+        for w in ins.unknown_words:
+            vocab = plan.vocabulary_of(w.field)
+            by_vocab.setdefault(vocab.name if vocab else w.field, []).append(w)
+        for vname, words in by_vocab.items():
+            lines.append(f"  {vname}:")
+            lines.append("    categories:")
+            guessed: dict[str, list[UnknownWord]] = {}
+            for w in words:
+                if w.category:
+                    guessed.setdefault(w.category, []).append(w)
+            for category, group in guessed.items():
+                notes = "; ".join(f"'{w.word}' ~ '{w.nearest}' ({w.rows})" for w in group)
+                listed = ", ".join(_q(w.word) for w in group)
+                lines.append(f"      {category}: [{listed}]  # kiểm tra / check: {notes}")
+            for w in words:
+                if not w.category:
+                    lines.append(
+                        f"#?      NHÓM: [{_q(w.word)}]  # {w.rows} dòng / rows, cột '{w.header}'"
+                    )
+    return "\n".join(lines) + "\n"
