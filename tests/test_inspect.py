@@ -7,9 +7,8 @@ import re
 
 from typer.testing import CliRunner
 
-from conftest import ROOT
-
 from cchc_cli.cli import app
+from conftest import ROOT
 
 runner = CliRunner()
 VENDORS = ROOT / "tests" / "fixtures" / "vendors"
@@ -110,7 +109,7 @@ def test_overlay_written_by_inspect_makes_a_new_layout_checkable(tmp_path):
     # withdrawn ("Hủy") -> on time: 3 of 4; received in Q2: 5, online Z1 and Z3
     assert (ind["dossiers_on_time"]["numerator"], ind["dossiers_on_time"]["denominator"]) == (3, 4)
     assert (ind["dossiers_online"]["numerator"], ind["dossiers_online"]["denominator"]) == (2, 5)
-    assert [b["path"] for b in out["plan"]["bases"]][0].endswith("z-1.yaml")
+    assert next(b["path"] for b in out["plan"]["bases"]).endswith("z-1.yaml")
 
 
 def test_write_plan_never_overwrites_the_input(tmp_path):
