@@ -11,6 +11,13 @@ ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "sample_data" / "ho-so-mot-cua-2023.csv"
 ACTUALS = ROOT / "sample_data" / "actuals2023.yaml"
 PLAN = ROOT / "plan2023.yaml"
+SAMPLE_REL = "sample_data/ho-so-mot-cua-2023.csv"
+ACTUALS_REL = "sample_data/actuals2023.yaml"
+# What staff read in the verdict column, written out here rather than taken from the code.
+VERDICT = {
+    "vi": {"pass": "ĐẠT", "fail": "KHÔNG ĐẠT", "no_data": "CHƯA CÓ DỮ LIỆU"},
+    "en": {"pass": "PASS", "fail": "FAIL", "no_data": "NO DATA"},
+}
 
 HEADERS = {
     "id": "Mã hồ sơ",
@@ -51,6 +58,21 @@ def export(tmp_path):
         return write_export(tmp_path / name, rows, columns)
 
     return make
+
+
+@pytest.fixture
+def at_root(monkeypatch):
+    """Run from the repository root, so the sample's relative paths resolve."""
+    monkeypatch.chdir(ROOT)
+
+
+def cli(*args):
+    """``cchc ARGS`` through Typer's test runner; paths may be ``Path`` objects."""
+    from typer.testing import CliRunner
+
+    from cchc_cli.cli import app
+
+    return CliRunner().invoke(app, [str(a) for a in args])
 
 
 @pytest.fixture(scope="session")

@@ -58,6 +58,8 @@ class Format(str, Enum):
     json = "json"
     csv = "csv"
     markdown = "markdown"
+    xlsx = "xlsx"  # the appendix staff attach (needs -o)
+    docx = "docx"
 
 
 def _version(value: bool) -> None:
@@ -88,7 +90,9 @@ def check(
     date_from: FromOpt = None,
     date_to: ToOpt = None,
     actuals: ActualsOpt = None,
-    fmt: Annotated[Format, typer.Option("--format", help="Định dạng kết quả.")] = Format.table,
+    fmt: Annotated[
+        Format, typer.Option("--format", help="Định dạng kết quả (xlsx, docx cần -o).")
+    ] = Format.table,
     output: OutputOpt = None,
     lang: LangOpt = Lang.vi,
     strict: Annotated[
@@ -119,13 +123,15 @@ def check(
     from .actuals import load_actuals
     from .classify import classify
     from .evaluate import breakdown, evaluate
-    from .output import check_target, write_text
+    from .output import check_target, require_file, write_text
     from .period import resolve_period
     from .plan import load_plan
     from .records import read_records
-    from .render import render
+    from .render import BINARY_FORMATS, render
 
     try:
+        if fmt.value in BINARY_FORMATS:
+            require_file(fmt.value, output, f"phu-luc.{fmt.value}")
         check_target(output, (records, plan, actuals))  # before any file (evidence too) is written
         the_plan = load_plan(plan)
         check_target(output, tuple(b.path for b in the_plan.bases))  # an overlay's bases too
@@ -135,9 +141,14 @@ def check(
         classified = classify(the_plan, data, span)
         result = evaluate(the_plan, data, span, the_actuals, classified=classified)
         groups = (by.value, breakdown(the_plan, data, span, by.value, classified)) if by else None
+        months = groups if by is By.month else None  # the xlsx month sheet: what --by month gives
+        if fmt is Format.xlsx and months is None:
+            months = ("month", breakdown(the_plan, data, span, "month", classified))
         color = output is None and fmt is Format.table and sys.stdout.isatty()
         width = shutil.get_terminal_size((160, 24)).columns if color else None
-        text = render(result, fmt.value, lang.value, color=color, width=width, breakdown=groups)
+        text = render(
+            result, fmt.value, lang.value, color=color, width=width, breakdown=groups, months=months
+        )
         if evidence is not None:  # after all computing: a failure above leaves no folder
             add_evidence(result, the_plan, data, classified, evidence, sys.argv)
         write_text(text, output)

@@ -24,7 +24,7 @@ from .cli_common import (
     ToOpt,
     fail,
 )
-from .errors import CchcError, ExitCode, Msg
+from .errors import CchcError, ExitCode
 
 
 class ReportFormat(str, Enum):
@@ -68,7 +68,7 @@ def report(
     Exit codes: 0 the form's columns add up on every row; 1 they do not somewhere (contradictory
     data: see cchc validate); 2 bad usage or unreadable input.
     """
-    from .output import check_target, write_text
+    from .output import check_target, require_file, write_text
     from .period import resolve_period
     from .plan import load_plan
     from .records import read_records
@@ -76,14 +76,8 @@ def report(
     from .report import build_form
 
     try:
-        if fmt is ReportFormat.xlsx and (output is None or str(output) == "-"):
-            raise CchcError(
-                Msg("định dạng xlsx cần --output", "the xlsx format needs --output"),
-                Msg(
-                    "ví dụ: --format xlsx --output bieu-06.xlsx",
-                    "e.g. --format xlsx --output form-06.xlsx",
-                ),
-            )
+        if fmt is ReportFormat.xlsx:
+            require_file("xlsx", output, "bieu-06.xlsx" if lang is Lang.vi else "form-06.xlsx")
         check_target(output, (records, plan))
         the_plan = load_plan(plan)
         span = resolve_period(period, date_from, date_to, the_plan.period)

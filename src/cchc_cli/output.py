@@ -60,6 +60,33 @@ def check_target(path: str | Path | None, inputs: tuple = ()) -> None:
         )
 
 
+def require_file(fmt: str, path: str | Path | None, example: str) -> None:
+    """A binary format (xlsx, docx) is only ever written to a file: refuse no ``-o`` (or ``-o -``)
+    before anything is read, so a terminal never receives a zip file (``-o /dev/tty`` neither)."""
+    if path is None or str(path) == "-" or _terminal(Path(path)):
+        raise CchcError(
+            Msg(f"định dạng {fmt} cần -o TỆP", f"{fmt} needs -o FILE"),
+            Msg(
+                f"ví dụ: --format {fmt} -o {example}; tệp {fmt} không in ra màn hình",
+                f"e.g. --format {fmt} -o {example}; {fmt} is binary, never written to the terminal",
+            ),
+        )
+
+
+def _terminal(target: Path) -> bool:
+    """Is ``target`` a terminal device (``/dev/tty``, ``/dev/stdout`` on a console)?"""
+    try:
+        if not stat.S_ISCHR(target.stat().st_mode):
+            return False
+        fd = os.open(target, os.O_WRONLY | os.O_NOCTTY | os.O_NONBLOCK)
+    except OSError:
+        return False
+    try:
+        return os.isatty(fd)
+    finally:
+        os.close(fd)
+
+
 def _special(target: Path) -> bool:
     """A device or pipe (``/dev/null``, ``/dev/stdout``): written in place, never replaced."""
     try:
@@ -80,8 +107,11 @@ def _write_error(exc: OSError, where: Location) -> CchcError:
     )
 
 
-def write_text(text: str, path: str | Path | None, *, binary: bytes | None = None) -> None:
-    """Write to ``path`` via a temporary file and rename, or to stdout when no path is given."""
+def write_text(text: str | bytes, path: str | Path | None, *, binary: bytes | None = None) -> None:
+    """Write to ``path`` via a temporary file and rename, or to stdout when no path is given.
+    Bytes (``text`` or ``binary``) are written as they are, text as UTF-8."""
+    if binary is None:
+        binary = text if isinstance(text, bytes) else None
     data = binary if binary is not None else text.encode("utf-8")
     if path is None or str(path) == "-":
         sys.stdout.flush()

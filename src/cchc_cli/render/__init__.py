@@ -241,8 +241,20 @@ def text_console(color: bool, width: int):
     return console, buf
 
 
-def render(result, fmt: str, lang: str = "vi", **kw) -> str:
-    """``breakdown=(by, groups)`` adds the per-month / per-field figures."""
+BINARY_FORMATS = ("xlsx", "docx")
+
+
+def render(result, fmt: str, lang: str = "vi", **kw) -> str | bytes:
+    """``breakdown=(by, groups)`` adds the per-month / per-field figures; ``months=("month",
+    groups)`` is the xlsx appendix's month sheet. xlsx and docx are bytes (:data:`BINARY_FORMATS`)."""
+    if fmt == "xlsx":
+        from .xlsx_check import render_check_xlsx
+
+        return render_check_xlsx(result, lang, **kw)
+    if fmt == "docx":
+        from .docx import render_check_docx
+
+        return render_check_docx(result, lang, **kw)
     if fmt == "json":
         from .json import render_json
 

@@ -3,7 +3,6 @@ paper form; and the working calendar of ``cchc calendar``."""
 
 from __future__ import annotations
 
-import io
 import json
 
 from ..errors import Msg
@@ -395,34 +394,25 @@ def render_form_xlsx(form: Form, lang: str = "vi") -> bytes:
     """The form as a one-sheet workbook: title, unit, period, merged three-level header, column
     numbers (1)–(11), one row per group, the bold total row, then the notes. Column (*), which is
     not on the paper form, follows (11) after an empty column."""
-    from openpyxl import Workbook
     from openpyxl.comments import Comment
-    from openpyxl.styles import Alignment, Border, Font, Side
+    from openpyxl.styles import Alignment
     from openpyxl.utils import get_column_letter
 
-    wb = Workbook()
+    from .office import new_workbook, print_setup, thin_box, workbook_bytes
+    from .office import put as put_cell
+
+    wb = new_workbook(FORM_NAME.get(lang))
     ws = wb.active
     ws.title = "Bieu 06"
     ncol = 2 + len(KEYS)
     last = get_column_letter(ncol)
     extra = ncol + 2  # (*), one empty column after the form
-    thin = Side(style="thin")
-    box = Border(left=thin, right=thin, top=thin, bottom=thin)
+    box = thin_box()
     center = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
-    def put(row: int, col: int, value, *, bold=False, align=None, border=False, fmt=None):
-        cell = ws.cell(row=row, column=col, value=value)
-        if isinstance(value, str) and value.startswith("="):
-            cell.data_type = "s"  # text from the data is never a formula
-        if bold:
-            cell.font = Font(bold=True)
-        if align is not None:
-            cell.alignment = align
-        if border:
-            cell.border = box
-        if fmt:
-            cell.number_format = fmt
-        return cell
+    def put(row: int, col: int, value, *, border=False, **kw):
+        """Text from the data is never a formula (:func:`cchc_cli.render.office.put`)."""
+        return put_cell(ws, row, col, value, border=box if border else None, **kw)
 
     put(1, 1, FORM_NAME.get(lang), bold=True)
     put(1, ncol - 3, LEGAL.get(lang), align=Alignment(horizontal="right"))
@@ -517,14 +507,8 @@ def render_form_xlsx(form: Form, lang: str = "vi") -> bytes:
     for lv in range(3):
         ws.row_dimensions[top + lv].height = 32
     ws.freeze_panes = ws.cell(row=top + 4, column=3)
-    ws.print_title_rows = f"{top}:{top + 3}"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    print_setup(ws, f"{top}:{top + 3}")
+    return workbook_bytes(wb)
 
 
 # -- the working calendar ------------------------------------------------------------------------
