@@ -65,10 +65,19 @@ def test_json_schema_and_values():
         "inputs",
         "actuals",
         "summary",
+        "warnings",
+        "compare",
         "indicators",
         "generated_at",
     }
-    assert doc["period"] == {"start": "2023-01-01", "end": "2023-12-31"}
+    assert doc["period"] == {
+        "start": "2023-01-01",
+        "end": "2023-12-31",
+        "kind": "calendar",
+        "name": "2023",  # the plan's year
+        "cutoff_day": None,
+    }
+    assert doc["warnings"] == [] and doc["compare"] is None  # the export reaches 29/12/2023
     inp = doc["inputs"][0]
     assert inp["sha256"] == __import__("hashlib").sha256(SAMPLE.read_bytes()).hexdigest()
     assert inp["rows_read"] == 3005
@@ -156,7 +165,14 @@ def test_golden_json():
 def test_periods(period, args, start, end):
     extra = ["--period", period] if period else []
     doc = json.loads(invoke("check", SAMPLE_REL, "--format", "json", *extra, *args).stdout)
-    assert doc["period"] == {"start": start, "end": end}
+    # a calendar period, named by --period (bare --from/--to name none)
+    assert doc["period"] == {
+        "start": start,
+        "end": end,
+        "kind": "calendar",
+        "name": period,
+        "cutoff_day": None,
+    }
 
 
 def test_csv_and_markdown_formats():

@@ -91,7 +91,13 @@ def test_folder_contents_and_rows(plan, export, tmp_path):
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["plan"]["sha256"] == plan.sha256
     assert manifest["inputs"][0]["rows_read"] == 15
-    assert manifest["period"] == {"start": "2023-05-01", "end": "2023-05-31"}
+    assert manifest["period"] == {  # a plain (start, end) from the library: a calendar period
+        "start": "2023-05-01",
+        "end": "2023-05-31",
+        "kind": "calendar",
+        "name": None,
+        "cutoff_day": None,
+    }
     assert manifest["command_line"] == ["cchc", "check"]
     assert os.path.isabs(manifest["cwd"])
     files = {f["name"]: f for f in manifest["files"]}

@@ -91,6 +91,9 @@ def test_narrowing_is_stated_in_the_json():
     assert json.loads(res.stdout)["period"] == {
         "start": "2023-05-01",
         "end": "2023-05-20",
+        "kind": "calendar",
+        "name": "2023-Q2",
+        "cutoff_day": None,
         "narrowed_from": {"period": "2023-Q2", "start": "2023-04-01", "end": "2023-06-30"},
     }
     for args in (
@@ -98,7 +101,7 @@ def test_narrowing_is_stated_in_the_json():
         ["--from", "2023-05-10", "--to", "2023-05-20"],  # no --period: they replace the year
     ):
         doc = json.loads(_check(*args, "--format", "json").stdout)
-        assert set(doc["period"]) == {"start", "end"}
+        assert set(doc["period"]) == {"start", "end", "kind", "name", "cutoff_day"}
         assert "thu hẹp" not in _check(*args).stdout
 
 

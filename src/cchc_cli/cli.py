@@ -21,6 +21,7 @@ import typer
 from .cli_common import (
     ActualsOpt,
     By,
+    CutoffOpt,
     DelimiterOpt,
     EncodingOpt,
     FromOpt,
@@ -87,6 +88,7 @@ def check(
     records: RecordsArg,
     plan: PlanOpt = None,
     period: PeriodOpt = None,
+    cutoff: CutoffOpt = None,
     date_from: FromOpt = None,
     date_to: ToOpt = None,
     actuals: ActualsOpt = None,
@@ -114,6 +116,14 @@ def check(
             help="Thêm số liệu từng tháng / lĩnh vực / thủ tục / đơn vị. / Add a breakdown.",
         ),
     ] = None,
+    compare: Annotated[
+        Path | None,
+        typer.Option(
+            "--compare",
+            help="So sánh với kết quả trước (tệp JSON của 'cchc check --format json'). "
+            "/ Show each indicator's change since an earlier run's JSON.",
+        ),
+    ] = None,
 ) -> None:
     """Kiểm tra mọi chỉ tiêu của kế hoạch trên tệp hồ sơ. / Check every indicator of the plan.
 
@@ -122,6 +132,7 @@ def check(
     """
     from .actuals import load_actuals
     from .classify import classify
+    from .compare import attach, read_previous
     from .evaluate import breakdown, evaluate
     from .output import check_target, require_file, write_text
     from .period import resolve_period
@@ -132,14 +143,18 @@ def check(
     try:
         if fmt.value in BINARY_FORMATS:
             require_file(fmt.value, output, f"phu-luc.{fmt.value}")
-        check_target(output, (records, plan, actuals))  # before any file (evidence too) is written
+        check_target(output, (records, plan, actuals, compare))  # before any file is written
         the_plan = load_plan(plan)
         check_target(output, tuple(b.path for b in the_plan.bases))  # an overlay's bases too
-        span = resolve_period(period, date_from, date_to, the_plan.period)
+        span = resolve_period(
+            period, date_from, date_to, the_plan.period, cutoff, the_plan.reporting
+        )
         the_actuals = load_actuals(actuals, the_plan) if actuals else None
+        previous = read_previous(compare) if compare is not None else None
         data = read_records(records, the_plan, encoding=encoding, delimiter=delimiter, sheet=sheet)
         classified = classify(the_plan, data, span)
         result = evaluate(the_plan, data, span, the_actuals, classified=classified)
+        shown = attach(result, previous) if previous is not None else result
         groups = (by.value, breakdown(the_plan, data, span, by.value, classified)) if by else None
         months = groups if by is By.month else None  # the xlsx month sheet: what --by month gives
         if fmt is Format.xlsx and months is None:
@@ -147,9 +162,10 @@ def check(
         color = output is None and fmt is Format.table and sys.stdout.isatty()
         width = shutil.get_terminal_size((160, 24)).columns if color else None
         text = render(
-            result, fmt.value, lang.value, color=color, width=width, breakdown=groups, months=months
+            shown, fmt.value, lang.value, color=color, width=width, breakdown=groups, months=months
         )
         if evidence is not None:  # after all computing: a failure above leaves no folder
+            # the run itself, which verify can re-run: the comparison is not part of it
             add_evidence(result, the_plan, data, classified, evidence, sys.argv)
         write_text(text, output)
     except CchcError as exc:
@@ -170,6 +186,7 @@ def validate(
     records: RecordsArg,
     plan: PlanOpt = None,
     period: PeriodOpt = None,
+    cutoff: CutoffOpt = None,
     date_from: FromOpt = None,
     date_to: ToOpt = None,
     fmt: Annotated[
@@ -198,7 +215,9 @@ def validate(
     try:
         check_target(output, (records, plan))
         the_plan = load_plan(plan)
-        span = resolve_period(period, date_from, date_to, the_plan.period)
+        span = resolve_period(
+            period, date_from, date_to, the_plan.period, cutoff, the_plan.reporting
+        )
         data = read_records(records, the_plan, encoding=encoding, delimiter=delimiter, sheet=sheet)
         result = run_validation(the_plan, data, span)
         color = output is None and fmt is ProblemFormat.table and sys.stdout.isatty()

@@ -37,7 +37,19 @@ PlanOpt = Annotated[
 ]
 PeriodOpt = Annotated[
     str | None,
-    typer.Option("--period", help="Kỳ: 2023, 2023-Q2, 2023-05 (mặc định: năm của kế hoạch)."),
+    typer.Option(
+        "--period",
+        help="Kỳ: 2023, 2023-Q2, 2023-H1 (6 tháng), 2023-9M (9 tháng), 2023-05 "
+        "(mặc định: năm của kế hoạch).",
+    ),
+]
+CutoffOpt = Annotated[
+    bool | None,
+    typer.Option(
+        "--cutoff/--calendar",
+        help="Kỳ chốt số liệu (15 tháng trước – 14 tháng cuối kỳ, theo kế hoạch) hay kỳ theo lịch "
+        "(mặc định: reporting.default của kế hoạch). / Cut-off window or calendar period.",
+    ),
 ]
 FromOpt = Annotated[
     str | None, typer.Option("--from", help="Từ ngày (2023-05-01 hoặc 01/05/2023).")

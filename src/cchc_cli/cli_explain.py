@@ -19,6 +19,7 @@ import typer
 
 from .cli_common import (
     ActualsOpt,
+    CutoffOpt,
     DelimiterOpt,
     EncodingOpt,
     FromOpt,
@@ -69,6 +70,7 @@ def explain_command(
     ] = None,
     plan: PlanOpt = None,
     period: PeriodOpt = None,
+    cutoff: CutoffOpt = None,
     date_from: FromOpt = None,
     date_to: ToOpt = None,
     actuals: ActualsOpt = None,
@@ -109,7 +111,9 @@ def explain_command(
         check_target(output, (records, plan, actuals))
         the_plan = load_plan(plan)
         ind = the_plan.indicator(indicator)
-        span = resolve_period(period, date_from, date_to, the_plan.period)
+        span = resolve_period(
+            period, date_from, date_to, the_plan.period, cutoff, the_plan.reporting
+        )
         the_actuals = load_actuals(actuals, the_plan) if actuals else None
         data = None
         if ind.source == "dossiers":

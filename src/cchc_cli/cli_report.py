@@ -11,6 +11,7 @@ import typer
 
 from .cli_common import (
     By,
+    CutoffOpt,
     DelimiterOpt,
     EncodingOpt,
     FromOpt,
@@ -44,6 +45,7 @@ def report(
     records: RecordsArg,
     plan: PlanOpt = None,
     period: PeriodOpt = None,
+    cutoff: CutoffOpt = None,
     date_from: FromOpt = None,
     date_to: ToOpt = None,
     by: Annotated[
@@ -80,7 +82,9 @@ def report(
             require_file("xlsx", output, "bieu-06.xlsx" if lang is Lang.vi else "form-06.xlsx")
         check_target(output, (records, plan))
         the_plan = load_plan(plan)
-        span = resolve_period(period, date_from, date_to, the_plan.period)
+        span = resolve_period(
+            period, date_from, date_to, the_plan.period, cutoff, the_plan.reporting
+        )
         data = read_records(records, the_plan, encoding=encoding, delimiter=delimiter, sheet=sheet)
         form = build_form(the_plan, data, span, by.value if by else None)
         if fmt is ReportFormat.xlsx:

@@ -131,3 +131,18 @@ class CchcError(_Located, Exception):
 class CchcWarning(_Located, UserWarning):
     """Something legal but probably not meant (a plan target of ``>= 0.98%``), issued with
     :func:`warnings.warn` by the library; the CLI prints it on stderr in the chosen language."""
+
+
+@dataclass(frozen=True)
+class Notice:
+    """Something a result's reader must know that is not an error (the export may stop before
+    the period ends; the run compared with is of another plan): printed under the table header,
+    listed in the JSON ``warnings``. ``detail``: the facts behind it, JSON-ready."""
+
+    code: str
+    message: Msg
+    detail: tuple[tuple[str, object], ...] = ()
+
+    def as_json(self) -> dict:
+        message = {"vi": self.message.vi, "en": self.message.en}
+        return {"code": self.code, "message": message, **dict(self.detail)}

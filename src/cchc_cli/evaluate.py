@@ -7,6 +7,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -14,10 +15,14 @@ from . import fields as F
 from .actuals import Actuals, Evidence
 from .classify import Classified, Tri, classify, first_reasons
 from .conditions import tests_of
-from .errors import Reason
+from .errors import Notice, Reason
+from .period import incomplete_notices
 from .plan import Indicator, Plan
 from .records import Records
 from .text import visible
+
+if TYPE_CHECKING:
+    from .compare import Comparison
 
 PASS, FAIL, NO_DATA = "pass", "fail", "no_data"
 
@@ -92,6 +97,7 @@ class InputSummary:
     columns_chosen: tuple = ()  # records.ColumnChoice: fields several headers claimed
     format: str = "csv"  # csv | xlsx | xls | html
     layout: tuple[tuple[int, str], ...] = ()  # (line, kind) of the layout rows set aside
+    last_received: dt.date | None = None  # the latest received date in the file
 
     def header(self, field: str) -> str:
         """The field's header as a message quotes it."""
@@ -105,6 +111,8 @@ class Result:
     inputs: tuple[InputSummary, ...]
     indicators: tuple[IndicatorResult, ...]
     actuals: Actuals | None
+    warnings: tuple[Notice, ...] = ()  # the data may be incomplete; the comparison's caveats
+    comparison: Comparison | None = None  # --compare: each indicator's change since a run
 
     @property
     def summary(self) -> dict[str, int]:
@@ -129,7 +137,9 @@ def evaluate(
             results.append(_dossier_result(plan, ind, records, cl))
         else:
             results.append(_actual_result(ind, actuals))
-    return Result(plan, period, (input_summary(plan, records, cl),), tuple(results), actuals)
+    inputs = (input_summary(plan, records, cl),)
+    warnings = incomplete_notices(plan, period, inputs)
+    return Result(plan, period, inputs, tuple(results), actuals, warnings)
 
 
 def columns_read(names: Iterable[str]) -> list[str]:
@@ -318,7 +328,15 @@ def input_summary(
         columns_chosen=records.columns_chosen,
         format=records.format,
         layout=records.layout,
+        last_received=_last_received(records),
     )
+
+
+def _last_received(records: Records) -> dt.date | None:
+    """The latest received date the file holds (any row, bad cells aside): how far it reaches."""
+    col = records.columns["received_at"]
+    days = col.values[~np.isnat(col.values) & ~col.unknown]
+    return days.max().astype(object) if len(days) else None
 
 
 @dataclass(frozen=True)

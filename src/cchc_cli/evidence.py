@@ -137,7 +137,7 @@ def build_manifest(
     rows: dict[str, int] | None = None,
 ) -> dict:
     """``rows``: data rows of the CSV files when known (else each file is parsed to count them)."""
-    from .render.json import bases_list, input_dict
+    from .render.json import bases_list, input_dict, period_json
 
     inputs = [input_dict(i) for i in result.inputs]
     actuals = result.actuals
@@ -153,7 +153,7 @@ def build_manifest(
             "sha256": plan.sha256,
             "bases": bases_list(plan),
         },
-        "period": {"start": result.period[0].isoformat(), "end": result.period[1].isoformat()},
+        "period": period_json(result.period),
         "inputs": inputs,
         "actuals": {"path": actuals.path, "sha256": actuals.sha256} if actuals else None,
         "files": [
@@ -399,6 +399,7 @@ _INPUT_SHAPE = {  # render.json.input_dict
     "problems": _COUNT,
     "due_dates_derived": _COUNT,
     "missing_columns": _ListOf(_TEXT),
+    "last_received": _Maybe(_DATE),
     "columns_chosen": _ListOf(
         {
             "field": _TEXT,
@@ -410,6 +411,17 @@ _INPUT_SHAPE = {  # render.json.input_dict
     ),
 }
 _FILE_SHAPE = {"path": _PATH, "sha256": _SHA256}
+_DAYS = {"start": _DATE, "end": _DATE}
+_PERIOD_SHAPE = {  # period.span_json
+    **_DAYS,
+    "kind": _Is(
+        "calendar hoặc cutoff", "calendar or cutoff", lambda v: v in ("calendar", "cutoff")
+    ),
+    "name": _Maybe(_TEXT),
+    "cutoff_day": _Maybe(_COUNT),
+    "calendar?": _DAYS,
+    "narrowed_from?": {"period": _TEXT, **_DAYS},
+}
 MANIFEST_SHAPE = {  # build_manifest
     "schema_version": _exactly(MANIFEST_SCHEMA),
     "tool": {"name": _exactly("cchc"), "version": _TEXT},
@@ -417,7 +429,7 @@ MANIFEST_SHAPE = {  # build_manifest
     "command_line": _ListOf(_TEXT),
     "cwd": _PATH,
     "plan": {"id": _TEXT, "path": _PATH, "sha256": _SHA256, "bases": _ListOf(_FILE_SHAPE)},
-    "period": {"start": _DATE, "end": _DATE},
+    "period": _PERIOD_SHAPE,
     "inputs": _ListOf(_INPUT_SHAPE, 1, 1),  # check reads exactly one export
     "actuals": _Maybe(_FILE_SHAPE),
     "files": _ListOf({"name": _FILE_NAME, "sha256": _SHA256, "size": _COUNT, "rows?": _COUNT}, 1),
@@ -521,6 +533,13 @@ def _check_relations(m: dict) -> None:
         raise _Malformed("files", f"không ghi {REPORT}", f"does not list {REPORT}")
     if m["period"]["end"] < m["period"]["start"]:  # ISO dates sort as text
         raise _Malformed("period.end", "trước period.start", "is before period.start")
+    cutoff = m["period"]["kind"] == "cutoff"
+    if cutoff != ("calendar" in m["period"]) or cutoff != (m["period"]["cutoff_day"] is not None):
+        raise _Malformed(
+            "period.kind",
+            "cutoff đi cùng (và chỉ cùng) calendar và cutoff_day",
+            "cutoff goes with (and only with) calendar and cutoff_day",
+        )
 
 
 def _inside(directory: Path, name: str) -> bool:
@@ -732,14 +751,12 @@ def _rerun(d: Path, m: dict, paths: dict[str, Path]) -> list[Check]:
     from .actuals import load_actuals
     from .classify import classify
     from .evaluate import evaluate
+    from .period import span_from_json
     from .plan import load_plan
     from .records import read_records
 
     i = m["inputs"][0]
-    period = (
-        dt.date.fromisoformat(m["period"]["start"]),
-        dt.date.fromisoformat(m["period"]["end"]),
-    )
+    period = span_from_json(m["period"])  # as recorded: a cut-off window, a narrowed period
     try:
         bases = [paths[f"base{n}"] for n in range(len(m["plan"]["bases"]))]
         plan = load_plan(paths["plan"], bases=bases)

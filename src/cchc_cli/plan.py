@@ -22,6 +22,7 @@ from pathlib import Path
 from . import fields as F
 from .conditions import Condition, ConditionSyntaxError, Ref, Test, parse_condition, tests_of
 from .errors import CchcError, CchcWarning, Location, Msg
+from .period import CALENDAR, CUTOFF, Reporting, whole_months
 from .text import closest, fold, fold_value, shorten
 from .yamlfile import Node, load_yaml, merge, new_mapping, new_sequence
 
@@ -167,6 +168,8 @@ class Plan:
     days_off: Mapping[dt.date, str] = field(default_factory=dict)
     working_days: Mapping[dt.date, str] = field(default_factory=dict)
     bases: tuple[PlanFile, ...] = ()  # what the plan extends, nearest first (empty: a whole plan)
+    # the cut-off day, and whether a period means its cut-off window by default
+    reporting: Reporting = field(default_factory=Reporting)
 
     def indicator(self, ident: str) -> Indicator:
         for ind in self.indicators:
@@ -238,6 +241,7 @@ def load_plan(path: str | Path | None = None, *, bases: Sequence[str | Path] = (
             "source",
             "year",
             "period",
+            "reporting",
             "calendar",
             "columns",
             "vocabularies",
@@ -275,6 +279,7 @@ def load_plan(path: str | Path | None = None, *, bases: Sequence[str | Path] = (
             raise top["period"].error(
                 Msg("kỳ có ngày kết thúc trước ngày bắt đầu", "period ends before it starts")
             )
+    reporting = _reporting(top["reporting"], period) if "reporting" in top else Reporting()
     vocabularies = _vocabularies(top["vocabularies"])
     columns = _columns(top["columns"], vocabularies)
     days_off, working_days = _calendar(top["calendar"]) if "calendar" in top else ({}, {})
@@ -293,6 +298,7 @@ def load_plan(path: str | Path | None = None, *, bases: Sequence[str | Path] = (
         days_off=days_off,
         working_days=working_days,
         bases=tuple(files[1:]),
+        reporting=reporting,
     )
     classification = _classification(top["classification"], plan)
     indicators = _indicators(top["indicators"], plan)
@@ -548,6 +554,46 @@ def _year(node: Node, year: float | int) -> int:
             ),
         )
     return int(year)
+
+
+def _reporting(node: Node, period: tuple[dt.date, dt.date]) -> Reporting:
+    """``reporting: {cutoff_day: 14, default: calendar | cutoff}`` (periods.md): the day a
+    cut-off window ends (1–28: every month has it), and what a period means by default."""
+    m = node.mapping(["cutoff_day", "default"], [], Msg(" (reporting)", " (reporting)"))
+    day = Reporting().cutoff_day
+    if "cutoff_day" in m:
+        day = m["cutoff_day"].number()
+        if day != int(day) or not 1 <= day <= 28:
+            raise m["cutoff_day"].error(
+                Msg(
+                    f"ngày chốt số liệu {day} không hợp lệ: cần một số nguyên 1–28",
+                    f"invalid cut-off day {day}: it must be a whole number 1–28",
+                ),
+                Msg(
+                    "ngày có trong mọi tháng; Nghị định 09/2019/NĐ-CP: 14",
+                    "a day every month has; Decree 09/2019/NĐ-CP: 14",
+                ),
+            )
+    default = CALENDAR
+    if "default" in m:
+        default = m["default"].text()
+        if default not in (CALENDAR, CUTOFF):
+            raise m["default"].error(
+                Msg(f"giá trị lạ '{default}'", f"unknown value '{default}'"),
+                Msg("dùng 'calendar' hoặc 'cutoff'", "use 'calendar' or 'cutoff'"),
+            )
+        if default == CUTOFF and not whole_months(period):
+            raise m["default"].error(
+                Msg(
+                    "kỳ của kế hoạch không gồm trọn các tháng: không có kỳ chốt số liệu",
+                    "the plan's period is not whole months: it has no cut-off window",
+                ),
+                Msg(
+                    "để 'period' bắt đầu ngày 1 và kết thúc ngày cuối tháng, hoặc dùng 'calendar'",
+                    "make 'period' start on a 1st and end on a month's last day, or use 'calendar'",
+                ),
+            )
+    return Reporting(int(day), default == CUTOFF)
 
 
 def _vocabularies(node: Node) -> dict[str, Vocabulary]:

@@ -166,13 +166,73 @@ def number_json(v: Fraction | None):
     return int(v) if v.denominator == 1 else float(v)
 
 
+_DELTA_UNIT = {
+    "ratio": Msg(" điểm %", " pp"),  # percentage points
+    "score": Msg(" điểm", " pts"),
+    "count": Msg("", ""),
+}
+
+
+def change_text(comparison, result, lang: str) -> str:
+    """An indicator's (``result``) change in a :class:`cchc_cli.compare.Comparison` (None:
+    none was asked for, ``""``) with the earlier run (``--compare``): ``+1,20 điểm %``
+    (``+1.20 pp``), ``−3`` for a count, ``không đổi``, ``mới`` for an indicator the earlier run
+    lacks, then ``(KHÔNG ĐẠT → ĐẠT)`` when the verdict changed. Decimals: two, or as many as
+    it takes for a change not to read as none."""
+    change = comparison.changes.get(result.indicator.id) if comparison is not None else None
+    if change is None:
+        return ""
+    if change.new:
+        return "mới" if lang == "vi" else "new"
+    d = change.delta
+    if d is None:
+        text = "–"
+    elif d == 0:
+        text = "không đổi" if lang == "vi" else "unchanged"
+    else:
+        size = abs(d)
+        if result.indicator.measure == "count":
+            shown = fmt_int(size, lang)
+        else:
+            places = next((p for p in range(2, 12) if round(size, p) != 0), 12)
+            shown = fmt_decimal(size, places, lang)
+        unit = _DELTA_UNIT[result.indicator.measure].get(lang)
+        text = f"{'+' if d > 0 else '−'}{shown}{unit}"
+    if change.status_changed:
+        before = STATUS_TEXT[change.previous_status].get(lang)
+        text += f" ({before} → {STATUS_TEXT[result.status].get(lang)})"
+    return text
+
+
+def compare_line(comparison, lang: str) -> str:
+    """The header line naming the earlier run that ``--compare`` read."""
+    span = period_text(comparison.period, lang)
+    if lang == "vi":
+        return f"So sánh với: {comparison.path} (kỳ {span}; kế hoạch {comparison.plan_id})"
+    return f"Compared with: {comparison.path} (period {span}; plan {comparison.plan_id})"
+
+
 def fmt_date(d, lang: str) -> str:
     return d.strftime("%d/%m/%Y") if lang == "vi" else d.isoformat()
 
 
 def period_text(span, lang: str) -> str:
-    """``01/05/2023 – 31/05/2023``, and the ``--period`` it was narrowed from, if it was."""
+    """``01/05/2023 – 31/05/2023``; for a cut-off window, that it is one, of which period, with
+    the period's calendar dates; and the ``--period`` it was narrowed from, if it was."""
+    from ..period import CUTOFF, name_words
+
     text = " – ".join(fmt_date(d, lang) for d in span)
+    if getattr(span, "kind", None) == CUTOFF:
+        of = f" {name_words(span.name).get(lang)}" if span.name else ""
+        months = " – ".join(fmt_date(d, lang) for d in span.calendar)
+        day = span.cutoff_day
+        text += (
+            f" (kỳ chốt số liệu{of}: từ ngày {day + 1} tháng trước đến ngày {day}; "
+            f"theo lịch: {months})"
+            if lang == "vi"
+            else f" (cut-off window{' of' + of if of else ''}: from the {_nth(day + 1)} of the "
+            f"month before to the {_nth(day)}; calendar: {months})"
+        )
     asked = getattr(span, "requested", None)  # a period.Span; a plain (start, end) has none
     if asked is None:
         return text
@@ -182,15 +242,17 @@ def period_text(span, lang: str) -> str:
     return f"{text} (narrowed by --from/--to from period {asked}: {whole})"
 
 
+def _nth(n: int) -> str:
+    """1st, 2nd, 3rd, 4th … 11th, 12th, 13th … 21st."""
+    tail = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{tail}"
+
+
 def period_json(span) -> dict:
-    """``{"start", "end"}``, plus ``narrowed_from`` ({period, start, end}) when --from/--to
-    narrowed a ``--period``."""
-    doc = {"start": span[0].isoformat(), "end": span[1].isoformat()}
-    asked = getattr(span, "requested", None)
-    if asked is not None:
-        start, end = (d.isoformat() for d in span.whole)
-        doc["narrowed_from"] = {"period": asked, "start": start, "end": end}
-    return doc
+    """The JSON ``period`` (:func:`cchc_cli.period.span_json`)."""
+    from ..period import span_json
+
+    return span_json(span)
 
 
 BY_TITLE = {

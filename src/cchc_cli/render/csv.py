@@ -153,6 +153,9 @@ def render_csv(result, lang: str = "vi", breakdown=None) -> str:
         "reason",
         "reason_text",
     ]
+    comparison = result.comparison
+    if comparison is not None:  # --compare: the change since the earlier run, as numbers
+        header += ["previous_value", "previous_status", "delta", "status_changed", "new"]
     rows = []
     for r in result.indicators:
         t = r.indicator.target.as_json()
@@ -172,6 +175,23 @@ def render_csv(result, lang: str = "vi", breakdown=None) -> str:
                 r.left_out,
                 r.reason,
                 reason_text(r.reason, lang) if r.reason else "",
+                *(_change_cells(comparison.changes[r.indicator.id]) if comparison else ()),
             ]
         )
     return write_csv(header, rows)
+
+
+def _change_cells(c) -> list:
+    """A :class:`cchc_cli.compare.Change` as numbers and words (``delta`` at full precision,
+    like ``value``; the table's ``+1,20 điểm %`` would start with a formula character)."""
+
+    def num(v):
+        return None if v is None else repr(float(v))
+
+    return [
+        num(c.previous_value),
+        c.previous_status,
+        num(c.delta),
+        "true" if c.status_changed else "false",
+        "true" if c.new else "false",
+    ]

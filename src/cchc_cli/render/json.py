@@ -66,12 +66,15 @@ def input_dict(i) -> dict:
         "problems": i.problems,
         "due_dates_derived": i.due_dates_derived,
         "missing_columns": list(i.missing_columns),
+        "last_received": i.last_received.isoformat() if i.last_received else None,
         "columns_chosen": columns_chosen_list(i),
     }
 
 
 def result_dict(result, generated_at: str | None = None) -> dict:
     plan = result.plan
+    comparison = result.comparison
+    changes = comparison.changes if comparison is not None else {}
     return {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "cchc", "version": __version__},
@@ -90,6 +93,8 @@ def result_dict(result, generated_at: str | None = None) -> dict:
             else None
         ),
         "summary": result.summary,
+        "warnings": [w.as_json() for w in result.warnings],
+        "compare": comparison.as_json() if comparison is not None else None,
         "indicators": [
             {
                 "id": r.indicator.id,
@@ -109,6 +114,9 @@ def result_dict(result, generated_at: str | None = None) -> dict:
                 "reason_detail": r.reason_detail,
                 "evidence": r.evidence.as_json() if r.evidence else None,
                 "headroom": _headroom(r),
+                "compare": (
+                    changes[r.indicator.id].as_json() if r.indicator.id in changes else None
+                ),
             }
             for r in result.indicators
         ],

@@ -5,6 +5,8 @@ from __future__ import annotations
 from . import (
     STATUS_TEXT,
     by_title,
+    change_text,
+    compare_line,
     fmt_int,
     fmt_target,
     fmt_value,
@@ -43,12 +45,21 @@ def render_markdown(result, lang: str = "vi", breakdown=None) -> str:
                 f"{fmt_int(i.rows_left_out, lang)} left out{layout_note(i, lang)}"
             )
         )
+    if result.comparison is not None:
+        lines += ["", _esc(compare_line(result.comparison, lang))]
+    for w in result.warnings:
+        lines += ["", f"> **{'Cảnh báo' if vi else 'Warning'}:** {_esc(w.message.get(lang))}"]
+    compared = result.comparison is not None
+    extra = (" Thay đổi |" if vi else " Change |") if compared else ""
     lines += [
         "",
-        "| Mã | Mục | Nội dung | Tử số/Mẫu số | Giá trị | Mục tiêu | Kết quả |"
-        if vi
-        else "| Id | Section | Indicator | Num/Den | Value | Target | Verdict |",
-        "|---|---|---|---:|---:|---|---|",
+        (
+            "| Mã | Mục | Nội dung | Tử số/Mẫu số | Giá trị | Mục tiêu | Kết quả |"
+            if vi
+            else "| Id | Section | Indicator | Num/Den | Value | Target | Verdict |"
+        )
+        + extra,
+        "|---|---|---|---:|---:|---|---|" + ("---|" if compared else ""),
     ]
     for r in result.indicators:
         nd = (
@@ -59,9 +70,10 @@ def render_markdown(result, lang: str = "vi", breakdown=None) -> str:
         verdict = STATUS_TEXT[r.status].get(lang)
         if r.reason:
             verdict += f" ({reason_text(r.reason, lang)})"
+        change = f" {change_text(result.comparison, r, lang)} |" if compared else ""
         lines.append(
             f"| `{r.indicator.id}` | {_esc(r.indicator.section)} | {_esc(r.indicator.title_in(lang))} | {nd} | "
-            f"{fmt_value(r, lang)} | {fmt_target(r, lang)} | {verdict} |"
+            f"{fmt_value(r, lang)} | {fmt_target(r, lang)} | {verdict} |{change}"
         )
     lines += [
         "",

@@ -12,6 +12,8 @@ from . import (
     STATUS_TEXT,
     by_head,
     by_title,
+    change_text,
+    compare_line,
     fmt_int,
     fmt_target,
     fmt_value,
@@ -84,6 +86,11 @@ def render_table(
             )
     if result.actuals:
         console.print(("Số liệu khác: " if vi else "Other figures: ") + result.actuals.path)
+    if result.comparison is not None:
+        console.print(compare_line(result.comparison, lang))
+    for w in result.warnings:
+        word = "Cảnh báo" if vi else "Warning"
+        console.print(Text(f"  {word}: {w.message.get(lang)}", style="bold yellow"))
 
     _indicator_table(console, result, lang)
 
@@ -152,6 +159,7 @@ def choice_text(c, lang: str) -> str:
 
 
 WIDE = 150  # the full table needs about this many columns; below it, fewer and taller columns
+COMPARE_WIDTH = 20  # and this many more for the "Thay đổi" column of --compare
 NARROW = 90  # below this even the compact table would be cut: one block per indicator
 
 
@@ -177,10 +185,13 @@ def _indicator_table(console: Console, result, lang: str) -> None:
                 fmt_target(r, lang),
                 verdict,
                 room,
+                change_text(result.comparison, r, lang),
             )
         )
+    compared = result.comparison is not None
+    change_head = "Thay đổi" if vi else "Change"
     if console.width < NARROW:
-        for r, title, nd, value, target, verdict, room in rows:
+        for r, title, nd, value, target, verdict, room, change in rows:
             console.print(
                 Text.assemble((r.indicator.id, "bold"), f" · {r.indicator.section} · ", verdict)
             )
@@ -192,8 +203,10 @@ def _indicator_table(console: Console, result, lang: str) -> None:
                 if nd != "–"
                 else f"  {value} ({aim} {target}){tail}"
             )
+            if compared:
+                console.print(f"  {change_head.lower()}: {change}")
         return
-    wide = console.width >= WIDE
+    wide = console.width >= WIDE + (COMPARE_WIDTH if compared else 0)
     table = Table(show_lines=not wide, header_style="bold", expand=False)
     longest = max((len(r.indicator.id) for r in result.indicators), default=10)
     if wide:
@@ -207,6 +220,8 @@ def _indicator_table(console: Console, result, lang: str) -> None:
         table.add_column(
             "Dư địa" if vi else "Headroom", ratio=1, min_width=10, max_width=24, overflow="fold"
         )
+        if compared:
+            table.add_column(change_head, min_width=10, max_width=22, overflow="fold")
     else:
         table.add_column(
             "Chỉ tiêu" if vi else "Indicator", ratio=3, min_width=longest, overflow="fold"
@@ -216,20 +231,24 @@ def _indicator_table(console: Console, result, lang: str) -> None:
             "Giá trị\nMục tiêu" if vi else "Value\nTarget", justify="right", min_width=9
         )
         table.add_column(
-            "Kết quả\nDư địa" if vi else "Verdict\nHeadroom", ratio=1, min_width=15, overflow="fold"
+            "Kết quả\nDư địa" if vi else "Verdict\nHeadroom",
+            ratio=1,
+            min_width=15,
+            overflow="fold",
         )
-    for r, title, nd, value, target, verdict, room in rows:
+        if compared:
+            table.add_column(change_head, ratio=1, min_width=10, overflow="fold")
+    for r, title, nd, value, target, verdict, room, change in rows:
         if wide:
-            table.add_row(
-                r.indicator.id, r.indicator.section, title, nd, value, target, verdict, room
-            )
+            cells = [r.indicator.id, r.indicator.section, title, nd, value, target, verdict, room]
         else:
-            table.add_row(
+            cells = [
                 Text.assemble((r.indicator.id, "bold"), f" · {r.indicator.section}\n", title),
                 nd,
                 f"{value}\n{target}",
                 Text.assemble(verdict, "\n" + room if room else ""),
-            )
+            ]
+        table.add_row(*cells, *([change] if compared else []))
     console.print(table)
 
 
