@@ -320,3 +320,28 @@ def test_no_file_when_the_run_fails(tmp_path, fmt):
     out.write_bytes(b"old")
     assert invoke("check", bad, "--format", fmt, "-o", out).exit_code == ExitCode.ERROR
     assert out.read_bytes() == b"old"
+
+
+def test_compare_column_and_line_follow_the_json(tmp_path):
+    """--compare: the change column holds the JSON's delta (percentage points, 2 decimals,
+    Vietnamese comma), and the heading names the earlier run."""
+    prev = tmp_path / "t4.json"
+    res = invoke("check", SAMPLE_REL, "--period", "2023-04", "--format", "json", "-o", prev)
+    assert res.exit_code in (0, 1), res.output
+    args = ("--period", "2023-05", "--compare", prev)
+    want = {i["id"]: i["compare"] for i in json_of(SAMPLE_REL, *args)["indicators"]}
+    out, _ = xlsx_of(tmp_path, SAMPLE_REL, *args)
+    ws = load_workbook(out).worksheets[0]
+    assert any(f"So sánh với: {prev}" in str(c.value) for c in ws["A"] if c.value)
+    _, rows = table(ws, "STT")
+    seen = 0
+    for row in rows:
+        ident = row["Mã chỉ tiêu"].value
+        delta = want[ident]["delta"]
+        text = row["Thay đổi so với lần trước"].value
+        if delta is None or delta == 0:
+            continue
+        sign = "+" if delta > 0 else "−"
+        assert text.startswith(f"{sign}{abs(delta):.2f}".replace(".", ",") + " điểm %"), (ident, text)
+        seen += 1
+    assert seen >= 3  # on time, online, digitised… all moved between April and May

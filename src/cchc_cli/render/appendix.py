@@ -9,7 +9,16 @@ from __future__ import annotations
 
 from ..errors import Msg
 from ..headroom import headroom_text
-from . import STATUS_TEXT, fmt_date, fmt_int, period_text, reason_text, sheet_note
+from . import (
+    STATUS_TEXT,
+    compare_line,
+    fmt_date,
+    fmt_int,
+    layout_note,
+    period_text,
+    reason_text,
+    sheet_note,
+)
 
 HEAD = {
     "no": Msg("STT", "No."),
@@ -26,6 +35,7 @@ HEAD = {
     "left_out": Msg("Số dòng loại ra", "Rows left out"),
     "source": Msg("Nguồn số liệu", "Source"),
     "notes": Msg("Ghi chú", "Notes"),
+    "change": Msg("Thay đổi so với lần trước", "Change since the earlier run"),
     "from": Msg("Từ ngày", "From"),
     "to": Msg("Đến ngày", "To"),
 }
@@ -59,14 +69,26 @@ def period_line(result, lang: str) -> str:
 
 
 def meta_lines(result, lang: str) -> list[str]:
-    """The lines under the title: agency, exact period, the files read, and the summary."""
+    """The lines under the title: agency, exact period, the files read, the earlier run compared
+    with, warnings (data that may be incomplete …), and the summary."""
     agency = [result.plan.agency] if result.plan.agency else []
     return [
         *agency,
         period_line(result, lang),
         *file_lines(result, lang),
+        *context_lines(result, lang),
         summary_line(result, lang),
     ]
+
+
+def context_lines(result, lang: str) -> list[str]:
+    """What the reader of a figure must know besides the files: ``--compare`` and warnings."""
+    out = []
+    if getattr(result, "comparison", None) is not None:
+        out.append(compare_line(result.comparison, lang))
+    word = "Cảnh báo" if lang == "vi" else "Warning"
+    out += [f"{word}: {w.message.get(lang)}" for w in getattr(result, "warnings", ())]
+    return out
 
 
 def file_lines(result, lang: str) -> list[str]:
@@ -85,7 +107,7 @@ def file_lines(result, lang: str) -> list[str]:
             if vi
             else f"{f(i.rows_read)} rows read: {f(i.rows_used)} used, {f(i.rows_out_of_period)} "
             f"out of period, {f(i.rows_not_received)} not received, {f(i.rows_left_out)} left out"
-        )
+        ) + layout_note(i, lang)
         name = "Tệp hồ sơ" if vi else "Dossier file"
         out.append(f"{name}: {i.path}{sheet_note(i)} — SHA-256 {i.sha256}; {rows}")
     if result.actuals:

@@ -12,10 +12,11 @@ from __future__ import annotations
 import io
 
 from ..text import nfc
-from . import by_head, by_title, fmt_int, fmt_target, fmt_value, group_name
+from . import by_head, by_title, change_text, fmt_int, fmt_target, fmt_value, group_name
 from .appendix import (
     APPENDIX_TITLE,
     breakdown_rows,
+    context_lines,
     field_header,
     file_lines,
     head,
@@ -126,7 +127,10 @@ def render_check_docx(result, lang: str = "vi", *, breakdown=None, **_) -> bytes
         _paragraph(doc, plan.agency, centre=True)
     _paragraph(doc, period_line(result, lang), centre=True)
 
-    heads = {key: head(key, lang) for key, _ in MAIN_WIDTHS}
+    widths = MAIN_WIDTHS
+    if result.comparison is not None:  # --compare: the change since the earlier run
+        widths = (*MAIN_WIDTHS[:-2], ("change", 30), *MAIN_WIDTHS[-2:])
+    heads = {key: head(key, lang) for key, _ in widths}
     rows = [
         [
             str(n),
@@ -141,7 +145,11 @@ def render_check_docx(result, lang: str = "vi", *, breakdown=None, **_) -> bytes
         ]
         for n, r in enumerate(result.indicators, start=1)
     ]
-    _table(doc, MAIN_WIDTHS, heads, rows, bold_col=6)
+    if result.comparison is not None:
+        at = len(MAIN_WIDTHS) - 2
+        for row, r in zip(rows, result.indicators, strict=True):
+            row.insert(at, change_text(result.comparison, r, lang))
+    _table(doc, widths, heads, rows, bold_col=6)
 
     header = field_header(result)
     notes = [
@@ -153,7 +161,7 @@ def render_check_docx(result, lang: str = "vi", *, breakdown=None, **_) -> bytes
         _paragraph(doc, head("notes", lang) + ":", bold=True, size=10)
         for line in notes:
             _paragraph(doc, line, size=10)
-    for line in [summary_line(result, lang), *file_lines(result, lang)]:
+    for line in [summary_line(result, lang), *file_lines(result, lang), *context_lines(result, lang)]:
         _paragraph(doc, line, size=9, italic=True)
 
     if breakdown is not None:

@@ -14,7 +14,15 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from ..text import nfc
-from . import by_head, by_title, fmt_target, group_name, honest_places, number_json
+from . import (
+    by_head,
+    by_title,
+    change_text,
+    fmt_target,
+    group_name,
+    honest_places,
+    number_json,
+)
 from .appendix import (
     APPENDIX_TITLE,
     SHEET,
@@ -157,7 +165,13 @@ def _main_sheet(ws, result, lang: str) -> None:
             (notes_text(r, header, lang) or None, None),
         ]
         rows.append((cells, r.status))
-    _table(ws, top, MAIN_COLUMNS, rows, lang)
+    columns = MAIN_COLUMNS
+    if result.comparison is not None:  # --compare: the change since the earlier run, as text
+        columns = (*MAIN_COLUMNS[:-3], _Col("change", 22), *MAIN_COLUMNS[-3:])
+        at = len(MAIN_COLUMNS) - 3
+        for (cells, _), r in zip(rows, result.indicators, strict=True):
+            cells.insert(at, (change_text(result.comparison, r, lang) or None, None))
+    _table(ws, top, columns, rows, lang)
 
 
 def _breakdown_sheet(ws, result, by: str, groups, lang: str) -> None:
