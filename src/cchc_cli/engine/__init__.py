@@ -13,6 +13,8 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+import duckdb
+
 from ..evaluate import Counts, InputSummary
 from ..plan import Plan
 from ..sources import RawTable
@@ -44,12 +46,17 @@ class EngineResult:
 
 
 def run_periods(
-    plan: Plan, table: RawTable, periods: Mapping[str, Span], settings: Settings | None = None
+    plan: Plan,
+    table: RawTable,
+    periods: Mapping[str, Span],
+    settings: Settings | None = None,
+    connection: duckdb.DuckDBPyConnection | None = None,
 ) -> dict[str, EngineResult]:
-    """Several periods in one query (``--by month``: one key per month)."""
+    """Several periods in one query (``--by month``: one key per month). ``connection``: a DuckDB
+    connection to reuse (else one is opened with ``settings`` and closed)."""
     bound = bind(table, plan)
     spans = [(key, start, end) for key, (start, end) in periods.items()]
-    sql, figures = execute(plan, bound, spans, settings)
+    sql, figures = execute(plan, bound, spans, settings, connection)
     return {
         key: EngineResult((start, end), figures[key][0], summary(bound, figures[key][1]), sql)
         for key, start, end in spans
@@ -57,11 +64,15 @@ def run_periods(
 
 
 def run(
-    plan: Plan, table: RawTable, period: Span | None = None, settings: Settings | None = None
+    plan: Plan,
+    table: RawTable,
+    period: Span | None = None,
+    settings: Settings | None = None,
+    connection: duckdb.DuckDBPyConnection | None = None,
 ) -> EngineResult:
     """Every dossier indicator of the plan over ``table`` for ``period`` (the plan's by default)."""
     start, end = period or plan.period
-    return run_periods(plan, table, {"period": (start, end)}, settings)["period"]
+    return run_periods(plan, table, {"period": (start, end)}, settings, connection)["period"]
 
 
 def sql_for(plan: Plan, period: Span | None = None) -> str:

@@ -244,7 +244,7 @@ class Compiler:
                     (w, head + f" WHEN {v} IS NULL THEN {reason_code(Reason.INVALID_NUMBER)} END")
                 )
             elif spec.kind == F.DATE:
-                fast = D.fast_date(c, got.formats) if got.formats else "CAST(NULL AS DATE)"
+                fast = D.fast_date(c, got.formats)
                 mapped.append((f"f_{name}", f"CASE WHEN {c} = '' OR {cut} THEN NULL ELSE {fast} END"))
                 if got.joined:
                     exact = f"e_{name}"

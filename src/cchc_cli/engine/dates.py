@@ -168,6 +168,8 @@ def days_from_civil(y: str, m: str) -> str:
 
 def fast_date(cell: str, formats: tuple[str, ...]) -> str:
     """The fast path: a DATE, or NULL when it cannot say (the exact path decides then)."""
+    if not formats:
+        return "CAST(NULL AS DATE)"
     return f"CAST({duck_try_strptime(cell, formats)} AS DATE)"
 
 
@@ -183,13 +185,18 @@ def _parts(struct: str, groups: list[str], suffix: str) -> list[tuple[str, str]]
         idx = [i + 1 for i, g in enumerate(groups) if g == field]
         text = " || ".join(f"{struct}.g{i}" for i in idx) if idx else "''"
         value = text if field == "zs" else f"CAST(NULLIF({text}, '') AS BIGINT)"
-        out.append((field + suffix, value))
+        out.append((_column(field, suffix), value))
     return out
+
+
+def _column(field: str, suffix: str) -> str:
+    """The SQL name of a part (SQL names ignore case: %m and %M need different ones)."""
+    return {"m": "mon", "M": "min"}.get(field, field) + suffix
 
 
 def _seconds(suffix: str, zoned: bool) -> str:
     """glibc's ranges checked, the parse as seconds from the epoch (UTC for a zoned format)."""
-    y, m, d, h, mi, s = (f + suffix for f in ("Y", "m", "d", "H", "M", "S"))
+    y, m, d, h, mi, s = (_column(f, suffix) for f in ("Y", "m", "d", "H", "M", "S"))
     h, mi, s = (f"COALESCE({x}, 0)" for x in (h, mi, s))
     checks = [f"{y} IS NOT NULL"]
     for field, value in (("m", m), ("d", d), ("H", h), ("M", mi), ("S", s)):
@@ -199,7 +206,7 @@ def _seconds(suffix: str, zoned: bool) -> str:
     checks.append(f"{y} BETWEEN {FIRST_YEAR - 1} AND {LAST_YEAR + 1}")
     secs = f"(({days_from_civil(y, m)} + {d} - 1) * 86400 + {h} * 3600 + {mi} * 60 + {s})"
     if zoned:
-        zs, zh, zm = "zs" + suffix, "zh" + suffix, f"COALESCE(zm{suffix}, 0)"
+        zs, zh, zm = _column("zs", suffix), _column("zh", suffix), f"COALESCE(zm{suffix}, 0)"
         checks.append(f"{zm} < 60")
         offset = f"(CASE WHEN {zs} = '-' THEN -1 ELSE 1 END * ({zh} * 3600 + {zm} * 60))"
         secs = f"({secs} - CASE WHEN {zs} = 'Z' THEN 0 ELSE {offset} END)"

@@ -75,7 +75,7 @@ def prepare(con, plan: Plan, bound: Bound) -> Binding:
         elif spec.kind == F.DATE:
             formats = D.sniff_formats(con, date_sample(bound.cells.column(name)))
             out[name] = FieldInput(True, formats=formats)
-            fast = D.fast_date(c, formats) if formats else "NULL"
+            fast = D.fast_date(c, formats)
             queries.append(
                 f"SELECT {lit(name)} AS f, {c} AS word FROM cells"
                 f" WHERE {c} <> '' AND {c} <> {ABSENT} AND {fast} IS NULL GROUP BY {c}"
@@ -147,9 +147,11 @@ def execute(
     bound: Bound,
     periods: Sequence[tuple[str, dt.date, dt.date]],
     settings: Settings | None = None,
+    connection: duckdb.DuckDBPyConnection | None = None,
 ) -> tuple[str, dict[str, tuple[dict[str, Counts], dict[str, int]]]]:
-    """The SQL run and, per period key, the counts of each dossier indicator and the totals."""
-    con = connect(settings)
+    """The SQL run and, per period key, the counts of each dossier indicator and the totals.
+    ``connection``: one to reuse (its views ``cells``, ``work_calendar`` … are replaced)."""
+    con = connection or connect(settings)
     try:
         con.register("cells", bound.cells)
         binding = prepare(con, plan, bound)
@@ -164,7 +166,8 @@ def execute(
                 break
             first = D.FIRST_YEAR  # a received date before the guess: the whole calendar
     finally:
-        con.close()
+        if connection is None:
+            con.close()
     return sql, _decode(compiler, rows, [k for k, _, _ in periods])
 
 
