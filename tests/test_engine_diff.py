@@ -120,7 +120,9 @@ def oracle_dates(cells: list[str]) -> list[dt.date | None]:
 
 def engine_dates(con, cells: list[str], formats=D.DATE_FORMATS) -> list[dt.date | None]:
     """The engine's two paths over the cells: the fast one, then the exact one for the rest."""
-    con.register("date_cells", pa.table({"i": range(len(cells)), "c": pa.array(cells, pa.string())}))
+    con.register(
+        "date_cells", pa.table({"i": range(len(cells)), "c": pa.array(cells, pa.string())})
+    )
     fast = D.fast_date("c", formats)
     exact = nest("SELECT i, c FROM date_cells WHERE c <> ''", D.exact_date_layers("c"))
     picked = "COALESCE(f.day, e.day)"
@@ -192,8 +194,9 @@ _DATE_CELL = st.one_of(
     st.builds(lambda d, h: d.strftime("%d/%m/%Y ") + h, _DAY, st.sampled_from(["08:30", "17:00"])),
     st.builds(lambda d: d.isoformat() + "T23:30:00+07:00", _DAY),
     st.builds(lambda d: d.isoformat() + "T20:00:00Z", _DAY),
-    st.sampled_from(["", "", "31/02/2023", "30/04/23", "không rõ", "01/05/2023 08:30:60",
-                     "4/ 5/2023"]),  # fmt: skip
+    st.sampled_from(
+        ["", "", "31/02/2023", "30/04/23", "không rõ", "01/05/2023 08:30:60", "4/ 5/2023"]
+    ),
 )
 _WORDS = {
     "ch": ["Trực tuyến", "Truc tuyen", "TRỰC TIẾP", "trực  tuyến", "2", "Bưu chính", "xyz", ""],

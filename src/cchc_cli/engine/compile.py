@@ -48,6 +48,7 @@ class FieldInput:
     # leaves, read by the exact path (those that are no date are absent)
     joined: bool = False  # ``exact`` is the relation exact_dates (many cells), not inlined
 
+
 INLINE_EXACT = 256  # more exact-path dates than this are joined, not written into the query
 
 
@@ -245,7 +246,9 @@ class Compiler:
                 )
             elif spec.kind == F.DATE:
                 fast = D.fast_date(c, got.formats)
-                mapped.append((f"f_{name}", f"CASE WHEN {c} = '' OR {cut} THEN NULL ELSE {fast} END"))
+                mapped.append(
+                    (f"f_{name}", f"CASE WHEN {c} = '' OR {cut} THEN NULL ELSE {fast} END")
+                )
                 if got.joined:
                     exact = f"e_{name}"
                 elif got.exact:
@@ -269,7 +272,10 @@ class Compiler:
                 mapped.append((f"m_{name}", lookup))
                 on_empty = "NULL" if not spec.allow_empty else lit(got.empty or "")
                 values.append(
-                    (v, f"CASE WHEN {cut} THEN NULL WHEN {c} = '' THEN {on_empty} ELSE m_{name} END")
+                    (
+                        v,
+                        f"CASE WHEN {cut} THEN NULL WHEN {c} = '' THEN {on_empty} ELSE m_{name} END",
+                    )
                 )
                 whys.append(
                     (
@@ -365,8 +371,11 @@ class Compiler:
 
     def _problems(self) -> Layer:
         short = reason_code(Reason.SHORT_ROW)
-        cells = [f"CASE WHEN w_{n} IS NOT NULL AND w_{n} <> {short} THEN 1 ELSE 0 END"
-                 for n in self.plan.columns if self.binding.fields[n].present]
+        cells = [
+            f"CASE WHEN w_{n} IS NOT NULL AND w_{n} <> {short} THEN 1 ELSE 0 END"
+            for n in self.plan.columns
+            if self.binding.fields[n].present
+        ]
         checks = ["without_end", *(f"before_{later}" for later, _, _ in F.DATE_ORDER)]
         if "resolved" in self.plan.classification and self.binding.fields["status"].present:
             checks.append(

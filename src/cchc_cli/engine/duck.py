@@ -181,9 +181,7 @@ def _decode(compiler: Compiler, rows, keys: list[str]):
         problems, derived, rip, resip = row[k + 3 : k + 7]
         for i, s in enumerate(states):
             per[key][i][s] += n
-        totals[key].update(
-            rows=n, problems=problems, due_derived=derived, rip=rip, resip=resip
-        )
+        totals[key].update(rows=n, problems=problems, due_derived=derived, rip=rip, resip=resip)
     out = {}
     for key in keys:
         counts = {}
