@@ -11,7 +11,6 @@ it is NULL as it is NaT there.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 
 import numpy as np
 import pyarrow as pa
@@ -20,20 +19,18 @@ from ..calendar import supported_years
 from ..classify import plan_calendar
 from ..plan import Plan
 
+_TABLES: dict[tuple, pa.Table] = {}  # built once per first year and plan calendar
+
 
 def calendar_table(plan: Plan, first_year: int) -> pa.Table:
-    """Every day from 1 January ``first_year`` to the last day the calendar knows (built once
-    per plan calendar and first year)."""
-    return _table(plan, first_year, _key(plan))
+    """Every day from 1 January ``first_year`` to the last day the calendar knows."""
+    key = (first_year, tuple(sorted(plan.days_off)), tuple(sorted(plan.working_days)))
+    if key not in _TABLES:
+        _TABLES[key] = _build(plan, first_year)
+    return _TABLES[key]
 
 
-def _key(plan: Plan) -> tuple:
-    return (tuple(sorted(plan.days_off)), tuple(sorted(plan.working_days)))
-
-
-@functools.lru_cache(maxsize=8)
-def _cached(first_year: int, key: tuple, plan_ref: tuple) -> pa.Table:
-    plan = plan_ref[0]
+def _build(plan: Plan, first_year: int) -> pa.Table:
     _, last_year = supported_years()
     cal = plan_calendar(plan, range(first_year, last_year + 1))
     days = np.arange(
@@ -50,17 +47,3 @@ def _cached(first_year: int, key: tuple, plan_ref: tuple) -> pa.Table:
             "working": pa.array(working),
         }
     )
-
-
-class _Ref(tuple):
-    """The plan, carried through the cache without being part of its key."""
-
-    def __hash__(self) -> int:
-        return 0
-
-    def __eq__(self, other) -> bool:
-        return isinstance(other, _Ref)
-
-
-def _table(plan: Plan, first_year: int, key: tuple) -> pa.Table:
-    return _cached(first_year, key, _Ref((plan,)))
