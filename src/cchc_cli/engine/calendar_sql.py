@@ -1,0 +1,49 @@
+"""The working-day calendar as a table the query joins: ``day``, ``ord``, ``working``.
+
+``ord`` counts the working days up to and including ``day``, so the ``n``-th working day after
+``d`` is the working day whose ``ord`` is ``ord(d) + n`` (and a same-day procedure received on a
+day off is due on the working day of ``ord(d) + 1``), as ``WorkCalendar.add_working_days`` says.
+The days come from :mod:`cchc_cli.calendar` (the ``holidays`` package plus the plan's own days
+off and make-up days); the table runs to 31/12/2100, where the package stops, so a due date past
+it is NULL as it is NaT there.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pyarrow as pa
+
+from ..calendar import supported_years
+from ..classify import plan_calendar
+from ..plan import Plan
+
+_TABLES: dict[tuple, pa.Table] = {}  # built once per first year and plan calendar
+
+
+def calendar_table(plan: Plan, first_year: int) -> pa.Table:
+    """Every day from 1 January ``first_year`` to the last day the calendar knows."""
+    key = (first_year, tuple(sorted(plan.days_off)), tuple(sorted(plan.working_days)))
+    if key not in _TABLES:
+        _TABLES[key] = _build(plan, first_year)
+    return _TABLES[key]
+
+
+def _build(plan: Plan, first_year: int) -> pa.Table:
+    _, last_year = supported_years()
+    cal = plan_calendar(plan, range(first_year, last_year + 1))
+    days = np.arange(
+        np.datetime64(dt.date(first_year, 1, 1)),
+        np.datetime64(dt.date(last_year + 1, 1, 1)),
+        dtype="datetime64[D]",
+    )
+    # the first working day on or after a day is that day exactly when it is a working day
+    working = cal.add_working_days(days, np.zeros(len(days), dtype=np.int64)) == days
+    return pa.table(
+        {
+            "day": pa.array(days, pa.date32()),
+            "ord": pa.array(np.cumsum(working, dtype=np.int32)),
+            "working": pa.array(working),
+        }
+    )

@@ -1,0 +1,587 @@
+"""The plan compiled to one SQL query: typing, the official classification, every indicator.
+
+The query reads a relation ``cells`` (one VARCHAR column per plan field the file has, named by the
+field, plus ``_row``, the row's position, and ``_short``, a row with fewer cells than the header)
+and ``work_calendar`` (``day``, ``ord``: working days up to and including it, ``working``), and
+``periods`` is inlined. It returns one row per distinct combination of per-row states (a few
+hundred at most), which :mod:`cchc_cli.engine.duck` adds up: per indicator, the state of a row is
+0 (outside the denominator), 1 (in it, not in the numerator), 2 (in the numerator) or
+``3 + reason code`` (left out, with the first bad cell in the order the rule reads the fields,
+exactly as :func:`cchc_cli.classify.first_reasons` picks it).
+
+Every rule mirrors :mod:`cchc_cli.records` (typing), :mod:`cchc_cli.classify` (classification,
+three-valued: SQL's NULL is Kleene's unknown, so ``AND``/``OR``/``NOT`` are ``Tri``'s operators)
+and :mod:`cchc_cli.evaluate` (counting); the differential tests hold them to the same figures.
+Nothing in it is written per indicator: conditions are compiled from the plan's AST.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from .. import fields as F
+from ..conditions import And, Condition, Not, Or, Ref, Test
+from ..errors import Reason
+from ..evaluate import needed_fields
+from ..plan import Plan
+from . import dates as D
+
+REASONS: tuple[Reason, ...] = tuple(Reason)
+UNKNOWN_FIELD = "?"  # a row left out without a bad cell to name (never expected; totals reconcile)
+ABSENT = "chr(0)"  # sources.ABSENT: a cell cut off a short row
+SUMMARY_FIELDS = ("dossier_id", "status", "received_at", "resolved_at", "returned_at")
+INTEGER_CELL = "[0-9]{1,6}([.,]0+)?"  # records.parse_integers: 5, 5.0 (Excel), 5,00
+CODE_DATE = "-([0-9]{6})-[0-9]{1,6}$"  # validate._CODE_DATE: Thông tư 01/2018 dossier codes
+
+
+@dataclass(frozen=True)
+class FieldInput:
+    """One plan column as this file gives it."""
+
+    present: bool
+    words: Mapping[str, str] = field(default_factory=dict)  # cell -> category (category kind)
+    empty: str | None = None  # category an empty cell means (None: no category, "empty")
+    formats: tuple[str, ...] = D.DATE_FORMATS  # the fast path's formats (date kind)
+    exact: Mapping[str, dt.date] = field(default_factory=dict)  # date cells the fast path
+    # leaves, read by the exact path (those that are no date are absent)
+    joined: bool = False  # ``exact`` is the relation exact_dates (many cells), not inlined
+
+
+INLINE_EXACT = 256  # more exact-path dates than this are joined, not written into the query
+
+
+@dataclass(frozen=True)
+class Binding:
+    """What the query must know about the file: which fields it has and how their cells read."""
+
+    fields: Mapping[str, FieldInput]
+
+    @staticmethod
+    def assumed(plan: Plan) -> Binding:
+        """Every column present, read with its own words (for ``sql_for`` without a file)."""
+        out = {}
+        for name, spec in plan.columns.items():
+            if spec.kind == F.CATEGORY:
+                vocab = plan.vocabularies[spec.type]
+                out[name] = FieldInput(True, exact_words(vocab), vocab.empty)
+            else:
+                out[name] = FieldInput(True)
+        return Binding(out)
+
+
+def exact_words(vocab) -> dict[str, str]:
+    """The vocabulary's words as written (and NFC), each with its category: the cells matched
+    without folding."""
+    from ..text import fold_value, nfc
+
+    out = {}
+    for labels in vocab.labels.values():
+        for word in labels:
+            for form in (word, nfc(word)):
+                cat = vocab.words.get(fold_value(form))
+                if cat is not None and form:
+                    out[form] = cat
+    return out
+
+
+def q(name: str) -> str:
+    """A quoted identifier (field names are [a-z][a-z0-9_]*, but may be SQL keywords)."""
+    return '"' + name + '"'
+
+
+def lit(text: str) -> str:
+    return D.sql_str(text)
+
+
+def day_lit(day: dt.date) -> str:
+    return f"DATE '{day.isoformat()}'"
+
+
+def reason_code(reason: Reason) -> int:
+    return REASONS.index(reason)
+
+
+# ---------------------------------------------------------------- values of fields in SQL
+
+
+@dataclass(frozen=True)
+class Val:
+    """A field's value for conditions: ``kind`` bool (``expr`` NULL = unknown), cat (``expr``:
+    category, '' = empty, NULL = unknown), date/text/integer (``expr`` the value, NULL = empty or
+    bad; ``bad`` whether it is unknown)."""
+
+    kind: str
+    expr: str
+    bad: str = "FALSE"
+    true: str | None = None  # cat: the category a bare reference means
+
+
+def cmp(value: Val, op: str, day: str) -> str:
+    """``Dates.cmp``: an empty date compares False (known), a bad one is unknown."""
+    return f"(CASE WHEN {value.bad} THEN NULL ELSE COALESCE({value.expr} {op} {day}, FALSE) END)"
+
+
+def condition_sql(cond: Condition, env: Callable[[str], Val]) -> str:
+    """A plan condition as a SQL boolean; NULL is "unknown" (Kleene logic, as ``Tri``)."""
+    if isinstance(cond, And):
+        return "(" + " AND ".join(condition_sql(c, env) for c in cond.items) + ")"
+    if isinstance(cond, Or):
+        return "(" + " OR ".join(condition_sql(c, env) for c in cond.items) + ")"
+    if isinstance(cond, Not):
+        return f"(NOT {condition_sql(cond.item, env)})"
+    value = env(cond.field)
+    if isinstance(cond, Ref):
+        if value.kind == F.BOOL:
+            return value.expr
+        assert value.kind == F.CATEGORY and value.true is not None
+        return f"({value.expr} IN ({lit(value.true)}))"
+    assert isinstance(cond, Test)
+    if cond.op in ("empty", "not empty"):
+        if value.kind == F.CATEGORY:
+            res = f"({value.expr} = '')"
+        elif value.kind == F.BOOL:
+            res = f"({value.expr} IS NULL)"
+        elif value.kind == F.TEXT:
+            res = f"(CASE WHEN {value.bad} THEN NULL ELSE {value.expr} = '' END)"
+        else:
+            res = f"(CASE WHEN {value.bad} THEN NULL ELSE {value.expr} IS NULL END)"
+        return res if cond.op == "empty" else f"(NOT {res})"
+    res = f"({value.expr} IN ({', '.join(lit(w) for w in cond.values)}))"
+    return res if cond.op == "in" else f"(NOT {res})"
+
+
+# ---------------------------------------------------------------- the query
+
+
+Layer = list[tuple[str, str]]  # (name, expression) projected on top of the layer below
+
+
+def nest(source: str, layers: Sequence[Layer]) -> str:
+    """``SELECT *, <layer> FROM (… FROM source)``: each layer may use the names below it."""
+    sql = source
+    for layer in layers:
+        if layer:
+            cols = ", ".join(f"{expr} AS {name}" for name, expr in layer)
+            sql = f"SELECT *, {cols} FROM ({sql}) AS _l"
+    return sql
+
+
+class Compiler:
+    """Builds the query for one plan, file binding and list of periods."""
+
+    def __init__(self, plan: Plan, binding: Binding):
+        self.plan = plan
+        self.binding = binding
+        names = list(plan.columns)
+        self.field_index = {n: i for i, n in enumerate([*names, UNKNOWN_FIELD])}
+
+    # -- codes -------------------------------------------------------------------------------
+
+    def code(self, field: str, reason: Reason | str) -> str:
+        """The left-out state of a row whose first bad cell is ``field``'s, for ``reason``
+        (a Reason, or SQL giving its index)."""
+        r = reason_code(reason) if isinstance(reason, Reason) else reason
+        return f"({3 + self.field_index[field] * len(REASONS)} + {r})"
+
+    def decode(self, state: int) -> tuple[str, str]:
+        k = state - 3
+        names = list(self.field_index)
+        return REASONS[k % len(REASONS)].value, names[k // len(REASONS)]
+
+    # -- environment -------------------------------------------------------------------------
+
+    def env(self, name: str) -> Val:
+        if name in F.DERIVED:
+            kind = F.DERIVED[name].kind
+            if name == "end_at":
+                return Val(F.DATE, "end_v", "end_bad")
+            if name == "due":
+                return Val(F.DATE, "due_v", "due_bad")
+            if kind == F.CATEGORY:
+                return Val(F.CATEGORY, name)
+            return Val(F.BOOL, name)
+        spec = self.plan.columns[name]
+        if spec.kind == F.CATEGORY:
+            vocab = self.plan.vocabularies[spec.type]
+            return Val(F.CATEGORY, f"v_{name}", true=vocab.true)
+        return Val(spec.kind, f"v_{name}", f"(w_{name} IS NOT NULL)")
+
+    def cond(self, cond: Condition) -> str:
+        return condition_sql(cond, self.env)
+
+    # -- typing ------------------------------------------------------------------------------
+
+    def _typing(self) -> list[Layer]:
+        """Layers giving ``v_<field>`` (value) and ``w_<field>`` (reason code of a bad cell)."""
+        mapped: Layer = []  # cells read by the fast path / vocabulary lookups
+        values: Layer = []
+        whys: Layer = []
+        short, missing = reason_code(Reason.SHORT_ROW), reason_code(Reason.MISSING_VALUE)
+        for name, spec in self.plan.columns.items():
+            got = self.binding.fields[name]
+            v, w, c = f"v_{name}", f"w_{name}", q(name)
+            if not got.present:
+                values.append((v, self._absent(name)))
+                whys.append((w, "CAST(NULL AS INTEGER)"))
+                continue
+            cut = f"{c} = {ABSENT}"
+            empty_why = f"{missing}" if not spec.allow_empty else "NULL"
+            head = f"CASE WHEN {cut} THEN {short} WHEN {c} = '' THEN {empty_why}"
+            if spec.kind == F.TEXT:
+                values.append((v, f"CASE WHEN {cut} THEN '' ELSE {c} END"))
+                dup = f" WHEN _dup THEN {reason_code(Reason.DUPLICATE_ID)}"
+                whys.append((w, head + (dup if name == "dossier_id" else "") + " END"))
+            elif spec.kind == F.INTEGER:
+                values.append(
+                    (
+                        v,
+                        f"CASE WHEN regexp_full_match({c}, {lit(INTEGER_CELL)}) THEN "
+                        f"CAST(regexp_extract({c}, '^[0-9]+', 0) AS INTEGER) END",
+                    )
+                )
+                whys.append(
+                    (w, head + f" WHEN {v} IS NULL THEN {reason_code(Reason.INVALID_NUMBER)} END")
+                )
+            elif spec.kind == F.DATE:
+                fast = D.fast_date(c, got.formats)
+                mapped.append(
+                    (f"f_{name}", f"CASE WHEN {c} = '' OR {cut} THEN NULL ELSE {fast} END")
+                )
+                if got.joined:
+                    exact = f"e_{name}"
+                elif got.exact:
+                    branches = " ".join(
+                        f"WHEN {lit(cell)} THEN {day_lit(day)}"
+                        for cell, day in sorted(got.exact.items())
+                    )
+                    exact = f"CASE {c} {branches} END"
+                else:
+                    exact = "CAST(NULL AS DATE)"
+                picked = f"COALESCE(f_{name}, {exact})"
+                values.append((v, f"CASE WHEN {D.in_years(picked)} THEN {picked} END"))
+                whys.append(
+                    (w, head + f" WHEN {v} IS NULL THEN {reason_code(Reason.INVALID_DATE)} END")
+                )
+            else:
+                branches = " ".join(
+                    f"WHEN {lit(word)} THEN {lit(cat)}" for word, cat in sorted(got.words.items())
+                )
+                lookup = f"CASE {c} {branches} END" if branches else "CAST(NULL AS VARCHAR)"
+                mapped.append((f"m_{name}", lookup))
+                on_empty = "NULL" if not spec.allow_empty else lit(got.empty or "")
+                values.append(
+                    (
+                        v,
+                        f"CASE WHEN {cut} THEN NULL WHEN {c} = '' THEN {on_empty} ELSE m_{name} END",
+                    )
+                )
+                whys.append(
+                    (
+                        w,
+                        head
+                        + f" WHEN m_{name} IS NULL THEN {reason_code(Reason.UNKNOWN_VALUE)} END",
+                    )
+                )
+        return [mapped, values, whys, [("_active", "w_dossier_id IS NULL")]]
+
+    def _absent(self, name: str) -> str:
+        """records._absent: a column the file lacks is empty on every row."""
+        spec = self.plan.columns[name]
+        if spec.kind == F.TEXT:
+            return "''"
+        if spec.kind == F.CATEGORY:
+            return lit(self.plan.vocabularies[spec.type].empty or "")
+        return "CAST(NULL AS DATE)" if spec.kind == F.DATE else "CAST(NULL AS INTEGER)"
+
+    # -- classification (period-independent part) ---------------------------------------------
+
+    def _classification(self) -> list[Layer]:
+        cls = self.plan.classification
+        bad = {n: f"(w_{n} IS NOT NULL)" for n in self.plan.columns}
+        first: Layer = [
+            ("not_received", self.cond(cls["not_received"])),
+            ("withdrawn", self.cond(cls["withdrawn"])),
+            ("resolved_c", self.cond(cls["resolved"]) if "resolved" in cls else "NULL"),
+            ("use_returned", f"(v_resolved_at IS NULL AND NOT {bad['resolved_at']})"),
+            # before: both dates known and the later one earlier (a bad date's value is NULL)
+            *(
+                (f"before_{later}", f"COALESCE(v_{later} < v_{earlier}, FALSE)")
+                for later, earlier, _ in F.DATE_ORDER
+            ),
+            ("take", f"(v_due_at IS NULL AND NOT {bad['due_at']})"),
+        ]
+        second: Layer = [
+            ("received", "(NOT not_received)"),
+            ("end_v", "CASE WHEN use_returned THEN v_returned_at ELSE v_resolved_at END"),
+            (
+                "end_unknown",
+                f"({bad['resolved_at']} OR (use_returned AND {bad['returned_at']}))",
+            ),
+            (
+                "ended",
+                "(withdrawn OR resolved_c)" if "resolved" in cls else "withdrawn",
+            ),
+            (
+                "before_end",
+                "CASE WHEN use_returned THEN before_returned_at ELSE before_resolved_at END",
+            ),
+            (
+                "can_derive",
+                f"(take AND v_processing_days IS NOT NULL AND NOT {bad['received_at']}"
+                " AND v_received_at IS NOT NULL)",
+            ),
+        ]
+        third: Layer = [
+            ("without_end", "(COALESCE(ended, FALSE) AND end_v IS NULL AND NOT end_unknown)"),
+        ]
+        fourth: Layer = [("end_bad", "(end_unknown OR without_end OR before_end)")]
+        return [first, second, third, fourth]
+
+    def _due(self) -> tuple[str, Layer]:
+        """The join with the working calendar (the ``processing_days``-th working day after the
+        received date; a same-day procedure received on a day off is due the next working day)
+        and the due date's columns."""
+        join = (
+            " LEFT JOIN work_calendar wc ON can_derive AND wc.day = v_received_at"
+            " LEFT JOIN work_calendar wd ON wd.working AND wd.ord = wc.ord + v_processing_days"
+            " + CASE WHEN v_processing_days = 0 AND NOT wc.working THEN 1 ELSE 0 END"
+        )
+        bad = "(w_{} IS NOT NULL)"
+        layer: Layer = [
+            ("due_derived", "(can_derive AND wd_day IS NOT NULL)"),
+            ("due_v", "CASE WHEN take THEN wd_day ELSE v_due_at END"),
+            ("_uncovered", "(can_derive AND wc_day IS NULL)"),
+        ]
+        after: Layer = [
+            (
+                "no_due",
+                f"(take AND NOT due_derived AND NOT {bad.format('processing_days')}"
+                f" AND NOT {bad.format('received_at')})",
+            ),
+            (
+                "due_bad",
+                f"({bad.format('due_at')} OR (take AND NOT due_derived) OR before_due_at)",
+            ),
+        ]
+        return join, [layer, after]
+
+    # -- problems (validate.all_problems, counted per row) -------------------------------------
+
+    def _problems(self) -> Layer:
+        short = reason_code(Reason.SHORT_ROW)
+        missing = reason_code(Reason.MISSING_VALUE)
+        # a dossier never received (Mới đăng ký…) has no received date to give: not a problem
+        never = f" AND NOT (w_received_at = {missing} AND not_received IS TRUE)"
+        cells = [
+            f"CASE WHEN w_{n} IS NOT NULL AND w_{n} <> {short}"
+            f"{never if n == 'received_at' else ''} THEN 1 ELSE 0 END"
+            for n in self.plan.columns
+            if self.binding.fields[n].present
+        ]
+        checks = ["without_end", *(f"before_{later}" for later, _, _ in F.DATE_ORDER)]
+        if "resolved" in self.plan.classification and self.binding.fields["status"].present:
+            checks.append(
+                "(end_v IS NOT NULL AND NOT end_bad AND resolved_c IS FALSE AND withdrawn IS FALSE"
+                " AND received IS TRUE AND NOT COALESCE(v_status = '', FALSE))"
+            )
+        checks.append("code_mismatch")
+        active = " + ".join(f"CASE WHEN {c} THEN 1 ELSE 0 END" for c in checks)
+        total = " + ".join(["CASE WHEN _short THEN 1 ELSE 0 END", *cells])
+        return [("problems", f"({total} + CASE WHEN _active THEN {active} ELSE 0 END)")]
+
+    def _code_day(self) -> Layer:
+        """validate's CODE_DATE_MISMATCH: the received date written in the dossier code
+        (glibc's %y%m%d: two-digit years from 1969, 31/02 rolled over)."""
+        s = "code_ymd"
+        y2 = f"CAST(substr({s}, 1, 2) AS INTEGER)"
+        m = f"CAST(substr({s}, 3, 2) AS INTEGER)"
+        d = f"CAST(substr({s}, 5, 2) AS INTEGER)"
+        year = f"(CASE WHEN {y2} >= 69 THEN 1900 ELSE 2000 END + {y2})"
+        ok = (
+            f"{s} <> '' AND substr({s}, 3, 1) IN ('0', '1') AND {m} BETWEEN 1 AND 12"
+            f" AND substr({s}, 5, 1) IN ('0', '1', '2', '3') AND {d} BETWEEN 1 AND 31"
+        )
+        day = f"(DATE '1970-01-01' + CAST({D.days_from_civil(year, m)} + {d} - 1 AS INTEGER))"
+        return [
+            ("code_ymd", f"regexp_extract(v_dossier_id, {lit(CODE_DATE)}, 1)"),
+        ], [
+            (
+                "code_mismatch",
+                f"(CASE WHEN {ok} THEN {day} END <> v_received_at)",
+            ),
+        ]
+
+    # -- per period ----------------------------------------------------------------------------
+
+    def _period(self) -> list[Layer]:
+        recv = self.env("received_at")
+        end = Val(F.DATE, "end_v", "end_bad")
+        due = Val(F.DATE, "due_v", "due_bad")
+        first: Layer = [
+            ("ended_before", cmp(end, "<", "p_start")),
+            ("received_after", cmp(recv, ">", "p_end")),
+            (
+                "timeliness",
+                "CASE WHEN end_bad THEN NULL WHEN end_v IS NULL THEN ''"
+                " WHEN withdrawn IS NULL THEN NULL WHEN withdrawn THEN 'on_time'"
+                " WHEN due_bad OR due_v IS NULL THEN NULL"
+                " WHEN end_v < due_v THEN 'early' WHEN end_v = due_v THEN 'on_time'"
+                " ELSE 'late' END",
+            ),
+        ]
+        second: Layer = [
+            (
+                "received_in_period",
+                f"(received AND {cmp(recv, '>=', 'p_start')} AND {cmp(recv, '<=', 'p_end')}"
+                " AND NOT COALESCE(ended_before, FALSE))",
+            ),
+            (
+                "resolved_in_period",
+                f"(received AND {cmp(end, '>=', 'p_start')} AND {cmp(end, '<=', 'p_end')}"
+                " AND NOT COALESCE(received_after, FALSE))",
+            ),
+            (
+                "open_at_end",
+                f"(received AND {cmp(recv, '<=', 'p_end')} AND NOT {cmp(end, '<=', 'p_end')})",
+            ),
+            (
+                "carried_over",
+                f"(received AND {cmp(recv, '<', 'p_start')} AND NOT {cmp(end, '<', 'p_start')})",
+            ),
+        ]
+        third: Layer = [("overdue_at_end", f"(open_at_end AND {cmp(due, '<', 'p_end')})")]
+        fourth: Layer = [
+            (
+                "late",
+                "((resolved_in_period AND timeliness IN ('late')) OR overdue_at_end)",
+            )
+        ]
+        return [first, second, third, fourth]
+
+    # -- reasons ------------------------------------------------------------------------------
+
+    def reason_entries(self, name: str) -> list[tuple[str, str]]:
+        """``cl.reasons`` of a field as (mask, state) SQL pairs, in classify's order."""
+        if name in ("due_at", "processing_days"):
+            return [
+                ("w_due_at IS NOT NULL", self.code("due_at", "w_due_at")),
+                (
+                    "take AND w_processing_days IS NOT NULL",
+                    self.code("processing_days", "w_processing_days"),
+                ),
+                ("no_due", self.code("due_at", Reason.NO_DUE_DATE)),
+                ("before_due_at", self.code("due_at", Reason.DUE_BEFORE_RECEIVED)),
+            ]
+        out = [(f"w_{name} IS NOT NULL", self.code(name, f"w_{name}"))]
+        if name == "status":
+            out.append(("without_end", self.code("status", Reason.RESOLVED_WITHOUT_END)))
+        elif name == "resolved_at":
+            out.append(
+                ("before_end AND NOT use_returned", self.code(name, Reason.END_BEFORE_RECEIVED))
+            )
+        elif name == "returned_at":
+            out.append(("before_end AND use_returned", self.code(name, Reason.END_BEFORE_RECEIVED)))
+        return out
+
+    def why(self, names: Sequence[str]) -> str:
+        """``first_reasons``: the state of a left-out row, from the first bad cell among names."""
+        seen: list[str] = []
+        branches = []
+        for name in ("dossier_id", *(n for n in names if n != "dossier_id")):
+            group = "due" if name in ("due_at", "processing_days") else name
+            if group in seen:
+                continue
+            seen.append(group)
+            branches += [f"WHEN {m} THEN {c}" for m, c in self.reason_entries(name)]
+        fallback = self.code(UNKNOWN_FIELD, Reason.UNKNOWN_VALUE)
+        return f"CASE {' '.join(branches)} ELSE {fallback} END"
+
+    # -- indicators and the input summary -------------------------------------------------------
+
+    def dossier_indicators(self):
+        return [i for i in self.plan.indicators if i.source == "dossiers"]
+
+    def _indicators(self) -> list[Layer]:
+        raw: Layer = []
+        masked: Layer = []
+        nums: Layer = []
+        states: Layer = []
+        for k, ind in enumerate(self.dossier_indicators()):
+            assert ind.denominator is not None and ind.numerator is not None
+            raw += [(f"d{k}", self.cond(ind.denominator)), (f"n{k}", self.cond(ind.numerator))]
+            # evaluate.count: a row set aside as a whole that would, or might, be in the
+            # denominator is left out of it; elsewhere excluded rows are known-false
+            masked.append(
+                (f"den{k}", f"CASE WHEN _active THEN d{k} WHEN d{k} = FALSE THEN FALSE END")
+            )
+            nums.append((f"num{k}", f"CASE WHEN _active THEN den{k} AND n{k} ELSE FALSE END"))
+            why = self.why(needed_fields(self.plan, ind))
+            states.append(
+                (
+                    f"s{k}",
+                    f"CASE WHEN den{k} IS NULL OR (den{k} AND num{k} IS NULL) THEN {why}"
+                    f" WHEN num{k} THEN 2 WHEN den{k} THEN 1 ELSE 0 END",
+                )
+            )
+        summary: Layer = [
+            ("in_period", "(received_in_period OR resolved_in_period OR open_at_end)"),
+            ("nr", "(_active AND received IS FALSE)"),
+        ]
+        why = self.why(SUMMARY_FIELDS)
+        summary_state: Layer = [
+            (
+                "s_input",
+                f"CASE WHEN NOT _active OR (NOT nr AND in_period IS NULL) THEN {why}"
+                " WHEN nr THEN 2 WHEN in_period THEN 0 ELSE 1 END",
+            )
+        ]
+        return [raw + summary, masked, nums, states + summary_state]
+
+    def states(self) -> list[str]:
+        return [f"s{k}" for k in range(len(self.dossier_indicators()))] + ["s_input"]
+
+    # -- the whole query -----------------------------------------------------------------------
+
+    def sql(self, periods: Sequence[tuple[str, dt.date, dt.date]]) -> str:
+        joined = [n for n, got in self.binding.fields.items() if got.joined]
+        extra = "".join(f", e_{n}.day AS e_{n}" for n in joined)
+        dup = (
+            f"SELECT cells.*, COALESCE(cells._row > dups.first_row, FALSE) AS _dup{extra}"
+            f" FROM cells LEFT JOIN (SELECT {q('dossier_id')} AS id, min(_row) AS first_row"
+            f" FROM cells WHERE {q('dossier_id')} <> '' AND {q('dossier_id')} <> {ABSENT}"
+            f" GROUP BY {q('dossier_id')} HAVING count(*) > 1) AS dups"
+            f" ON cells.{q('dossier_id')} = dups.id"
+        )
+        for n in joined:  # the exact path's dates of a column with many odd cells
+            dup += (
+                f" LEFT JOIN (SELECT c, day FROM exact_dates WHERE f = {lit(n)}) AS e_{n}"
+                f" ON cells.{q(n)} = e_{n}.c"
+            )
+        code_a, code_b = self._code_day()
+        typed = nest(dup, [*self._typing(), code_a, code_b, *self._classification()])
+        join, due_layers = self._due()
+        rows = nest(
+            f"SELECT t.*, wc.day AS wc_day, wd.day AS wd_day FROM ({typed}) AS t{join}",
+            [*due_layers, self._problems()],
+        )
+        values = ", ".join(
+            f"({lit(key)}, {day_lit(start)}, {day_lit(end)})" for key, start, end in periods
+        )
+        periodic = nest(
+            f"SELECT * FROM ({rows}) AS r"
+            f" CROSS JOIN (VALUES {values}) AS periods(p_key, p_start, p_end)",
+            [*self._period(), *self._indicators()],
+        )
+        states = ", ".join(self.states())
+        return (
+            f"SELECT p_key, {states}, count(*) AS n,"
+            " SUM(problems) AS problems,"
+            " SUM(CASE WHEN due_derived THEN 1 ELSE 0 END) AS due_derived,"
+            " SUM(CASE WHEN received_in_period THEN 1 ELSE 0 END) AS received_in_period,"
+            " SUM(CASE WHEN resolved_in_period THEN 1 ELSE 0 END) AS resolved_in_period,"
+            " MAX(v_received_at) AS last_received,"  # a bad date's value is NULL
+            " SUM(CASE WHEN _uncovered THEN 1 ELSE 0 END) AS uncovered"
+            f" FROM ({periodic}) AS p GROUP BY p_key, {states}"
+        )
