@@ -60,6 +60,7 @@ class Format(str, Enum):
     markdown = "markdown"
     xlsx = "xlsx"  # the appendix staff attach (needs -o)
     docx = "docx"
+    html = "html"  # the report page with charts and worklists (needs -o)
 
 
 def _version(value: bool) -> None:
@@ -91,7 +92,7 @@ def check(
     date_to: ToOpt = None,
     actuals: ActualsOpt = None,
     fmt: Annotated[
-        Format, typer.Option("--format", help="Định dạng kết quả (xlsx, docx cần -o).")
+        Format, typer.Option("--format", help="Định dạng kết quả (xlsx, docx, html cần -o).")
     ] = Format.table,
     output: OutputOpt = None,
     lang: LangOpt = Lang.vi,
@@ -127,11 +128,13 @@ def check(
     from .period import resolve_period
     from .plan import load_plan
     from .records import read_records
-    from .render import BINARY_FORMATS, render
+    from .render import FILE_FORMATS, render
 
     try:
-        if fmt.value in BINARY_FORMATS:
-            require_file(fmt.value, output, f"phu-luc.{fmt.value}")
+        if fmt.value in FILE_FORMATS:
+            require_file(
+                fmt.value, output, "bao-cao.html" if fmt is Format.html else f"phu-luc.{fmt.value}"
+            )
         check_target(output, (records, plan, actuals))  # before any file (evidence too) is written
         the_plan = load_plan(plan)
         check_target(output, tuple(b.path for b in the_plan.bases))  # an overlay's bases too
@@ -142,12 +145,24 @@ def check(
         result = evaluate(the_plan, data, span, the_actuals, classified=classified)
         groups = (by.value, breakdown(the_plan, data, span, by.value, classified)) if by else None
         months = groups if by is By.month else None  # the xlsx month sheet: what --by month gives
-        if fmt is Format.xlsx and months is None:
+        if fmt in (Format.xlsx, Format.html) and months is None:
             months = ("month", breakdown(the_plan, data, span, "month", classified))
         color = output is None and fmt is Format.table and sys.stdout.isatty()
         width = shutil.get_terminal_size((160, 24)).columns if color else None
+        parts = {}
+        if fmt is Format.html:  # Biểu 06 and the worklists over the same period
+            from .render.html_report import report_parts
+
+            parts = report_parts(the_plan, data, span, classified)
         text = render(
-            result, fmt.value, lang.value, color=color, width=width, breakdown=groups, months=months
+            result,
+            fmt.value,
+            lang.value,
+            color=color,
+            width=width,
+            breakdown=groups,
+            months=months,
+            **parts,
         )
         if evidence is not None:  # after all computing: a failure above leaves no folder
             add_evidence(result, the_plan, data, classified, evidence, sys.argv)
