@@ -12,7 +12,7 @@ import lxml.html
 import pytest
 
 from cchc_cli.errors import ExitCode
-from conftest import ACTUALS, PLAN, SAMPLE, VERDICT, cli
+from conftest import ACTUALS, HEADERS, PLAN, SAMPLE, VERDICT, cli
 from test_worklist import EXPECTED, ROWS, write
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
@@ -155,3 +155,14 @@ def test_html_needs_a_file(tmp_path):
     assert res.exit_code == ExitCode.ERROR
     assert "html cần -o" in res.output and "bao-cao.html" in res.output
     assert sorted(p.name for p in tmp_path.iterdir()) == ["ho-so.csv"]
+
+
+def test_a_worklist_the_export_cannot_give_says_why(tmp_path):
+    from conftest import write_export
+
+    cols = [k for k in HEADERS if k != "apo"]  # no Phiếu xin lỗi column
+    path = write_export(tmp_path / "ho-so.csv", ROWS, cols)
+    doc = lxml.html.fromstring(html_of(tmp_path, path, "--plan", PLAN, "--period", "2023-05"))
+    (head,) = doc.xpath('//h3[@data-worklist="late_dossiers_apologized"]')
+    note = head.getnext().getnext()
+    assert note.text_content() == "tệp thiếu cột: Phiếu xin lỗi (apology_issued)"

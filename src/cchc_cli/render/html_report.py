@@ -26,11 +26,11 @@ from ..explain import explain
 from ..text import nfc
 from . import (
     STATUS_TEXT,
-    by_title,
     fmt_int,
     fmt_target,
     fmt_value,
     number_json,
+    reason_text,
 )
 from .appendix import (
     field_header,
@@ -217,7 +217,7 @@ def chart_svg(ident: str, groups, index: int, target, lang: str) -> tuple[str, i
         ax.grid(axis="y", color="#dddddd", linewidth=0.6)
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)
-        fig.tight_layout(pad=0.4)
+        fig.subplots_adjust(left=0.1, right=0.985, top=0.88, bottom=0.12)  # no layout pass
         buf = io.StringIO()
         fig.savefig(
             buf,
@@ -248,10 +248,10 @@ def fmt_percent(v, lang: str) -> str:
 def _charts(result, months, lang: str) -> list[str]:
     if months is None:
         return []
-    by, groups = months
+    _, groups = months
     if not groups:
         return []
-    out = [f'<p class="small">{esc(by_title(by, lang))}. {esc(_t("charts_note", lang))}</p>']
+    out = [f'<p class="small">{esc(_t("charts_note", lang))}</p>']
     out.append('<div class="charts">')
     for k, r in enumerate(groups[0].results):
         ind = r.indicator
@@ -310,8 +310,12 @@ def _worklist(expl, lang: str, command: str) -> list[str]:
         f"{esc(fmt_int(n, lang))}</h3>",
         f'<p class="small">{esc(ind.id)} · {esc(result_line(expl, lang))}</p>',
     ]
-    if n == 0:
-        return [*out, f'<p class="empty">{esc(_t("none", lang))}</p>']
+    if n == 0:  # none, or none known: the export lacks a column the rule reads
+        r = expl.result
+        why = _t("none", lang)
+        if r.status == "no_data" and r.reason:
+            why = reason_text(r.reason, lang) + (f": {r.reason_detail}" if r.reason_detail else "")
+        return [*out, f'<p class="empty">{esc(why)}</p>']
     columns = row_columns(expl, lang)
     out.append(f'<table class="worklist" data-worklist="{esc(ind.id)}"><thead><tr>')
     out += [f"<th>{esc(heading)}</th>" for _, heading in columns]
