@@ -61,6 +61,7 @@ class Format(str, Enum):
     markdown = "markdown"
     xlsx = "xlsx"  # the appendix staff attach (needs -o)
     docx = "docx"
+    html = "html"  # the report page with charts and worklists (needs -o)
 
 
 def _version(value: bool) -> None:
@@ -93,7 +94,7 @@ def check(
     date_to: ToOpt = None,
     actuals: ActualsOpt = None,
     fmt: Annotated[
-        Format, typer.Option("--format", help="Định dạng kết quả (xlsx, docx cần -o).")
+        Format, typer.Option("--format", help="Định dạng kết quả (xlsx, docx, html cần -o).")
     ] = Format.table,
     output: OutputOpt = None,
     lang: LangOpt = Lang.vi,
@@ -138,11 +139,13 @@ def check(
     from .period import resolve_period
     from .plan import load_plan
     from .records import read_records
-    from .render import BINARY_FORMATS, render
+    from .render import FILE_FORMATS, render
 
     try:
-        if fmt.value in BINARY_FORMATS:
-            require_file(fmt.value, output, f"phu-luc.{fmt.value}")
+        if fmt.value in FILE_FORMATS:
+            require_file(
+                fmt.value, output, "bao-cao.html" if fmt is Format.html else f"phu-luc.{fmt.value}"
+            )
         check_target(output, (records, plan, actuals, compare))  # before any file is written
         the_plan = load_plan(plan)
         check_target(output, tuple(b.path for b in the_plan.bases))  # an overlay's bases too
@@ -157,12 +160,24 @@ def check(
         shown = attach(result, previous) if previous is not None else result
         groups = (by.value, breakdown(the_plan, data, span, by.value, classified)) if by else None
         months = groups if by is By.month else None  # the xlsx month sheet: what --by month gives
-        if fmt is Format.xlsx and months is None:
+        if fmt in (Format.xlsx, Format.html) and months is None:
             months = ("month", breakdown(the_plan, data, span, "month", classified))
         color = output is None and fmt is Format.table and sys.stdout.isatty()
         width = shutil.get_terminal_size((160, 24)).columns if color else None
+        parts = {}
+        if fmt is Format.html:  # Biểu 06 and the worklists over the same period
+            from .render.html_report import report_parts
+
+            parts = report_parts(the_plan, data, span, classified)
         text = render(
-            shown, fmt.value, lang.value, color=color, width=width, breakdown=groups, months=months
+            shown,
+            fmt.value,
+            lang.value,
+            color=color,
+            width=width,
+            breakdown=groups,
+            months=months,
+            **parts,
         )
         if evidence is not None:  # after all computing: a failure above leaves no folder
             # the run itself, which verify can re-run: the comparison is not part of it

@@ -39,12 +39,14 @@ class ExplainFormat(str, Enum):
     table = "table"
     csv = "csv"
     json = "json"
+    xlsx = "xlsx"  # the worklist staff work through (needs -o)
 
 
 class RowsKind(str, Enum):
     failing = "failing"
     counted = "counted"
     left_out = "left-out"
+    open_due = "open-due"
     all = "all"
 
 
@@ -80,12 +82,12 @@ def explain_command(
             "--rows",
             help=(
                 "Dòng cần liệt kê: failing (không đạt), counted (thuộc mẫu số), "
-                "left-out (bị loại ra), all."
+                "left-out (bị loại ra), open-due (đang giải quyết, đến hạn trong kỳ), all."
             ),
         ),
     ] = RowsKind.failing,
     fmt: Annotated[
-        ExplainFormat, typer.Option("--format", help="Định dạng kết quả.")
+        ExplainFormat, typer.Option("--format", help="Định dạng kết quả (xlsx cần -o).")
     ] = ExplainFormat.table,
     output: OutputOpt = None,
     lang: LangOpt = Lang.vi,
@@ -102,12 +104,16 @@ def explain_command(
     """
     from .actuals import load_actuals
     from .explain import explain
-    from .output import check_target, write_text
+    from .output import check_target, require_file, write_text
     from .period import resolve_period
     from .plan import load_plan
     from .render.explain import render_explain
 
     try:
+        if fmt is ExplainFormat.xlsx:
+            require_file(
+                "xlsx", output, "viec-can-lam.xlsx" if lang is Lang.vi else "worklist.xlsx"
+            )
         check_target(output, (records, plan, actuals))
         the_plan = load_plan(plan)
         ind = the_plan.indicator(indicator)

@@ -3,8 +3,16 @@
 The counts come from :func:`cchc_cli.evaluate.count` and the verdict from the same functions
 ``check`` uses, so ``explain`` can never disagree with ``check``. Every row of the export gets one
 class for the indicator — counted and passing, counted and failing, left out (with the first bad
-cell, in the order :func:`cchc_cli.evaluate._attribute` uses), or not in the denominator — as
-numpy arrays; only the rows actually shown are formatted.
+cell, in the order :func:`cchc_cli.evaluate._attribute` uses), not in the denominator, or *open and
+due*: outside the denominator, still open at the period's end and due on or before it (only for an
+indicator whose rule reads the due date) — the dossiers that will count late unless resolved by
+their due date, the worklist before a cut-off. Kept as numpy arrays; only the rows actually shown
+are formatted.
+
+Rows whose rule reads the due date carry ``days_late``: calendar days from the due date to the end
+date, or to the period's last day for a dossier still open then (0 when not late; empty when a
+date is unknown). Calendar days, as a reader checks them on a calendar; the due date itself
+already counts working days.
 """
 
 from __future__ import annotations
@@ -18,25 +26,27 @@ import numpy as np
 from . import evaluate as E
 from . import fields as F
 from .actuals import Actuals
-from .classify import Classified, Dates, classify, first_reasons
+from .classify import Classified, Dates, Tri, classify, first_reasons
 from .errors import CchcError, Msg, Reason
 from .plan import Indicator, Plan
 from .records import EMPTY, UNKNOWN, Records
 
-ROW_KINDS = ("failing", "counted", "left-out", "all")
-COUNTED_PASS, COUNTED_FAIL, LEFT_OUT, NOT_IN_DENOMINATOR = (
+ROW_KINDS = ("failing", "counted", "left-out", "open-due", "all")
+COUNTED_PASS, COUNTED_FAIL, LEFT_OUT, NOT_IN_DENOMINATOR, OPEN_DUE = (
     "counted_pass",
     "counted_fail",
     "left_out",
     "not_in_denominator",
+    "open_due",
 )
-CLASSES = (COUNTED_PASS, COUNTED_FAIL, LEFT_OUT, NOT_IN_DENOMINATOR)
+CLASSES = (COUNTED_PASS, COUNTED_FAIL, LEFT_OUT, NOT_IN_DENOMINATOR, OPEN_DUE)
 
 # Fields the rule reads that are shown as one combined column.
 _DUE_SOURCES = ("due_at", "processing_days")
 _END_SOURCES = ("resolved_at", "returned_at")
-# Shown first on every row when the export has it: late lists are read per receiving unit.
-_UNIT = "unit"
+# Shown first on every row when the export has them: late lists are read per receiving unit and
+# procedure.
+_FIRST = ("unit", "procedure")
 
 
 @dataclass(frozen=True)
@@ -48,13 +58,16 @@ class RowClasses:
     labels: tuple[tuple[str, str], ...]  # (Reason value, canonical field)
 
     def select(self, kind: str) -> np.ndarray:
-        """Row indices (file order) of ``failing``, ``counted``, ``left-out`` or ``all`` rows."""
+        """Row indices (file order) of ``failing``, ``counted``, ``left-out``, ``open-due`` or
+        ``all`` rows."""
         if kind == "failing":
             return np.flatnonzero(self.cls == CLASSES.index(COUNTED_FAIL))
         if kind == "counted":
             return np.flatnonzero(self.cls <= CLASSES.index(COUNTED_FAIL))
         if kind == "left-out":
             return np.flatnonzero(self.cls == CLASSES.index(LEFT_OUT))
+        if kind == "open-due":
+            return np.flatnonzero(self.cls == CLASSES.index(OPEN_DUE))
         _check_kind(kind)
         return np.arange(len(self.cls))
 
@@ -80,6 +93,9 @@ def row_classes(
     cls[den.val & num.known & ~num.val] = CLASSES.index(COUNTED_FAIL)
     cls[num.val] = CLASSES.index(COUNTED_PASS)
     cls[left] = CLASSES.index(LEFT_OUT)
+    if reads_due(plan, ind):
+        outside = cls == CLASSES.index(NOT_IN_DENOMINATOR)
+        cls[outside & cl.active & open_and_due(cl)] = CLASSES.index(OPEN_DUE)
 
     # the same walk as evaluate._attribute, kept per row
     reason, labels = first_reasons(cl, left, E.needed_fields(plan, ind))
@@ -100,15 +116,45 @@ def row_classes(
     return counts, RowClasses(cls, reason, tuple(labels))
 
 
+def reads_due(plan: Plan, ind: Indicator) -> bool:
+    """Does the indicator's rule read the due date (timeliness, lateness)?"""
+    return any(n in E.needed_fields(plan, ind) for n in _DUE_SOURCES)
+
+
+def open_and_due(cl: Classified) -> np.ndarray:
+    """Rows known to be open at the period's end with a known due date on or before it."""
+    open_at_end = cl.env["open_at_end"]
+    due = cl.env["due"]
+    assert isinstance(open_at_end, Tri) and isinstance(due, Dates)
+    due_by_end = due.cmp("<=", np.datetime64(cl.period[1], "D"))
+    return open_at_end.val & due_by_end.val
+
+
+def days_late(cl: Classified, idx: np.ndarray) -> np.ndarray:
+    """Calendar days from the due date to the end date — or to the period's last day when the
+    dossier is still open then — for rows ``idx``; 0 when not late, -1 when a date is unknown."""
+    due, end = cl.env["due"], cl.env["end_at"]
+    assert isinstance(due, Dates) and isinstance(end, Dates)
+    last = np.datetime64(cl.period[1], "D")
+    d, e = due.values[idx].astype("datetime64[D]"), end.values[idx].astype("datetime64[D]")
+    still_open = np.isnat(e) | (e > last)
+    ref = np.where(still_open & ~end.unknown[idx], last, e)
+    gone = np.isnat(d) | due.unknown[idx] | np.isnat(ref)
+    with np.errstate(invalid="ignore"):
+        days = np.maximum((ref - d).astype("timedelta64[D]").astype(np.int64), 0)
+    return np.where(gone, -1, days)
+
+
 def display_fields(plan: Plan, ind: Indicator, records: Records | None = None) -> list[str]:
-    """The fields shown for each row: the receiving unit (when ``records`` has that column),
-    dates (received, due, processing days, end), then the other columns the rule reads, status
-    last. ``due`` and ``end_at`` are the dates the rule used."""
+    """The fields shown for each row: the receiving unit and the procedure (when ``records`` has
+    those columns), dates (received — always, with ``records`` —, due, processing days, end), then
+    the other columns the rule reads, status last. ``due`` and ``end_at`` are the dates the rule
+    used."""
     needed = E.needed_fields(plan, ind)
     out: list[str] = []
-    if records is not None and records.has(_UNIT) and _UNIT not in needed:
-        out.append(_UNIT)
-    if "received_at" in needed:
+    if records is not None:
+        out.extend(n for n in _FIRST if records.has(n) and n not in needed)
+    if "received_at" in needed or records is not None:  # a required column: every row has it
         out.append("received_at")
     if any(n in needed for n in _DUE_SOURCES):
         out.append("due")
@@ -243,7 +289,7 @@ class RowTable:
         for f in self.fields:
             out.append(f)
             if f == "due":
-                out.append("due_derived")
+                out += ["due_derived", "days_late"]
         return out
 
     def rows(
@@ -295,6 +341,11 @@ class RowTable:
                 pending.append((out["due"], gone, ("due_at",)))
                 out["due_derived"] = _Cells(
                     [False, True], cl.due_derived[idx].astype(np.intp), csv_table=["false", "true"]
+                )
+                late, codes = np.unique(days_late(cl, idx), return_inverse=True)
+                table = [None if n < 0 else n for n in late.tolist()]
+                out["days_late"] = _Cells(
+                    table, codes.reshape(-1), csv_table=["" if n is None else str(n) for n in table]
                 )
             elif f == "end_at":
                 end = cl.env["end_at"]
@@ -483,9 +534,12 @@ __all__ = [
     "Explanation",
     "RowClasses",
     "RowTable",
+    "days_late",
     "display_fields",
     "evidence_csv",
     "evidence_rows",
     "explain",
+    "open_and_due",
+    "reads_due",
     "row_classes",
 ]

@@ -61,14 +61,15 @@ def check_target(path: str | Path | None, inputs: tuple = ()) -> None:
 
 
 def require_file(fmt: str, path: str | Path | None, example: str) -> None:
-    """A binary format (xlsx, docx) is only ever written to a file: refuse no ``-o`` (or ``-o -``)
-    before anything is read, so a terminal never receives a zip file (``-o /dev/tty`` neither)."""
+    """A binary format (xlsx, docx) or the HTML report is only ever written to a file: refuse no
+    ``-o`` (or ``-o -``) before anything is read, so a terminal never receives a zip file or a
+    page (``-o /dev/tty`` neither)."""
     if path is None or str(path) == "-" or _terminal(Path(path)):
         raise CchcError(
             Msg(f"định dạng {fmt} cần -o TỆP", f"{fmt} needs -o FILE"),
             Msg(
                 f"ví dụ: --format {fmt} -o {example}; tệp {fmt} không in ra màn hình",
-                f"e.g. --format {fmt} -o {example}; {fmt} is binary, never written to the terminal",
+                f"e.g. --format {fmt} -o {example}; a {fmt} file is never written to the terminal",
             ),
         )
 

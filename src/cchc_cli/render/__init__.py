@@ -304,11 +304,20 @@ def text_console(color: bool, width: int):
 
 
 BINARY_FORMATS = ("xlsx", "docx")
+# Written only to a file (-o): the binary formats, and the HTML report (a page to attach, not text
+# for a terminal).
+FILE_FORMATS = (*BINARY_FORMATS, "html")
 
 
 def render(result, fmt: str, lang: str = "vi", **kw) -> str | bytes:
     """``breakdown=(by, groups)`` adds the per-month / per-field figures; ``months=("month",
-    groups)`` is the xlsx appendix's month sheet. xlsx and docx are bytes (:data:`BINARY_FORMATS`)."""
+    groups)`` is the xlsx appendix's month sheet and the HTML report's charts (``form`` and
+    ``worklists`` its other parts: :func:`cchc_cli.render.html_report.report_parts`). xlsx and
+    docx are bytes (:data:`BINARY_FORMATS`)."""
+    if fmt == "html":
+        from .html_report import render_check_html
+
+        return render_check_html(result, lang, **kw)
     if fmt == "xlsx":
         from .xlsx_check import render_check_xlsx
 

@@ -1,4 +1,5 @@
-"""`cchc explain` output: definition, figures and the rows behind them (table, CSV or JSON)."""
+"""`cchc explain` output: definition, figures and the rows behind them (table, CSV, JSON, or an
+xlsx worklist)."""
 
 from __future__ import annotations
 
@@ -38,6 +39,10 @@ ROWS_TITLE = {
         "Dòng bị loại ra (không xác định được, không tính vào tử số và mẫu số)",
         "Left-out rows (unknown for this indicator, in neither numerator nor denominator)",
     ),
+    "open-due": (
+        "Hồ sơ đang giải quyết đến hạn trong kỳ (hẹn trả không muộn hơn ngày cuối kỳ)",
+        "Open dossiers due by the period's end (due on or before its last day)",
+    ),
     "all": ("Tất cả các dòng và cách phân loại", "Every row and its classification"),
 }
 
@@ -46,11 +51,13 @@ CLASS_TEXT = {
     "counted_fail": ("tính – không đạt", "counted-fail"),
     "left_out": ("loại ra", "left-out"),
     "not_in_denominator": ("ngoài mẫu số", "not in denominator"),
+    "open_due": ("đang giải quyết – đến hạn trong kỳ", "open – due by period end"),
 }
 
 _DERIVED_HEADERS = {
     "due": ("Ngày hẹn trả", "due"),
     "end_at": ("Ngày kết thúc", "end_at"),
+    "days_late": ("Số ngày trễ hẹn (ngày lịch)", "days late (calendar)"),
 }
 
 
@@ -175,12 +182,38 @@ def render_explain(
     limit: int = 50,
     color: bool = False,
     width: int | None = None,
-) -> str:
+) -> str | bytes:
+    """Text, or bytes for ``xlsx``."""
+    if fmt == "xlsx":
+        return render_explain_xlsx(expl, lang)
     if fmt == "json":
         return render_explain_json(expl, lang)
     if fmt == "csv":
         return render_explain_csv(expl, lang)
     return render_explain_table(expl, lang, limit=limit, color=color, width=width)
+
+
+def result_line(expl, lang: str) -> str:
+    """``Kết quả: 2.732 / 2.811 = 97,19% — mục tiêu ≥ 98% → KHÔNG ĐẠT``."""
+    vi = lang != "en"
+    r = expl.result
+    if r.denominator is not None:
+        figures = (
+            f"{fmt_int(r.numerator, lang)} / {fmt_int(r.denominator, lang)} = {fmt_value(r, lang)}"
+        )
+    elif r.value is not None:
+        figures = fmt_value(r, lang)
+        if r.baseline is not None:
+            figures += f" ({'năm gốc' if vi else 'baseline'} {fmt_int(r.baseline, lang)})"
+    else:
+        figures = "–"
+    target = fmt_target(r, lang)
+    return (
+        ("Kết quả: " if vi else "Result: ")
+        + figures
+        + (f" — mục tiêu {target} → " if vi else f" — target {target} → ")
+        + STATUS_TEXT[r.status].get(lang)
+    )
 
 
 def render_explain_table(
@@ -249,23 +282,9 @@ def render_explain_table(
             con.print(f"  {ind.note}", markup=False)
 
     con.print()
-    verdict = Text(STATUS_TEXT[r.status].get(lang), style=_STYLE[r.status])
-    if r.denominator is not None:
-        figures = (
-            f"{fmt_int(r.numerator, lang)} / {fmt_int(r.denominator, lang)} = {fmt_value(r, lang)}"
-        )
-    elif r.value is not None:
-        figures = fmt_value(r, lang)
-        if r.baseline is not None:
-            figures += f" ({'năm gốc' if vi else 'baseline'} {fmt_int(r.baseline, lang)})"
-    else:
-        figures = "–"
-    line = Text(
-        ("Kết quả: " if vi else "Result: ")
-        + figures
-        + (f" — mục tiêu {fmt_target(r, lang)} → " if vi else f" — target {fmt_target(r, lang)} → ")
-    )
-    line.append_text(verdict)
+    verdict = STATUS_TEXT[r.status].get(lang)
+    line = Text(result_line(expl, lang).removesuffix(verdict))
+    line.append_text(Text(verdict, style=_STYLE[r.status]))
     con.print(line)
     if r.status == "no_data":
         detail = f": {r.reason_detail}" if r.reason_detail else ""
@@ -294,54 +313,77 @@ def render_explain_table(
     return buf.getvalue()
 
 
+def rows_title(kind: str, lang: str) -> str:
+    return _pick(ROWS_TITLE[kind], lang)
+
+
+def row_columns(expl, lang: str, *, processing_days: bool = False) -> list[tuple[str, str]]:
+    """``(key, heading)`` of the columns a person reads for the listed rows — the terminal table,
+    the xlsx worklist and the HTML report's lists: the class (for counted / all rows), the reason
+    (left-out / all), dossier id, file line, then the fields (the file's own header in
+    Vietnamese). ``class`` and ``reason`` are :func:`row_cell` texts; processing days stay inside
+    a derived due date unless ``processing_days`` gives them a column (the xlsx, whose due dates
+    are date cells)."""
+    vi = lang != "en"
+    kind = expl.rows_kind
+    out = []
+    if kind in ("all", "counted"):
+        out.append(("class", "Phân loại" if vi else "Class"))
+    if kind in ("all", "left-out"):
+        out.append(("reason", "Lý do" if vi else "Reason"))
+    out += [("dossier_id", "Mã hồ sơ" if vi else "dossier_id"), ("line", "Dòng" if vi else "Line")]
+    headers = dict(getattr(expl.input, "headers", ()) or ())
+    for name in expl.rows.columns[5:]:
+        if name == "due_derived" or (name == "processing_days" and not processing_days):
+            continue
+        if name in _DERIVED_HEADERS:
+            out.append((name, _pick(_DERIVED_HEADERS[name], lang)))
+        elif vi:
+            out.append(
+                (name, headers.get(name) or field_label(expl.plan, name, "vi", quoted=False))
+            )
+        else:
+            out.append((name, name))
+    return out
+
+
+def row_cell(row: dict, key: str, lang: str):
+    """One listed row's cell as a person reads it: the class and reason in words, a derived due
+    date with the working days it was counted from; other values as :meth:`RowTable.rows` gives
+    them (``line`` and ``days_late`` numbers, ``days_late`` None when unknown)."""
+    vi = lang != "en"
+    if key == "class":
+        return _pick(CLASS_TEXT[row["class"]], lang)
+    if key == "reason":
+        why = row["reason"]
+        return f"{reason_text(why, lang)} ({row['reason_field']})" if why else ""
+    value = row[key]
+    if key == "due" and row.get("due_derived"):
+        days = row.get("processing_days", "")
+        value += f" (tính, {days} ngày làm việc)" if vi else f" (derived, {days} working days)"
+    return value
+
+
 def _rows_table(con: Console, expl, lang: str, limit: int) -> None:
     vi = lang != "en"
     f = lambda n: fmt_int(n, lang)  # noqa: E731
     rows, kind = expl.rows, expl.rows_kind
     con.print()
-    con.print(Text(f"{_pick(ROWS_TITLE[kind], lang)}: {f(len(rows))}", style="bold"))
+    con.print(Text(f"{rows_title(kind, lang)}: {f(len(rows))}", style="bold"))
     if len(rows) == 0:
         return
-    show_class = kind in ("all", "counted")
-    show_reason = kind in ("all", "left-out")
     t = Table(header_style="bold", show_lines=False)
-    if show_class:
-        t.add_column("Phân loại" if vi else "Class", no_wrap=True)
-    if show_reason:
-        t.add_column("Lý do" if vi else "Reason")
-    t.add_column("Mã hồ sơ" if vi else "dossier_id", no_wrap=True)
-    t.add_column("Dòng" if vi else "Line", justify="right", no_wrap=True)
-    fields = [x for x in rows.fields if x != "processing_days"]
-    headers = dict(getattr(expl.input, "headers", ()) or ())
-    for name in fields:
-        if name in _DERIVED_HEADERS:
-            t.add_column(_pick(_DERIVED_HEADERS[name], lang), no_wrap=True)
+    columns = row_columns(expl, lang)
+    for key, heading in columns:
+        if key in ("line", "days_late"):
+            t.add_column(heading, justify="right", no_wrap=True)
+        elif key in ("class", "dossier_id", *_DERIVED_HEADERS):
+            t.add_column(heading, no_wrap=True)
         else:
-            t.add_column(
-                headers.get(name) or field_label(expl.plan, name, "vi", quoted=False)
-                if vi
-                else name
-            )
+            t.add_column(heading)
     for row in rows.rows(0, max(limit, 0)):
-        cells = []
-        if show_class:
-            cells.append(_pick(CLASS_TEXT[row["class"]], lang))
-        if show_reason:
-            cells.append(
-                f"{reason_text(row['reason'], lang)} ({row['reason_field']})"
-                if row["reason"]
-                else ""
-            )
-        cells += [row["dossier_id"], str(row["line"])]
-        for name in fields:
-            value = row[name]
-            if name == "due" and row.get("due_derived"):
-                days = row.get("processing_days", "")
-                value += (
-                    f" (tính, {days} ngày làm việc)" if vi else f" (derived, {days} working days)"
-                )
-            cells.append(value)
-        t.add_row(*(escape(c) for c in cells))
+        cells = [row_cell(row, key, lang) for key, _ in columns]
+        t.add_row(*(escape("" if c is None else str(c)) for c in cells))
     con.print(t)
     more = len(rows) - max(limit, 0)
     if more > 0:
@@ -352,10 +394,92 @@ def _rows_table(con: Console, expl, lang: str, limit: int) -> None:
         )
 
 
+# -- the xlsx worklist ---------------------------------------------------------------------------
+
+_WIDTH = {"class": 22, "reason": 30, "dossier_id": 22, "line": 7, "unit": 26, "procedure": 42}
+_NUMBERS = ("line", "days_late")
+
+
+def _xlsx_value(key: str, value):
+    """A listed cell as Excel holds it: a ``dd/mm/yyyy`` date as a date cell, a line or a number
+    of days as a number, anything else (a bad date as written, a word) as text; empty as empty."""
+    import datetime as dt
+
+    if value is None or value == "":
+        return None, None
+    if key in _NUMBERS:
+        return value, "0"
+    if isinstance(value, str) and len(value) == 10 and value[2] == value[5] == "/":
+        try:
+            return dt.datetime.strptime(value, "%d/%m/%Y").date(), "dd/mm/yyyy"
+        except ValueError:
+            pass
+    return value, None
+
+
+def render_explain_xlsx(expl, lang: str = "vi") -> bytes:
+    """The rows behind an indicator as the worklist staff work through (``--rows failing``: the
+    late dossiers without an apology, the dossiers without the digitisation flag; ``open-due``:
+    open dossiers due by the period's end): the indicator, period, file and result above; one row
+    per dossier with unit, procedure, dates (date cells), days late and file line; frozen header,
+    autofilter, A4 landscape one page wide with the header on every page; text never a formula."""
+    from openpyxl.styles import Alignment, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    from .office import new_workbook, print_setup, put, thin_box, workbook_bytes
+
+    vi = lang != "en"
+    ind, plan = expl.indicator, expl.plan
+    wb = new_workbook(plan.title)
+    ws = wb.active
+    ws.title = "Danh sách hồ sơ" if vi else "Dossiers"
+    p0, p1 = (fmt_date(d, lang) for d in expl.period)
+    lines = [
+        (f"{ind.id} — {nfc(ind.title_in(lang))}", True),
+        (f"{'Kế hoạch' if vi else 'Plan'}: {plan.title} — SHA-256 {plan.sha256}", False),
+        (f"{'Kỳ báo cáo' if vi else 'Period'}: {p0} – {p1}", False),
+    ]
+    if expl.input is not None:
+        name = "Tệp hồ sơ" if vi else "Dossier file"
+        lines.append((f"{name}: {expl.input.path} — SHA-256 {expl.input.sha256}", False))
+    lines.append((result_line(expl, lang), False))
+    rows = expl.rows
+    if rows is not None:
+        lines.append((f"{rows_title(expl.rows_kind, lang)}: {fmt_int(len(rows), lang)}", True))
+    for n, (text, bold) in enumerate(lines, start=1):
+        put(ws, n, 1, text, bold=bold)
+    if rows is None:  # a figure from the actuals file: nothing to list
+        return workbook_bytes(wb)
+    top = len(lines) + 2
+    columns = [("no", "STT" if vi else "No."), *row_columns(expl, lang, processing_days=True)]
+    box = thin_box()
+    heading = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    fill = PatternFill("solid", fgColor="D9E1F2")
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for c, (key, text) in enumerate(columns, start=1):
+        put(ws, top, c, text, bold=True, align=heading, border=box, fill=fill)
+        ws.column_dimensions[get_column_letter(c)].width = _WIDTH.get(key, 5 if c == 1 else 13)
+    for n, row in enumerate(rows.rows(), start=1):
+        put(ws, top + n, 1, n, border=box, fmt="0")
+        for c, (key, _) in enumerate(columns[1:], start=2):
+            value, fmt = _xlsx_value(key, row_cell(row, key, lang) if key != "due" else row[key])
+            put(ws, top + n, c, value, border=box, fmt=fmt, align=None if fmt else wrap)
+    ws.freeze_panes = ws.cell(row=top + 1, column=1)
+    last = get_column_letter(len(columns))
+    ws.auto_filter.ref = f"A{top}:{last}{top + max(len(rows), 1)}"
+    print_setup(ws, f"{top}:{top}")
+    return workbook_bytes(wb)
+
+
 __all__ = [
     "explain_dict",
     "render_explain",
     "render_explain_csv",
     "render_explain_json",
     "render_explain_table",
+    "render_explain_xlsx",
+    "result_line",
+    "row_cell",
+    "row_columns",
+    "rows_title",
 ]

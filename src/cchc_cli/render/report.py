@@ -107,7 +107,7 @@ def _n(key: str) -> str:
     return COLUMN_LABEL[key]
 
 
-def _group_head(form: Form, lang: str) -> str:
+def group_head(form: Form, lang: str) -> str:
     """The second column's heading; another text column of the plan goes by its header."""
     head = GROUP_HEAD.get(form.by)
     if head is not None:
@@ -267,7 +267,7 @@ def notes(form: Form, lang: str = "vi") -> list[str]:
     return out
 
 
-def _body(form: Form, lang: str) -> list[tuple[str, str, list[int | None], bool]]:
+def form_body(form: Form, lang: str) -> list[tuple[str, str, list[int | None], bool]]:
     """(STT, name, the 11 counts and (*) — None: not available —, is_total) for every row."""
     rows = [
         (str(n), _row_name(form, r, lang), [r.counts[k] for k in ALL_KEYS], False)
@@ -309,10 +309,10 @@ def render_form_table(
     console.print(UNIT.get(lang))
     table = Table(show_lines=False, header_style="bold", expand=False)
     table.add_column(STT.get(lang), justify="right", no_wrap=True)
-    table.add_column(_group_head(form, lang), ratio=1, min_width=24)
+    table.add_column(group_head(form, lang), ratio=1, min_width=24)
     for key in ALL_KEYS:
         table.add_column(f"{_n(key)}\n{SHORT[key].get(lang)}", justify="right", max_width=11)
-    for stt, name, values, is_total in _body(form, lang):
+    for stt, name, values, is_total in form_body(form, lang):
         cells = [stt, name, *(_cell(v, lang) for v in values)]
         table.add_row(*cells, style="bold" if is_total else None)
     console.print(table)
@@ -335,12 +335,12 @@ def render_form_markdown(form: Form, lang: str = "vi") -> str:
         period_line(form, lang) + ". " + UNIT.get(lang) + ".",
         "",
     ]
-    head = [STT.get(lang), _group_head(form, lang)] + [
+    head = [STT.get(lang), group_head(form, lang)] + [
         f"{_n(k)} {SHORT[k].get(lang)}" for k in ALL_KEYS
     ]
     lines.append("| " + " | ".join(_md(h) for h in head) + " |")
     lines.append("|---:|---|" + "---:|" * len(ALL_KEYS))
-    for stt, name, values, is_total in _body(form, lang):
+    for stt, name, values, is_total in form_body(form, lang):
         cells = [_cell(v, lang) for v in values]
         if is_total:
             name, cells = f"**{_md(name)}**", [f"**{c}**" for c in cells]
@@ -430,7 +430,7 @@ def render_form_xlsx(form: Form, lang: str = "vi") -> bytes:
     ws.merge_cells(start_row=4, start_column=ncol - 3, end_row=4, end_column=ncol)
 
     top = 6  # header rows top..top+2, column numbers on top+3
-    for col, text in ((1, STT.get(lang)), (2, _group_head(form, lang))):
+    for col, text in ((1, STT.get(lang)), (2, group_head(form, lang))):
         put(top, col, text, bold=True, align=center, border=True)
         ws.merge_cells(start_row=top, start_column=col, end_row=top + 2, end_column=col)
     for lv in range(3):  # borders on every header cell, merged or not
@@ -464,7 +464,7 @@ def render_form_xlsx(form: Form, lang: str = "vi") -> bytes:
             cell.comment = Comment(text, "cchc")
 
     r = top + 4
-    for stt, name, values, is_total in _body(form, lang):
+    for stt, name, values, is_total in form_body(form, lang):
         put(
             r,
             1,
