@@ -89,8 +89,15 @@ import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
 from .errors import CchcError, Location, Msg
-from .io.html import declared_encoding, looks_like_html, read_html
-from .io.xls import XlsError, read_xls
+from .io import bom_codec
+from .io.html import (
+    HtmlError,
+    declared_encoding,
+    looks_like_html,
+    markup_kind,
+    read_html,
+)
+from .io.xls import XlsError, ole_streams, read_xls
 from .text import INVISIBLE, ODD_SPACES, clean, closest, fold, nfc, visible
 
 __all__ = ["HEADER_SEARCH_ROWS", "HeaderScore", "RawTable", "read_table"]
@@ -118,13 +125,6 @@ _DELIMITER_NAMES = {
 _XLSX_SUFFIXES = (".xlsx", ".xlsm", ".xltx", ".xltm")
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP = (b"PK\x03\x04", b"PK\x05\x06")
-_BOMS = (  # longest first: the UTF-32 LE BOM starts with the UTF-16 LE one
-    (codecs.BOM_UTF32_LE, "utf-32"),
-    (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
-)
 # Letters that only Vietnamese text decoded with the right code page produces (after NFC).
 _VIETNAMESE = frozenset("ăđơưĂĐƠƯĩũĨŨ" + "".join(chr(c) for c in range(0x1EA0, 0x1EFA)))
 _LONE_CR = re.compile(rb"\r(?!\n)")
@@ -352,9 +352,9 @@ def _looks_like_xlsx(data: bytes, ctx: _Ctx) -> bool:
                 "Giải nén trước, rồi chỉ định tệp .csv/.xlsx bên trong.",
                 "Extract it first and give the .csv/.xlsx inside.",
             )
-    text_start = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()[:2048]
-    if text_start.startswith((b"<!doctype html", b"<html", b"<table", b"<?xml", b"<meta")):
-        if b"urn:schemas-microsoft-com:office:spreadsheet" in head:
+    markup = markup_kind(data)  # a page or XML (UTF-8, UTF-16, …) that is not a table page
+    if markup is not None:
+        if markup == "spreadsheet":
             raise fail(
                 f"'{shown}' là bảng tính XML Excel 2003, không phải CSV hay .xlsx",
                 f"'{shown}' is an Excel 2003 XML spreadsheet, not CSV or .xlsx",
@@ -465,7 +465,16 @@ def _from_text(text: str, encoding: str) -> _Decoded:
     return _Decoded(encoding, text.encode("utf-8"), 0)
 
 
-def _decode_error(ctx: _Ctx, data: bytes, encoding: str, exc: UnicodeDecodeError, base: int = 0):
+def _decode_error(
+    ctx: _Ctx,
+    data: bytes,
+    encoding: str,
+    exc: UnicodeDecodeError,
+    base: int = 0,
+    hint: Msg | None = None,
+):
+    """The located decoding error; ``hint`` replaces the default one (which assumes the user
+    may have given ``--encoding``)."""
     offset = base + exc.start
     before = data[:offset].decode(encoding, errors="replace")
     line = before.count("\n") + 1
@@ -478,11 +487,12 @@ def _decode_error(ctx: _Ctx, data: bytes, encoding: str, exc: UnicodeDecodeError
         "Give the right encoding (utf-8, utf-16, cp1258) or leave it out to auto-detect; "
         "best, open the file in Excel and 'Save As' CSV UTF-8."
     )
-    for bom, name in _BOMS:
-        if data.startswith(bom) and codecs.lookup(name).name != codecs.lookup(encoding).name:
-            hint_vi = f"Tệp bắt đầu bằng BOM của {name}: dùng bảng mã {name}. " + hint_vi
-            hint_en = f"The file starts with a {name} byte-order mark: use {name}. " + hint_en
-            break
+    if hint is not None:
+        hint_vi, hint_en = hint.vi, hint.en
+    name = bom_codec(data)
+    if name is not None and codecs.lookup(name).name != codecs.lookup(encoding).name:
+        hint_vi = f"Tệp bắt đầu bằng BOM của {name}: dùng bảng mã {name}. " + hint_vi
+        hint_en = f"The file starts with a {name} byte-order mark: use {name}. " + hint_en
     return ctx.error(
         f"không giải mã được '{ctx.name}' theo bảng mã {encoding}: byte {bad} tại vị trí "
         f"{offset} (dòng {line})",
@@ -520,11 +530,11 @@ def _decode(ctx: _Ctx, data: bytes, forced: str | None, delimiter: str | None) -
             return _decode_utf8(ctx, data, name, must=True)
         return _from_text(_strict_decode(ctx, data, name), name)
 
-    for bom, name in _BOMS:
-        if data.startswith(bom):
-            if name == "utf-8-sig":
-                return _decode_utf8(ctx, data, name, must=True)
-            return _from_text(_strict_decode(ctx, data, name), name)
+    bom = bom_codec(data)
+    if bom is not None:
+        if bom == "utf-8-sig":
+            return _decode_utf8(ctx, data, bom, must=True)
+        return _from_text(_strict_decode(ctx, data, bom), bom)
 
     nul = data.find(b"\x00")
     if nul >= 0:
@@ -574,6 +584,16 @@ def _vietnamese_letters(text: str) -> int:
     return sum(1 for ch in text if ch in _VIETNAMESE)
 
 
+def _mostly_utf8(sample: bytes, final: bool) -> bool:
+    """``sample`` (``final``: up to the file's end) reads as UTF-8 but for a few invalid
+    sequences — at least 8 non-ASCII characters, at most one bad sequence per 20 of them: it is
+    damaged UTF-8, not a code page."""
+    probe = codecs.getincrementaldecoder("utf-8")("replace").decode(sample, final=final)
+    bad = probe.count("\ufffd")
+    good = sum(1 for ch in probe if ch > "\x7f") - bad
+    return good >= 8 and bad * 20 <= good
+
+
 def _decode_legacy(ctx: _Ctx, data: bytes, delimiter: str | None) -> _Decoded:
     """Not valid UTF-8 and no BOM: pick the code page under which the header reads best."""
     sample = data[:_SAMPLE]
@@ -581,10 +601,7 @@ def _decode_legacy(ctx: _Ctx, data: bytes, delimiter: str | None) -> _Decoded:
     candidates: list[str] = []
     # Mostly-valid UTF-8 with a few bad bytes is damaged UTF-8, not a code page: if it wins
     # below, its strict decode fails and the bad byte is reported.
-    probe = codecs.getincrementaldecoder("utf-8")("replace").decode(sample, final=complete)
-    bad = probe.count("\ufffd")
-    good = sum(1 for ch in probe if ch > "\x7f") - bad
-    if good >= 8 and bad * 20 <= good:
+    if _mostly_utf8(sample, complete):
         candidates.append("utf-8")
     candidates.append("cp1258")
     try:
@@ -1423,10 +1440,13 @@ def _read_xlsx(data: bytes, ctx: _Ctx, sheet: str | None) -> dict:
 
 
 def _encrypted_ole(data: bytes) -> bool:
-    """An OLE2 container holding an encrypted OOXML workbook (a password-protected .xlsx)."""
-    return "EncryptedPackage".encode("utf-16-le") in data or b"E\x00n\x00c\x00r\x00y" in data[
-        :_SAMPLE
-    ]
+    """An OLE2 container holding an encrypted OOXML workbook (a password-protected .xlsx): its
+    directory has an ``EncryptedPackage`` stream. (Only when the directory cannot be read are
+    the bytes searched for the name: a cell's text may hold it too.)"""
+    streams = ole_streams(data)
+    if streams is not None:
+        return "EncryptedPackage" in streams
+    return "EncryptedPackage".encode("utf-16-le") in data
 
 
 @dataclass(frozen=True)
@@ -1447,35 +1467,146 @@ def _read_xls(data: bytes, ctx: _Ctx, sheet: str | None) -> dict:
                 "Mở tệp bằng Excel, gỡ mật khẩu rồi lưu lại (.xls hoặc .xlsx).",
                 "Open it in Excel, remove the password and save it again (.xls or .xlsx).",
             ) from None
+        if exc.document is not None:
+            raise _not_a_workbook(ctx, exc) from None
         raise _xlsx_corrupt(ctx, str(exc)) from None
     ws = _pick_sheet(ctx, _Book(grids), sheet)
     return _sheet_rows(ctx, ws, [g for g in grids if g is not ws])
 
 
+_OLE_DOCUMENTS = {
+    "word": Msg("tài liệu Word (.doc)", "a Word document (.doc)"),
+    "powerpoint": Msg("bản trình chiếu PowerPoint (.ppt)", "a PowerPoint presentation (.ppt)"),
+    "visio": Msg("bản vẽ Visio (.vsd)", "a Visio drawing (.vsd)"),
+    "outlook": Msg("thư Outlook (.msg)", "an Outlook message (.msg)"),
+}
+
+
+def _not_a_workbook(ctx: _Ctx, exc: XlsError) -> CchcError:
+    """An OLE2 file with no Workbook stream: another Office document renamed, not a damaged
+    workbook."""
+    what = _OLE_DOCUMENTS.get(exc.document or "")
+    vi = f"đây là {what.vi}" if what else f"bên trong chỉ có: {exc}"
+    en = f"it is {what.en}" if what else f"it holds only: {exc}"
+    return ctx.error(
+        f"'{ctx.name}' không phải sổ làm việc Excel: {vi}",
+        f"'{ctx.name}' is not an Excel workbook: {en}",
+        "Chỉ định tệp danh sách hồ sơ xuất từ phần mềm Một cửa (.xls, .xlsx hoặc .csv); "
+        "đổi tên tệp không đổi được định dạng.",
+        "Give the dossier list exported from the one-stop system (.xls, .xlsx or .csv); "
+        "renaming a file does not convert it.",
+    )
+
+
 def _read_html(data: bytes, ctx: _Ctx, encoding: str | None, sheet: str | None) -> dict:
-    """An HTML table saved as .xls: decoded as the page declares, else as a CSV would be."""
-    if encoding:
-        name = _codec(ctx, encoding)
-    elif data.startswith(codecs.BOM_UTF8):
-        name = "utf-8-sig"
-    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        name = "utf-16"
-    else:
-        name = declared_encoding(data)
-    if name is None:
-        try:
-            text, name = str(data, "utf-8"), "utf-8"
-        except UnicodeDecodeError:
-            text, name = str(data, "cp1258", "replace"), "cp1258"
-    else:
-        text = _strict_decode(ctx, data, name)
+    """An HTML table saved as .xls, read as one sheet (``sheet`` must name it, if given)."""
+    page, name = _html_utf8(data, ctx, encoding)
+    grid = read_html(page)
+    if sheet is not None:  # the page's one sheet, or the same error as a workbook's
+        _pick_sheet(ctx, _Book([grid]), sheet)
     try:
-        grid = read_html(nfc(text))
-    except Exception as exc:  # lxml's parser errors on damaged markup
-        raise _xlsx_corrupt(ctx, f"HTML: {type(exc).__name__}: {exc}") from None
-    parts = _sheet_rows(ctx, grid, [])
+        parts = _sheet_rows(ctx, grid, [])
+    except HtmlError as exc:
+        raise _html_stopped(ctx, exc) from None
     parts["encoding"] = name
     return parts
+
+
+def _html_stopped(ctx: _Ctx, exc: HtmlError) -> CchcError:
+    """libxml2 stopped early, or rows went missing: never a silently shorter table."""
+    if exc.lost:
+        vi = (
+            f"{exc.lost}/{exc.tags} thẻ <tr> của tệp không được đọc thành hàng: một chú thích "
+            "(<!--), <script>, <textarea> hoặc <plaintext> không đóng chiếm phần còn lại của tệp"
+        )
+        en = (
+            f"{exc.lost} of its {exc.tags} <tr> tags were not read as rows: a comment (<!--), "
+            "<script>, <textarea> or <plaintext> left open takes up the rest of the file"
+        )
+    else:
+        at_vi = f" ở dòng {exc.line} của tệp" if exc.line else ""
+        at_en = f" at line {exc.line} of the file" if exc.line else ""
+        vi = f"trình phân tích HTML dừng{at_vi} ({exc})"
+        en = f"the HTML parser stopped{at_en} ({exc})"
+    return ctx.error(
+        f"không đọc hết được trang HTML '{ctx.name}' sau hàng {exc.rows}: {vi}",
+        f"cannot read all of the HTML page '{ctx.name}' after row {exc.rows}: {en}",
+        "Mở tệp bằng Excel và 'Lưu thành' Excel Workbook (.xlsx) hoặc CSV UTF-8, hoặc tải lại "
+        "danh sách từ phần mềm Một cửa.",
+        "Open the file in Excel and 'Save As' Excel Workbook (.xlsx) or CSV UTF-8, or download "
+        "the list from the one-stop system again.",
+        exc.rows + 1,
+    )
+
+
+def _html_utf8(data: bytes, ctx: _Ctx, encoding: str | None) -> tuple[bytes, str]:
+    """The page as UTF-8 bytes for the parser, and its encoding: ``--encoding``, else the BOM,
+    else what the page declares, else UTF-8 — damaged UTF-8 (a few bad bytes) is reported, as
+    for a CSV — else Windows-1258. Bytes the encoding cannot decode are an error naming the
+    offset and line, whose hint fits where the encoding came from."""
+    hint: Msg | None = None  # the default: the user gave --encoding
+    if encoding:
+        name = _codec(ctx, encoding)
+    elif bom := bom_codec(data):
+        name = bom
+        hint = Msg(
+            f"Tệp bắt đầu bằng BOM của {name} nhưng nội dung không theo bảng mã đó (tệp hỏng?): "
+            "tải/xuất lại tệp, hoặc chỉ định bảng mã đúng bằng --encoding.",
+            f"The file starts with a {name} byte-order mark but its bytes are not {name} "
+            "(damaged?): download/export it again, or give the right encoding with --encoding.",
+        )
+    elif declared := declared_encoding(data):
+        name = declared
+        hint = Msg(
+            f"Trang tự khai báo bảng mã {name} (thẻ <meta charset> hoặc khai báo XML) nhưng nội "
+            "dung không theo bảng mã đó: chỉ định bảng mã đúng bằng --encoding (ví dụ utf-8 "
+            "hoặc cp1258).",
+            f"The page declares {name} (its <meta charset> or XML declaration) but its bytes "
+            "are not in it: give the right encoding with --encoding (e.g. utf-8 or cp1258).",
+        )
+    else:
+        bad = _first_bad_utf8(data, 0)
+        if bad is None:
+            return data, "utf-8"
+        lo = max(0, bad - _SAMPLE // 2)
+        while lo and 0x80 <= data[lo] < 0xC0:  # not in the middle of a character
+            lo -= 1
+        if _mostly_utf8(data[lo : bad + _SAMPLE // 2], bad + _SAMPLE // 2 >= len(data)):
+            raise _utf8_error_at(
+                ctx,
+                data,
+                bad,
+                Msg(
+                    "Tệp là UTF-8 nhưng có byte hỏng ở vị trí đó: tải/xuất lại tệp; nếu tệp "
+                    "thật sự dùng bảng mã khác, chỉ định bằng --encoding (ví dụ cp1258).",
+                    "The file is UTF-8 but for this byte (damaged?): download/export it again; "
+                    "if it really is in another code page, give it with --encoding "
+                    "(e.g. cp1258).",
+                ),
+            )
+        name = "cp1258"
+        hint = Msg(
+            "Trang không khai báo bảng mã, và không phải UTF-8 hay Windows-1258: chỉ định bảng "
+            "mã đúng bằng --encoding.",
+            "The page declares no encoding and is neither UTF-8 nor Windows-1258: give the "
+            "right encoding with --encoding.",
+        )
+    if name in ("utf-8", "utf-8-sig"):
+        start = 3 if data.startswith(codecs.BOM_UTF8) else 0
+        bad = _first_bad_utf8(data, start)
+        if bad is not None:
+            raise _utf8_error_at(ctx, data, bad, hint)
+        return (data[start:] if start else data), name
+    try:
+        text = data.decode(name)
+    except UnicodeDecodeError as exc:
+        raise _decode_error(ctx, data, name, exc, hint=hint) from None
+    return text.encode("utf-8"), name
+
+
+def _utf8_error_at(ctx: _Ctx, data: bytes, bad: int, hint: Msg | None) -> CchcError:
+    exc = UnicodeDecodeError("utf-8", data[bad : bad + 1], 0, 1, "invalid byte")
+    return _decode_error(ctx, data, "utf-8", exc, bad, hint)
 
 
 def _sheet_list(sheets, lang: str) -> str:

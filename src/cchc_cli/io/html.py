@@ -3,33 +3,106 @@
 Excel opens such a file as one sheet holding every top-level ``<table>`` one after another, a
 ``<tr>`` per row, merged cells for ``colspan``/``rowspan``; row numbers here are those rows, as
 the user sees them in Excel. The sheet is named by the page's ``<x:Name>`` when it has one.
+
+The page is parsed by libxml2's push parser (lxml's target interface, ``huge_tree``): no tree is
+built, rows are laid out as their ``</tr>`` arrives and handed on in chunks, so memory does not
+grow with the file and libxml2's tree limits (depth 256, 10 MB text node) never apply. Markup is
+read as a browser reads it: a cell belongs to its nearest ``<tr>`` (``<tr><div><td>`` too); cells
+with no ``<tr>`` (``<tbody><td>…``) make a row of their own per parent element; ``<script>``,
+``<style>``, ``<template>`` and ``<noscript>`` hold no text; block elements inside a cell (a
+nested table, ``<p>``, ``<br>``) are separated from the text around them by a space. Every
+``<tr`` tag of the file must come out as a row (or be text: a comment, a script): otherwise
+:class:`HtmlError` says how far the reading got.
 """
 
 from __future__ import annotations
 
+import bisect
 import codecs
 import re
+import unicodedata
+from collections import deque
 from collections.abc import Iterator
 
+from . import bom_codec
 from .grid import Grid
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""", re.I)
-_SHEET_NAME = re.compile(r"<x:Name>(.*?)</x:Name>", re.S | re.I)
+_SHEET_NAME = re.compile(rb"<x:Name>(.*?)</x:Name>", re.S | re.I)
 _SPACE = re.compile(r"[ \t\r\n\f]+")
-_SNIFF = (b"<!doctype html", b"<html", b"<table", b"<meta", b"<head", b"<body", b"<!--")
+_SNIFF = ("<!doctype html", "<html", "<table", "<meta", "<head", "<body")
+# What may come before the page's first tag: an XML declaration or other processing
+# instruction (XHTML), comments, whitespace.
+_PROLOG = re.compile(r"(?:\s+|<\?.*?\?>|<!--.*?-->)*", re.S)
+_SPREADSHEET_XML = "urn:schemas-microsoft-com:office:spreadsheet"
+_HEAD = 64 << 10  # bytes of the page decoded to sniff it
+_CHUNK = 1 << 20  # bytes fed to the parser at a time
+_MAX_SPAN = 16384  # Excel's last column; also the largest rowspan honoured
+
+_SKIP = frozenset(("script", "style", "template", "noscript"))
+_CELLS = frozenset(("td", "th"))
+# Elements that start a new line in a browser: their text is kept apart from the text around.
+_BLOCK_NAMES = (
+    "address article aside blockquote br caption dd details dialog div dl dt fieldset "
+    "figcaption figure footer form h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section "
+    "summary table tbody td tfoot th thead tr ul"
+)
+_BLOCK = frozenset(_BLOCK_NAMES.split())
+_TR_TAG = re.compile(rb"<tr[\s/>]", re.I)
+
+
+class HtmlError(Exception):
+    """The page was not read to its end; ``rows`` rows had been. Either libxml2 gave up at
+    ``line`` (``str()``: its words) or ``lost`` of the file's ``tags`` ``<tr>`` tags were
+    neither rows nor text."""
+
+    def __init__(
+        self, detail: str, rows: int, line: int | None = None, lost: int = 0, tags: int = 0
+    ):
+        super().__init__(detail)
+        self.rows = rows
+        self.line = line
+        self.lost = lost
+        self.tags = tags
+
+
+def _wide_codec(data: bytes) -> str:
+    """How ASCII markup is spelt in the file's bytes: UTF-16/32 by the BOM, else one byte each."""
+    name = bom_codec(data)
+    if name in ("utf-16", "utf-32"):
+        return name + ("-le" if data.startswith(b"\xff\xfe") else "-be")
+    return "latin-1"
+
+
+def _head(data: bytes) -> tuple[str, str]:
+    """The start of the file as lower-case text, and the same from its first tag on (after an
+    XML declaration, comments, whitespace)."""
+    start = data[:_HEAD].decode(_wide_codec(data), "ignore").lstrip("\ufeff\u00ef\u00bb\u00bf")
+    start = start.lower()
+    return start, start[_PROLOG.match(start).end() :]
+
+
+def markup_kind(data: bytes) -> str | None:
+    """For a file that :func:`looks_like_html` rejects: ``"spreadsheet"`` (an Excel 2003 XML
+    spreadsheet), ``"page"`` (a web page or other XML with no table: a login or error page
+    saved instead of the list), None (not markup)."""
+    start, head = _head(data)
+    if _SPREADSHEET_XML in head:
+        return "spreadsheet"
+    if head.startswith(_SNIFF) or start.lstrip().startswith("<?xml"):
+        return "page"
+    return None
 
 
 def looks_like_html(data: bytes) -> bool:
-    """Markup that holds a table (an Excel 2003 XML spreadsheet is something else)."""
-    head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    if head.startswith(b"\xff\xfe") or head.startswith(b"\xfe\xff"):
+    """A web page (or XHTML) with a table anywhere in it; an Excel 2003 XML spreadsheet, whose
+    rows are ``<Table>`` elements too, is something else."""
+    _, head = _head(data)
+    if not head.startswith(_SNIFF) or _SPREADSHEET_XML in head:
         return False
-    return (
-        head.startswith(_SNIFF)
-        and b"<table" in data[: 1 << 20].lower()
-        and (b"urn:schemas-microsoft-com:office:spreadsheet" not in head)
-    )
+    tag = re.escape("<table".encode(_wide_codec(data)))
+    return re.compile(tag, re.I).search(data) is not None
 
 
 def declared_encoding(data: bytes) -> str | None:
@@ -39,70 +112,311 @@ def declared_encoding(data: bytes) -> str | None:
         return None
     name = m.group(1).decode("ascii", "replace")
     try:
-        return codecs.lookup(name).name
+        name = codecs.lookup(name).name
     except LookupError:
         return None
+    # A page whose bytes are ASCII-based cannot be UTF-16/32: browsers read it as UTF-8
+    # (WHATWG HTML, "prescan a byte stream to determine its encoding").
+    return "utf-8" if name.startswith(("utf-16", "utf-32")) else name
 
 
-def read_html(text: str) -> Grid:
-    """The page's tables as one sheet."""
-    import lxml.html
-
-    doc = lxml.html.document_fromstring(text)
-    m = _SHEET_NAME.search(text[:65536])
-    title = _SPACE.sub(" ", m.group(1)).strip() if m else "(HTML)"
-    tables = [t for t in doc.iter("table") if not any(a.tag == "table" for a in t.iterancestors())]
-    rows: list[tuple[object, ...]] = []
-    for table in tables:
-        rows.extend(_table_rows(table))
-    return Grid(title, lambda: iter(rows), "html")
+def read_html(data: bytes | str) -> Grid:
+    """The page's tables as one sheet; ``data`` is the page in UTF-8 (or as text)."""
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    m = _SHEET_NAME.search(data[:_HEAD])
+    name = m.group(1).decode("utf-8", "replace") if m else ""
+    title = unicodedata.normalize("NFC", _SPACE.sub(" ", name).strip()) or "(HTML)"
+    return Grid(title, lambda: _rows(data), "html")
 
 
-def _table_rows(table) -> Iterator[tuple[object, ...]]:
-    pending: dict[int, int] = {}  # column -> rows still covered by a rowspan from above
-    for tr in table.iter("tr"):
-        if _owner(tr) is not table:
-            continue  # a row of a nested table
-        row: list[object] = []
-        col = 0
-        for cell in tr:
-            if cell.tag not in ("td", "th"):
-                continue
-            while pending.get(col):
-                row.append(None)
-                pending[col] -= 1
-                col += 1
-            span = _span(cell, "colspan")
-            down = _span(cell, "rowspan")
-            row.append(_text(cell) or None)
-            row.extend([None] * (span - 1))
-            for c in range(col, col + span):
-                if down > 1:
-                    pending[c] = down - 1
-            col += span
-        while any(pending.get(c) for c in range(col, max(pending, default=-1) + 1)):
-            if pending.get(col):
-                pending[col] -= 1
-            row.append(None)
-            col += 1
-        yield tuple(row)
+def _parse(data: bytes, target) -> Iterator[None]:
+    """Feed ``data`` to libxml2 in chunks (yielding after each), then close the parser; raise
+    :class:`HtmlError` when it gives up (a fatal error: it reads no further)."""
+    import lxml.etree as et
 
-
-def _owner(tr):
-    for a in tr.iterancestors():
-        if a.tag == "table":
-            return a
-    return None
-
-
-def _span(cell, name: str) -> int:
+    parser = et.HTMLParser(target=target, huge_tree=True, encoding="utf-8", no_network=True)
+    view = memoryview(data)
     try:
-        return max(1, min(int(str(cell.get(name, "1")).strip() or 1), 16384))
+        for at in range(0, len(data), _CHUNK):
+            parser.feed(bytes(view[at : at + _CHUNK]))
+            yield
+            _fatal(parser, target)
+        target.closing = True
+        parser.close()
+    except et.LxmlError as exc:
+        raise HtmlError(str(exc), target.rows) from None
+    yield
+    _fatal(parser, target)
+
+
+def _fatal(parser, target) -> None:
+    for e in parser.error_log:
+        if e.level >= 3:  # lxml.etree.ErrorLevels.FATAL
+            raise HtmlError(e.message.strip(), target.rows, e.line)
+
+
+def _rows(data: bytes) -> Iterator[tuple[object, ...]]:
+    """Each sheet row as soon as it is laid out; then check that no ``<tr`` was lost."""
+    target = _Sheet()
+    for _ in _parse(data, target):
+        yield from target.take()
+    tags = len(_TR_TAG.findall(data))
+    if target.trs < tags:
+        text = _TextCount()
+        for _ in _parse(data, text):
+            pass
+        lost = tags - target.trs - text.count
+        if lost > 0:
+            raise HtmlError(f"{lost} <tr> not read", target.rows, lost=lost, tags=tags)
+
+
+# What the end of an element means (bit flags, one entry per open element).
+_END_CELL, _END_TR, _END_TABLE, _END_SKIP, _END_BLOCK, _END_PARENT = 1, 2, 4, 8, 16, 32
+_OUT, _TABLE, _CELL, _SKIPPING = range(4)  # where the parser is
+
+
+class _Row:
+    __slots__ = ("done", "spans", "texts")
+
+    def __init__(self) -> None:
+        self.texts: list[str] = []
+        self.spans: list[tuple[int, int]] | None = None  # (colspan, rowspan) per cell, if any
+        self.done = False
+
+
+class _Sheet:
+    """Parser target: follows the open elements and lays out the rows of cells."""
+
+    def __init__(self) -> None:
+        self.closing = False
+        self.mode = _OUT
+        self.kinds: list[int] = []  # per open element: what its end means
+        self.tables = 0  # open tables that make rows
+        self.skip_from = _OUT  # the mode a script/style/template/noscript interrupted
+        self.text: list[str] = []
+        self.span = (1, 1)  # of the cell being read
+        self.row: _Row | None = None  # the open <tr> of the innermost table, if any
+        self.rows_above: list[_Row | None] = []  # self.row of the enclosing <tr>/<table>
+        self.cell_row: _Row | None = None
+        self.orphan: _Row | None = None  # the row of the cells with no <tr> being read
+        self.orphan_parent = -1  # index in kinds of their parent element
+        self.queue: deque[_Row] = deque()  # rows in document order, not yet laid out
+        self.pending: list[tuple[int, int, int]] = []  # rowspans from above: (col, end, rows)
+        self.ready: list[tuple[object, ...]] = []
+        self.rows = 0  # rows laid out
+        self.trs = 0  # <tr> start tags seen
+
+    def take(self) -> list[tuple[object, ...]]:
+        ready, self.ready = self.ready, []
+        return ready
+
+    def start(self, tag: str, attrib) -> None:
+        mode = self.mode
+        kinds = self.kinds
+        if tag == "tr":
+            self.trs += 1
+        if mode == _CELL:
+            if tag in _SKIP:
+                self.skip_from, self.mode = mode, _SKIPPING
+                kinds.append(_END_SKIP)
+            elif tag in _BLOCK:
+                self.text.append(" ")
+                kinds.append(_END_BLOCK)
+            else:
+                kinds.append(0)
+        elif mode == _TABLE:
+            if tag in _CELLS:
+                row = self.row
+                if row is None:  # no <tr>: a row of its own per parent, as a browser implies
+                    row = self.orphan
+                    if row is None or self.orphan_parent != len(kinds) - 1:
+                        self._end_orphans()
+                        row = self.orphan = _Row()
+                        self.queue.append(row)
+                        self.orphan_parent = len(kinds) - 1
+                        kinds[-1] |= _END_PARENT
+                self.cell_row, self.text, self.mode = row, [], _CELL
+                self.span = (1, 1)
+                if attrib:  # (an element without attributes gets a slow empty Mapping)
+                    colspan, rowspan = attrib.get("colspan"), attrib.get("rowspan")
+                    if colspan is not None or rowspan is not None:
+                        self.span = (_span(colspan), _span(rowspan))
+                kinds.append(_END_CELL)
+            elif tag == "tr":
+                self._end_orphans()
+                self.rows_above.append(self.row)
+                self.row = row = _Row()
+                self.queue.append(row)
+                kinds.append(_END_TR)
+            elif tag == "table":
+                self._open_table()
+            elif tag in _SKIP:
+                self.skip_from, self.mode = mode, _SKIPPING
+                kinds.append(_END_SKIP)
+            else:
+                kinds.append(0)
+        elif mode == _OUT and tag == "table":
+            self.mode = _TABLE
+            self._open_table()
+        elif mode == _OUT and tag in _SKIP:
+            self.skip_from, self.mode = mode, _SKIPPING
+            kinds.append(_END_SKIP)
+        else:
+            kinds.append(0)
+
+    def _open_table(self) -> None:
+        self.tables += 1
+        self.rows_above.append(self.row)
+        self.row = None
+        self.kinds.append(_END_TABLE)
+
+    def end(self, tag: str) -> None:
+        kind = self.kinds.pop()
+        if not kind:
+            return
+        mode = self.mode
+        if mode == _SKIPPING:
+            if kind & _END_SKIP:
+                self.mode = self.skip_from
+            return
+        if mode == _CELL:
+            if kind & _END_CELL:
+                self._end_cell()
+            elif kind & _END_BLOCK:
+                self.text.append(" ")
+            return
+        if kind & _END_PARENT:
+            self._end_orphans()
+        if kind & _END_TR:
+            row = self.row
+            assert row is not None
+            row.done = True
+            self.row = self.rows_above.pop()
+            self._flush()
+        elif kind & _END_TABLE:
+            self._end_orphans()
+            self.row = self.rows_above.pop()
+            self.tables -= 1
+            if not self.tables:
+                self.mode = _OUT
+                self._flush()
+                self.pending = []  # a rowspan never reaches into the next table
+
+    def data(self, text: str) -> None:
+        if self.mode == _CELL:
+            self.text.append(text)
+
+    def close(self) -> None:
+        self._end_orphans()
+        self._flush()
+
+    def _end_cell(self) -> None:
+        self.mode = _TABLE
+        row = self.cell_row
+        assert row is not None
+        text = "".join(self.text)
+        if "  " in text or "\n" in text or "\t" in text or "\r" in text or "\f" in text:
+            text = _SPACE.sub(" ", text)
+        row.texts.append(text.strip())
+        if self.span != (1, 1) and row.spans is None:
+            row.spans = [(1, 1)] * (len(row.texts) - 1)
+        if row.spans is not None:
+            row.spans.append(self.span)
+
+    def _end_orphans(self) -> None:
+        if self.orphan is not None:
+            self.orphan.done = True
+            self.orphan = None
+            self._flush()
+
+    def _flush(self) -> None:
+        queue = self.queue
+        while queue and queue[0].done:
+            row = queue.popleft()
+            if row.spans is None and not self.pending:
+                texts = row.texts
+                while texts and not texts[-1]:
+                    texts.pop()
+                self.ready.append(tuple([t or None for t in texts]))
+            else:
+                self.ready.append(self._lay_out(row))
+            self.rows += 1
+
+    def _lay_out(self, row: _Row) -> tuple[object, ...]:
+        """Place the cells in the columns the rowspans from above leave free. The cost follows
+        the cells and the open rowspans, not the columns they cover: the row ends at its last
+        value, and a colspan of 16,384 is one step."""
+        pending = self.pending
+        values: dict[int, str] = {}
+        below: list[tuple[int, int, int]] = []
+        col = 0
+        i = 0
+        for text, (span, down) in zip(
+            row.texts, row.spans or [(1, 1)] * len(row.texts), strict=True
+        ):
+            while i < len(pending) and pending[i][0] <= col:
+                col = max(col, pending[i][1])
+                i += 1
+            if text:
+                values[col] = text
+            if down > 1:
+                below.append((col, col + span, down - 1))
+            col += span
+        kept = [(c, e, n - 1) for c, e, n in pending if n > 1]
+        for item in below:
+            bisect.insort(kept, item)
+        self.pending = kept
+        if not values:
+            return ()
+        cells: list[object] = [None] * (max(values) + 1)
+        for c, text in values.items():
+            cells[c] = text
+        return tuple(cells)
+
+
+def _span(value: str | None) -> int:
+    if value is None:
+        return 1
+    try:
+        return max(1, min(int(value.strip() or 1), _MAX_SPAN))
     except ValueError:
         return 1
 
 
-def _text(cell) -> str:
-    for br in cell.iter("br"):
-        br.tail = " " + (br.tail or "")
-    return _SPACE.sub(" ", cell.text_content()).strip()
+class _TextCount:
+    """Parser target counting the ``<tr`` tags the parser reads as text: in attribute values,
+    comments and the text of elements the file closes. What only the end of the file closes (a
+    comment, ``<script>`` or ``<plaintext>`` left open) swallowed the rest: not counted."""
+
+    def __init__(self) -> None:
+        self.closing = False
+        self.rows = 0
+        self.count = 0
+        self.open: list[int] = []  # per open element: the ``<tr`` in its text so far
+
+    def start(self, tag: str, attrib) -> None:
+        self.open.append(0)
+        for value in attrib.values():
+            if "<" in value:
+                self.count += _tr_in(value)
+
+    def end(self, tag: str) -> None:
+        n = self.open.pop()
+        if not self.closing:
+            self.count += n
+
+    def data(self, text: str) -> None:
+        if self.open and "<" in text:
+            self.open[-1] += _tr_in(text)
+
+    def comment(self, text: str) -> None:
+        if not self.closing:
+            self.count += _tr_in(text)
+
+    def close(self) -> None:
+        return None
+
+
+def _tr_in(text: str) -> int:
+    return len(_TR_TAG.findall(text.encode("utf-8")))
