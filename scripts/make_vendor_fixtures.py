@@ -109,12 +109,13 @@ _PEOPLE = ["Nguyễn Văn An", "Trần Thị Bình", "Lê Hoàng Cường", "Ph�
 _PLACES = ["Biên Hòa, Đồng Nai", "Long Khánh, Đồng Nai", "Nhơn Trạch, Đồng Nai"]
 
 
-def tandan_html() -> bytes:
-    """The page exportTableToExcel.js saves: Excel HTML, UTF-8, no BOM, no charset."""
+def tandan_html(rows: list[tuple[str, ...]] = TANDAN_ROWS) -> bytes:
+    """The page exportTableToExcel.js saves: Excel HTML, UTF-8, no BOM, no charset (``rows``:
+    another list in TANDAN_ROWS' shape, e.g. benchmarks/make_big_html.py's)."""
     td = '<td style="vertical-align: middle; padding: 5px; border: 1px solid #333;">{}</td>'
     head = "".join(td.format(f"<strong>{html.escape(h)}</strong>") for h in TANDAN_HEADERS)
     body = []
-    for i, (code, unit, proc, status, filed, recv, due, end) in enumerate(TANDAN_ROWS):
+    for i, (code, unit, proc, status, filed, recv, due, end) in enumerate(rows):
         who = _PEOPLE[i % len(_PEOPLE)]
         cells = [str(i + 1), unit, proc, code, status, _PLACES[i % len(_PLACES)], who, who,
                  filed, recv, due, end]
