@@ -161,6 +161,10 @@ def read_raw(
         return len(found)
 
     expected = [spec.aliases[0] for spec in plan.columns.values() if spec.required]
+    keys = [
+        a for n in ("dossier_id", "received_at") if n in plan.columns
+        for a in (n, *plan.columns[n].aliases)
+    ]
     return read_table(
         path,
         score,
@@ -169,6 +173,7 @@ def read_raw(
         sheet=sheet,
         expected=expected,
         min_score=min_score,
+        keys=keys,
     )
 
 

@@ -162,18 +162,23 @@ def read_table(
     sheet: str | None = None,
     min_score: int = 2,
     expected: Sequence[str] = (),
+    keys: Sequence[str] = (),
 ) -> RawTable:
     """Read a CSV/TSV/xlsx export into a :class:`RawTable` or raise one clear CchcError.
 
     ``header_score`` rates a row's cells (NFC, stripped); the best row among the first 50
     non-blank records is the header and must reach ``min_score``. ``expected`` lists header
-    names to suggest when no header row is found.
+    names to suggest when no header row is found. ``keys``: header names (any spelling
+    :func:`~cchc_cli.text.fold` equates) of the columns every dossier fills — its id, its
+    received date; a row with one of them filled is never set aside as layout.
     """
     shown = str(path)
     p = Path(path)
     data = _read_bytes(p, shown)
     digest = _Sha256(data)
-    ctx = _Ctx(shown, p, header_score, min_score, tuple(expected))
+    ctx = _Ctx(
+        shown, p, header_score, min_score, tuple(expected), frozenset(fold(k) for k in keys)
+    )
     if data.startswith(_OLE2) and not _encrypted_ole(data):
         parts = _read_xls(data, ctx, sheet)
     elif looks_like_html(data):
@@ -195,6 +200,7 @@ class _Ctx:
     score: HeaderScore
     min_score: int
     expected: tuple[str, ...]
+    keys: frozenset[str] = frozenset()  # folded headers of the columns every dossier fills
 
     @property
     def name(self) -> str:
@@ -806,7 +812,7 @@ def _text_table(ctx: _Ctx, data: bytes, dec: _Decoded, delimiter: str | None) ->
     region = _Region(buf, offset, hit.delimiter, len(headers), first_line, dec.verified)
     columns, nrec = _parse_region(ctx, region)
     data_df, lines, blank, layout = _finish(
-        columns, nrec, region.physical, first_line, headers
+        columns, nrec, region.physical, first_line, headers, ctx.keys
     )
     return {
         "encoding": dec.encoding,
@@ -1182,6 +1188,7 @@ def _finish(
     physical: int | None,
     first_line: int,
     headers: Sequence[str] = (),
+    keys: frozenset[str] = frozenset(),
 ) -> tuple[pd.DataFrame, np.ndarray, int, tuple[tuple[int, str], ...]]:
     """Line numbers, stripping, blank-record and layout-row removal, DataFrame of str columns.
 
@@ -1209,7 +1216,7 @@ def _finish(
     blank = 0
     layout: tuple[tuple[int, str], ...] = ()
     if nrec and columns:
-        kinds = _layout_kinds(columns, headers)
+        kinds = _layout_kinds(columns, headers, keys)
         if kinds:
             drop = np.zeros(len(lines), dtype=bool)
             found = []
@@ -1240,21 +1247,40 @@ _TOTAL_WORDS = frozenset({"tongcong", "tongso", "tong", "cong", "total", "grandt
 _TOTAL_ARROW = r"(?i)^\s*(t[ổo]ng|c[ộo]ng|total)"
 
 
-def _layout_kinds(columns: list[pa.ChunkedArray], headers: Sequence[str]) -> dict[int, str]:
+def _layout_kinds(
+    columns: list[pa.ChunkedArray], headers: Sequence[str], keys: frozenset[str] = frozenset()
+) -> dict[int, str]:
     """Row index -> kind for the rows that hold no dossier: blank, or one of LAYOUT_KINDS.
 
-    A vectorised pass over the first two columns finds the few candidates (a layout row has an
-    empty, numbered, repeated-header or 'Tổng' cell there); each is then judged cell by cell.
+    A vectorised pass finds the few candidates, then each is judged cell by cell. With ``keys``
+    (the id and received-date columns) a candidate has every key cell empty, or repeats the
+    header; a dossier row, which fills them, is never one — whatever its other cells say.
+    Without keys the first two columns are tested (an empty, numbered, 'Tổng' or header cell).
     """
-    first = columns[:2]
+    folded = [fold(h) for h in headers]
+    key_at = [j for j, h in enumerate(folded) if h in keys and j < len(columns)]
     cand = None
-    for j, col in enumerate(first):
-        m = pc.or_(pc.equal(col, ""), pc.equal(col, ABSENT))
-        m = pc.or_(m, pc.match_substring_regex(col, _NUMBER_CELL_ARROW))
-        m = pc.or_(m, pc.match_substring_regex(col, _TOTAL_ARROW))
-        if j < len(headers) and headers[j]:
-            m = pc.or_(m, pc.equal(col, headers[j]))
-        cand = m if cand is None else pc.or_(cand, m)
+    if key_at:
+        for j in key_at:  # no id or date there: empty, or a column number / a total's figure
+            m = pc.or_(pc.equal(columns[j], ""), pc.equal(columns[j], ABSENT))
+            m = pc.or_(m, pc.match_substring_regex(columns[j], _NUMBER_CELL_ARROW))
+            cand = m if cand is None else pc.and_(cand, m)
+        for j in key_at:  # the header again, at a page break
+            if headers[j]:
+                cand = pc.or_(cand, pc.equal(columns[j], headers[j]))
+    else:
+        for j, col in enumerate(columns[:2]):
+            m = pc.or_(pc.equal(col, ""), pc.equal(col, ABSENT))
+            m = pc.or_(m, pc.match_substring_regex(col, _TOTAL_ARROW))
+            if j < len(headers) and headers[j]:
+                m = pc.or_(m, pc.equal(col, headers[j]))
+            cand = m if cand is None else pc.or_(cand, m)
+        if len(columns) >= 2:  # (1) (2) …: both first cells numbered (a dossier's id is not)
+            nums = pc.and_(
+                pc.match_substring_regex(columns[0], _NUMBER_CELL_ARROW),
+                pc.match_substring_regex(columns[1], _NUMBER_CELL_ARROW),
+            )
+            cand = pc.or_(cand, nums)
     idx = np.flatnonzero(cand.to_numpy(zero_copy_only=False)) if cand is not None else []
     if not len(idx):
         return {}
@@ -1262,26 +1288,42 @@ def _layout_kinds(columns: list[pa.ChunkedArray], headers: Sequence[str]) -> dic
     rows = list(zip(*(pc.take(col, picked).to_pylist() for col in columns), strict=True))
     out = {}
     for i, cells in zip(idx.tolist(), rows, strict=True):
-        kind = layout_kind(cells, headers)
+        kind = layout_kind(cells, headers, folded=folded, key_at=key_at)
         if kind is not None:
             out[i] = kind
     return out
 
 
-def layout_kind(cells: Sequence[str], headers: Sequence[str]) -> str | None:
-    """What a row after the header is when it is not a dossier (None: it is one)."""
+def _is_value(cell: str) -> bool:
+    """A key cell holding an id or a date (not empty, not a column number or a total's count)."""
+    return bool(cell) and cell != ABSENT and not _NUMBER_CELL.match(cell)
+
+
+def layout_kind(
+    cells: Sequence[str],
+    headers: Sequence[str],
+    *,
+    folded: Sequence[str] | None = None,
+    key_at: Sequence[int] = (),
+) -> str | None:
+    """What a row after the header is when it is not a dossier (None: it is one). ``key_at``:
+    the columns every dossier fills; with one of them filled the row is a dossier, or the
+    header repeated."""
     filled = [(j, c) for j, c in enumerate(cells) if c and c != ABSENT]
     if not filled:
         return BLANK
-    numbers = [_NUMBER_CELL.match(c) for _, c in filled]
-    if len(filled) >= 3 and all(numbers):
-        values = [int(m.group(1)) for m in numbers]
-        if all(b == a + 1 for a, b in itertools.pairwise(values)):
-            return COLUMN_NUMBERS
-    named = [fold(h) for h in headers]
+    named = folded if folded is not None else [fold(h) for h in headers]
     same = sum(1 for j, c in filled if j < len(named) and named[j] and fold(c) == named[j])
     if same >= max(2, (sum(1 for h in named if h) + 1) // 2):
         return REPEATED_HEADER
+    if any(_is_value(cells[j]) for j in key_at if j < len(cells)):
+        return None
+    numbers = [_NUMBER_CELL.match(c) for _, c in filled]
+    # (1) (2) …: consecutive numbers over at least half the header's columns, nothing else
+    if len(filled) >= max(3, (sum(1 for h in named if h) + 1) // 2) and all(numbers):
+        values = [int(m.group(1)) for m in numbers]
+        if all(b == a + 1 for a, b in itertools.pairwise(values)):
+            return COLUMN_NUMBERS
     if fold(filled[0][1]).rstrip(": ") in _TOTAL_WORDS:
         return TOTAL
     if len(filled) == 1 and ABSENT not in cells:  # a cut-off CSV row is reported, not set aside
@@ -1628,7 +1670,9 @@ def _sheet_rows(ctx: _Ctx, ws, others=(), last: int | None = None) -> dict:
     for num, row in rows:
         add(num, [_cell_text(v) for v in row])
     columns = [pa.chunked_array([pa.array(c, pa.large_string())]) for c in cols]
-    df, kept, emptied, layout = _finish(columns, len(line_list), None, 0, header.cells)
+    df, kept, emptied, layout = _finish(
+        columns, len(line_list), None, 0, header.cells, ctx.keys
+    )
     rows_at = np.asarray(line_list, dtype=np.int64)  # _finish numbered the rows 0, 1, …
     return {
         "format": getattr(ws, "format", "xlsx"),
