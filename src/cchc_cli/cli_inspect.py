@@ -61,9 +61,10 @@ def inspect(
     try:
         check_target(write_plan, (records, plan))
         the_plan = load_plan(plan)
+        check_target(write_plan, tuple(b.path for b in the_plan.bases))  # nor a base plan
         ins = inspect_file(records, the_plan, encoding=encoding, delimiter=delimiter, sheet=sheet)
         if write_plan is not None:
-            write_text(overlay_yaml(ins), write_plan)
+            write_text(overlay_yaml(ins, write_plan), write_plan)
         color = fmt is InspectFormat.table and sys.stdout.isatty()
         sys.stdout.write(render_inspection(ins, fmt.value, lang.value, color=color))
     except CchcError as exc:
