@@ -258,7 +258,7 @@ def _breakdown(console: Console, breakdown, lang: str) -> None:
     by, groups = breakdown
     vi = lang == "vi"
     indicators = [r.indicator.id for r in (groups[0].results if groups else ())]
-    label_width = max([len(group_name(g.key, lang)) for g in groups] + [8])
+    label_width = max([len(group_name(g.key, lang, by)) for g in groups] + [8])
     label_width = min(label_width, 24)
     per_table = max(1, (console.width - label_width - 4) // 14)
     for first in range(0, len(indicators), per_table):
@@ -282,6 +282,6 @@ def _breakdown(console: Console, breakdown, lang: str) -> None:
                 text += " ✗" if r.status == "fail" else ""
                 style = {"pass": "green", "fail": "bold red", "no_data": "yellow"}[r.status]
                 cells.append(Text(text, style=style, no_wrap=True))
-            t.add_row(group_name(g.key, lang), *cells)
+            t.add_row(group_name(g.key, lang, by), *cells)
         console.print(t)
     console.print("  (✗: không đạt; –: chưa có dữ liệu)" if vi else "  (✗: fails; –: no data)")
