@@ -59,9 +59,8 @@ def usage_error(exc: Exception, argv: Sequence[str], where: str = "cchc") -> Cch
 
 
 def _did_you_mean(near: list[str], see: Msg) -> Msg:
-    vi = " hoặc ".join(near[:3])
-    en = " or ".join(near[:3])
-    return Msg(f"có phải ý bạn là {vi}? ({see.vi})", f"did you mean {en}? ({see.en})")
+    """The closest of Click's close matches (it lists them best first)."""
+    return Msg(f"có phải ý bạn là {near[0]}? ({see.vi})", f"did you mean {near[0]}? ({see.en})")
 
 
 def _name(param) -> str:
