@@ -88,7 +88,7 @@ def _missing(param, ctx, where: str) -> CchcError:
     return CchcError(Msg(f"thiếu tùy chọn {name}", f"missing option {name}"), _usage(ctx, where))
 
 
-def _choices(param) -> list[str]:
+def choices(param) -> list[str]:
     """The values a choice parameter takes, from Typer's type (or Click's ``Choice``)."""
     described = getattr(getattr(param, "type_descriptor", None), "choices", None)
     found = described or getattr(getattr(param, "type", None), "choices", None) or ()
@@ -117,10 +117,10 @@ def _bad_value(exc: Exception, param, argv: Sequence[str], see: Msg) -> CchcErro
     name, value = _name(param), _given(exc, param, argv)
     shown = f"'{value}'" if value is not None else "giá trị này"
     shown_en = f"'{value}'" if value is not None else "this value"
-    choices = _choices(param)
-    if choices:
-        listed = ", ".join(choices)
-        guess = closest(value, choices) if value is not None else None
+    values = choices(param)
+    if values:
+        listed = ", ".join(values)
+        guess = closest(value, values) if value is not None else None
         return CchcError(
             Msg(
                 f"{shown} không phải một giá trị của {name}; chọn: {listed}",
