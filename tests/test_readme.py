@@ -118,6 +118,13 @@ def _parse(command: str) -> tuple[dict[str, str], list[str]]:
 
 @pytest.mark.parametrize("doc", DOCS, ids=lambda p: str(p.relative_to(ROOT)))
 def test_every_console_example_prints_what_the_document_says(doc, tmp_path, monkeypatch):
+    # the matcher and the masks, on cases worked out by hand
+    assert matches(["a", ANY, "d"], ["a", "b", "c", "d"]) and matches(["a", ANY], ["a"])
+    assert not matches(["a", "d"], ["a", "b", "d"]) and not matches(["a"], ["a", "b"])
+    line = "SHA-256 " + "ab" * 32 + " at 2026-01-02T03:04:05+00:00 in /x/y.yaml"
+    assert mask(line, tmp_path) == "SHA-256 <sha256> at <time> in <path>"
+    kept = "Biểu số 06/VPCP/KSTT, 2.732/2.811, 15/12/2022"  # not paths
+    assert mask(kept, tmp_path) == kept
     (tmp_path / "sample_data").symlink_to(ROOT / "sample_data")
     monkeypatch.chdir(tmp_path)
     name = doc.relative_to(ROOT)
@@ -152,17 +159,6 @@ def test_every_console_example_prints_what_the_document_says(doc, tmp_path, monk
     assert ran
 
 
-def test_the_matcher_itself():
-    assert matches(["a", ANY, "d"], ["a", "b", "c", "d"]) and matches(["a", ANY], ["a"])
-    assert not matches(["a", "d"], ["a", "b", "d"]) and not matches(["a"], ["a", "b"])
-    assert mask("SHA-256 " + "ab" * 32 + " at 2026-01-02T03:04:05+00:00 in /x/y.yaml", Path("/q")) == (
-        "SHA-256 <sha256> at <time> in <path>"
-    )
-    assert mask("Biểu số 06/VPCP/KSTT, 2.732/2.811, 15/12/2022", Path("/q")) == (
-        "Biểu số 06/VPCP/KSTT, 2.732/2.811, 15/12/2022"
-    )
-
-
 def test_the_generated_sections_are_up_to_date():
     spec = importlib.util.spec_from_file_location("gen_docs", ROOT / "scripts" / "gen_docs.py")
     gen = importlib.util.module_from_spec(spec)
@@ -173,3 +169,16 @@ def test_the_generated_sections_are_up_to_date():
     for name in gen.SECTIONS:  # each section is there, and not empty
         body = gen.BLOCK.search(text[text.index(f"BEGIN GENERATED {name}") - 5 :])["body"]
         assert body.strip(), name
+
+
+def test_the_staff_guide_explains_every_reason_code():
+    """A code validate prints, looked up in the guide's table: each one is there, in words."""
+    from cchc_cli.errors import Reason
+
+    guide = (ROOT / "docs" / "huong-dan-can-bo.md").read_text(encoding="utf-8")
+    assert "(docs/huong-dan-can-bo.md)" in (ROOT / "README.md").read_text(encoding="utf-8")
+    missing = [r.value for r in Reason if f"`{r.value}`" not in guide]
+    assert missing == []
+    for heading in ("Lấy tệp xuất", "Kiểm tra hằng tháng", "Đọc bảng", "validate", "Báo cáo quý",
+                    "thanh tra"):  # fmt: skip
+        assert any(line.startswith("## ") and heading in line for line in guide.splitlines()), heading
