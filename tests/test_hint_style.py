@@ -49,52 +49,43 @@ class _Ends:
                 return scope[name]
         return []
 
-    def starts(self, e, seen=frozenset()) -> list[str]:
-        if isinstance(e, ast.Constant) and isinstance(e.value, str):
-            return [e.value]
-        if isinstance(e, ast.JoinedStr):
-            first = e.values[0] if e.values else None
-            return [first.value] if isinstance(first, ast.Constant) else []
-        if isinstance(e, ast.BinOp) and isinstance(e.op, ast.Add):
-            return self.starts(e.left, seen)
-        if isinstance(e, ast.IfExp):
-            return self.starts(e.body, seen) + self.starts(e.orelse, seen)
-        if isinstance(e, ast.Call) and getattr(e.func, "id", None) == "Msg":
-            return [s for a in e.args[:2] for s in self.starts(a, seen)]
-        if isinstance(e, ast.Attribute) and isinstance(e.value, ast.Name) and e.attr in ("vi", "en"):
-            return [s for v in self.lookup(e.value.id) if not isinstance(v, tuple)
-                    for s in self._msg_part(v, e.attr, self.starts, seen)]  # fmt: skip
-        if isinstance(e, ast.Name) and e.id not in seen:
-            return [s for v in self.lookup(e.id) if not isinstance(v, tuple)
-                    for s in self.starts(v, seen | {e.id})]  # fmt: skip
-        return []
+    def starts(self, e) -> list[str]:
+        return self.edge(e, first=True)
 
-    def ends(self, e, seen=frozenset()) -> list[str]:
+    def ends(self, e) -> list[str]:
+        return self.edge(e, first=False)
+
+    def edge(self, e, *, first: bool, seen=frozenset()) -> list[str]:
+        """The texts ``e`` may open (``first``) or close with."""
+        walk = lambda x, s=seen: self.edge(x, first=first, seen=s)  # noqa: E731
         if isinstance(e, ast.Constant) and isinstance(e.value, str):
             return [e.value]
         if isinstance(e, ast.JoinedStr):
-            last = e.values[-1] if e.values else None
-            return [last.value] if isinstance(last, ast.Constant) else []
+            part = (e.values[0] if first else e.values[-1]) if e.values else None
+            return [part.value] if isinstance(part, ast.Constant) else []
         if isinstance(e, ast.BinOp) and isinstance(e.op, ast.Add):
-            return self.ends(e.right, seen)
+            return walk(e.left if first else e.right)
         if isinstance(e, ast.IfExp):
-            return self.ends(e.body, seen) + self.ends(e.orelse, seen)
+            return walk(e.body) + walk(e.orelse)
         if isinstance(e, ast.Call) and getattr(e.func, "id", None) == "Msg":
-            return [s for a in e.args[:2] for s in self.ends(a, seen)]
+            return [t for a in e.args[:2] for t in walk(a)]
         if isinstance(e, ast.Attribute) and isinstance(e.value, ast.Name) and e.attr in ("vi", "en"):
-            return [s for v in self.lookup(e.value.id) if not isinstance(v, tuple)
-                    for s in self._msg_part(v, e.attr, self.ends, seen)]  # fmt: skip
+            return [t for v in self.lookup(e.value.id) if not isinstance(v, tuple)
+                    for t in self._msg_part(v, e.attr, walk)]  # fmt: skip
         if isinstance(e, ast.Name) and e.id not in seen:
             out = []
-            for v in self.lookup(e.id):  # any assignment, or any '+=', may be the last
-                out += self.ends(v[1] if isinstance(v, tuple) else v, seen | {e.id})
+            for v in self.lookup(e.id):  # the first text is an assignment's; any may be the last
+                if isinstance(v, tuple):  # a '+=': it adds to the end only
+                    out += [] if first else walk(v[1], seen | {e.id})
+                else:
+                    out += walk(v, seen | {e.id})
             return out
         return []
 
     @staticmethod
-    def _msg_part(v, attr: str, walk, seen) -> list[str]:
+    def _msg_part(v, attr: str, walk) -> list[str]:
         if isinstance(v, ast.Call) and getattr(v.func, "id", None) == "Msg":
-            return walk(v.args[0 if attr == "vi" else 1], seen)
+            return walk(v.args[0 if attr == "vi" else 1])
         return []
 
 

@@ -19,6 +19,7 @@ from typing import Annotated, NoReturn
 import typer
 
 from .cli_common import (
+    EXIT_BAD_INPUT,
     HELP,
     ActualsOpt,
     BilingualUsageError,
@@ -77,13 +78,7 @@ ROOT_HELP = CommandHelp(
     exits=(
         (ExitCode.OK, Msg("đạt / không có vấn đề", "pass / no problems")),
         (ExitCode.FAIL, Msg("có chỉ tiêu không đạt / có vấn đề", "a target fails / problems")),
-        (
-            ExitCode.ERROR,
-            Msg(
-                "sai cách dùng hoặc tệp không đọc được: không có kết luận",
-                "bad usage or unreadable input: no verdict",
-            ),
-        ),
+        EXIT_BAD_INPUT,
         (ExitCode.INTERNAL, Msg("lỗi nội bộ của cchc", "a bug in cchc")),
     ),
 )
@@ -185,13 +180,7 @@ CHECK_HELP = CommandHelp(
                 "an indicator fails (--strict: or has no data)",
             ),
         ),
-        (
-            ExitCode.ERROR,
-            Msg(
-                "sai cách dùng hoặc tệp không đọc được: không có kết luận",
-                "bad usage or unreadable input: no verdict",
-            ),
-        ),
+        EXIT_BAD_INPUT,
     ),
 )
 
@@ -340,10 +329,7 @@ VALIDATE_HELP = CommandHelp(
     exits=(
         (ExitCode.OK, Msg("không có vấn đề", "no problems")),
         (ExitCode.FAIL, Msg("có vấn đề", "problems found")),
-        (
-            ExitCode.ERROR,
-            Msg("sai cách dùng hoặc tệp không đọc được", "bad usage or unreadable input"),
-        ),
+        EXIT_BAD_INPUT,
     ),
 )
 

@@ -107,6 +107,15 @@ class CommandHelp:
         return "\n".join(out)
 
 
+# Exit 2 of every command that reads an export: one wording.
+EXIT_BAD_INPUT = (
+    ExitCode.ERROR,
+    Msg(
+        "sai cách dùng hoặc tệp không đọc được: không có kết luận",
+        "bad usage or unreadable input: no verdict",
+    ),
+)
+
 # Every command's help by name, in the order of ``cchc --help``: the README's command table is
 # generated from it (scripts/gen_docs.py).
 HELP: dict[str, CommandHelp] = {}

@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from .cli_common import (
+    EXIT_BAD_INPUT,
     By,
     CommandHelp,
     CutoffOpt,
@@ -80,10 +81,7 @@ REPORT_HELP = CommandHelp(
                 "they do not somewhere (contradictory data: see cchc validate)",
             ),
         ),
-        (
-            ExitCode.ERROR,
-            Msg("sai cách dùng hoặc tệp không đọc được", "bad usage or unreadable input"),
-        ),
+        EXIT_BAD_INPUT,
     ),
 )
 
