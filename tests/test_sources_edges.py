@@ -26,7 +26,7 @@ def test_a_near_miss_path_suggests_the_file_next_to_it(tmp_path):
     err = _error(str(tmp_path / "ho-so-thang5.csv"))
     assert f"file '{tmp_path / 'ho-so-thang5.csv'}' does not exist" in err
     assert (
-        f"→ Check the path and file name. Did you mean '{tmp_path / 'ho-so-thang-5.csv'}'?" in err
+        f"→ check the path and file name; did you mean '{tmp_path / 'ho-so-thang-5.csv'}'?" in err
     )
 
 
@@ -39,7 +39,7 @@ def test_a_near_miss_sheet_name_is_suggested(tmp_path):
     book.save(path)
     err = _error(str(path), "--sheet", "Thang 6")
     assert "no sheet 'Thang 6' in 'so.xlsx'" in err
-    assert "→ Sheets in the file: 'Tháng 5'. Did you mean 'Tháng 5'?" in err
+    assert "→ sheets in the file: 'Tháng 5'; did you mean 'Tháng 5'?" in err
 
 
 @pytest.mark.parametrize(

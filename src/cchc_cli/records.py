@@ -392,8 +392,8 @@ def _choose(
     places = [
         (h, spec.alias(h).location if spec.alias(h) else spec.location) for _, h, _, _ in tried
     ]
-    aliases = " hoặc ".join(f"'{h}' ({loc})" for h, loc in places)
-    aliases_en = " or ".join(f"'{h}' ({loc})" for h, loc in places)
+    aliases = " hoặc ".join(f"'{h}' ({loc.render('vi')})" for h, loc in places)
+    aliases_en = " or ".join(f"'{h}' ({loc.render('en')})" for h, loc in places)
     drop = places[-1][0]
     raise CchcError(
         Msg(
