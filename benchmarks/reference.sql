@@ -5,7 +5,8 @@
 -- Before the first one it creates:
 --   raw(...)       view over the CSV, every column VARCHAR, Vietnamese headers as in the sample
 --   params(p_start DATE, p_end DATE)       the period P, inclusive, by calendar date
--- and before `indicators` it creates, from the `holidays` package's Vietnam calendar:
+-- and before `indicators` (and `placed`, the same rules in three-valued logic, for Biểu 06 and
+-- the row accounting) it creates, from the `holidays` package's Vietnam calendar:
 --   workdays(day DATE, n_upto INTEGER)     every calendar day, with the number of working days <= it
 --   workday_ordinals(ordinal INTEGER, day DATE)   the ordinal-th working day
 -- (only used to work out a due date from `Thời hạn giải quyết` when `Ngày hẹn trả` is empty).
@@ -33,24 +34,31 @@ CREATE OR REPLACE TEMP MACRO ref_yesno(s) AS
          WHEN s IN ('không', 'chưa', '', '0', 'false', 'no') THEN FALSE
          ELSE NULL END;
 
+-- name: cells
+-- The export's cells, trimmed (and lower-cased where they are words); `line` is the row's
+-- position in the file (1 = first dossier). Read by `parse` and by `placed`.
+CREATE OR REPLACE TEMP TABLE cells AS
+SELECT
+    row_number() OVER ()                         AS line,
+    nullif(trim("Mã hồ sơ"), '')                 AS id,
+    trim(coalesce("Lĩnh vực", ''))               AS field,
+    lower(trim(coalesce("Trạng thái", '')))      AS status,
+    nullif(trim("Ngày tiếp nhận"), '')           AS rec_s,
+    nullif(trim("Ngày hẹn trả"), '')             AS due_s,
+    nullif(trim("Ngày kết thúc xử lý"), '')      AS res_s,
+    nullif(trim("Ngày trả kết quả"), '')         AS ret_s,
+    lower(trim(coalesce("Hình thức nộp", '')))   AS channel,
+    lower(trim(coalesce("Số hóa hồ sơ", '')))    AS dig_s,
+    lower(trim(coalesce("Số hóa kết quả", '')))  AS rdig_s,
+    lower(trim(coalesce("Kết quả điện tử", ''))) AS eres_s,
+    lower(trim(coalesce("Mức độ hài lòng", ''))) AS sat_s,
+    lower(trim(coalesce("Phiếu xin lỗi", '')))   AS apo_s,
+    try_cast(trim("Thời hạn giải quyết") AS INTEGER) AS days_n
+FROM raw;
+
 -- name: parse
 CREATE OR REPLACE TEMP TABLE dossiers AS
-WITH src AS (
-    SELECT
-        lower(trim(coalesce("Trạng thái", '')))      AS status,
-        nullif(trim("Ngày tiếp nhận"), '')           AS rec_s,
-        nullif(trim("Ngày hẹn trả"), '')             AS due_s,
-        nullif(trim("Ngày kết thúc xử lý"), '')      AS res_s,
-        nullif(trim("Ngày trả kết quả"), '')         AS ret_s,
-        lower(trim(coalesce("Hình thức nộp", '')))   AS channel,
-        lower(trim(coalesce("Số hóa hồ sơ", '')))    AS dig_s,
-        lower(trim(coalesce("Số hóa kết quả", '')))  AS rdig_s,
-        lower(trim(coalesce("Kết quả điện tử", ''))) AS eres_s,
-        lower(trim(coalesce("Mức độ hài lòng", ''))) AS sat_s,
-        lower(trim(coalesce("Phiếu xin lỗi", '')))   AS apo_s,
-        try_cast(trim("Thời hạn giải quyết") AS INTEGER) AS days_n
-    FROM raw
-),
+WITH src AS (SELECT * FROM cells),
 dated AS (
     SELECT *,
         ref_date(rec_s) AS rec_d,
@@ -174,3 +182,109 @@ FROM (
     ]) AS u
     FROM a
 );
+
+-- name: placed
+-- One row per dossier with the period tests of indicators.md in SQL's own three-valued logic
+-- (NULL = unknown), for Biểu 06 and the row accounting of `cchc check` (duckdb_reference.py's
+-- `placements`). Unlike `indicators` above, a bad cell is NULL wherever it is read:
+--   * received date empty or broken -> NULL; end date = resolved_at, else returned_at; a cell
+--     present but broken -> NULL; neither present -> no end (still open);
+--   * an end date before the received date, or a withdrawn/resolved status with no end date,
+--     makes the end date unknown; a due date before the received date makes the due unknown;
+--   * a dossier ends on or after the day it is received, so a known end before P rules out
+--     "received in P" and a known received date after P rules out "resolved in P";
+--   * a row with no `Mã hồ sơ`, or repeating an earlier one, is set aside (`excluded`).
+CREATE OR REPLACE TEMP TABLE placed AS
+WITH src AS (SELECT * FROM cells),
+ids AS (
+    SELECT *,
+        id IS NOT NULL AND row_number() OVER (PARTITION BY id ORDER BY line) > 1 AS repeated
+    FROM src
+),
+dated AS (
+    SELECT *,
+        ref_date(rec_s)                                                AS rec_d,
+        CASE WHEN res_s IS NOT NULL THEN ref_date(res_s) ELSE ref_date(ret_s) END AS end_raw,
+        (res_s IS NULL AND ret_s IS NULL)                              AS no_end,
+        status IN ('mới đăng ký', 'không được tiếp nhận', '1', '3')   AS not_received,
+        status IN ('công dân yêu cầu rút hồ sơ', 'rút hồ sơ', 'dừng xử lý', 'trả lại', '7', '8')
+                                                                       AS withdrawn,
+        status IN ('đã xử lý xong', 'đã trả kết quả', '9', '10')       AS resolved_status,
+        CASE WHEN channel IN ('trực tuyến', '2') THEN TRUE
+             WHEN channel IN ('trực tiếp', '1', 'bưu chính', 'dịch vụ bưu chính công ích',
+                              'bcci', '3') THEN FALSE
+        END                                                            AS online
+    FROM ids
+),
+ended AS (
+    SELECT d.*,
+        -- NULL where the end is unknown; no_end rows have no end at all
+        CASE WHEN no_end THEN NULL
+             WHEN end_raw < rec_d THEN NULL
+             ELSE end_raw END                                          AS end_d,
+        (no_end AND (withdrawn OR resolved_status))                    AS end_missing,
+        CASE WHEN d.due_s IS NOT NULL THEN ref_date(d.due_s)
+             WHEN d.days_n = 0 THEN d.rec_d
+             WHEN d.days_n > 0 THEN w.day END                          AS due_raw
+    FROM dated d
+    LEFT JOIN workdays c ON d.due_s IS NULL AND c.day = d.rec_d
+    LEFT JOIN workday_ordinals w ON w.ordinal = c.n_upto + d.days_n
+),
+tested AS (
+    SELECT e.*,
+        CASE WHEN due_raw < rec_d THEN NULL ELSE due_raw END           AS due_d,
+        -- the end compared with a day: no end -> FALSE (known), unknown end -> NULL
+        CASE WHEN end_missing THEN NULL WHEN no_end THEN FALSE ELSE end_d < p.p_start END
+                                                                       AS ended_before,
+        CASE WHEN end_missing THEN NULL WHEN no_end THEN FALSE
+             ELSE end_d BETWEEN p.p_start AND p.p_end END              AS end_in_p,
+        CASE WHEN end_missing THEN NULL WHEN no_end THEN TRUE ELSE end_d > p.p_end END
+                                                                       AS ends_after,
+        CASE WHEN end_missing THEN NULL WHEN no_end THEN TRUE ELSE end_d >= p.p_start END
+                                                                       AS open_at_start,
+        p.p_start, p.p_end
+    FROM ended e, params p
+),
+periods AS (
+    SELECT *,
+        (NOT not_received) AND (rec_d BETWEEN p_start AND p_end)
+            AND NOT coalesce(ended_before, FALSE)                      AS received_in_p,
+        (NOT not_received) AND end_in_p AND NOT coalesce(rec_d > p_end, FALSE) AS resolved_in_p,
+        (NOT not_received) AND rec_d <= p_end AND ends_after           AS open_at_end,
+        (NOT not_received) AND rec_d < p_start AND open_at_start      AS carried_over,
+        CASE WHEN end_missing OR (NOT no_end AND end_d IS NULL) THEN NULL
+             WHEN no_end THEN NULL
+             WHEN withdrawn THEN 'on_time'
+             WHEN end_d < due_d THEN 'early'
+             WHEN end_d = due_d THEN 'on_time'
+             WHEN end_d > due_d THEN 'late' END                        AS timeliness
+    FROM tested
+)
+SELECT
+    line, id, field, not_received, (id IS NULL OR repeated) AS excluded,
+    received_in_p, resolved_in_p, open_at_end, carried_over,
+    open_at_end AND due_d < p_end                                      AS overdue_at_end,
+    online, timeliness, withdrawn,
+    ref_yesno(dig_s) AS digitized, ref_yesno(rdig_s) AS result_digitized,
+    ref_yesno(eres_s) AS e_result, ref_yesno(apo_s) AS apology,
+    CASE WHEN sat_s = '' THEN 'none'
+         WHEN sat_s IN ('rất hài lòng', 'hài lòng') THEN 'good'
+         WHEN sat_s IN ('bình thường', 'không hài lòng') THEN 'bad' END AS rating,
+    -- the bad cells, for the reasons of left-out rows
+    CASE WHEN id IS NULL THEN 'missing_value' WHEN repeated THEN 'duplicate_id' END AS bad_id,
+    CASE WHEN rec_s IS NULL THEN 'missing_value' WHEN rec_d IS NULL THEN 'invalid_date' END
+                                                                       AS bad_received,
+    CASE WHEN res_s IS NOT NULL AND ref_date(res_s) IS NULL THEN 'invalid_date'
+         WHEN res_s IS NOT NULL AND end_raw < rec_d THEN 'end_before_received' END AS bad_resolved,
+    CASE WHEN res_s IS NULL AND ret_s IS NOT NULL AND ref_date(ret_s) IS NULL THEN 'invalid_date'
+         WHEN res_s IS NULL AND ret_s IS NOT NULL AND end_raw < rec_d
+             THEN 'end_before_received' END                            AS bad_returned,
+    CASE WHEN end_missing THEN 'resolved_without_end' END              AS bad_status,
+    CASE WHEN channel = '' THEN 'missing_value' WHEN online IS NULL THEN 'unknown_value' END
+                                                                       AS bad_channel,
+    CASE WHEN due_s IS NOT NULL AND ref_date(due_s) IS NULL THEN 'invalid_date'
+         WHEN due_raw < rec_d THEN 'due_before_received'
+         WHEN due_raw IS NULL AND rec_d IS NOT NULL THEN 'no_due_date' END AS bad_due,
+    (due_s IS NULL AND due_raw IS NOT NULL)                            AS due_derived
+FROM periods
+ORDER BY line;

@@ -487,11 +487,11 @@ def test_replaced_output_keeps_its_mode(tmp_path):
 @pytest.mark.parametrize(
     ("args", "says"),
     [
-        (["check", "x.csv", "--format", "xml"], "Lỗi cách dùng: Invalid value for '--format'"),
-        (["check", "x.csv", "--format", "xml", "--lang", "en"], "Usage error: Invalid value"),
+        (["check", "x.csv", "--format", "xml"], "Lỗi cách dùng: 'xml' không phải một giá trị"),
+        (["check", "x.csv", "--format", "xml", "--lang", "en"], "Usage error: 'xml' is not one"),
         (["check", "x.csv", "--bogus"], "→ xem: cchc check --help"),
-        (["nonexistent"], "→ xem: cchc --help"),
-        (["calendar", "abc"], "Lỗi cách dùng"),
+        (["nonexistent"], "(xem: cchc --help)"),
+        (["calendar", "abc"], "Lỗi cách dùng: YEAR: 'abc' không phải một số nguyên"),
     ],
 )
 def test_usage_errors_of_the_installed_command(args, says, tmp_path):

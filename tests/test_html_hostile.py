@@ -284,7 +284,7 @@ def test_a_lying_charset_gets_a_hint_about_the_page_not_the_option(tmp_path):
     data = page.encode("utf-8").replace("Biên Hòa".encode(), MF.encode_cp1258("Biên Hòa"))
     msg = error(write(tmp_path, data))
     assert "cannot decode 'x.xls' as utf-8" in msg
-    assert "The page declares utf-8" in msg and "leave it out" not in msg
+    assert "the page declares utf-8" in msg and "leave it out" not in msg
 
 
 def test_a_word_document_renamed_xls_is_not_a_damaged_workbook(tmp_path):

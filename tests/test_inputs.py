@@ -231,7 +231,7 @@ def test_hidden_first_sheet_is_skipped_and_the_sheet_read_is_named(tmp_path):
 def test_unknown_sheet_lists_hidden_sheets_as_hidden(tmp_path):
     with pytest.raises(CchcError) as info:
         read_table(_hidden_first(tmp_path), score, sheet="Mới")
-    assert "Sheets in the file: 'Cũ' (hidden), 'Danh sách'." in info.value.hint.en
+    assert "sheets in the file: 'Cũ' (hidden), 'Danh sách'" in info.value.hint.en
 
 
 def _styled_rows(n: int, first: int, cols: int = 16) -> str:

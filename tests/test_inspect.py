@@ -55,7 +55,7 @@ def _fill(text: str, fields: dict[str, str], words: dict[str, str]) -> str:
     out = []
     for line in text.splitlines():
         m = re.match(r"#\? TRƯỜNG: \{aliases: \[(.+?)\]\}", line)
-        if m:
+        if m and m.group(1) in fields:
             out.append(f"  {fields[m.group(1)]}: {{aliases: [{m.group(1)}]}}")
             continue
         m = re.match(r"#\?      NHÓM: \[(.+?)\]", line)
@@ -125,3 +125,70 @@ def test_inspect_on_empty_input(tmp_path):
     empty.write_bytes(b"")
     res = cli("inspect", empty)
     assert res.exit_code == 2 and "Traceback" not in res.output
+
+
+def test_cell_text_cannot_inject_yaml_into_the_overlay(tmp_path):
+    """A multi-line cell quoted in a comment stays in the comment: the overlay loads and the
+    targets are the plan's (the cell tried to lower on-time's target to 50%)."""
+    export = tmp_path / "z.csv"
+    evil = 'Gọi lại\nindicators:\n  - {id: dossiers_on_time, target: ">= 50%"}\n#'
+    rows = Z_CSV.splitlines()
+    rows[0] += ",Ghi chú"
+    rows[1] += ',"' + evil.replace('"', '""') + '"'
+    rows[2:] = [r + "," for r in rows[2:]]
+    export.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    overlay = tmp_path / "o.yaml"
+    cli("inspect", export, "--write-plan", overlay)
+    text = overlay.read_text(encoding="utf-8")
+    assert not any(line.startswith("indicators") for line in text.splitlines())
+    filled = _fill(text, {"Số biên nhận": "dossier_id", "Tình trạng": "status"}, {"Quầy": "in_person"})
+    overlay.write_text(filled, encoding="utf-8")
+    from cchc_cli.plan import load_plan
+
+    plan = load_plan(overlay)
+    assert plan.indicator("dossiers_on_time").target.as_json()["value"] == 98
+
+
+def test_spellings_of_one_word_are_one_unknown_word_and_negations_get_no_guess(tmp_path):
+    export = tmp_path / "z.csv"
+    body = [
+        "Mã hồ sơ,Ngày tiếp nhận,Hình thức nộp,Trạng thái",
+        "A1,03/04/2023,Trực tuyến,Xong",
+        "A2,03/04/2023,Trực tuyến,xong",
+        "A3,03/04/2023,Trực tuyến,XONG",
+        "A4,03/04/2023,Trực tuyến,Chưa hoàn thành",
+    ]
+    export.write_text("\n".join(body) + "\n", encoding="utf-8")
+    data = json.loads(cli("inspect", export, "--format", "json").stdout)
+    words = {w["word"]: (w["rows"], w["category"]) for w in data["unknown_words"]}
+    assert words["Xong"][0] == 3 and len(words) == 2
+    assert words["Chưa hoàn thành"] == (1, None)  # not 'resolved', though closest is Hoàn thành
+
+
+def test_a_row_counter_is_never_guessed_as_a_field(tmp_path):
+    export = tmp_path / "z.csv"
+    export.write_text(
+        "STT,Mã hồ sơ,Ngày tiếp nhận\n1,A1,03/04/2023\n2,A2,04/04/2023\n3,A3,05/04/2023\n",
+        encoding="utf-8",
+    )
+    data = json.loads(cli("inspect", export, "--format", "json").stdout)
+    stt = next(h for h in data["headers"] if h["header"] == "STT")
+    assert stt["field"] is None and stt["guess"] is None  # 1, 2, 3 are also channel codes
+
+
+def test_overlay_of_a_plan_by_path_extends_it_relative_to_the_overlay(tmp_path):
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "out").mkdir()
+    base = tmp_path / "sub" / "base.yaml"
+    base.write_text("extends: plan2023\ntitle: Kế hoạch gốc\n", encoding="utf-8")
+    export = tmp_path / "z.csv"
+    export.write_text(Z_CSV, encoding="utf-8")
+    overlay = tmp_path / "out" / "lop.yaml"
+    cli("inspect", export, "--plan", base, "--write-plan", overlay)
+    assert "extends: ../sub/base.yaml" in overlay.read_text(encoding="utf-8")
+    from cchc_cli.plan import load_plan
+
+    assert load_plan(overlay).title == "Kế hoạch gốc"  # the chain resolves from the overlay
+    # and the base itself is never overwritten
+    res = cli("inspect", export, "--plan", overlay, "--write-plan", base)
+    assert res.exit_code == 2 and base.read_text(encoding="utf-8").startswith("extends: plan2023")

@@ -177,3 +177,24 @@ def test_broken_xls_is_a_clear_error(tmp_path):
     with pytest.raises(CchcError) as info:
         read_records(p, _plan())
     assert "damaged" in info.value.message.en and "bị hỏng" in info.value.message.vi
+
+
+def test_a_dossier_is_never_set_aside_whatever_its_first_cells_say(tmp_path):
+    """A row that fills the id or the received date is a dossier: a procedure called 'Cộng',
+    a lone id, small numbers in STT/id are reported if wrong, never hidden as layout."""
+    p = tmp_path / "x.csv"
+    p.write_text(
+        "STT,Tên thủ tục,Mã hồ sơ,Ngày tiếp nhận,Hình thức nộp,Đơn vị,Trạng thái,Ghi chú\n"  # 1
+        "1,Cộng,H1,03/04/2023,Trực tuyến,,,\n"  # 2 a procedure named like a total
+        "2,Tổng,H2,04/04/2023,Trực tiếp,,,\n"  # 3
+        "3,Total,H3,05/04/2023,Trực tiếp,,,\n"  # 4
+        ",,H4,,,,,\n"  # 5 only the id: a dossier missing its date (reported)
+        "5,6,7,,,,,\n"  # 6 small numbers in 3 of 8 columns: not a column-number row
+        "Tổng cộng,,,4,,,,\n",  # 7 the real total row
+        encoding="utf-8",
+    )
+    rec = read_records(p, _plan())
+    assert rec.lines.tolist() == [2, 3, 4, 5, 6]
+    assert rec.layout == ((7, TOTAL),)
+    bad = set(zip(rec.problems["line"], rec.problems["reason"], strict=True))
+    assert (5, "missing_value") in bad and (6, "missing_value") in bad

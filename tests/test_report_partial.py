@@ -140,9 +140,10 @@ def test_no_due_date_columns_leaves_out_timeliness_only(plan, tmp_path):
     )
 
 
-def test_no_end_date_columns_leaves_only_the_channel_columns(plan, export):
+def test_no_end_date_columns_leaves_the_received_columns(plan, export):
     # no "Ngày kết thúc xử lý" nor "Ngày trả kết quả": nobody can tell resolved from open, nor
-    # whether a dossier received before May was still open on 01/05; (2), (3), (*) still count
+    # whether a dossier received before May was still open on 01/05; (2), (3), (*) still count,
+    # and so does (1) for the three received in May (the April one may be carried over: unknown)
     rows = [
         dict(recv="02/05/2023", due="10/05/2023", ch="Trực tuyến"),
         dict(recv="03/05/2023", due="10/05/2023", ch="Trực tuyến"),
@@ -156,10 +157,14 @@ def test_no_end_date_columns_leaves_only_the_channel_columns(plan, export):
     )
     t = form.total.counts
     assert {k: v for k, v in t.items() if v is not None} == dict(
-        received_online=2, received_offline=1, received_channel_unknown=0
+        received_total=3, received_online=2, received_offline=1, received_channel_unknown=0
     )
     assert {n.fields for n in form.not_available} == {("resolved_at",)}
     assert not any(c.checked for c in form.total.identities) and form.identity_ok
+    assert [(x.reason, x.field, x.rows, x.columns) for x in form.total.left_out_by] == [
+        ("missing_column", "resolved_at", 1, ("received_total",))
+    ]
+    assert (form.input.rows_in_form, form.input.rows_left_out, form.input.rows_outside) == (3, 1, 0)
 
 
 def test_json_null_and_not_available_list():

@@ -112,8 +112,8 @@ def test_expected_json_dates_are_iso_only_where_cells_are_real_dates():
 
 # name: (line or None, words in the English message+hint, words in the Vietnamese ones)
 BAD_EXPECT = {
-    "empty.csv": (None, ["empty", "Export"], ["rỗng", "Xuất lại"]),
-    "whitespace.csv": (None, ["no data", "Export"], ["không có dữ liệu", "Xuất lại"]),
+    "empty.csv": (None, ["empty", "export"], ["rỗng", "xuất lại"]),
+    "whitespace.csv": (None, ["no data", "export"], ["không có dữ liệu", "xuất lại"]),
     "binary.csv": (None, ["binary", "CSV"], ["nhị phân", "CSV"]),
     "pdf-renamed.csv": (None, ["PDF", "xlsx", "CSV"], ["PDF", "xlsx", "CSV"]),
     "old-excel.xls": (None, ["damaged", "save it again"], ["bị hỏng", "lưu lại"]),
@@ -320,7 +320,7 @@ def test_zip_that_is_not_a_workbook(tmp_path):
         zf.writestr("export.csv", "Mã hồ sơ,Ngày tiếp nhận\n")
     with pytest.raises(CchcError) as info:
         read(path)
-    assert "export.csv" in info.value.message.en and "Extract" in info.value.hint.en
+    assert "export.csv" in info.value.message.en and "extract" in info.value.hint.en
 
 
 # --------------------------------------------------------------------------- text layout

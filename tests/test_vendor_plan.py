@@ -211,11 +211,12 @@ def test_an_empty_claiming_column_is_not_used(tmp_path):
 
 
 def _alias_place(alias: str, field: str) -> str:
-    """Where the shipped plan writes ``alias`` among ``field``'s aliases: path:line:column."""
+    """Where the shipped plan writes ``alias`` among ``field``'s aliases, as an English message
+    names it: the plan by what it is (its site-packages path was never typed), line, column."""
     plan_path = default_plan_path()
     for n, line in enumerate(plan_path.read_text(encoding="utf-8").splitlines(), 1):
         if line.startswith(f"  {field}:"):
-            return f"{plan_path}:{n}:{line.index(alias) + 1}"
+            return f"the shipped 2023 plan:{n}:{line.index(alias) + 1}"
     raise AssertionError(field)
 
 

@@ -19,12 +19,17 @@ from typing import Annotated, NoReturn
 import typer
 
 from .cli_common import (
+    EXIT_BAD_INPUT,
+    HELP,
     ActualsOpt,
+    BilingualUsageError,
     By,
+    CommandHelp,
     CutoffOpt,
     DelimiterOpt,
     EncodingOpt,
     FromOpt,
+    Group,
     Lang,
     LangOpt,
     OutputOpt,
@@ -33,21 +38,56 @@ from .cli_common import (
     RecordsArg,
     SheetOpt,
     ToOpt,
+    command,
+    env_lang,
     fail,
+    gloss,
 )
 from .cli_explain import add_evidence
 from .cli_explain import register as _register_explain
 from .cli_inspect import register as _register_inspect
+from .cli_plans import register as _register_plans
 from .cli_report import register as _register_report
-from .errors import CchcError, ExitCode
+from .errors import CchcError, ExitCode, Msg
+
+ROOT_HELP = CommandHelp(
+    summary=Msg(
+        "Tính các chỉ tiêu của kế hoạch cải cách hành chính (CCHC) từ tệp xuất hồ sơ Một cửa",
+        "Compliance calculator for Vietnamese administrative-reform (CCHC) plans",
+    ),
+    about=Msg(
+        "Đọc tệp danh sách hồ sơ xuất từ phần mềm Một cửa, tính chính xác từng chỉ tiêu của kế "
+        "hoạch và in bảng ĐẠT / KHÔNG ĐẠT; kịch bản dùng JSON, CSV và mã thoát. Mỗi lệnh có "
+        "'--help' riêng. Ngôn ngữ: --lang vi|en trước hoặc sau tên lệnh, hoặc biến CCHC_LANG.",
+        "Reads the dossier export of a one-stop (Một cửa) system, computes every target of the "
+        "plan exactly and prints a pass/fail table; scripts get JSON, CSV and exit codes. Each "
+        "command has its own '--help'. Language: --lang vi|en before or after the command, or "
+        "the CCHC_LANG variable.",
+    ),
+    examples=(
+        (
+            "cchc check ho-so-2023.xlsx --actuals so-lieu-2023.yaml",
+            Msg("bảng ĐẠT / KHÔNG ĐẠT của cả năm", "the pass/fail table for the plan's year"),
+        ),
+        (
+            "cchc --lang en validate ho-so-2023.xlsx",
+            Msg("các ô dữ liệu sai, bằng tiếng Anh", "what is wrong in the export, in English"),
+        ),
+        ("cchc plans", Msg("các kế hoạch kèm theo", "the plans shipped with cchc")),
+    ),
+    exits=(
+        (ExitCode.OK, Msg("đạt / không có vấn đề", "pass / no problems")),
+        (ExitCode.FAIL, Msg("có chỉ tiêu không đạt / có vấn đề", "a target fails / problems")),
+        EXIT_BAD_INPUT,
+        (ExitCode.INTERNAL, Msg("lỗi nội bộ của cchc", "a bug in cchc")),
+    ),
+)
 
 app = typer.Typer(
     name="cchc",
-    help=(
-        "Tính các chỉ tiêu của kế hoạch cải cách hành chính (CCHC) từ tệp xuất hồ sơ Một cửa.\n\n"
-        "Compliance calculator for Vietnamese administrative-reform (CCHC) plans."
-    ),
-    add_completion=False,
+    cls=Group,
+    help=ROOT_HELP.text(),
+    add_completion=True,
     no_args_is_help=True,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
@@ -77,14 +117,76 @@ def _root(
     version: Annotated[
         bool,
         typer.Option(
-            "--version", callback=_version, is_eager=True, help="In phiên bản. / Show the version."
+            "--version",
+            callback=_version,
+            is_eager=True,
+            help=gloss("In phiên bản", "Show the version"),
         ),
     ] = False,
+    lang: Annotated[
+        Lang | None,
+        typer.Option(
+            "--lang",
+            help=gloss(
+                "Ngôn ngữ cho mọi lệnh (--lang sau tên lệnh vẫn đổi được); mặc định biến "
+                "CCHC_LANG, rồi vi",
+                "Language for every command (a --lang after the command wins); default "
+                "$CCHC_LANG, then vi",
+            ),
+        ),
+    ] = None,
 ) -> None:
-    """Tính các chỉ tiêu của kế hoạch CCHC từ tệp xuất hồ sơ Một cửa. / CCHC compliance calculator."""
+    """Read by each command's ``--lang`` (:func:`cchc_cli.cli_common._resolve_lang`)."""
 
 
-@app.command()
+CHECK_HELP = CommandHelp(
+    summary=Msg("Kiểm tra mọi chỉ tiêu của kế hoạch", "Check every indicator"),
+    about=Msg(
+        "Tính từng chỉ tiêu trong kỳ (mặc định: năm của kế hoạch) từ tệp hồ sơ và tệp số liệu "
+        "sổ sách (--actuals), so với mục tiêu và in ĐẠT / KHÔNG ĐẠT / CHƯA CÓ DỮ LIỆU kèm dư địa. "
+        "Chỉ tiêu không tính từ hồ sơ mà thiếu --actuals thì CHƯA CÓ DỮ LIỆU, không bao giờ ĐẠT.",
+        "Computes each indicator over the period (default: the plan's year) from the export "
+        "and the register figures (--actuals), compares it with its target and prints PASS / "
+        "FAIL / NO DATA with the headroom. An indicator not computed from dossiers has NO DATA "
+        "without --actuals, never PASS.",
+    ),
+    examples=(
+        (
+            "cchc check ho-so-2023.xlsx --actuals so-lieu-2023.yaml",
+            Msg("bảng ĐẠT / KHÔNG ĐẠT của cả năm", "the pass/fail table for the plan's year"),
+        ),
+        (
+            "cchc check ho-so-2023.xlsx --period 2023-05 --by field",
+            Msg("tháng 5, thêm số liệu từng lĩnh vực", "May 2023, with each field's figures"),
+        ),
+        (
+            "cchc check ho-so-2023.xlsx --period 2023-Q2 --cutoff --format xlsx -o phu-luc.xlsx",
+            Msg("phụ lục quý II theo kỳ chốt số liệu", "the Q2 appendix over the cut-off window"),
+        ),
+        (
+            "cchc check ho-so-2023.xlsx --format json -o ket-qua.json --evidence bang-chung/",
+            Msg("kết quả JSON kèm thư mục bằng chứng", "JSON result and an evidence folder"),
+        ),
+        (
+            "cchc check ho-so-2023.xlsx --compare ket-qua-thang-truoc.json",
+            Msg("thay đổi so với lần chạy trước", "the change since an earlier run"),
+        ),
+    ),
+    exits=(
+        (ExitCode.OK, Msg("mọi chỉ tiêu đã tính đều đạt", "every computed indicator passes")),
+        (
+            ExitCode.FAIL,
+            Msg(
+                "có chỉ tiêu không đạt (--strict: hoặc chưa có dữ liệu)",
+                "an indicator fails (--strict: or has no data)",
+            ),
+        ),
+        EXIT_BAD_INPUT,
+    ),
+)
+
+
+@command(app, "check", CHECK_HELP)
 def check(
     records: RecordsArg,
     plan: PlanOpt = None,
@@ -94,12 +196,25 @@ def check(
     date_to: ToOpt = None,
     actuals: ActualsOpt = None,
     fmt: Annotated[
-        Format, typer.Option("--format", help="Định dạng kết quả (xlsx, docx, html cần -o).")
+        Format,
+        typer.Option(
+            "--format",
+            help=gloss(
+                "Định dạng kết quả; xlsx, docx, html cần -o", "Output format; xlsx, docx, html need -o"
+            ),
+        ),
     ] = Format.table,
     output: OutputOpt = None,
-    lang: LangOpt = Lang.vi,
+    lang: LangOpt = None,
     strict: Annotated[
-        bool, typer.Option("--strict", help="Chỉ tiêu chưa có dữ liệu cũng tính là không đạt.")
+        bool,
+        typer.Option(
+            "--strict",
+            help=gloss(
+                "Chỉ tiêu chưa có dữ liệu cũng làm mã thoát thành 1",
+                "An indicator with no data also makes the exit code 1",
+            ),
+        ),
     ] = False,
     encoding: EncodingOpt = None,
     delimiter: DelimiterOpt = None,
@@ -107,30 +222,39 @@ def check(
     evidence: Annotated[
         Path | None,
         typer.Option(
-            "--evidence", help="Ghi thư mục bằng chứng (dòng không đạt, bị loại, manifest.json)."
+            "--evidence",
+            metavar="DIR",
+            help=gloss(
+                "Ghi thư mục bằng chứng cho thanh tra: dòng không đạt, dòng bị loại, mã băm "
+                "(cchc verify kiểm tra lại)",
+                "Write an evidence folder for auditors: failing and left-out rows, hashes "
+                "(re-checked by cchc verify)",
+            ),
         ),
     ] = None,
     by: Annotated[
         By | None,
         typer.Option(
             "--by",
-            help="Thêm số liệu từng tháng / lĩnh vực / thủ tục / đơn vị. / Add a breakdown.",
+            help=gloss(
+                "Thêm số liệu từng tháng, lĩnh vực, thủ tục hoặc đơn vị tiếp nhận",
+                "Add each month's, field's, procedure's or receiving unit's figures",
+            ),
         ),
     ] = None,
     compare: Annotated[
         Path | None,
         typer.Option(
             "--compare",
-            help="So sánh với kết quả trước (tệp JSON của 'cchc check --format json'). "
-            "/ Show each indicator's change since an earlier run's JSON.",
+            metavar="PREVIOUS.json",
+            help=gloss(
+                "So sánh với kết quả JSON của một lần chạy trước (cchc check --format json)",
+                "Show each indicator's change since an earlier run's JSON",
+            ),
         ),
     ] = None,
 ) -> None:
-    """Kiểm tra mọi chỉ tiêu của kế hoạch trên tệp hồ sơ. / Check every indicator of the plan.
-
-    Exit codes: 0 all computed indicators pass; 1 at least one fails (--strict: or has no data);
-    2 bad usage or unreadable input (no verdict).
-    """
+    """Every indicator of the plan over one period (help: :data:`CHECK_HELP`)."""
     from .actuals import load_actuals
     from .classify import classify
     from .compare import attach, read_previous
@@ -196,7 +320,38 @@ class ProblemFormat(str, Enum):
     csv = "csv"
 
 
-@app.command()
+VALIDATE_HELP = CommandHelp(
+    summary=Msg("Liệt kê dữ liệu sai trong tệp", "List what is wrong in an export"),
+    about=Msg(
+        "Mỗi ô không dùng được (ngày sai, ô trống bắt buộc, từ ngoài danh mục, mã hồ sơ lặp …) "
+        "và mỗi mâu thuẫn giữa các cột, kèm dòng, cột, giá trị trong tệp và mã lý do; các dòng "
+        "bố cục (số thứ tự cột, dòng tổng, dòng nhóm) được để riêng. Sửa trong phần mềm Một cửa "
+        "rồi xuất lại, hoặc ghi nhận lý do.",
+        "Every cell that cannot be used (a bad date, an empty required cell, a word outside the "
+        "vocabulary, a repeated dossier id …) and every contradiction between columns, with the "
+        "file's line, column, value and reason code; layout rows (column numbers, totals, group "
+        "rows) are listed apart. Fix them in the one-stop system and export again, or note why.",
+    ),
+    examples=(
+        ("cchc validate ho-so-2023.xlsx", Msg("20 vấn đề đầu tiên", "the first 20 problems")),
+        (
+            "cchc validate ho-so-2023.xlsx --format csv -o van-de.csv",
+            Msg("mọi vấn đề, mở bằng Excel", "every problem, to open in Excel"),
+        ),
+        (
+            "cchc validate ho-so-2023.xlsx --period 2023-Q2 --limit 100",
+            Msg("quý II, tới 100 vấn đề", "the second quarter, up to 100 problems"),
+        ),
+    ),
+    exits=(
+        (ExitCode.OK, Msg("không có vấn đề", "no problems")),
+        (ExitCode.FAIL, Msg("có vấn đề", "problems found")),
+        EXIT_BAD_INPUT,
+    ),
+)
+
+
+@command(app, "validate", VALIDATE_HELP)
 def validate(
     records: RecordsArg,
     plan: PlanOpt = None,
@@ -205,21 +360,26 @@ def validate(
     date_from: FromOpt = None,
     date_to: ToOpt = None,
     fmt: Annotated[
-        ProblemFormat, typer.Option("--format", help="Định dạng kết quả.")
+        ProblemFormat, typer.Option("--format", help=gloss("Định dạng kết quả", "Output format"))
     ] = ProblemFormat.table,
     output: OutputOpt = None,
     limit: Annotated[
-        int, typer.Option("--limit", min=0, help="Số vấn đề hiển thị trong bảng.")
+        int,
+        typer.Option(
+            "--limit",
+            min=0,
+            help=gloss(
+                "Số vấn đề in trong bảng (csv, json luôn đủ)",
+                "Problems shown in the table (csv and json list all)",
+            ),
+        ),
     ] = 20,
-    lang: LangOpt = Lang.vi,
+    lang: LangOpt = None,
     encoding: EncodingOpt = None,
     delimiter: DelimiterOpt = None,
     sheet: SheetOpt = None,
 ) -> None:
-    """Kiểm tra chất lượng dữ liệu của tệp hồ sơ. / Report what is wrong in an export.
-
-    Exit codes: 0 no problems; 1 problems found; 2 the file could not be read.
-    """
+    """Every problem in an export (help: :data:`VALIDATE_HELP`)."""
     from .output import check_target, write_text
     from .period import resolve_period
     from .plan import load_plan
@@ -245,17 +405,26 @@ def validate(
 _register_report(app)
 _register_explain(app)
 _register_inspect(app)
+_register_plans(app)
 
 
 def _lang_of(argv: list[str]) -> str:
-    """``--lang`` read from the raw arguments, for messages printed before or after Typer parses."""
-    lang = "vi"
+    """The language of messages printed before Click parses or when it refuses the arguments: the
+    last ``--lang`` given (after the command beats before it, as in :func:`_resolve_lang`), else
+    ``CCHC_LANG``, else Vietnamese."""
+    lang = None
     for i, arg in enumerate(argv):  # the last one wins, as in Click
-        if arg.startswith("--lang="):
-            lang = arg.removeprefix("--lang=")
-        elif arg == "--lang" and i + 1 < len(argv):
-            lang = argv[i + 1]
-    return "en" if lang == "en" else "vi"
+        value = arg.removeprefix("--lang=") if arg.startswith("--lang=") else None
+        if arg == "--lang" and i + 1 < len(argv):
+            value = argv[i + 1]
+        if value in Lang.__members__:
+            lang = value
+    if lang is None:
+        try:
+            lang = (env_lang() or Lang.vi).value
+        except BilingualUsageError:
+            lang = "vi"  # the command's --lang says it is refused
+    return lang
 
 
 _python_showwarning = warnings.showwarning
@@ -285,10 +454,26 @@ def _internal_error(exc: BaseException, lang: str) -> NoReturn:
     sys.exit(ExitCode.INTERNAL)
 
 
+def _usage_text(exc: Exception, argv: list[str], lang: str) -> str:
+    """A usage error in the user's language; Click's own words if its shape is not known (a
+    usage error stays exit 2 whatever Click puts in it)."""
+    from .cli_usage import usage_error
+
+    command = next((a for a in argv if a in _COMMANDS), None)
+    try:
+        return usage_error(exc, argv, f"cchc {command}" if command else "cchc").render(lang)
+    except Exception:
+        return " ".join(str(exc).split())
+
+
+_COMMANDS = tuple(HELP)
+
+
 def main() -> None:
-    """Entry point. Typer's own usage errors (an unknown option, a bad --format value) are given
-    the same shape as every other error: one line in the chosen language, a hint, exit 2; any
-    other exception, MemoryError and RecursionError included, is an internal error, exit 3."""
+    """Entry point. Click's own usage errors (an unknown option, a bad --format value, a missing
+    argument) are worded like every other error (:mod:`cchc_cli.cli_usage`): a message in the
+    chosen language, a hint, exit 2; any other exception, MemoryError and RecursionError
+    included, is an internal error, exit 3."""
     from typer.exceptions import TyperException
     from typer.main import get_command
 
@@ -306,16 +491,11 @@ def main() -> None:
     except TyperException as exc:  # click's UsageError / BadParameter, vendored by Typer
         if type(exc).__name__ == "Abort":
             sys.exit(130)
-        message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
         if type(exc).__name__ == "NoArgsIsHelpError":  # bare `cchc`: the help is the answer
-            sys.stdout.write(message + "\n")
+            sys.stdout.write(exc.format_message() + "\n")  # type: ignore[attr-defined]
             sys.exit(ExitCode.OK)
-        ctx = getattr(exc, "ctx", None)
-        where = ctx.command_path if ctx is not None else "cchc"
-        if lang == "en":
-            sys.stderr.write(f"Usage error: {message}\n  → see: {where} --help\n")
-        else:
-            sys.stderr.write(f"Lỗi cách dùng: {message}\n  → xem: {where} --help\n")
+        word = "Usage error" if lang == "en" else "Lỗi cách dùng"
+        sys.stderr.write(f"{word}: {_usage_text(exc, argv, lang)}\n")
         sys.exit(getattr(exc, "exit_code", ExitCode.ERROR))
     except Exception as exc:  # the one place every unexpected exception ends
         _internal_error(exc, lang)

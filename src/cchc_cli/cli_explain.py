@@ -19,6 +19,7 @@ import typer
 
 from .cli_common import (
     ActualsOpt,
+    CommandHelp,
     CutoffOpt,
     DelimiterOpt,
     EncodingOpt,
@@ -30,9 +31,11 @@ from .cli_common import (
     PlanOpt,
     SheetOpt,
     ToOpt,
+    command,
     fail,
+    gloss,
 )
-from .errors import CchcError, ExitCode
+from .errors import CchcError, ExitCode, Msg
 
 
 class ExplainFormat(str, Enum):
@@ -60,14 +63,63 @@ def add_evidence(result, plan, records, classified, dir, argv) -> Path:
     return write_evidence(result, plan, records, classified, dir, list(argv))
 
 
+EXPLAIN_HELP = CommandHelp(
+    summary=Msg("Giải thích một chỉ tiêu, kèm các dòng", "Explain one indicator"),
+    about=Msg(
+        "Định nghĩa của chỉ tiêu bằng lời (sinh từ điều kiện trong kế hoạch), tử số, mẫu số, "
+        "giá trị và mục tiêu, các dòng bị loại ra kèm lý do, rồi danh sách hồ sơ đằng sau con "
+        "số: mỗi dòng kèm số dòng trong tệp, để tra lại trong phần mềm Một cửa.",
+        "The indicator's definition in words (generated from the plan's conditions), its "
+        "numerator, denominator, value and target, the rows left out and why, then the "
+        "dossiers behind the figure, each with its line in the file, to look up in the "
+        "one-stop system.",
+    ),
+    examples=(
+        (
+            "cchc explain dossiers_on_time ho-so-2023.xlsx",
+            Msg("các hồ sơ trễ hạn", "the dossiers resolved late"),
+        ),
+        (
+            "cchc explain dossiers_online ho-so-2023.xlsx --rows left-out --format csv",
+            Msg("các dòng bị loại ra, kèm lý do", "the rows left out, with the reason"),
+        ),
+        (
+            "cchc explain staff_trained --actuals so-lieu-2023.yaml",
+            Msg("chỉ tiêu từ sổ sách: không cần tệp hồ sơ", "a register figure: no export needed"),
+        ),
+    ),
+    exits=(
+        (ExitCode.OK, Msg("đã in phần giải thích", "the explanation was written")),
+        (
+            ExitCode.ERROR,
+            Msg(
+                "sai cách dùng, mã chỉ tiêu không có, hoặc tệp không đọc được",
+                "bad usage, an unknown indicator, or unreadable input",
+            ),
+        ),
+    ),
+)
+
+
 def explain_command(
     indicator: Annotated[
-        str, typer.Argument(help="Mã chỉ tiêu, ví dụ dossiers_on_time. / Indicator id.")
+        str,
+        typer.Argument(
+            metavar="INDICATOR",
+            help=gloss(
+                "Mã chỉ tiêu, ví dụ dossiers_on_time (cột Mã của cchc check)",
+                "Indicator id, e.g. dossiers_on_time (the id column of cchc check)",
+            ),
+        ),
     ],
     records: Annotated[
         Path | None,
         typer.Argument(
-            help="Tệp xuất danh sách hồ sơ (cần cho chỉ tiêu tính từ hồ sơ). / Dossier export."
+            metavar="RECORDS",
+            help=gloss(
+                "Tệp xuất danh sách hồ sơ (cần cho chỉ tiêu tính từ hồ sơ)",
+                "The dossier export (needed for an indicator computed from dossiers)",
+            ),
         ),
     ] = None,
     plan: PlanOpt = None,
@@ -80,28 +132,36 @@ def explain_command(
         RowsKind,
         typer.Option(
             "--rows",
-            help=(
-                "Dòng cần liệt kê: failing (không đạt), counted (thuộc mẫu số), "
-                "left-out (bị loại ra), open-due (đang giải quyết, đến hạn trong kỳ), all."
+            help=gloss(
+                "Dòng cần liệt kê: failing (không đạt), counted (thuộc mẫu số), left-out (bị loại "
+                "ra), open-due (đang giải quyết, đến hạn trong kỳ), all (tất cả)",
+                "Rows to list: failing, counted (in the denominator), left-out, open-due (still "
+                "open, due within the period), all",
             ),
         ),
     ] = RowsKind.failing,
     fmt: Annotated[
-        ExplainFormat, typer.Option("--format", help="Định dạng kết quả (xlsx cần -o).")
+        ExplainFormat,
+        typer.Option("--format", help=gloss("Định dạng kết quả; xlsx cần -o", "Output format; xlsx needs -o")),
     ] = ExplainFormat.table,
     output: OutputOpt = None,
-    lang: LangOpt = Lang.vi,
+    lang: LangOpt = None,
     limit: Annotated[
-        int, typer.Option("--limit", min=0, help="Số dòng hiển thị trong bảng (csv/json luôn đủ).")
+        int,
+        typer.Option(
+            "--limit",
+            min=0,
+            help=gloss(
+                "Số dòng in trong bảng (csv, json luôn đủ)",
+                "Rows shown in the table (csv and json list all)",
+            ),
+        ),
     ] = 50,
     encoding: EncodingOpt = None,
     delimiter: DelimiterOpt = None,
     sheet: SheetOpt = None,
 ) -> None:
-    """Giải thích một chỉ tiêu: định nghĩa, số liệu và các dòng đằng sau. / Explain one indicator.
-
-    Exit codes: 0 the explanation was written; 2 bad usage or unreadable input.
-    """
+    """One indicator and the rows behind it (help: :data:`EXPLAIN_HELP`)."""
     from .actuals import load_actuals
     from .explain import explain
     from .output import check_target, require_file, write_text
@@ -122,24 +182,11 @@ def explain_command(
         )
         the_actuals = load_actuals(actuals, the_plan) if actuals else None
         data = None
-        if ind.source == "dossiers":
-            if records is None:
-                raise CchcError(
-                    f"'{ind.id}' được tính từ tệp hồ sơ: cần đường dẫn tệp xuất hồ sơ"
-                    if lang is Lang.vi
-                    else f"'{ind.id}' is computed from the dossier export: give the file",
-                    f"cchc explain {ind.id} <tệp hồ sơ.csv>"
-                    if lang is Lang.vi
-                    else f"cchc explain {ind.id} <export.csv>",
-                )
+        if ind.source == "dossiers" and records is not None:  # without: explain() says so
             from .records import read_records
 
             data = read_records(
-                records,
-                the_plan,
-                encoding=encoding,
-                delimiter=delimiter,
-                sheet=sheet,
+                records, the_plan, encoding=encoding, delimiter=delimiter, sheet=sheet
             )
         expl = explain(the_plan, ind, data, span, the_actuals, rows=rows.value)
         color = output is None and fmt is ExplainFormat.table and sys.stdout.isatty()
@@ -150,25 +197,71 @@ def explain_command(
     raise typer.Exit(ExitCode.OK)
 
 
+VERIFY_HELP = CommandHelp(
+    summary=Msg("Kiểm tra lại thư mục bằng chứng", "Re-check an evidence folder"),
+    about=Msg(
+        "Tính lại mã băm SHA-256 của mọi tệp đầu vào và tệp bằng chứng, chạy lại cchc check với "
+        "đúng kế hoạch, kỳ, số liệu và cách đọc đã ghi, rồi so từng con số: thanh tra dùng lệnh "
+        "này để biết kết quả không bị sửa.",
+        "Re-hashes (SHA-256) every input and evidence file, re-runs cchc check with the "
+        "recorded plan, period, actuals and read options, and compares every figure: what an "
+        "auditor runs to know the result was not edited.",
+    ),
+    examples=(
+        (
+            "cchc verify bang-chung/",
+            Msg("tệp đầu vào ở đường dẫn đã ghi", "inputs at the recorded paths"),
+        ),
+        (
+            "cchc verify bang-chung/ --inputs ban-sao/",
+            Msg("tìm tệp đầu vào theo tên trong ban-sao/", "inputs found by name in ban-sao/"),
+        ),
+    ),
+    exits=(
+        (ExitCode.OK, Msg("mọi thứ khớp", "everything matches")),
+        (
+            ExitCode.FAIL,
+            Msg(
+                "có chỗ khác (một byte, một tệp, một con số), hoặc CHƯA XÁC MINH (thiếu tệp đầu vào)",
+                "something differs (a byte, a file, a figure), or NOT VERIFIED (an input missing)",
+            ),
+        ),
+        (
+            ExitCode.ERROR,
+            Msg(
+                "manifest.json không đọc được hoặc sai định dạng",
+                "the manifest is unreadable or malformed",
+            ),
+        ),
+    ),
+)
+
+
 def verify_command(
     directory: Annotated[
-        Path, typer.Argument(help="Thư mục bằng chứng do 'check --evidence' tạo ra.")
+        Path,
+        typer.Argument(
+            metavar="DIR",
+            help=gloss(
+                "Thư mục bằng chứng do cchc check --evidence ghi",
+                "An evidence folder written by cchc check --evidence",
+            ),
+        ),
     ],
     inputs: Annotated[
         Path | None,
         typer.Option(
             "--inputs",
-            help="Thư mục chứa các tệp đầu vào (tìm theo tên) khi chúng không còn ở đường dẫn đã ghi.",
+            metavar="FOLDER",
+            help=gloss(
+                "Thư mục chứa các tệp đầu vào (tìm theo tên) khi chúng không còn ở đường dẫn đã ghi",
+                "A folder to find the inputs in (by name) when they are no longer where recorded",
+            ),
         ),
     ] = None,
-    lang: LangOpt = Lang.vi,
+    lang: LangOpt = None,
 ) -> None:
-    """Kiểm tra lại thư mục bằng chứng. / Verify an evidence folder against its inputs.
-
-    Exit codes: 0 every input re-hashed, the check re-run and everything matches; 1 something
-    differs (an input byte, an evidence file, a figure) or NOT VERIFIED (an input is missing);
-    2 the manifest cannot be read or is malformed.
-    """
+    """Re-check an evidence folder (help: :data:`VERIFY_HELP`)."""
     from .evidence import render_verification, verify
 
     try:
@@ -182,8 +275,8 @@ def verify_command(
 
 def register(app: typer.Typer) -> None:
     """Add ``explain`` and ``verify`` to a Typer app."""
-    app.command("explain")(explain_command)
-    app.command("verify")(verify_command)
+    command(app, "explain", EXPLAIN_HELP)(explain_command)
+    command(app, "verify", VERIFY_HELP)(verify_command)
 
 
 __all__ = ["add_evidence", "explain_command", "register", "verify_command"]

@@ -10,16 +10,18 @@ from typing import Annotated
 import typer
 
 from .cli_common import (
+    CommandHelp,
     DelimiterOpt,
     EncodingOpt,
-    Lang,
     LangOpt,
     PlanOpt,
     RecordsArg,
     SheetOpt,
+    command,
     fail,
+    gloss,
 )
-from .errors import CchcError, ExitCode
+from .errors import CchcError, ExitCode, Msg
 
 
 class InspectFormat(str, Enum):
@@ -27,32 +29,63 @@ class InspectFormat(str, Enum):
     json = "json"
 
 
+INSPECT_HELP = CommandHelp(
+    summary=Msg("Xem tệp được đọc thế nào", "Show how a file is read"),
+    about=Msg(
+        "Định dạng, bảng mã, trang tính, dòng tiêu đề, các dòng bố cục được để riêng; mỗi cột "
+        "được đọc thành trường nào (hoặc 'không dùng', kèm phỏng đoán) và ví dụ giá trị; các từ "
+        "ngoài danh mục; các trường kế hoạch cần mà tệp thiếu và các chỉ tiêu bị ảnh hưởng. "
+        "--write-plan ghi một lớp kế hoạch để xác nhận rồi dùng với --plan.",
+        "Format, encoding, sheet, header row, layout rows set aside; what field each header is "
+        "read as (or 'not used', with a guess) and example values; words outside the "
+        "vocabularies; the fields the plan needs that are missing and the indicators they "
+        "block. --write-plan writes a plan overlay to confirm, then use with --plan.",
+    ),
+    examples=(
+        (
+            "cchc inspect ho-so-moi.xls",
+            Msg("tệp của một phần mềm mới", "an export of a new system"),
+        ),
+        (
+            "cchc inspect ho-so-moi.xls --write-plan lop.yaml",
+            Msg("ghi lớp kế hoạch để xác nhận", "write a plan overlay to confirm"),
+        ),
+        (
+            "cchc check ho-so-moi.xls --plan lop.yaml",
+            Msg("rồi kiểm tra với lớp đó", "then check with that overlay"),
+        ),
+    ),
+    exits=(
+        (ExitCode.OK, Msg("kế hoạch đọc được mọi thứ cần", "the plan reads everything it needs")),
+        (ExitCode.FAIL, Msg("có trường thiếu hoặc từ lạ", "something is missing or unknown")),
+        (ExitCode.ERROR, Msg("tệp không đọc được", "the file could not be read")),
+    ),
+)
+
+
 def inspect(
     records: RecordsArg,
     plan: PlanOpt = None,
     fmt: Annotated[
-        InspectFormat, typer.Option("--format", help="Định dạng. / Output format.")
+        InspectFormat, typer.Option("--format", help=gloss("Định dạng kết quả", "Output format"))
     ] = InspectFormat.table,
     write_plan: Annotated[
         Path | None,
         typer.Option(
             "--write-plan",
-            help="Ghi lớp kế hoạch (extends: …) thêm tên cột và từ còn thiếu. "
-            "/ Write a plan overlay adding the missing headers and words.",
+            metavar="OVERLAY",
+            help=gloss(
+                "Ghi lớp kế hoạch (extends: …) thêm tên cột và từ còn thiếu",
+                "Write a plan overlay adding the missing headers and words",
+            ),
         ),
     ] = None,
-    lang: LangOpt = Lang.vi,
+    lang: LangOpt = None,
     encoding: EncodingOpt = None,
     delimiter: DelimiterOpt = None,
     sheet: SheetOpt = None,
 ) -> None:
-    """Xem tệp được đọc thế nào và cần thêm gì vào kế hoạch. / Show how a file is read.
-
-    Format, encoding, sheet, header row, layout rows set aside; each header with the field it is
-    read as (or "not used") and example values; words outside the vocabularies; the fields the
-    plan needs that are missing and the indicators they block. Exit codes: 0 everything the plan
-    needs is there; 1 something is missing or unknown; 2 the file could not be read.
-    """
+    """How a file is read (help: :data:`INSPECT_HELP`)."""
     from .inspection import inspect_file, overlay_yaml
     from .output import check_target, write_text
     from .plan import load_plan
@@ -61,9 +94,10 @@ def inspect(
     try:
         check_target(write_plan, (records, plan))
         the_plan = load_plan(plan)
+        check_target(write_plan, tuple(b.path for b in the_plan.bases))  # nor a base plan
         ins = inspect_file(records, the_plan, encoding=encoding, delimiter=delimiter, sheet=sheet)
         if write_plan is not None:
-            write_text(overlay_yaml(ins), write_plan)
+            write_text(overlay_yaml(ins, write_plan), write_plan)
         color = fmt is InspectFormat.table and sys.stdout.isatty()
         sys.stdout.write(render_inspection(ins, fmt.value, lang.value, color=color))
     except CchcError as exc:
@@ -73,4 +107,4 @@ def inspect(
 
 
 def register(app: typer.Typer) -> None:
-    app.command("inspect")(inspect)
+    command(app, "inspect", INSPECT_HELP)(inspect)

@@ -10,7 +10,9 @@ from typing import Annotated
 import typer
 
 from .cli_common import (
+    EXIT_BAD_INPUT,
     By,
+    CommandHelp,
     CutoffOpt,
     DelimiterOpt,
     EncodingOpt,
@@ -23,9 +25,11 @@ from .cli_common import (
     RecordsArg,
     SheetOpt,
     ToOpt,
+    command,
     fail,
+    gloss,
 )
-from .errors import CchcError, ExitCode
+from .errors import CchcError, ExitCode, Msg
 
 
 class ReportFormat(str, Enum):
@@ -41,6 +45,47 @@ class CalendarFormat(str, Enum):
     json = "json"
 
 
+REPORT_HELP = CommandHelp(
+    summary=Msg("Lập Biểu số 06/VPCP/KSTT", "Build form 06/VPCP/KSTT"),
+    about=Msg(
+        "Biểu tình hình, kết quả giải quyết thủ tục hành chính (Thông tư 01/2020/TT-VPCP): mỗi "
+        "dòng một lĩnh vực (hoặc thủ tục, đơn vị tiếp nhận, tháng), các cột (1)–(11), và kiểm "
+        "tra các cột cộng lại khớp nhau trên từng dòng.",
+        "The form on dossiers received and resolved (Circular 01/2020/TT-VPCP): one row per "
+        "field (or procedure, receiving unit, month), columns (1)–(11), and a check that the "
+        "columns add up on every row.",
+    ),
+    examples=(
+        (
+            "cchc report ho-so-2023.xlsx --period 2023-Q2",
+            Msg("biểu quý II theo lĩnh vực", "the Q2 form by field"),
+        ),
+        (
+            "cchc report ho-so-2023.xlsx --period 2023-Q2 --cutoff --format xlsx -o bieu06.xlsx",
+            Msg("biểu quý II theo kỳ chốt, tệp Excel", "the Q2 form over the cut-off window, xlsx"),
+        ),
+        (
+            "cchc report ho-so-2023.xlsx --by procedure --format csv",
+            Msg("cả năm, mỗi dòng một thủ tục", "the whole year, one row per procedure"),
+        ),
+    ),
+    exits=(
+        (
+            ExitCode.OK,
+            Msg("các cột cộng lại khớp trên mọi dòng", "the columns add up on every row"),
+        ),
+        (
+            ExitCode.FAIL,
+            Msg(
+                "có dòng không khớp (dữ liệu mâu thuẫn: xem cchc validate)",
+                "they do not somewhere (contradictory data: see cchc validate)",
+            ),
+        ),
+        EXIT_BAD_INPUT,
+    ),
+)
+
+
 def report(
     records: RecordsArg,
     plan: PlanOpt = None,
@@ -52,24 +97,27 @@ def report(
         By | None,
         typer.Option(
             "--by",
-            help="Mỗi dòng của biểu là một lĩnh vực, thủ tục, đơn vị tiếp nhận hoặc tháng "
-            "(mặc định: lĩnh vực, nếu tệp có cột này).",
+            help=gloss(
+                "Mỗi dòng của biểu là một lĩnh vực, thủ tục, đơn vị tiếp nhận hoặc tháng; mặc "
+                "định lĩnh vực, nếu tệp có cột này",
+                "One row of the form per field, procedure, receiving unit or month; default "
+                "field, when the export has it",
+            ),
         ),
     ] = None,
     fmt: Annotated[
-        ReportFormat, typer.Option("--format", help="Định dạng (xlsx cần --output).")
+        ReportFormat,
+        typer.Option(
+            "--format", help=gloss("Định dạng kết quả; xlsx cần -o", "Output format; xlsx needs -o")
+        ),
     ] = ReportFormat.table,
     output: OutputOpt = None,
-    lang: LangOpt = Lang.vi,
+    lang: LangOpt = None,
     encoding: EncodingOpt = None,
     delimiter: DelimiterOpt = None,
     sheet: SheetOpt = None,
 ) -> None:
-    """Lập Biểu số 06/VPCP/KSTT (tình hình, kết quả giải quyết TTHC). / Build form 06/VPCP/KSTT.
-
-    Exit codes: 0 the form's columns add up on every row; 1 they do not somewhere (contradictory
-    data: see cchc validate); 2 bad usage or unreadable input.
-    """
+    """Biểu số 06/VPCP/KSTT (help: :data:`REPORT_HELP`)."""
     from .output import check_target, require_file, write_text
     from .period import resolve_period
     from .plan import load_plan
@@ -103,19 +151,44 @@ def report(
     raise typer.Exit(ExitCode.OK)
 
 
+CALENDAR_HELP = CommandHelp(
+    summary=Msg("In lịch làm việc, ngày nghỉ", "Show the working calendar"),
+    about=Msg(
+        "Các ngày nghỉ kèm tên (ngày lễ, ngày nghỉ bù, ngày nghỉ riêng của kế hoạch), các ngày "
+        "làm bù, và số ngày làm việc mỗi tháng: đúng lịch cchc dùng để tính ngày hẹn trả từ "
+        "'Thời hạn giải quyết'.",
+        "Days off with their names (public holidays, compensatory days, the plan's local days "
+        "off), make-up working days, and the working days in each month: the calendar cchc "
+        "uses to derive a due date from the processing days.",
+    ),
+    examples=(
+        ("cchc calendar 2023", Msg("lịch năm 2023", "the 2023 calendar")),
+        (
+            "cchc calendar 2024 --plan ke-hoach-2024.yaml --format json",
+            Msg("lịch 2024 kèm ngày nghỉ riêng của kế hoạch", "2024 with the plan's own days off"),
+        ),
+    ),
+    exits=(
+        (ExitCode.OK, Msg("đã in lịch", "the calendar was printed")),
+        (
+            ExitCode.ERROR,
+            Msg("năm ngoài 1901–2100 hoặc kế hoạch sai", "a year outside 1901–2100 or a bad plan"),
+        ),
+    ),
+)
+
+
 def calendar(
-    year: Annotated[int, typer.Argument(help="Năm, ví dụ 2023. / Year.")],
+    year: Annotated[
+        int, typer.Argument(metavar="YEAR", help=gloss("Năm, ví dụ 2023", "Year, e.g. 2023"))
+    ],
     plan: PlanOpt = None,
     fmt: Annotated[
-        CalendarFormat, typer.Option("--format", help="Định dạng.")
+        CalendarFormat, typer.Option("--format", help=gloss("Định dạng kết quả", "Output format"))
     ] = CalendarFormat.table,
-    lang: LangOpt = Lang.vi,
+    lang: LangOpt = None,
 ) -> None:
-    """In lịch làm việc dùng để tính ngày hẹn trả. / Show the working calendar used for due dates.
-
-    Days off with their names (public holidays, compensatory days, the plan's local days off),
-    make-up working days, and the number of working days in each month.
-    """
+    """The working calendar of a year (help: :data:`CALENDAR_HELP`)."""
     from .plan import load_plan
     from .render.report import render_calendar
     from .report import calendar_dict
@@ -132,5 +205,5 @@ def calendar(
 
 def register(app: typer.Typer) -> None:
     """Add ``report`` and ``calendar`` to the ``cchc`` application."""
-    app.command("report")(report)
-    app.command("calendar")(calendar)
+    command(app, "report", REPORT_HELP)(report)
+    command(app, "calendar", CALENDAR_HELP)(calendar)

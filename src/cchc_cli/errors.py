@@ -60,13 +60,16 @@ class Location:
     line: int | None = None
     column: int | str | None = None
 
-    def __str__(self) -> str:
-        parts = [self.path]
+    def render(self, lang: str = "vi") -> str:
+        parts = [shown_path(self.path, lang)]
         if self.line is not None:
             parts.append(str(self.line))
             if self.column is not None:
                 parts.append(str(self.column))
         return ":".join(parts)
+
+    def __str__(self) -> str:
+        return self.render("vi")
 
 
 @dataclass(frozen=True)
@@ -90,6 +93,22 @@ def say(text: Text | None, lang: str = "vi") -> str:
     if text is None:
         return ""
     return text.get(lang) if isinstance(text, Msg) else text
+
+
+# Paths cchc found itself, which the user never typed (the plan shipped inside the package lives
+# under site-packages): messages name them by what they are. ``plan.py`` adds the shipped plans.
+_SHOWN: dict[str, Msg] = {}
+
+
+def show_path_as(path: str, name: Msg) -> None:
+    _SHOWN[path] = name
+
+
+def shown_path(path: str, lang: str = "vi") -> str:
+    """A path as messages show it: as the user typed it, or what cchc found ("the shipped 2023
+    plan")."""
+    name = _SHOWN.get(path)
+    return name.get(lang) if name is not None else path
 
 
 # Deepest nesting accepted anywhere in a plan or actuals file: YAML levels, and a condition's '('
@@ -117,7 +136,7 @@ class _Located:
 
     def render(self, lang: str = "vi") -> str:
         text = say(self.message, lang)
-        head = f"{self.location}: {text}" if self.location else text
+        head = f"{self.location.render(lang)}: {text}" if self.location else text
         return f"{head}\n  → {say(self.hint, lang)}" if self.hint else head
 
     def __str__(self) -> str:

@@ -10,6 +10,8 @@ field when a name is close or the cells fit the field's kind), words outside the
 from __future__ import annotations
 
 import datetime as dt
+import json
+import os
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,10 +24,14 @@ from .evaluate import lacking_columns, needed_fields
 from .plan import Plan, default_plan_path
 from .records import UNKNOWN, Records, parse_dates, read_raw, records_from_table
 from .sources import ABSENT, RawTable
-from .text import closest, fold, fold_value
+from .text import closest, fold, fold_value, visible
 
 SAMPLES = 3  # distinct example values shown per header
 _SNIFF = 200  # cells looked at to tell a column's kind
+# Headers of a row counter: small integers that fit codes (channel "1", "2") by accident.
+_COUNTERS = frozenset({"stt", "tt", "sott", "sothutu", "no", "so"})
+# A word that starts with a negation means the opposite of its nearest known word.
+_NEGATIONS = frozenset({"chua", "khong", "khongduoc", "not", "no", "non"})
 
 
 @dataclass(frozen=True)
@@ -175,7 +181,10 @@ def _kind_fits(plan: Plan, field: str, cells: list[str], some: bool = False) -> 
 
 def _guess_field(plan: Plan, header: str, cells: list[str], missing: list[str]):
     """The missing field an unused header most likely holds: a close name whose cells fit (or
-    whose kind is text), else the only missing field of a typed kind that its cells fit."""
+    whose kind is text), else the only missing field of a typed kind that its cells fit. A row
+    counter (STT) is never guessed."""
+    if fold(header) in _COUNTERS:
+        return None, ""
     by_alias = {a: n for n in missing for a in (n, *plan.columns[n].aliases)}
     near = closest(header, list(by_alias))
     if near is not None:
@@ -214,10 +223,23 @@ def _unknown_words(
     for name, header, counts in found:
         vocab = plan.vocabulary_of(name)
         known = {w: c for c, words in (vocab.labels.items() if vocab else ()) for w in words}
-        for word, n in counts.most_common():
+        spellings: dict[str, Counter] = {}  # Xong, xong, XONG: one word, as the check reads it
+        for word, n in counts.items():
+            spellings.setdefault(fold_value(word), Counter())[word] += n
+        ranked = sorted(spellings.values(), key=lambda c: (-sum(c.values()), c.most_common(1)[0][0]))
+        for forms in ranked:
+            word = forms.most_common(1)[0][0]
             nearest = closest(word, list(known))
-            out.append(UnknownWord(name, header, word, n, known.get(nearest), nearest))
+            if nearest is not None and _negated(word) != _negated(nearest):
+                nearest = None  # 'Chưa hoàn thành' is not 'Hoàn thành'
+            category = known.get(nearest) if nearest is not None else None
+            out.append(UnknownWord(name, header, word, sum(forms.values()), category, nearest))
     return tuple(out)
+
+
+def _negated(word: str) -> bool:
+    first = fold_value(word).split(" ", 1)[0]
+    return first in _NEGATIONS
 
 
 def _blocked(plan: Plan, name: str, records: Records | None) -> tuple[str, ...]:
@@ -234,24 +256,46 @@ def _blocked(plan: Plan, name: str, records: Records | None) -> tuple[str, ...]:
 
 
 def _q(text: str) -> str:
-    """A YAML flow scalar: quoted when it could read as something else."""
+    """A YAML flow scalar: plain when it can only read as itself, else a JSON string (a valid
+    YAML double-quoted scalar: every line break and quote escaped)."""
     plain = text and all(ch.isalnum() or ch in " ()./-" for ch in text) and not text[0].isdigit()
-    if plain and text.lower() not in ("yes", "no", "true", "false", "null", "on", "off"):
+    if plain and text.lower() not in ("yes", "no", "true", "false", "null", "on", "off", "y", "n"):
         return text
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return json.dumps(text, ensure_ascii=False)
 
 
-def overlay_yaml(ins: Inspection, base: str | None = None, today: dt.date | None = None) -> str:
+def _c(text: str) -> str:
+    """File text inside a YAML comment: on one line whatever it holds (no line break can end
+    the comment and start YAML of the file's choosing)."""
+    out = visible(text)
+    for ch in "\n\r\x85\u2028\u2029":
+        out = out.replace(ch, " ")
+    return out
+
+
+def overlay_yaml(
+    ins: Inspection,
+    target: str | Path | None = None,
+    base: str | None = None,
+    today: dt.date | None = None,
+) -> str:
     """A plan overlay adding what the file needs; every guess is marked for the user to confirm.
 
     Confident guesses (a close name whose cells fit; the nearest known word) are written as YAML;
-    headers and words with no guess are left as comments to fill in.
+    headers and words with no guess are left as comments to fill in. ``target``: where the
+    overlay will be written — ``extends:`` is resolved from the overlay's folder, so a base
+    given by path is written relative to it.
     """
     plan = ins.plan
     if base is None:
         shipped = Path(plan.path).resolve() == default_plan_path().resolve()
-        base = Path(plan.path).stem if shipped else plan.path
-    name = Path(ins.table.path).name
+        if shipped:
+            base = Path(plan.path).stem
+        elif target is not None:
+            base = os.path.relpath(Path(plan.path).resolve(), Path(target).resolve().parent)
+        else:
+            base = str(Path(plan.path).resolve())
+    name = _c(Path(ins.table.path).name)
     lines = [
         f"# Lớp kế hoạch cho tệp '{name}' — do `cchc inspect --write-plan` viết"
         + (f" ngày {today.isoformat()}" if today else "")
@@ -265,7 +309,7 @@ def overlay_yaml(ins: Inspection, base: str | None = None, today: dt.date | None
     if cols:
         lines.append("columns:")
         for h in cols:
-            ex = ", ".join(f"'{s}'" for s in h.samples) or "(trống / empty)"
+            ex = _c(", ".join(f"'{s}'" for s in h.samples)) or "(trống / empty)"
             if h.guess:
                 lines.append(
                     f"  {h.guess}: {{aliases: [{_q(h.header)}]}}"
@@ -273,7 +317,7 @@ def overlay_yaml(ins: Inspection, base: str | None = None, today: dt.date | None
                 )
             else:
                 lines.append(
-                    f"#? TRƯỜNG: {{aliases: [{_q(h.header)}]}}"
+                    f"#? TRƯỜNG: {{aliases: [{_c(_q(h.header))}]}}"
                     f"  # cột {h.column} chưa dùng / not used, ví dụ {ex}"
                 )
     if ins.unknown_words:
@@ -290,12 +334,13 @@ def overlay_yaml(ins: Inspection, base: str | None = None, today: dt.date | None
                 if w.category:
                     guessed.setdefault(w.category, []).append(w)
             for category, group in guessed.items():
-                notes = "; ".join(f"'{w.word}' ~ '{w.nearest}' ({w.rows})" for w in group)
+                notes = _c("; ".join(f"'{w.word}' ~ '{w.nearest}' ({w.rows})" for w in group))
                 listed = ", ".join(_q(w.word) for w in group)
                 lines.append(f"      {category}: [{listed}]  # kiểm tra / check: {notes}")
             for w in words:
                 if not w.category:
                     lines.append(
-                        f"#?      NHÓM: [{_q(w.word)}]  # {w.rows} dòng / rows, cột '{w.header}'"
+                        f"#?      NHÓM: [{_q(w.word)}]"
+                        f"  # {w.rows} dòng / rows, cột '{_c(w.header)}'"
                     )
     return "\n".join(lines) + "\n"

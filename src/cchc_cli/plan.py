@@ -21,7 +21,7 @@ from pathlib import Path
 
 from . import fields as F
 from .conditions import Condition, ConditionSyntaxError, Ref, Test, parse_condition, tests_of
-from .errors import CchcError, CchcWarning, Location, Msg
+from .errors import CchcError, CchcWarning, Location, Msg, show_path_as
 from .period import CALENDAR, CUTOFF, Reporting, whole_months
 from .text import closest, fold, fold_value, shorten
 from .yamlfile import Node, load_yaml, merge, new_mapping, new_sequence
@@ -217,12 +217,84 @@ class Plan:
 
 def default_plan_path() -> Path:
     """The 2023 plan shipped inside the package (the repository's ``plan2023.yaml`` links to it)."""
-    return Path(str(resources.files("cchc_cli") / "plans" / DEFAULT_PLAN))
+    return _shipped(Path(str(resources.files("cchc_cli") / "plans" / DEFAULT_PLAN)))
 
 
 def builtin_plans() -> dict[str, Path]:
     """The plans shipped with cchc, by file stem (``plan2023``)."""
-    return {p.stem: p for p in sorted(default_plan_path().parent.glob("*.yaml"))}
+    return {p.stem: _shipped(p) for p in sorted(default_plan_path().parent.glob("*.yaml"))}
+
+
+def _shipped(path: Path) -> Path:
+    """A shipped plan's path, which messages show as "kế hoạch 2023 kèm theo" / "the shipped 2023
+    plan": the user never typed its site-packages path."""
+    year = re.fullmatch(r"plan(\d{4})", path.stem)
+    show_path_as(
+        str(path),
+        Msg(f"kế hoạch {year[1]} kèm theo", f"the shipped {year[1]} plan")
+        if year
+        else Msg(f"kế hoạch kèm theo '{path.stem}'", f"the shipped plan '{path.stem}'"),
+    )
+    return path
+
+
+def shipped_plan_ids() -> dict[str, Path]:
+    """The shipped plans by their ``id:`` (``snv-dongnai-2023``)."""
+    ids = {}
+    for p in builtin_plans().values():
+        ident = _get(load_yaml(p), "id")
+        if ident is not None and ident.is_scalar:
+            ids[ident.text()] = p
+    return ids
+
+
+def shipped_plans() -> list[Plan]:
+    """Every shipped plan, loaded and validated (``cchc plans``)."""
+    return [load_plan(p) for p in builtin_plans().values()]
+
+
+def _names_a_path(text: str) -> bool:
+    """``plan2023`` is a name; ``plans/x.yaml``, ``x.yml`` are paths."""
+    return "/" in text or "\\" in text or text.lower().endswith((".yaml", ".yml"))
+
+
+def _shipped_by_name(name: str) -> Path | None:
+    """A shipped plan named by file stem or id, when ``name`` reads as a name, not a path."""
+    if _names_a_path(name):
+        return None
+    return builtin_plans().get(name) or shipped_plan_ids().get(name)
+
+
+def plan_file(path: str | Path | None) -> str:
+    """The file ``--plan`` names: the shipped 2023 plan when left out; a path that exists; else a
+    shipped plan by file stem or id (``plan2023``, ``snv-dongnai-2023``) — a file wins over a
+    name, so a plan saved as ``plan2023`` in the current folder is still read."""
+    if path is None:
+        return str(default_plan_path())
+    text = str(path)
+    if Path(text).exists():
+        return text
+    found = _shipped_by_name(text)
+    if found is not None:
+        return str(found)
+    if _names_a_path(text):
+        return text  # a path: reading it says it is not there
+    shipped = builtin_plans()
+    ids = shipped_plan_ids()
+    guess = closest(text, [*shipped, *ids])
+    listed = ", ".join(f"{p.stem} ({ident})" for ident, p in ids.items())
+    raise CchcError(
+        Msg(
+            f"không có tệp '{text}', cũng không có kế hoạch kèm theo tên này",
+            f"no file '{text}', nor a shipped plan of that name",
+        ),
+        Msg(
+            (f"có phải ý bạn là '{guess}'? " if guess else "")
+            + f"các kế hoạch kèm theo: {listed} (xem: cchc plans), hoặc ghi đường dẫn tệp YAML",
+            (f"did you mean '{guess}'? " if guess else "")
+            + f"shipped plans: {listed} (see: cchc plans), or give a YAML file's path",
+        ),
+    )
 
 
 def load_plan(path: str | Path | None = None, *, bases: Sequence[str | Path] = ()) -> Plan:
@@ -231,7 +303,7 @@ def load_plan(path: str | Path | None = None, *, bases: Sequence[str | Path] = (
     ``bases``: the files its ``extends:`` chain is read from, nearest first, instead of resolving
     each ``extends`` (``verify`` passes the recorded files it found); the rest are resolved.
     """
-    root, files = _read_chain(str(path if path is not None else default_plan_path()), bases)
+    root, files = _read_chain(plan_file(path), bases)
     top = root.mapping(
         [
             "schema",
@@ -368,18 +440,12 @@ def _base_of(node: Node, here: str) -> str:
     """The file ``extends:`` names: a shipped plan by file stem or id (``plan2023``,
     ``snv-dongnai-2023``), else a path relative to the file that says it."""
     name = node.text()
+    found = _shipped_by_name(name)
+    if found is not None:
+        return str(found)
     shipped = builtin_plans()
-    if name in shipped:
-        return str(shipped[name])
-    if not ("/" in name or "\\" in name or name.lower().endswith((".yaml", ".yml"))):
-        ids = {}
-        for p in shipped.values():
-            ident = _get(load_yaml(p), "id")
-            if ident is not None and ident.is_scalar:
-                ids[ident.text()] = p
-        if name in ids:
-            return str(ids[name])
-        guess = closest(name, [*shipped, *ids])
+    if not _names_a_path(name):
+        guess = closest(name, [*shipped, *shipped_plan_ids()])
         raise node.error(
             Msg(f"không có kế hoạch kèm theo tên '{name}'", f"no shipped plan named '{name}'"),
             Msg(f"có phải ý bạn là '{guess}'?", f"did you mean '{guess}'?")

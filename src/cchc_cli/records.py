@@ -161,6 +161,10 @@ def read_raw(
         return len(found)
 
     expected = [spec.aliases[0] for spec in plan.columns.values() if spec.required]
+    keys = [
+        a for n in ("dossier_id", "received_at") if n in plan.columns
+        for a in (n, *plan.columns[n].aliases)
+    ]
     return read_table(
         path,
         score,
@@ -169,6 +173,7 @@ def read_raw(
         sheet=sheet,
         expected=expected,
         min_score=min_score,
+        keys=keys,
     )
 
 
@@ -387,8 +392,8 @@ def _choose(
     places = [
         (h, spec.alias(h).location if spec.alias(h) else spec.location) for _, h, _, _ in tried
     ]
-    aliases = " hoặc ".join(f"'{h}' ({loc})" for h, loc in places)
-    aliases_en = " or ".join(f"'{h}' ({loc})" for h, loc in places)
+    aliases = " hoặc ".join(f"'{h}' ({loc.render('vi')})" for h, loc in places)
+    aliases_en = " or ".join(f"'{h}' ({loc.render('en')})" for h, loc in places)
     drop = places[-1][0]
     raise CchcError(
         Msg(

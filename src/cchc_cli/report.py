@@ -48,21 +48,29 @@ left dossiers out: the notes say which columns each left-out dossier is missing 
 Columns the export cannot fill
 ------------------------------
 Each column declares what it reads (``COLUMN_READS``: derived fields of the counting rules, so
-the columns of the file behind them). A column whose file columns the export lacks, with nothing
-to stand in for them (``due_at`` / ``processing_days``, ``resolved_at`` / ``returned_at``), is
+the columns of the file behind them), as one or more tests of which a dossier must pass one.
+A column none of whose tests the export can read — their file columns absent, with nothing to
+stand in for them (``due_at`` / ``processing_days``, ``resolved_at`` / ``returned_at``) — is
 **not available**: ``None`` in every row, listed in ``Form.not_available`` with the missing
 columns, never a zero. An export with no ``Hình thức nộp`` still gives (1), (4)–(11); (2), (3)
 and (*) are not available. No dossier is "left out" of a column that is not available, and an
 identity with such a column on either side is not checked (``IdentityCheck.checked`` False).
+
+The form reads a column the export lacks as **unknown** in every row (never as empty cells), so
+Kleene logic decides what it can without it: (1) is "received in P *or* carried over", and with
+no end date at all a dossier received in P is in (1) — whatever its end date — while one
+received before P (carried over? nobody can tell) is left out of (1), reason
+``missing_column``; (4)–(11) are not available.
 
 Grouping
 --------
 ``None`` (the default): by ``field`` when the export has it, else every dossier in one row.
 A name (:func:`cchc_cli.groups.groupable`: ``month`` or any optional text column of the plan —
 ``field``, ``procedure``, ``unit``…) must be a column of the export, else it is an error. A text
-column's groups are its text (NFC, trimmed); an empty cell is its own group (``group`` = None,
-shown as "(không rõ lĩnh vực)"). Groups partition the dossiers, so every column of the total row
-is the sum of the rows.
+column's groups are its text (NFC, trimmed), whitespace runs and case ignored, shown under the
+most frequent spelling (:func:`cchc_cli.groups.group_codes`); an empty cell is its own group
+(``group`` = None, ``group_empty`` in CSV and JSON, shown as "(không rõ lĩnh vực)"). Groups
+partition the dossiers, so every column of the total row is the sum of the rows.
 
 ``month``: one form per calendar month of P (the first and last month clipped to P), each
 computed for that month *as its own period* — the way a unit files its monthly Biểu 06: a
@@ -83,9 +91,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import fields as F
 from .errors import CchcError, Msg, Reason
 from .evaluate import columns_read, lacking_columns, lacking_detail
-from .groups import MONTH, check_grouping, group_codes, months_of
+from .groups import MONTH, check_grouping, empty_label, group_codes, months_of
 from .text import visible
 
 FORM_ID = "06/VPCP/KSTT"
@@ -119,21 +128,21 @@ IDENTITIES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("open_total", ("open_within", "open_overdue")),
 )
 
-# What each column reads (fields.DERIVED names or plan columns); see "Columns the export cannot
-# fill" above.
-COLUMN_READS: dict[str, tuple[str, ...]] = {
-    "received_total": ("received_in_period", "carried_over"),
-    "received_online": ("received_in_period", "channel"),
-    "received_offline": ("received_in_period", "channel"),
-    "carried_over": ("carried_over",),
-    "resolved_total": ("resolved_in_period",),
-    "resolved_early": ("resolved_in_period", "timeliness"),
-    "resolved_on_time": ("resolved_in_period", "timeliness"),
-    "resolved_late": ("resolved_in_period", "timeliness"),
-    "open_total": ("open_at_end",),
-    "open_within": ("open_at_end", "overdue_at_end"),
-    "open_overdue": ("open_at_end", "overdue_at_end"),
-    CHANNEL_UNKNOWN: ("received_in_period", "channel"),
+# What each column reads (fields.DERIVED names or plan columns), one tuple per test of which a
+# dossier passes one (only (1) has two); see "Columns the export cannot fill" above.
+COLUMN_READS: dict[str, tuple[tuple[str, ...], ...]] = {
+    "received_total": (("received_in_period",), ("carried_over",)),
+    "received_online": (("received_in_period", "channel"),),
+    "received_offline": (("received_in_period", "channel"),),
+    "carried_over": (("carried_over",),),
+    "resolved_total": (("resolved_in_period",),),
+    "resolved_early": (("resolved_in_period", "timeliness"),),
+    "resolved_on_time": (("resolved_in_period", "timeliness"),),
+    "resolved_late": (("resolved_in_period", "timeliness"),),
+    "open_total": (("open_at_end",),),
+    "open_within": (("open_at_end", "overdue_at_end"),),
+    "open_overdue": (("open_at_end", "overdue_at_end"),),
+    CHANNEL_UNKNOWN: (("received_in_period", "channel"),),
 }
 DEFAULT_BY = "field"
 
@@ -262,18 +271,19 @@ def build_form(plan, records, period: tuple[dt.date, dt.date], by: str | None = 
     gone = not_available(records)
     skip = frozenset(n.key for n in gone)
     one = np.zeros(records.n_rows, dtype=np.int64)
+    read = _lacking_unknown(records)
     if by == MONTH:
-        cal = _calendar_for(plan, records)
-        cl = classify(plan, records, period, calendar=cal)
+        cal = _calendar_for(plan, read)
+        cl = classify(plan, read, period, calendar=cal)
         whole = _Placement(cl, skip)
         rows = []
         for span in months_of(period):
-            part = _Placement(classify(plan, records, span, calendar=cal), skip)
+            part = _Placement(classify(plan, read, span, calendar=cal), skip)
             (row,) = part.rows(one, [f"{span[0]:%Y-%m}"])
             rows.append(dataclasses.replace(row, period=span))
         (total,) = whole.rows(one, [None])
     else:
-        cl = classify(plan, records, period)
+        cl = classify(plan, read, period)
         whole = _Placement(cl, skip)
         codes, labels = group_codes(records, by)
         all_rows = whole.rows(codes, labels)
@@ -293,7 +303,12 @@ def build_form(plan, records, period: tuple[dt.date, dt.date], by: str | None = 
             rows_partly_placed=int((whole.left & whole.in_form).sum()),
             rows_left_out=left_out,
             rows_outside=int(records.n_rows - in_form - left_out),
-            problems=len(all_problems(plan, records, cl)),
+            # as check counts them: from the export as read, not with its absent columns unknown
+            problems=len(
+                all_problems(
+                    plan, records, cl if read is records else classify(plan, records, period)
+                )
+            ),
             due_dates_derived=int(cl.due_derived.sum()),
             headers=tuple((n, c.header) for n, c in records.columns.items() if c.header),
         ),
@@ -304,13 +319,39 @@ def build_form(plan, records, period: tuple[dt.date, dt.date], by: str | None = 
 
 
 def not_available(records) -> tuple[NotAvailable, ...]:
-    """The columns of the form whose inputs the export lacks (ALL_KEYS order)."""
+    """The columns of the form none of whose tests the export can read (ALL_KEYS order), with
+    the columns it lacks."""
     out = []
     for key in ALL_KEYS:
-        lacking = lacking_columns(columns_read(COLUMN_READS[key]), records)
-        if lacking:
-            out.append(NotAvailable(key, tuple(lacking)))
+        lacking = [lacking_columns(columns_read(test), records) for test in COLUMN_READS[key]]
+        if all(lacking):
+            out.append(NotAvailable(key, tuple(dict.fromkeys(c for x in lacking for c in x))))
     return tuple(out)
+
+
+def _lacking_unknown(records):
+    """The export with each column the form reads but the file lacks (nothing standing in for
+    it) unknown in every row, reason ``missing_column``: an absent column is not a column of
+    empty cells, so a test that needs it is unknown unless another input decides it."""
+    from .records import UNKNOWN
+
+    reads = (name for tests in COLUMN_READS.values() for test in tests for name in test)
+    lacking = lacking_columns(columns_read(reads), records)
+    if not lacking:
+        return records
+    every = np.ones(records.n_rows, dtype=bool)
+    columns = dict(records.columns)
+    for name in lacking:
+        col = columns[name]
+        values = (
+            np.full(records.n_rows, UNKNOWN, dtype=np.int16)
+            if col.kind == F.CATEGORY
+            else col.values
+        )
+        columns[name] = dataclasses.replace(
+            col, values=values, bad=((Reason.MISSING_COLUMN, every),)
+        )
+    return dataclasses.replace(records, columns=columns)
 
 
 def _check_plan(plan) -> None:
@@ -541,6 +582,7 @@ def form_dict(form: Form, generated_at: str | None = None, lang: str = "vi") -> 
             d["stt"] = stt
             d["group"] = r.group
             d["label"] = group_label(form, r, lang)
+            d["group_empty"] = r.group is None
         if r.period is not None and (form.by == "month" or stt is None):
             d["period"] = {"start": r.period[0].isoformat(), "end": r.period[1].isoformat()}
         d.update({k: r.counts[k] for k in KEYS})
@@ -618,13 +660,6 @@ def form_dict(form: Form, generated_at: str | None = None, lang: str = "vi") -> 
     }
 
 
-UNKNOWN_GROUP = {
-    "field": Msg("(không rõ lĩnh vực)", "(no field given)"),
-    "procedure": Msg("(không rõ thủ tục)", "(no procedure given)"),
-    "unit": Msg("(không rõ đơn vị)", "(no unit given)"),
-}
-
-
 def group_label(form: Form, row: FormRow, lang: str = "vi") -> str:
     """What the form prints in its second column for a row."""
     if form.by == "month":
@@ -634,7 +669,7 @@ def group_label(form: Form, row: FormRow, lang: str = "vi") -> str:
         head = f"Tháng {a:%m/%Y}" if lang == "vi" else f"{a:%Y-%m}"
         return head if whole else f"{head} ({a:%d/%m}–{b:%d/%m})"
     if row.group is None:
-        return UNKNOWN_GROUP.get(form.by, Msg("(không rõ)", "(not given)")).get(lang)
+        return empty_label(form.by, lang)
     return row.group
 
 

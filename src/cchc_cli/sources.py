@@ -162,18 +162,23 @@ def read_table(
     sheet: str | None = None,
     min_score: int = 2,
     expected: Sequence[str] = (),
+    keys: Sequence[str] = (),
 ) -> RawTable:
     """Read a CSV/TSV/xlsx export into a :class:`RawTable` or raise one clear CchcError.
 
     ``header_score`` rates a row's cells (NFC, stripped); the best row among the first 50
     non-blank records is the header and must reach ``min_score``. ``expected`` lists header
-    names to suggest when no header row is found.
+    names to suggest when no header row is found. ``keys``: header names (any spelling
+    :func:`~cchc_cli.text.fold` equates) of the columns every dossier fills — its id, its
+    received date; a row with one of them filled is never set aside as layout.
     """
     shown = str(path)
     p = Path(path)
     data = _read_bytes(p, shown)
     digest = _Sha256(data)
-    ctx = _Ctx(shown, p, header_score, min_score, tuple(expected))
+    ctx = _Ctx(
+        shown, p, header_score, min_score, tuple(expected), frozenset(fold(k) for k in keys)
+    )
     if data.startswith(_OLE2) and not _encrypted_ole(data):
         parts = _read_xls(data, ctx, sheet)
     elif looks_like_html(data):
@@ -195,6 +200,7 @@ class _Ctx:
     score: HeaderScore
     min_score: int
     expected: tuple[str, ...]
+    keys: frozenset[str] = frozenset()  # folded headers of the columns every dossier fills
 
     @property
     def name(self) -> str:
@@ -229,7 +235,7 @@ def _read_bytes(p: Path, shown: str) -> bytes:
     try:
         data = p.read_bytes()
     except FileNotFoundError:
-        hint_vi, hint_en = "Kiểm tra lại đường dẫn và tên tệp.", "Check the path and file name."
+        hint_vi, hint_en = "kiểm tra lại đường dẫn và tên tệp", "check the path and file name"
         parent = p.parent if str(p.parent) else Path(".")
         try:
             siblings = [c.name for c in parent.iterdir() if c.is_file()]
@@ -237,8 +243,8 @@ def _read_bytes(p: Path, shown: str) -> bytes:
             siblings = []
         near = closest(p.name, siblings) if siblings else None
         if near:
-            hint_vi += f" Có phải ý bạn là '{parent / near}'?"
-            hint_en += f" Did you mean '{parent / near}'?"
+            hint_vi += f"; có phải ý bạn là '{parent / near}'?"
+            hint_en += f"; did you mean '{parent / near}'?"
         raise fail(
             f"không tìm thấy tệp '{shown}'", f"file '{shown}' does not exist", hint_vi, hint_en
         ) from None
@@ -246,30 +252,30 @@ def _read_bytes(p: Path, shown: str) -> bytes:
         raise fail(
             f"'{shown}' là một thư mục, không phải tệp",
             f"'{shown}' is a directory, not a file",
-            "Chỉ định tệp danh sách hồ sơ (.csv, .txt hoặc .xlsx) bên trong thư mục.",
-            "Give the dossier export file (.csv, .txt or .xlsx) inside it.",
+            "chỉ định tệp danh sách hồ sơ (.csv, .txt hoặc .xlsx) bên trong thư mục",
+            "give the dossier export file (.csv, .txt or .xlsx) inside it",
         ) from None
     except PermissionError:
         raise fail(
             f"không có quyền đọc tệp '{name}'",
             f"permission denied reading '{name}'",
-            "Cấp quyền đọc cho tệp, hoặc đóng chương trình đang khóa tệp (ví dụ Excel) "
-            "rồi thử lại.",
-            "Make the file readable, or close the program locking it (e.g. Excel) and retry.",
+            "cấp quyền đọc cho tệp, hoặc đóng chương trình đang khóa tệp (ví dụ Excel) "
+            "rồi thử lại",
+            "make the file readable, or close the program locking it (e.g. Excel) and retry",
         ) from None
     except OSError as exc:
         raise fail(
             f"không đọc được tệp '{name}': {exc.strerror or exc}",
             f"cannot read '{name}': {exc.strerror or exc}",
-            "Kiểm tra tệp và ổ đĩa, rồi thử lại.",
-            "Check the file and the disk, then retry.",
+            "kiểm tra tệp và ổ đĩa, rồi thử lại",
+            "check the file and the disk, then retry",
         ) from None
     if not data:
         raise fail(
             f"tệp '{name}' rỗng (0 byte)",
             f"file '{name}' is empty (0 bytes)",
-            "Xuất lại danh sách hồ sơ từ phần mềm Một cửa.",
-            "Export the dossier list from the one-stop system again.",
+            "xuất lại danh sách hồ sơ từ phần mềm Một cửa",
+            "export the dossier list from the one-stop system again",
         )
     return data
 
@@ -282,8 +288,8 @@ def _delimiter_option(delimiter: str | None, shown: str) -> str | None:
         raise CchcError(
             Msg(f"dấu phân cách không hợp lệ: {delimiter!r}", f"invalid delimiter: {delimiter!r}"),
             Msg(
-                "Dùng một ký tự: ',' ';' hoặc 'tab'.",
-                "Use a single character: ',' ';' or 'tab'.",
+                "dùng một ký tự: ',' ';' hoặc 'tab'",
+                "use a single character: ',' ';' or 'tab'",
             ),
             Location(shown),
         )
@@ -307,10 +313,10 @@ def _looks_like_xlsx(data: bytes, ctx: _Ctx) -> bool:
             raise fail(
                 f"tệp Excel '{shown}' đang được đặt mật khẩu (mã hóa)",
                 f"Excel file '{shown}' is password-protected (encrypted)",
-                "Mở tệp bằng Excel, gỡ mật khẩu (File › Info › Protect Workbook › Encrypt with "
-                "Password: xóa trống) rồi lưu lại dạng .xlsx.",
-                "Open it in Excel, remove the password (File › Info › Protect Workbook › Encrypt "
-                "with Password: clear it) and save it again as .xlsx.",
+                "mở tệp bằng Excel, gỡ mật khẩu (File › Info › Protect Workbook › Encrypt with "
+                "Password: xóa trống) rồi lưu lại dạng .xlsx",
+                "open it in Excel, remove the password (File › Info › Protect Workbook › Encrypt "
+                "with Password: clear it) and save it again as .xlsx",
             )
         if suffix in _XLSX_SUFFIXES:
             raise fail(
@@ -318,16 +324,16 @@ def _looks_like_xlsx(data: bytes, ctx: _Ctx) -> bool:
                 "hoặc tệp đã đặt mật khẩu",
                 f"'{shown}' is not a real .xlsx: it is an old Excel 97-2003 (.xls) file "
                 "or a password-protected workbook",
-                "Mở bằng Excel, gỡ mật khẩu nếu có, rồi 'Lưu thành' Excel Workbook (.xlsx) "
-                "hoặc CSV UTF-8.",
-                "Open it in Excel, remove any password, and 'Save As' Excel Workbook (.xlsx) "
-                "or CSV UTF-8.",
+                "mở bằng Excel, gỡ mật khẩu nếu có, rồi 'Lưu thành' Excel Workbook (.xlsx) "
+                "hoặc CSV UTF-8",
+                "open it in Excel, remove any password, and 'Save As' Excel Workbook (.xlsx) "
+                "or CSV UTF-8",
             )
         raise fail(
             f"'{shown}' là tệp Excel cũ (.xls, 97-2003), định dạng không được hỗ trợ",
             f"'{shown}' is an old Excel 97-2003 (.xls) file, which is not supported",
-            "Mở bằng Excel và 'Lưu thành' Excel Workbook (.xlsx) hoặc CSV UTF-8.",
-            "Open it in Excel and 'Save As' Excel Workbook (.xlsx) or CSV UTF-8.",
+            "mở bằng Excel và 'Lưu thành' Excel Workbook (.xlsx) hoặc CSV UTF-8",
+            "open it in Excel and 'Save As' Excel Workbook (.xlsx) or CSV UTF-8",
         )
     if head.startswith(_ZIP):
         return True
@@ -335,10 +341,10 @@ def _looks_like_xlsx(data: bytes, ctx: _Ctx) -> bool:
         raise fail(
             f"'{shown}' là tệp PDF, không phải bảng dữ liệu",
             f"'{shown}' is a PDF document, not a data table",
-            "Xuất danh sách hồ sơ ra Excel (.xlsx) hoặc CSV từ phần mềm Một cửa; "
-            "không đổi tên tệp PDF.",
-            "Export the dossier list as Excel (.xlsx) or CSV from the one-stop system; "
-            "renaming a PDF does not convert it.",
+            "xuất danh sách hồ sơ ra Excel (.xlsx) hoặc CSV từ phần mềm Một cửa; "
+            "không đổi tên tệp PDF",
+            "export the dossier list as Excel (.xlsx) or CSV from the one-stop system; "
+            "renaming a PDF does not convert it",
         )
     for magic, kind in (
         (b"\x1f\x8b", "gzip"),
@@ -349,8 +355,8 @@ def _looks_like_xlsx(data: bytes, ctx: _Ctx) -> bool:
             raise fail(
                 f"'{shown}' là tệp nén {kind}, không phải bảng dữ liệu",
                 f"'{shown}' is a {kind} archive, not a data table",
-                "Giải nén trước, rồi chỉ định tệp .csv/.xlsx bên trong.",
-                "Extract it first and give the .csv/.xlsx inside.",
+                "giải nén trước, rồi chỉ định tệp .csv/.xlsx bên trong",
+                "extract it first and give the .csv/.xlsx inside",
             )
     markup = markup_kind(data)  # a page or XML (UTF-8, UTF-16, …) that is not a table page
     if markup is not None:
@@ -358,25 +364,25 @@ def _looks_like_xlsx(data: bytes, ctx: _Ctx) -> bool:
             raise fail(
                 f"'{shown}' là bảng tính XML Excel 2003, không phải CSV hay .xlsx",
                 f"'{shown}' is an Excel 2003 XML spreadsheet, not CSV or .xlsx",
-                "Mở bằng Excel và 'Lưu thành' Excel Workbook (.xlsx) hoặc CSV UTF-8.",
-                "Open it in Excel and 'Save As' Excel Workbook (.xlsx) or CSV UTF-8.",
+                "mở bằng Excel và 'Lưu thành' Excel Workbook (.xlsx) hoặc CSV UTF-8",
+                "open it in Excel and 'Save As' Excel Workbook (.xlsx) or CSV UTF-8",
             )
         raise fail(
             f"'{shown}' là trang HTML không có bảng dữ liệu nào (thường là trang đăng nhập "
             "hoặc trang báo lỗi tải về thay cho danh sách)",
             f"'{shown}' is an HTML page with no table in it (usually the login or error page "
             "saved instead of the list)",
-            "Đăng nhập lại phần mềm Một cửa rồi tải lại danh sách hồ sơ.",
-            "log in to the one-stop system again and download the dossier list again.",
+            "đăng nhập lại phần mềm Một cửa rồi tải lại danh sách hồ sơ",
+            "log in to the one-stop system again and download the dossier list again",
         )
     if suffix in _XLSX_SUFFIXES:
         raise fail(
             f"'{shown}' không phải tệp Excel .xlsx hợp lệ (không có cấu trúc zip)",
             f"'{shown}' is not a valid Excel .xlsx file (not a zip container)",
-            "Nếu đây là tệp CSV, đổi phần mở rộng thành .csv; nếu không, mở bằng Excel và "
-            "lưu lại dạng .xlsx, hoặc xuất lại tệp.",
-            "If it is a CSV file, rename it to .csv; otherwise open it in Excel and save it "
-            "again as .xlsx, or export it again.",
+            "nếu đây là tệp CSV, đổi phần mở rộng thành .csv; nếu không, mở bằng Excel và "
+            "lưu lại dạng .xlsx, hoặc xuất lại tệp",
+            "if it is a CSV file, rename it to .csv; otherwise open it in Excel and save it "
+            "again as .xlsx, or export it again",
         )
     return False
 
@@ -387,8 +393,8 @@ def _binary_error(ctx: _Ctx, offset: int | None) -> CchcError:
     return ctx.error(
         f"'{ctx.name}' là tệp nhị phân, không phải văn bản CSV{at_vi}",
         f"'{ctx.name}' is a binary file, not CSV text{at_en}",
-        "Chỉ định tệp danh sách hồ sơ dạng .xlsx hoặc CSV; nếu là Excel, 'Lưu thành' CSV UTF-8.",
-        "Give the dossier export as .xlsx or CSV; from Excel, 'Save As' CSV UTF-8.",
+        "chỉ định tệp danh sách hồ sơ dạng .xlsx hoặc CSV; nếu là Excel, 'Lưu thành' CSV UTF-8",
+        "give the dossier export as .xlsx or CSV; from Excel, 'Save As' CSV UTF-8",
     )
 
 
@@ -480,19 +486,19 @@ def _decode_error(
     line = before.count("\n") + 1
     bad = data[offset : offset + min(4, max(1, exc.end - exc.start))].hex(" ")
     hint_vi = (
-        "Chỉ định đúng bảng mã (utf-8, utf-16, cp1258), hoặc bỏ tùy chọn bảng mã để tự nhận "
-        "diện; tốt nhất là mở bằng Excel và 'Lưu thành' CSV UTF-8."
+        "chỉ định đúng bảng mã (utf-8, utf-16, cp1258), hoặc bỏ tùy chọn bảng mã để tự nhận "
+        "diện; tốt nhất là mở bằng Excel và 'Lưu thành' CSV UTF-8"
     )
     hint_en = (
-        "Give the right encoding (utf-8, utf-16, cp1258) or leave it out to auto-detect; "
-        "best, open the file in Excel and 'Save As' CSV UTF-8."
+        "give the right encoding (utf-8, utf-16, cp1258) or leave it out to auto-detect; "
+        "best, open the file in Excel and 'Save As' CSV UTF-8"
     )
     if hint is not None:
         hint_vi, hint_en = hint.vi, hint.en
     name = bom_codec(data)
     if name is not None and codecs.lookup(name).name != codecs.lookup(encoding).name:
-        hint_vi = f"Tệp bắt đầu bằng BOM của {name}: dùng bảng mã {name}. " + hint_vi
-        hint_en = f"The file starts with a {name} byte-order mark: use {name}. " + hint_en
+        hint_vi = f"tệp bắt đầu bằng BOM của {name}: dùng bảng mã {name}; " + hint_vi
+        hint_en = f"the file starts with a {name} byte-order mark: use {name}; " + hint_en
     return ctx.error(
         f"không giải mã được '{ctx.name}' theo bảng mã {encoding}: byte {bad} tại vị trí "
         f"{offset} (dòng {line})",
@@ -518,8 +524,8 @@ def _codec(ctx: _Ctx, forced: str) -> str:
         raise ctx.error(
             f"không biết bảng mã '{forced}'",
             f"unknown encoding '{forced}'",
-            "Dùng utf-8, utf-8-sig, utf-16 hoặc cp1258 (Windows-1258).",
-            "Use utf-8, utf-8-sig, utf-16 or cp1258 (Windows-1258).",
+            "dùng utf-8, utf-8-sig, utf-16 hoặc cp1258 (Windows-1258)",
+            "use utf-8, utf-8-sig, utf-16 or cp1258 (Windows-1258)",
         ) from None
 
 
@@ -727,17 +733,17 @@ def _no_header_error(ctx: _Ctx, records: list[_Record], where_vi: str, where_en:
         shown_cells += " | …"
     if ctx.expected:
         listed = ", ".join(ctx.expected)
-        hint_vi = f"Dòng tiêu đề cần có các cột như: {listed}. "
-        hint_en = f"The header row should have columns such as: {listed}. "
+        hint_vi = f"dòng tiêu đề cần có các cột như: {listed}; "
+        hint_en = f"the header row should have columns such as: {listed}; "
     else:
         hint_vi = hint_en = ""
     hint_vi += (
         "Kiểm tra đây đúng là danh sách hồ sơ; nếu bảng mã hoặc dấu phân cách bị nhận sai, "
-        "hãy chỉ định chúng (hoặc chọn đúng sheet)."
+        "hãy chỉ định chúng (hoặc chọn đúng sheet)"
     )
     hint_en += (
         "Check this is the dossier list; if the encoding or delimiter was guessed wrong, "
-        "give them explicitly (or pick the right sheet)."
+        "give them explicitly (or pick the right sheet)"
     )
     return ctx.error(
         f"không tìm thấy dòng tiêu đề trong '{ctx.name}'{where_vi}: không dòng nào trong "
@@ -755,8 +761,8 @@ def _blank_error(ctx: _Ctx) -> CchcError:
     return ctx.error(
         f"tệp '{ctx.name}' không có dữ liệu (chỉ có khoảng trắng hoặc dòng trống)",
         f"file '{ctx.name}' has no data (only whitespace or blank lines)",
-        "Xuất lại danh sách hồ sơ từ phần mềm Một cửa.",
-        "Export the dossier list from the one-stop system again.",
+        "xuất lại danh sách hồ sơ từ phần mềm Một cửa",
+        "export the dossier list from the one-stop system again",
     )
 
 
@@ -782,8 +788,8 @@ def _csv_parse_error(ctx: _Ctx, detail: str) -> CchcError:
     return ctx.error(
         f"không phân tích được '{ctx.name}' như tệp CSV: {detail}",
         f"cannot parse '{ctx.name}' as CSV: {detail}",
-        "Mở bằng Excel và 'Lưu thành' CSV UTF-8, hoặc xuất lại tệp.",
-        "Open it in Excel and 'Save As' CSV UTF-8, or export it again.",
+        "mở bằng Excel và 'Lưu thành' CSV UTF-8, hoặc xuất lại tệp",
+        "open it in Excel and 'Save As' CSV UTF-8, or export it again",
     )
 
 
@@ -823,7 +829,7 @@ def _text_table(ctx: _Ctx, data: bytes, dec: _Decoded, delimiter: str | None) ->
     region = _Region(buf, offset, hit.delimiter, len(headers), first_line, dec.verified)
     columns, nrec = _parse_region(ctx, region)
     data_df, lines, blank, layout = _finish(
-        columns, nrec, region.physical, first_line, headers
+        columns, nrec, region.physical, first_line, headers, ctx.keys
     )
     return {
         "encoding": dec.encoding,
@@ -1028,10 +1034,10 @@ def _parse_region_pandas(ctx: _Ctx, region: _Region) -> tuple[list[pa.ChunkedArr
             raise ctx.error(
                 f"'{ctx.name}' có dấu ngoặc kép mở mà không đóng (từ dòng {line} đến hết tệp)",
                 f"'{ctx.name}' has a quote that is never closed (from line {line} to the end)",
-                'Sửa ô đó: một ô bắt đầu bằng " phải kết thúc bằng "; dấu " bên trong ô viết '
-                'thành "". Tệp cũng có thể bị cắt cụt: hãy xuất lại.',
-                'Fix that cell: a cell starting with " must end with "; a " inside it is '
-                'written "". The file may also be truncated: export it again.',
+                'sửa ô đó: một ô bắt đầu bằng " phải kết thúc bằng "; dấu " bên trong ô viết '
+                'thành ""; tệp cũng có thể bị cắt cụt: hãy xuất lại',
+                'fix that cell: a cell starting with " must end with "; a " inside it is '
+                'written ""; the file may also be truncated: export it again',
                 line,
             ) from None
         if "Expected" in text:
@@ -1085,12 +1091,12 @@ def _ragged_error(ctx: _Ctx, region: _Region) -> CchcError:
     return ctx.error(
         f"'{ctx.name}': {where_vi}, nhiều hơn {n} cột của dòng tiêu đề",
         f"'{ctx.name}': {where_en}, more than the header's {n} columns",
-        f"Thường do một ô chứa dấu phân cách ('{shown_d}') mà không nằm trong ngoặc kép, "
+        f"thường do một ô chứa dấu phân cách ('{shown_d}') mà không nằm trong ngoặc kép, "
         "dấu ngoặc kép không cân, hoặc tệp bị cắt cụt. Sửa dòng đó hoặc xuất lại tệp "
-        "(từ Excel: 'Lưu thành' CSV UTF-8).",
-        f"Usually a cell contains the delimiter ('{shown_d}') without being quoted, quotes are "
+        "(từ Excel: 'Lưu thành' CSV UTF-8)",
+        f"usually a cell contains the delimiter ('{shown_d}') without being quoted, quotes are "
         "unbalanced, or the file is truncated. Fix that line or export the file again "
-        "(from Excel: 'Save As' CSV UTF-8).",
+        "(from Excel: 'Save As' CSV UTF-8)",
         line,
     )
 
@@ -1199,6 +1205,7 @@ def _finish(
     physical: int | None,
     first_line: int,
     headers: Sequence[str] = (),
+    keys: frozenset[str] = frozenset(),
 ) -> tuple[pd.DataFrame, np.ndarray, int, tuple[tuple[int, str], ...]]:
     """Line numbers, stripping, blank-record and layout-row removal, DataFrame of str columns.
 
@@ -1226,7 +1233,7 @@ def _finish(
     blank = 0
     layout: tuple[tuple[int, str], ...] = ()
     if nrec and columns:
-        kinds = _layout_kinds(columns, headers)
+        kinds = _layout_kinds(columns, headers, keys)
         if kinds:
             drop = np.zeros(len(lines), dtype=bool)
             found = []
@@ -1257,21 +1264,40 @@ _TOTAL_WORDS = frozenset({"tongcong", "tongso", "tong", "cong", "total", "grandt
 _TOTAL_ARROW = r"(?i)^\s*(t[ổo]ng|c[ộo]ng|total)"
 
 
-def _layout_kinds(columns: list[pa.ChunkedArray], headers: Sequence[str]) -> dict[int, str]:
+def _layout_kinds(
+    columns: list[pa.ChunkedArray], headers: Sequence[str], keys: frozenset[str] = frozenset()
+) -> dict[int, str]:
     """Row index -> kind for the rows that hold no dossier: blank, or one of LAYOUT_KINDS.
 
-    A vectorised pass over the first two columns finds the few candidates (a layout row has an
-    empty, numbered, repeated-header or 'Tổng' cell there); each is then judged cell by cell.
+    A vectorised pass finds the few candidates, then each is judged cell by cell. With ``keys``
+    (the id and received-date columns) a candidate has every key cell empty, or repeats the
+    header; a dossier row, which fills them, is never one — whatever its other cells say.
+    Without keys the first two columns are tested (an empty, numbered, 'Tổng' or header cell).
     """
-    first = columns[:2]
+    folded = [fold(h) for h in headers]
+    key_at = [j for j, h in enumerate(folded) if h in keys and j < len(columns)]
     cand = None
-    for j, col in enumerate(first):
-        m = pc.or_(pc.equal(col, ""), pc.equal(col, ABSENT))
-        m = pc.or_(m, pc.match_substring_regex(col, _NUMBER_CELL_ARROW))
-        m = pc.or_(m, pc.match_substring_regex(col, _TOTAL_ARROW))
-        if j < len(headers) and headers[j]:
-            m = pc.or_(m, pc.equal(col, headers[j]))
-        cand = m if cand is None else pc.or_(cand, m)
+    if key_at:
+        for j in key_at:  # no id or date there: empty, or a column number / a total's figure
+            m = pc.or_(pc.equal(columns[j], ""), pc.equal(columns[j], ABSENT))
+            m = pc.or_(m, pc.match_substring_regex(columns[j], _NUMBER_CELL_ARROW))
+            cand = m if cand is None else pc.and_(cand, m)
+        for j in key_at:  # the header again, at a page break
+            if headers[j]:
+                cand = pc.or_(cand, pc.equal(columns[j], headers[j]))
+    else:
+        for j, col in enumerate(columns[:2]):
+            m = pc.or_(pc.equal(col, ""), pc.equal(col, ABSENT))
+            m = pc.or_(m, pc.match_substring_regex(col, _TOTAL_ARROW))
+            if j < len(headers) and headers[j]:
+                m = pc.or_(m, pc.equal(col, headers[j]))
+            cand = m if cand is None else pc.or_(cand, m)
+        if len(columns) >= 2:  # (1) (2) …: both first cells numbered (a dossier's id is not)
+            nums = pc.and_(
+                pc.match_substring_regex(columns[0], _NUMBER_CELL_ARROW),
+                pc.match_substring_regex(columns[1], _NUMBER_CELL_ARROW),
+            )
+            cand = pc.or_(cand, nums)
     idx = np.flatnonzero(cand.to_numpy(zero_copy_only=False)) if cand is not None else []
     if not len(idx):
         return {}
@@ -1279,26 +1305,42 @@ def _layout_kinds(columns: list[pa.ChunkedArray], headers: Sequence[str]) -> dic
     rows = list(zip(*(pc.take(col, picked).to_pylist() for col in columns), strict=True))
     out = {}
     for i, cells in zip(idx.tolist(), rows, strict=True):
-        kind = layout_kind(cells, headers)
+        kind = layout_kind(cells, headers, folded=folded, key_at=key_at)
         if kind is not None:
             out[i] = kind
     return out
 
 
-def layout_kind(cells: Sequence[str], headers: Sequence[str]) -> str | None:
-    """What a row after the header is when it is not a dossier (None: it is one)."""
+def _is_value(cell: str) -> bool:
+    """A key cell holding an id or a date (not empty, not a column number or a total's count)."""
+    return bool(cell) and cell != ABSENT and not _NUMBER_CELL.match(cell)
+
+
+def layout_kind(
+    cells: Sequence[str],
+    headers: Sequence[str],
+    *,
+    folded: Sequence[str] | None = None,
+    key_at: Sequence[int] = (),
+) -> str | None:
+    """What a row after the header is when it is not a dossier (None: it is one). ``key_at``:
+    the columns every dossier fills; with one of them filled the row is a dossier, or the
+    header repeated."""
     filled = [(j, c) for j, c in enumerate(cells) if c and c != ABSENT]
     if not filled:
         return BLANK
-    numbers = [_NUMBER_CELL.match(c) for _, c in filled]
-    if len(filled) >= 3 and all(numbers):
-        values = [int(m.group(1)) for m in numbers]
-        if all(b == a + 1 for a, b in itertools.pairwise(values)):
-            return COLUMN_NUMBERS
-    named = [fold(h) for h in headers]
+    named = folded if folded is not None else [fold(h) for h in headers]
     same = sum(1 for j, c in filled if j < len(named) and named[j] and fold(c) == named[j])
     if same >= max(2, (sum(1 for h in named if h) + 1) // 2):
         return REPEATED_HEADER
+    if any(_is_value(cells[j]) for j in key_at if j < len(cells)):
+        return None
+    numbers = [_NUMBER_CELL.match(c) for _, c in filled]
+    # (1) (2) …: consecutive numbers over at least half the header's columns, nothing else
+    if len(filled) >= max(3, (sum(1 for h in named if h) + 1) // 2) and all(numbers):
+        values = [int(m.group(1)) for m in numbers]
+        if all(b == a + 1 for a, b in itertools.pairwise(values)):
+            return COLUMN_NUMBERS
     if fold(filled[0][1]).rstrip(": ") in _TOTAL_WORDS:
         return TOTAL
     if len(filled) == 1 and ABSENT not in cells:  # a cut-off CSV row is reported, not set aside
@@ -1346,9 +1388,9 @@ def _xlsx_corrupt(ctx: _Ctx, detail: str) -> CchcError:
     return ctx.error(
         f"tệp Excel '{ctx.name}' bị hỏng hoặc không đầy đủ ({detail})",
         f"Excel file '{ctx.name}' is damaged or incomplete ({detail})",
-        "Mở bằng Excel và lưu lại dạng .xlsx (hoặc 'Lưu thành' CSV UTF-8), hoặc tải/xuất lại tệp.",
-        "Open it in Excel and save it again as .xlsx (or 'Save As' CSV UTF-8), "
-        "or download/export it again.",
+        "mở bằng Excel và lưu lại dạng .xlsx (hoặc 'Lưu thành' CSV UTF-8), hoặc tải/xuất lại tệp",
+        "open it in Excel and save it again as .xlsx (or 'Save As' CSV UTF-8), "
+        "or download/export it again",
     )
 
 
@@ -1370,14 +1412,14 @@ def _check_zip(ctx: _Ctx, data: bytes) -> None:
         raise ctx.error(
             f"'{ctx.name}' là tệp nén zip, không phải sổ làm việc Excel (bên trong: {inside})",
             f"'{ctx.name}' is a zip archive, not an Excel workbook (contains: {inside})",
-            "Giải nén và chỉ định tệp .csv/.xlsx bên trong.",
-            "Extract it and give the .csv/.xlsx inside.",
+            "giải nén và chỉ định tệp .csv/.xlsx bên trong",
+            "extract it and give the .csv/.xlsx inside",
         )
     raise ctx.error(
         f"'{ctx.name}' là {vi}, định dạng không được hỗ trợ",
         f"'{ctx.name}' is {en}, which is not supported",
-        "Mở bằng Excel/LibreOffice và 'Lưu thành' Excel Workbook (.xlsx) hoặc CSV UTF-8.",
-        "Open it in Excel/LibreOffice and 'Save As' Excel Workbook (.xlsx) or CSV UTF-8.",
+        "mở bằng Excel/LibreOffice và 'Lưu thành' Excel Workbook (.xlsx) hoặc CSV UTF-8",
+        "open it in Excel/LibreOffice and 'Save As' Excel Workbook (.xlsx) or CSV UTF-8",
     )
 
 
@@ -1387,8 +1429,8 @@ def _pick_sheet(ctx: _Ctx, wb, sheet: str | None):
         raise ctx.error(
             f"sổ làm việc '{ctx.name}' không có trang tính dữ liệu nào",
             f"workbook '{ctx.name}' has no worksheet",
-            "Xuất lại danh sách hồ sơ ra .xlsx hoặc CSV.",
-            "Export the dossier list again as .xlsx or CSV.",
+            "xuất lại danh sách hồ sơ ra .xlsx hoặc CSV",
+            "export the dossier list again as .xlsx or CSV",
         )
     if sheet is None:  # a hidden first sheet is typically a stale copy or a lookup table
         return next((ws for ws in sheets if ws.sheet_state == "visible"), sheets[0])
@@ -1399,11 +1441,11 @@ def _pick_sheet(ctx: _Ctx, wb, sheet: str | None):
     if len(folded) == 1:
         return folded[0]
     near = closest(sheet, [ws.title for ws in sheets])
-    hint_vi = f"Các sheet có trong tệp: {_sheet_list(sheets, 'vi')}."
-    hint_en = f"Sheets in the file: {_sheet_list(sheets, 'en')}."
+    hint_vi = f"các sheet có trong tệp: {_sheet_list(sheets, 'vi')}"
+    hint_en = f"sheets in the file: {_sheet_list(sheets, 'en')}"
     if near:
-        hint_vi += f" Có phải ý bạn là '{visible(near)}'?"
-        hint_en += f" Did you mean '{visible(near)}'?"
+        hint_vi += f"; có phải ý bạn là '{visible(near)}'?"
+        hint_en += f"; did you mean '{visible(near)}'?"
     raise ctx.error(
         f"không có sheet '{visible(sheet)}' trong '{ctx.name}'",
         f"no sheet '{visible(sheet)}' in '{ctx.name}'",
@@ -1464,8 +1506,8 @@ def _read_xls(data: bytes, ctx: _Ctx, sheet: str | None) -> dict:
             raise ctx.error(
                 f"tệp Excel '{ctx.name}' đang được đặt mật khẩu (mã hóa)",
                 f"Excel file '{ctx.name}' is password-protected (encrypted)",
-                "Mở tệp bằng Excel, gỡ mật khẩu rồi lưu lại (.xls hoặc .xlsx).",
-                "Open it in Excel, remove the password and save it again (.xls or .xlsx).",
+                "mở tệp bằng Excel, gỡ mật khẩu rồi lưu lại (.xls hoặc .xlsx)",
+                "open it in Excel, remove the password and save it again (.xls or .xlsx)",
             ) from None
         if exc.document is not None:
             raise _not_a_workbook(ctx, exc) from None
@@ -1491,10 +1533,10 @@ def _not_a_workbook(ctx: _Ctx, exc: XlsError) -> CchcError:
     return ctx.error(
         f"'{ctx.name}' không phải sổ làm việc Excel: {vi}",
         f"'{ctx.name}' is not an Excel workbook: {en}",
-        "Chỉ định tệp danh sách hồ sơ xuất từ phần mềm Một cửa (.xls, .xlsx hoặc .csv); "
-        "đổi tên tệp không đổi được định dạng.",
-        "Give the dossier list exported from the one-stop system (.xls, .xlsx or .csv); "
-        "renaming a file does not convert it.",
+        "chỉ định tệp danh sách hồ sơ xuất từ phần mềm Một cửa (.xls, .xlsx hoặc .csv); "
+        "đổi tên tệp không đổi được định dạng",
+        "give the dossier list exported from the one-stop system (.xls, .xlsx or .csv); "
+        "renaming a file does not convert it",
     )
 
 
@@ -1531,10 +1573,10 @@ def _html_stopped(ctx: _Ctx, exc: HtmlError) -> CchcError:
     return ctx.error(
         f"không đọc hết được trang HTML '{ctx.name}' sau hàng {exc.rows}: {vi}",
         f"cannot read all of the HTML page '{ctx.name}' after row {exc.rows}: {en}",
-        "Mở tệp bằng Excel và 'Lưu thành' Excel Workbook (.xlsx) hoặc CSV UTF-8, hoặc tải lại "
-        "danh sách từ phần mềm Một cửa.",
-        "Open the file in Excel and 'Save As' Excel Workbook (.xlsx) or CSV UTF-8, or download "
-        "the list from the one-stop system again.",
+        "mở tệp bằng Excel và 'Lưu thành' Excel Workbook (.xlsx) hoặc CSV UTF-8, hoặc tải lại "
+        "danh sách từ phần mềm Một cửa",
+        "open the file in Excel and 'Save As' Excel Workbook (.xlsx) or CSV UTF-8, or download "
+        "the list from the one-stop system again",
         exc.rows + 1,
     )
 
@@ -1550,19 +1592,19 @@ def _html_utf8(data: bytes, ctx: _Ctx, encoding: str | None) -> tuple[bytes, str
     elif bom := bom_codec(data):
         name = bom
         hint = Msg(
-            f"Tệp bắt đầu bằng BOM của {name} nhưng nội dung không theo bảng mã đó (tệp hỏng?): "
-            "tải/xuất lại tệp, hoặc chỉ định bảng mã đúng bằng --encoding.",
-            f"The file starts with a {name} byte-order mark but its bytes are not {name} "
-            "(damaged?): download/export it again, or give the right encoding with --encoding.",
+            f"tệp bắt đầu bằng BOM của {name} nhưng nội dung không theo bảng mã đó (tệp hỏng?): "
+            "tải/xuất lại tệp, hoặc chỉ định bảng mã đúng bằng --encoding",
+            f"the file starts with a {name} byte-order mark but its bytes are not {name} "
+            "(damaged?): download/export it again, or give the right encoding with --encoding",
         )
     elif declared := declared_encoding(data):
         name = declared
         hint = Msg(
-            f"Trang tự khai báo bảng mã {name} (thẻ <meta charset> hoặc khai báo XML) nhưng nội "
+            f"trang tự khai báo bảng mã {name} (thẻ <meta charset> hoặc khai báo XML) nhưng nội "
             "dung không theo bảng mã đó: chỉ định bảng mã đúng bằng --encoding (ví dụ utf-8 "
-            "hoặc cp1258).",
-            f"The page declares {name} (its <meta charset> or XML declaration) but its bytes "
-            "are not in it: give the right encoding with --encoding (e.g. utf-8 or cp1258).",
+            "hoặc cp1258)",
+            f"the page declares {name} (its <meta charset> or XML declaration) but its bytes "
+            "are not in it: give the right encoding with --encoding (e.g. utf-8 or cp1258)",
         )
     else:
         bad = _first_bad_utf8(data, 0)
@@ -1577,19 +1619,19 @@ def _html_utf8(data: bytes, ctx: _Ctx, encoding: str | None) -> tuple[bytes, str
                 data,
                 bad,
                 Msg(
-                    "Tệp là UTF-8 nhưng có byte hỏng ở vị trí đó: tải/xuất lại tệp; nếu tệp "
-                    "thật sự dùng bảng mã khác, chỉ định bằng --encoding (ví dụ cp1258).",
-                    "The file is UTF-8 but for this byte (damaged?): download/export it again; "
+                    "tệp là UTF-8 nhưng có byte hỏng ở vị trí đó: tải/xuất lại tệp; nếu tệp "
+                    "thật sự dùng bảng mã khác, chỉ định bằng --encoding (ví dụ cp1258)",
+                    "the file is UTF-8 but for this byte (damaged?): download/export it again; "
                     "if it really is in another code page, give it with --encoding "
-                    "(e.g. cp1258).",
+                    "(e.g. cp1258)",
                 ),
             )
         name = "cp1258"
         hint = Msg(
-            "Trang không khai báo bảng mã, và không phải UTF-8 hay Windows-1258: chỉ định bảng "
-            "mã đúng bằng --encoding.",
-            "The page declares no encoding and is neither UTF-8 nor Windows-1258: give the "
-            "right encoding with --encoding.",
+            "trang không khai báo bảng mã, và không phải UTF-8 hay Windows-1258: chỉ định bảng "
+            "mã đúng bằng --encoding",
+            "the page declares no encoding and is neither UTF-8 nor Windows-1258: give the "
+            "right encoding with --encoding",
         )
     if name in ("utf-8", "utf-8-sig"):
         start = 3 if data.startswith(codecs.BOM_UTF8) else 0
@@ -1721,8 +1763,8 @@ def _sheet_rows(ctx: _Ctx, ws, others=(), last: int | None = None) -> dict:
             + (f"; các sheet khác: {_sheet_list(others, 'vi')}" if others else ""),
             f"sheet '{title}' of '{ctx.name}' is empty"
             + (f"; other sheets: {_sheet_list(others, 'en')}" if others else ""),
-            "Chọn đúng sheet chứa danh sách hồ sơ (--sheet), hoặc xuất lại tệp.",
-            "Pick the sheet that holds the dossier list (--sheet), or export the file again.",
+            "chọn đúng sheet chứa danh sách hồ sơ (--sheet), hoặc xuất lại tệp",
+            "pick the sheet that holds the dossier list (--sheet), or export the file again",
         )
     if best.score < ctx.min_score:
         raise _no_header_error(ctx, [r for r in buffered if r.cells], where, where_en)
@@ -1742,8 +1784,8 @@ def _sheet_rows(ctx: _Ctx, ws, others=(), last: int | None = None) -> dict:
                 f"{_column_letter(col)}, ngoài {n} cột của dòng tiêu đề (dòng {header.start})",
                 f"'{ctx.name}' (sheet '{title}'): row {num} has data in column "
                 f"{_column_letter(col)}, beyond the header's {n} columns (row {header.start})",
-                "Thêm tên cột cho cột đó ở dòng tiêu đề, hoặc xóa dữ liệu thừa.",
-                "Give that column a header, or delete the stray data.",
+                "thêm tên cột cho cột đó ở dòng tiêu đề, hoặc xóa dữ liệu thừa",
+                "give that column a header, or delete the stray data",
                 num,
             )
         if not any(cells):
@@ -1759,7 +1801,9 @@ def _sheet_rows(ctx: _Ctx, ws, others=(), last: int | None = None) -> dict:
     for num, row in rows:
         add(num, [_cell_text(v) for v in row])
     columns = [pa.chunked_array([pa.array(c, pa.large_string())]) for c in cols]
-    df, kept, emptied, layout = _finish(columns, len(line_list), None, 0, header.cells)
+    df, kept, emptied, layout = _finish(
+        columns, len(line_list), None, 0, header.cells, ctx.keys
+    )
     rows_at = np.asarray(line_list, dtype=np.int64)  # _finish numbered the rows 0, 1, …
     return {
         "format": getattr(ws, "format", "xlsx"),

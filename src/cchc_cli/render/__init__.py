@@ -279,9 +279,12 @@ def by_head(by: str, lang: str) -> str:
     return BY_HEAD.get(by, Msg(by, by)).get(lang)
 
 
-def group_name(key: str | None, lang: str) -> str:
+def group_name(key: str | None, lang: str, by: str) -> str:
+    """A breakdown group as every format shows it; no value: "(không rõ đơn vị)"…"""
     if key is None:
-        return "(không rõ)" if lang == "vi" else "(not given)"
+        from ..groups import empty_label
+
+        return empty_label(by, lang)
     return key
 
 

@@ -7,7 +7,7 @@ The figures themselves are the result's; their wording comes from the formatting
 
 from __future__ import annotations
 
-from ..errors import Msg
+from ..errors import Msg, shown_path
 from ..headroom import headroom_text
 from . import (
     STATUS_TEXT,
@@ -97,9 +97,9 @@ def file_lines(result, lang: str) -> list[str]:
     vi = lang == "vi"
     plan = result.plan
     f = lambda n: fmt_int(n, lang)  # noqa: E731
-    out = [f"{'Kế hoạch' if vi else 'Plan'}: {plan.path} — SHA-256 {plan.sha256}"]
+    out = [f"{'Kế hoạch' if vi else 'Plan'}: {shown_path(plan.path, lang)} — SHA-256 {plan.sha256}"]
     for base in plan.bases:
-        out.append(f"  {'mở rộng từ' if vi else 'extends'}: {base.path} — SHA-256 {base.sha256}")
+        out.append(f"  {'mở rộng từ' if vi else 'extends'}: {shown_path(base.path, lang)} — SHA-256 {base.sha256}")
     for i in result.inputs:
         rows = (
             f"đọc {f(i.rows_read)} dòng: dùng {f(i.rows_used)}, ngoài kỳ {f(i.rows_out_of_period)}, "

@@ -6,7 +6,7 @@ import csv
 import io
 from collections.abc import Sequence
 
-from . import STATUS_TEXT, number_json, reason_text
+from . import STATUS_TEXT, group_name, number_json, reason_text
 
 # In CSV the comparison is a word: a cell "=" or ">=" would be read by Excel as a formula.
 OP_WORD = {">=": "ge", ">": "gt", "<=": "le", "<": "lt", "=": "eq"}
@@ -100,8 +100,11 @@ def render_csv(result, lang: str = "vi", breakdown=None) -> str:
     """One row per indicator; with a breakdown, one row per indicator and group."""
     if breakdown is not None:
         by, groups = breakdown
+        # the whole period first, with an empty group; a group with no value is named
+        # "(không rõ đơn vị)"… and says group_empty true
         header = [
             by,
+            "group_empty",
             "start",
             "end",
             "id",
@@ -114,11 +117,17 @@ def render_csv(result, lang: str = "vi", breakdown=None) -> str:
             "reason_detail",
         ]
         whole = [
-            ("", result.period, [r for r in result.indicators if r.indicator.source == "dossiers"])
+            (
+                "",
+                False,
+                result.period,
+                [r for r in result.indicators if r.indicator.source == "dossiers"],
+            )
         ]
         rows = [
             [
                 key,
+                "true" if empty else "false",
                 span[0].isoformat(),
                 span[1].isoformat(),
                 r.indicator.id,
@@ -130,9 +139,12 @@ def render_csv(result, lang: str = "vi", breakdown=None) -> str:
                 r.reason,
                 r.reason_detail,
             ]
-            for key, span, results in [
+            for key, empty, span, results in [
                 *whole,
-                *((g.key or "", g.period, g.results) for g in groups),
+                *(
+                    (group_name(g.key, lang, by), g.key is None, g.period, g.results)
+                    for g in groups
+                ),
             ]
             for r in results
         ]

@@ -175,7 +175,7 @@ def render_check_docx(result, lang: str = "vi", *, breakdown=None, **_) -> bytes
             rows.append(
                 [
                     nfc(titles[ident]) if ident != shown else "",  # once, atop its groups
-                    group_name(g.key, lang),
+                    group_name(g.key, lang, by),
                     num_den(r, lang),
                     fmt_value(r, lang),
                     status_text(r, lang),

@@ -12,6 +12,7 @@ from rich.text import Text
 
 from .. import __version__
 from ..describe import definition, field_label
+from ..errors import shown_path
 from ..text import nfc
 from . import (
     STATUS_TEXT,
@@ -227,10 +228,10 @@ def render_explain_table(
     con.print(
         (
             f"Mục {ind.section} · mục tiêu {fmt_target(r, lang)} · "
-            f"kế hoạch: {plan.title} ({plan.path})"
+            f"kế hoạch: {plan.title} ({shown_path(plan.path, lang)})"
             if vi
             else f"Section {ind.section} · target {fmt_target(r, lang)} · "
-            f"plan: {plan.title} ({plan.path})"
+            f"plan: {plan.title} ({shown_path(plan.path, lang)})"
         ),
         markup=False,
     )

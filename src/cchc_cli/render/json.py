@@ -131,6 +131,7 @@ def breakdown_dict(by: str, groups) -> dict:
         "groups": [
             {
                 "group": g.key,
+                "group_empty": g.key is None,  # the rows with no value in the column
                 "period": {"start": g.period[0].isoformat(), "end": g.period[1].isoformat()},
                 "indicators": [
                     {

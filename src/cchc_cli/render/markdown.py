@@ -89,7 +89,9 @@ def render_markdown(result, lang: str = "vi", breakdown=None) -> str:
         lines += ["", f"## {by_title(by, lang)}", ""]
         lines.append(
             "| "
-            + " | ".join(["Mã" if vi else "Id", *(_esc(group_name(g.key, lang)) for g in groups)])
+            + " | ".join(
+                ["Mã" if vi else "Id", *(_esc(group_name(g.key, lang, by)) for g in groups)]
+            )
             + " |"
         )
         lines.append("|---|" + "---:|" * len(groups))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from ..errors import Msg
+from ..errors import Msg, Reason
 from ..evaluate import lacking_detail
 from ..report import (
     ALL_KEYS,
@@ -187,8 +187,7 @@ def left_out_notes(form: Form, lang: str = "vi") -> list[str]:
         if not row.left_out:
             continue
         parts = "; ".join(
-            f"{fmt_int(lo.rows, lang)} {reason_text(lo.reason, lang)} "
-            f"({'cột' if vi else 'column'} {form.input.header(lo.field)}): "
+            f"{fmt_int(lo.rows, lang)} {reason_text(lo.reason, lang)} {_cell_of(form, lo, lang)}: "
             + ("không tính ở cột " if vi else "not in columns ")
             + column_span(lo.columns)
             for lo in row.left_out_by
@@ -199,6 +198,13 @@ def left_out_notes(form: Form, lang: str = "vi") -> list[str]:
         else:
             out.append(f"{name}: {n} dossiers left out of some columns — {parts}")
     return out
+
+
+def _cell_of(form: Form, lo, lang: str) -> str:
+    """The column a left-out dossier's bad cell is in; a column the file lacks by its plan name."""
+    if lo.reason == Reason.MISSING_COLUMN.value and lo.field in form.plan.columns:
+        return lacking_detail(form.plan, (lo.field,))
+    return f"({'cột' if lang == 'vi' else 'column'} {form.input.header(lo.field)})"
 
 
 def not_available_notes(form: Form, lang: str = "vi") -> list[str]:
@@ -359,7 +365,7 @@ def render_form_csv(form: Form, lang: str = "vi") -> str:
     from .csv import write_csv
 
     # a column that is not available: empty cells, and every row says why (the file has no notes)
-    header = ["stt", "group", *ALL_KEYS, "left_out", "identity_ok", "not_available"]
+    header = ["stt", "group", "group_empty", *ALL_KEYS, "left_out", "identity_ok", "not_available"]
     why = "; ".join(not_available_notes(form, lang))
     rows = []
     for n, r in enumerate(form.rows, start=1):
@@ -367,6 +373,7 @@ def render_form_csv(form: Form, lang: str = "vi") -> str:
             [
                 n,
                 _row_name(form, r, lang),
+                "true" if r.group is None else "false",
                 *(r.counts[k] for k in ALL_KEYS),
                 r.left_out,
                 "true" if r.identity_ok else "false",
@@ -378,6 +385,7 @@ def render_form_csv(form: Form, lang: str = "vi") -> str:
         [
             "",
             TOTAL.get(lang),
+            "false",
             *(t.counts[k] for k in ALL_KEYS),
             t.left_out,
             "true" if t.identity_ok else "false",

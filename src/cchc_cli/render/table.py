@@ -6,6 +6,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from ..errors import shown_path
 from ..headroom import headroom_text
 from ..text import nfc
 from . import (
@@ -41,10 +42,10 @@ def render_table(
     console.print(f"Kỳ báo cáo: {span}" if vi else f"Period: {span}")
     if plan.bases:  # an overlay: which files made the plan (paths and hashes never wrapped)
         name = "Kế hoạch" if vi else "Plan"
-        console.print(f"{name}: {plan.path} (SHA-256 {plan.sha256})", soft_wrap=True)
+        console.print(f"{name}: {shown_path(plan.path, lang)} (SHA-256 {plan.sha256})", soft_wrap=True)
         for base in plan.bases:
             word = "mở rộng từ" if vi else "extends"
-            console.print(f"  {word}: {base.path} (SHA-256 {base.sha256})", soft_wrap=True)
+            console.print(f"  {word}: {shown_path(base.path, lang)} (SHA-256 {base.sha256})", soft_wrap=True)
     for i in result.inputs:
         f = lambda n: fmt_int(n, lang)  # noqa: E731
         if vi:
@@ -258,7 +259,7 @@ def _breakdown(console: Console, breakdown, lang: str) -> None:
     by, groups = breakdown
     vi = lang == "vi"
     indicators = [r.indicator.id for r in (groups[0].results if groups else ())]
-    label_width = max([len(group_name(g.key, lang)) for g in groups] + [8])
+    label_width = max([len(group_name(g.key, lang, by)) for g in groups] + [8])
     label_width = min(label_width, 24)
     per_table = max(1, (console.width - label_width - 4) // 14)
     for first in range(0, len(indicators), per_table):
@@ -282,6 +283,6 @@ def _breakdown(console: Console, breakdown, lang: str) -> None:
                 text += " ✗" if r.status == "fail" else ""
                 style = {"pass": "green", "fail": "bold red", "no_data": "yellow"}[r.status]
                 cells.append(Text(text, style=style, no_wrap=True))
-            t.add_row(group_name(g.key, lang), *cells)
+            t.add_row(group_name(g.key, lang, by), *cells)
         console.print(t)
     console.print("  (✗: không đạt; –: chưa có dữ liệu)" if vi else "  (✗: fails; –: no data)")

@@ -191,7 +191,7 @@ def _breakdown_sheet(ws, result, by: str, groups, lang: str) -> None:
     header = field_header(result)
     rows = []
     for ident, g, r in breakdown_rows(groups):
-        cells = [(ident, None), (nfc(titles[ident]), None), (group_name(g.key, lang), None)]
+        cells = [(ident, None), (nfc(titles[ident]), None), (group_name(g.key, lang, by), None)]
         if months:
             cells += [(g.period[0], DATE_FORMAT), (g.period[1], DATE_FORMAT)]
         cells += [*_figures(r, lang), (notes_text(r, header, lang) or None, None)]
