@@ -12,6 +12,22 @@ from dataclasses import dataclass
 
 from .errors import Reason
 
+# The date forms of an export (dossier-export.md: day first, always), tried in this order on the
+# cells not yet parsed; comparisons are by calendar date, so time is kept only to validate it.
+DATE_FORMATS = (
+    "%d/%m/%Y",
+    "%d/%m/%Y %H:%M",
+    "%d/%m/%Y %H:%M:%S",
+    "%Y-%m-%d",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%dT%H:%M",
+    "%Y-%m-%d %H:%M",
+    "%d-%m-%Y",
+    "%d-%m-%Y %H:%M",
+    "%d-%m-%Y %H:%M:%S",
+)
+
 BOOL = "bool"
 DATE = "date"
 TEXT = "text"

@@ -26,21 +26,7 @@ from .text import closest, fold, fold_value, visible
 EMPTY = -1  # category code: empty cell
 UNKNOWN = -2  # category code: a word outside the vocabulary, a required cell left empty, or cut off
 
-# Tried in order on the cells not yet parsed; comparisons are by calendar date, so time is kept
-# only to validate it.
-_DATE_FORMATS = (
-    "%d/%m/%Y",
-    "%d/%m/%Y %H:%M",
-    "%d/%m/%Y %H:%M:%S",
-    "%Y-%m-%d",
-    "%Y-%m-%dT%H:%M:%S",
-    "%Y-%m-%d %H:%M:%S",
-    "%Y-%m-%dT%H:%M",
-    "%Y-%m-%d %H:%M",
-    "%d-%m-%Y",
-    "%d-%m-%Y %H:%M",
-    "%d-%m-%Y %H:%M:%S",
-)
+_DATE_FORMATS = F.DATE_FORMATS
 _ZONED_FORMATS = ("%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%d %H:%M:%S%z")
 _FRACTION = r"\.\d+(Z|[+-]\d{2}:?\d{2}|)$"
 _VIETNAM_OFFSET = np.timedelta64(7, "h")  # Giờ Đông Dương, UTC+7, no daylight saving

@@ -29,21 +29,11 @@ from __future__ import annotations
 
 import re
 
-# The formats of records, tried in this order on cells not yet parsed (see the module docstring:
-# the order only matters for speed).
-DATE_FORMATS = (
-    "%d/%m/%Y",
-    "%d/%m/%Y %H:%M",
-    "%d/%m/%Y %H:%M:%S",
-    "%Y-%m-%d",
-    "%Y-%m-%dT%H:%M:%S",
-    "%Y-%m-%d %H:%M:%S",
-    "%Y-%m-%dT%H:%M",
-    "%Y-%m-%d %H:%M",
-    "%d-%m-%Y",
-    "%d-%m-%Y %H:%M",
-    "%d-%m-%Y %H:%M:%S",
-)
+from .. import fields as F
+
+# records' formats, tried in this order on cells not yet parsed (see the module docstring: the
+# order only matters for speed)
+DATE_FORMATS = F.DATE_FORMATS
 ZONED_FORMATS = ("%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%d %H:%M:%S%z")
 FIRST_YEAR, LAST_YEAR = 1901, 2100  # what the holidays calendar covers; rejects 2-digit years
 VIETNAM_OFFSET = 7 * 3600  # Giờ Đông Dương, UTC+7, no daylight saving
