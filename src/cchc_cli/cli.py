@@ -48,7 +48,7 @@ from .cli_explain import register as _register_explain
 from .cli_inspect import register as _register_inspect
 from .cli_plans import register as _register_plans
 from .cli_report import register as _register_report
-from .errors import CchcError, ExitCode, Msg
+from .errors import CchcError, ExitCode, Msg, exit_code
 
 ROOT_HELP = CommandHelp(
     summary=Msg(
@@ -309,9 +309,7 @@ def check(
         write_text(text, output)
     except CchcError as exc:
         fail(exc, lang.value)
-    summary = result.summary
-    failed = summary["fail"] > 0 or (strict and summary["no_data"] > 0)
-    raise typer.Exit(ExitCode.FAIL if failed else ExitCode.OK)
+    raise typer.Exit(exit_code(result.summary, strict=strict))
 
 
 class ProblemFormat(str, Enum):
@@ -399,7 +397,7 @@ def validate(
         write_text(render_validation(result, fmt.value, lang.value, limit, color), output)
     except CchcError as exc:
         fail(exc, lang.value)
-    raise typer.Exit(ExitCode.FAIL if len(result.problems) else ExitCode.OK)
+    raise typer.Exit(exit_code({"fail": len(result.problems)}))
 
 
 _register_report(app)

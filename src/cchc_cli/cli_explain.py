@@ -35,7 +35,7 @@ from .cli_common import (
     fail,
     gloss,
 )
-from .errors import CchcError, ExitCode, Msg
+from .errors import CchcError, ExitCode, Msg, exit_code
 
 
 class ExplainFormat(str, Enum):
@@ -270,7 +270,7 @@ def verify_command(
         fail(exc, lang.value)
     sys.stdout.write(render_verification(v, lang.value))
     sys.stdout.flush()
-    raise typer.Exit(ExitCode.OK if v.ok else ExitCode.FAIL)
+    raise typer.Exit(exit_code({"fail": 0 if v.ok else 1}))
 
 
 def register(app: typer.Typer) -> None:

@@ -21,7 +21,7 @@ from .cli_common import (
     fail,
     gloss,
 )
-from .errors import CchcError, ExitCode, Msg
+from .errors import CchcError, ExitCode, Msg, exit_code
 
 
 class InspectFormat(str, Enum):
@@ -103,7 +103,7 @@ def inspect(
     except CchcError as exc:
         fail(exc, lang.value)
     incomplete = ins.missing or ins.unknown_words or ins.records_error
-    raise typer.Exit(ExitCode.FAIL if incomplete else ExitCode.OK)
+    raise typer.Exit(exit_code({"fail": 1 if incomplete else 0}))
 
 
 def register(app: typer.Typer) -> None:

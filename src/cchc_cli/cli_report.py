@@ -29,7 +29,7 @@ from .cli_common import (
     fail,
     gloss,
 )
-from .errors import CchcError, ExitCode, Msg
+from .errors import CchcError, ExitCode, Msg, exit_code
 
 
 class ReportFormat(str, Enum):
@@ -142,13 +142,13 @@ def report(
             write_text(render_form(form, fmt.value, lang.value, color=color), output)
     except CchcError as exc:
         fail(exc, lang.value)
-    if not form.identity_ok:
-        # the table and Markdown print the warning themselves; say it on stderr otherwise
-        if output is not None or fmt not in (ReportFormat.table, ReportFormat.markdown):
-            for line in identity_warnings(form, lang.value):
-                sys.stderr.write(line + "\n")
-        raise typer.Exit(ExitCode.FAIL)
-    raise typer.Exit(ExitCode.OK)
+    # the table and Markdown print a broken identity themselves; say it on stderr otherwise
+    if not form.identity_ok and (
+        output is not None or fmt not in (ReportFormat.table, ReportFormat.markdown)
+    ):
+        for line in identity_warnings(form, lang.value):
+            sys.stderr.write(line + "\n")
+    raise typer.Exit(exit_code({"fail": 0 if form.identity_ok else 1}))
 
 
 CALENDAR_HELP = CommandHelp(

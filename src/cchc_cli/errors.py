@@ -28,6 +28,16 @@ class ExitCode(enum.IntEnum):
     INTERNAL = 3
 
 
+def exit_code(summary: dict[str, int], *, strict: bool = False) -> ExitCode:
+    """The exit code of a verdict, the one policy every command follows: FAIL when something
+    failed (``summary["fail"]``: failing indicators, problems found, broken identities,
+    mismatches …), or with ``strict`` when something could not be computed
+    (``summary["no_data"]``); OK otherwise. Errors never get here: they exit ERROR at the edge."""
+    if summary.get("fail", 0) > 0 or (strict and summary.get("no_data", 0) > 0):
+        return ExitCode.FAIL
+    return ExitCode.OK
+
+
 class Reason(str, enum.Enum):
     """Why a row (or a value in it) was left out of a count.
 
