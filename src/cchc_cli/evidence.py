@@ -33,7 +33,7 @@ from pathlib import Path
 
 from . import __version__
 from .errors import CchcError, Location, Msg, say
-from .output import _umask
+from .output import current_umask
 
 MANIFEST = "manifest.json"
 REPORT = "report.json"
@@ -244,7 +244,7 @@ def write_evidence(
         ) from None
     old: Path | None = None
     try:
-        os.chmod(tmp, 0o777 & ~_umask())  # mkdtemp makes it private; give it a normal folder's mode
+        os.chmod(tmp, 0o777 & ~current_umask())  # mkdtemp makes it private; give it a normal folder's mode
         for name, data in files.items():
             (tmp / name).write_bytes(data)
         (tmp / MANIFEST).write_bytes(manifest_bytes)

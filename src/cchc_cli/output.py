@@ -11,7 +11,7 @@ from pathlib import Path
 from .errors import CchcError, Location, Msg
 
 
-def _umask() -> int:
+def current_umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
@@ -135,7 +135,7 @@ def write_text(text: str | bytes, path: str | Path | None, *, binary: bytes | No
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
         # mkstemp makes it private; colleagues must open the form. A file replaced keeps its mode.
-        mode = stat.S_IMODE(target.stat().st_mode) if target.exists() else 0o666 & ~_umask()
+        mode = stat.S_IMODE(target.stat().st_mode) if target.exists() else 0o666 & ~current_umask()
         os.chmod(tmp, mode)
         os.replace(tmp, target)
     except OSError as exc:

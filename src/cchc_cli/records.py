@@ -26,7 +26,6 @@ from .text import closest, fold, fold_value, visible
 EMPTY = -1  # category code: empty cell
 UNKNOWN = -2  # category code: a word outside the vocabulary, a required cell left empty, or cut off
 
-_DATE_FORMATS = F.DATE_FORMATS
 _ZONED_FORMATS = ("%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%d %H:%M:%S%z")
 _FRACTION = r"\.\d+(Z|[+-]\d{2}:?\d{2}|)$"
 _VIETNAM_OFFSET = np.timedelta64(7, "h")  # Giờ Đông Dương, UTC+7, no daylight saving
@@ -264,7 +263,7 @@ def records_from_table(table: RawTable, plan: Plan) -> Records:
     excluded = np.zeros(n, dtype=bool)
     ids = columns["dossier_id"]
     id_values = ids.values
-    dup = _repeated(_arrow(id_values))
+    dup = _repeated(arrow_column(id_values))
     if dup.any():
         idx = where["dossier_id"][0]
         problems.append(
@@ -337,7 +336,7 @@ _KIND_WORDS = {
 def _fits(spec: ColumnSpec, plan: Plan, raw: pd.Series, header: str) -> tuple[bool, str | None]:
     """Whether most of the first SAMPLE_CELLS non-empty cells are of the field's kind (cheap on a
     million rows; an empty column is of no kind), and one cell that is not (None: all are)."""
-    arr = _arrow(raw)
+    arr = arrow_column(raw)
     cells = pc.filter(arr, pc.invert(pc.is_in(arr, pa.array(["", ABSENT]))))[:SAMPLE_CELLS]
     none = np.zeros(len(cells), dtype=bool)
     if spec.kind == F.DATE:
@@ -406,7 +405,7 @@ def _short_rows(table: RawTable) -> pd.DataFrame:
     rows = np.arange(len(table.data))
     for i in range(table.data.shape[1] - 1, -1, -1):
         col = table.data.iloc[:, i]
-        cells = _arrow(col if len(rows) == len(col) else col.iloc[rows])
+        cells = arrow_column(col if len(rows) == len(col) else col.iloc[rows])
         absent = np.asarray(pc.equal(cells, ABSENT).to_numpy(zero_copy_only=False), dtype=bool)
         if not absent.any():
             break
@@ -458,7 +457,7 @@ def _absent(spec: ColumnSpec, plan: Plan, n: int) -> Column:
     return Column(spec.field, kind, values, (), None, None)
 
 
-def _arrow(raw: pd.Series) -> pa.ChunkedArray:
+def arrow_column(raw: pd.Series) -> pa.ChunkedArray:
     """The column as an Arrow string array (zero-copy for pandas' Arrow-backed strings)."""
     arr = pa.array(raw.to_numpy(dtype=object) if raw.dtype == object else raw)
     chunked = arr if isinstance(arr, pa.ChunkedArray) else pa.chunked_array([arr])
@@ -469,7 +468,7 @@ def _arrow(raw: pd.Series) -> pa.ChunkedArray:
 
 def _parse(spec: ColumnSpec, plan: Plan, raw: pd.Series, header: str, index: int) -> Column:
     kind = spec.kind
-    arr = _arrow(raw)
+    arr = arrow_column(raw)
     bad: list[tuple[Reason, np.ndarray]] = []
     absent = pc.equal(arr, ABSENT)
     cut = np.zeros(len(raw), dtype=bool)
@@ -540,7 +539,7 @@ def parse_dates(arr: pa.ChunkedArray, empty: np.ndarray) -> tuple[np.ndarray, np
             values[todo[ok]] = got[ok]
             zoned[todo[ok]] = True
             todo, sub = todo[~ok], sub.filter(pa.array(~ok))
-        for fmt in _DATE_FORMATS:
+        for fmt in F.DATE_FORMATS:
             if todo.size == 0:
                 break
             got = _strptime(sub, fmt)
@@ -590,8 +589,8 @@ def _sniff_formats(arr: pa.ChunkedArray, todo: np.ndarray) -> list[str]:
     if todo.size == 0:
         return []
     sample = arr.take(pa.array(todo[:: max(1, todo.size // 500)][:500]))
-    hits = {fmt: int((~np.isnat(_strptime(sample, fmt))).sum()) for fmt in _DATE_FORMATS}
-    return sorted(_DATE_FORMATS, key=lambda f: -hits[f])
+    hits = {fmt: int((~np.isnat(_strptime(sample, fmt))).sum()) for fmt in F.DATE_FORMATS}
+    return sorted(F.DATE_FORMATS, key=lambda f: -hits[f])
 
 
 def parse_integers(arr: pa.ChunkedArray, empty: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

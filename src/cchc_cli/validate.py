@@ -17,7 +17,7 @@ from .classify import Classified, classify
 from .errors import Reason
 from .evaluate import input_summary
 from .plan import Plan
-from .records import PROBLEM_COLUMNS, Records, _arrow
+from .records import PROBLEM_COLUMNS, Records, arrow_column
 
 # Thông tư 01/2018/TT-VPCP Điều 19: dossier codes end in -YYMMDD-XXXX (the received date)
 _CODE_DATE = r"-(?P<d>\d{6})-\d{1,6}$"
@@ -102,7 +102,7 @@ def consistency_problems(plan: Plan, records: Records, cl: Classified) -> pd.Dat
             frames.append(_rows(records, m2, "status", Reason.END_WITHOUT_RESOLVED))
     rec = cl.env["received_at"].values
     ids = records.columns["dossier_id"].values
-    got = pc.extract_regex(_arrow(ids), _CODE_DATE)
+    got = pc.extract_regex(arrow_column(ids), _CODE_DATE)
     yymmdd = pc.struct_field(got, "d")
     code_day = pc.strptime(yymmdd, format="%y%m%d", unit="s", error_is_null=True)
     code_day = code_day.to_numpy(zero_copy_only=False).astype("datetime64[D]")
