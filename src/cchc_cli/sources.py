@@ -738,11 +738,11 @@ def _no_header_error(ctx: _Ctx, records: list[_Record], where_vi: str, where_en:
     else:
         hint_vi = hint_en = ""
     hint_vi += (
-        "Kiểm tra đây đúng là danh sách hồ sơ; nếu bảng mã hoặc dấu phân cách bị nhận sai, "
+        "kiểm tra đây đúng là danh sách hồ sơ; nếu bảng mã hoặc dấu phân cách bị nhận sai, "
         "hãy chỉ định chúng (hoặc chọn đúng sheet)"
     )
     hint_en += (
-        "Check this is the dossier list; if the encoding or delimiter was guessed wrong, "
+        "check this is the dossier list; if the encoding or delimiter was guessed wrong, "
         "give them explicitly (or pick the right sheet)"
     )
     return ctx.error(
