@@ -41,6 +41,7 @@ H = ["STT", "Mã hồ sơ", "Ngày tiếp nhận", "Hình thức nộp"]
         (["1", "2", "", ""], None),  # two cells only: a (bad) dossier row, reported
         (["STT", "Mã hồ sơ", "Ngày tiếp nhận", "Hình thức nộp"], REPEATED_HEADER),
         (["stt", "MA HO SO", "", ""], REPEATED_HEADER),  # folded, half the header
+        (["STT", "", "", ""], GROUP),  # one header word alone is not the header repeated
         (["Tổng cộng", "", "12", ""], TOTAL),
         (["Cộng:", "", "", "3"], TOTAL),
         (["Sở Ngoại vụ ( 37 )", "", "", ""], GROUP),
@@ -52,6 +53,17 @@ H = ["STT", "Mã hồ sơ", "Ngày tiếp nhận", "Hình thức nộp"]
 )
 def test_layout_kind(cells, kind):
     assert layout_kind(cells, H) == kind
+
+
+def test_a_filled_key_cell_makes_a_dossier_whatever_else():
+    """With the id and date columns known, 'Cộng' in the first cell is a procedure's name and a
+    lone id is a dossier; a column number or a total's count in a key column is not a value."""
+    keys = [1, 2]  # Mã hồ sơ, Ngày tiếp nhận
+    assert layout_kind(["Cộng", "H1", "03/04/2023", ""], H, key_at=keys) is None
+    assert layout_kind(["", "H1", "", ""], H, key_at=keys) is None
+    assert layout_kind(["Tổng cộng", "", "12", ""], H, key_at=keys) == TOTAL
+    assert layout_kind(["(1)", "(2)", "(3)", "(4)"], H, key_at=keys) == COLUMN_NUMBERS
+    assert layout_kind(["Sở Ngoại vụ ( 3 )", "", "", ""], H, key_at=keys) == GROUP
 
 
 def _plan():
