@@ -1,0 +1,156 @@
+"""The one library pipeline every command runs: load plan → read inputs → compile → run → result.
+
+Commands parse their options into a :class:`Request`, call :func:`run` and render the
+:class:`Run`; ``verify`` re-runs a recorded request the same way. The counting is the SQL engine's
+(:mod:`cchc_cli.engine`); nothing here imports pandas.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .errors import CchcError, Location, Msg
+from .results import Group, Result, assemble, dossier_result
+
+if TYPE_CHECKING:
+    from .actuals import Actuals
+    from .engine import EngineResult
+    from .plan import Plan
+    from .sources import RawTable
+
+Span = tuple[dt.date, dt.date]
+PERIOD = "period"  # the key of the whole period among the spans run in one query
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    """How to read the exports: None lets the reader detect it (recorded ones for verify)."""
+
+    encoding: str | None = None
+    delimiter: str | None = None
+    sheet: str | None = None
+
+
+@dataclass(frozen=True)
+class Request:
+    """A run as the command line or a recorded evidence folder states it."""
+
+    inputs: tuple[str | Path, ...]
+    plan: str | Path | None = None
+    bases: Sequence[Path] | None = None  # an overlay's base files, as recorded (verify)
+    period: str | None = None
+    date_from: str | None = None
+    date_to: str | None = None
+    cutoff: bool | None = None
+    span: Span | None = None  # the period itself (verify: as recorded); overrides the above
+    actuals: Path | None = None
+    read: ReadOptions = ReadOptions()
+    by: str | None = None  # a breakdown: "month" or a groupable text field
+    months: bool = False  # each month too (the xlsx and HTML month sheets), whatever ``by`` is
+
+
+@dataclass(frozen=True)
+class Run:
+    plan: Plan
+    period: Span
+    result: Result
+    groups: tuple[Group, ...] | None  # per month or per value of ``Request.by``
+    months: tuple[Group, ...] | None  # per month (``by="month"`` or ``months``)
+    sql: str  # the query the engine ran
+
+
+def load(request: Request) -> tuple[Plan, Span, Actuals | None]:
+    """The plan, the period and the actuals of a request: everything before the exports."""
+    from .actuals import load_actuals
+    from .period import resolve_period
+    from .plan import load_plan
+
+    plan = load_plan(request.plan, bases=request.bases or ())
+    span = request.span or resolve_period(
+        request.period,
+        request.date_from,
+        request.date_to,
+        plan.period,
+        request.cutoff,
+        plan.reporting,
+    )
+    actuals = load_actuals(request.actuals, plan) if request.actuals else None
+    return plan, span, actuals
+
+
+def read_inputs(plan: Plan, request: Request) -> tuple[RawTable, ...]:
+    """Each export, read for the engine; an export with no dossier is an error."""
+    from .records import read_raw
+
+    out = []
+    for path in request.inputs:
+        o = request.read
+        table = read_raw(path, plan, encoding=o.encoding, delimiter=o.delimiter, sheet=o.sheet)
+        if len(table.lines) == 0:
+            raise CchcError(
+                Msg(
+                    "tệp chỉ có dòng tiêu đề, không có hồ sơ nào",
+                    "the file has a header but no dossiers",
+                ),
+                Msg(
+                    "xuất lại danh sách hồ sơ từ phần mềm Một cửa (kiểm tra bộ lọc thời gian "
+                    "khi xuất)",
+                    "export the dossier list again (check the date filter used for the export)",
+                ),
+                Location(table.path, table.header_line),
+            )
+        out.append(table)
+    return tuple(out)
+
+
+def run(request: Request) -> Run:
+    """Load, read, compile and run; the whole period and, with ``by="month"``, each month in
+    the same query."""
+    from . import engine
+    from .groups import MONTH, months_of
+
+    plan, span, actuals = load(request)
+    tables = read_inputs(plan, request)
+    monthly = request.months or request.by == MONTH
+    months = months_of(span) if monthly else []
+    spans = {PERIOD: span, **{f"{m[0]:%Y-%m}": m for m in months}}
+    (table,) = tables  # several exports as one: the engine's union (next)
+    figures = engine.run_periods(plan, table, spans)
+    whole = figures[PERIOD]
+    if request.by is not None:
+        from .groups import check_grouping
+
+        check_grouping(plan, whole, request.by, whole.summary)
+    result = assemble(plan, span, whole, whole.counts, (whole.summary,), actuals)
+    per_month = None
+    if monthly:
+        per_month = tuple(_group(plan, key, figures[key]) for key in spans if key != PERIOD)
+    groups = per_month if request.by == MONTH else None
+    if request.by is not None and request.by != MONTH:
+        groups = _by_field(plan, request, span)
+    return Run(plan, span, result, groups, per_month, whole.sql)
+
+
+def _by_field(plan: Plan, request: Request, span: Span) -> tuple[Group, ...]:
+    """Per value of a text field: still the pandas route's (the engine's GROUP BY is next)."""
+    from .evaluate import breakdown
+    from .records import read_records
+
+    (path,) = request.inputs
+    o = request.read
+    records = read_records(path, plan, encoding=o.encoding, delimiter=o.delimiter, sheet=o.sheet)
+    assert request.by is not None
+    return breakdown(plan, records, span, request.by)
+
+
+def _group(plan: Plan, key: str, figures: EngineResult) -> Group:
+    dossier = [i for i in plan.indicators if i.source == "dossiers"]
+    return Group(
+        key,
+        figures.period,
+        tuple(dossier_result(plan, i, figures, figures.counts.get(i.id)) for i in dossier),
+    )
