@@ -43,6 +43,7 @@ from .cli_common import (
     fail,
     gloss,
 )
+from .cli_convert import register as _register_convert
 from .cli_explain import add_evidence
 from .cli_explain import register as _register_explain
 from .cli_inspect import register as _register_inspect
@@ -415,6 +416,7 @@ _register_report(app)
 _register_explain(app)
 _register_inspect(app)
 _register_plans(app)
+_register_convert(app)
 
 
 def _lang_of(argv: list[str]) -> str:

@@ -154,3 +154,57 @@ def _group(plan: Plan, key: str, figures: EngineResult) -> Group:
         figures.period,
         tuple(dossier_result(plan, i, figures, figures.counts.get(i.id)) for i in dossier),
     )
+
+
+@dataclass(frozen=True)
+class Converted:
+    folder: Path
+    rows: int
+    partitions: dict[str, int]  # "2023-05" -> rows; "" -> rows with no usable received date
+
+
+def convert(request: Request, folder: Path) -> Converted:
+    """``cchc convert``: the export staged and written as a partitioned Parquet set (all or
+    nothing), which ``check`` and the other commands then read as the export itself."""
+    import duckdb
+
+    from .binding import bind_headers
+    from .io.parquet import SET_FILE, write_set
+    from .io.staged import from_raw
+    from .output import check_folder, publish_folder
+    from .plan import load_plan
+
+    noun = Msg("thư mục Parquet", "Parquet folder")
+    check_folder(folder, "DIR", noun, SET_FILE)
+    plan = load_plan(request.plan, bases=request.bases or ())
+    (table,) = read_inputs(plan, request)
+    staged = from_raw(table)
+    info = staged.info
+    con = duckdb.connect()
+    try:
+        staged.register(con, "cells")
+        bound = bind_headers(
+            plan, info.headers, info.path, info.header_line, lambda i: _sample(con, i)
+        )
+        received = bound.where.get("received_at", (None, ""))[0]
+        partitions: dict[str, int] = {}
+
+        def fill(tmp: Path) -> None:
+            batches = con.sql("SELECT * FROM cells").to_arrow_reader(1 << 17)
+            partitions.update(write_set(info, iter(batches), received, tmp))
+
+        publish_folder(folder, fill, "DIR", noun, SET_FILE)
+    finally:
+        con.close()
+        staged.close()
+    return Converted(folder, info.rows, dict(sorted(partitions.items())))
+
+
+def _sample(con, i: int):
+    """The first SAMPLE_CELLS non-empty cells of column ``i``, as binding asks for them."""
+    from .binding import SAMPLE_CELLS
+    from .sources import ABSENT
+
+    col = f'"{i}"'
+    query = f"SELECT {col} FROM cells WHERE {col} <> '' AND {col} <> $absent LIMIT {SAMPLE_CELLS}"
+    return con.sql(query, params={"absent": ABSENT}).to_arrow_table().column(0)
