@@ -12,7 +12,6 @@ from typer.testing import CliRunner
 
 from cchc_cli.cli import app
 from cchc_cli.errors import ExitCode
-
 from conftest import SAMPLE, write_export
 
 runner = CliRunner()
@@ -90,7 +89,7 @@ def test_an_earlier_set_is_replaced_whole(tmp_path):
 
 def test_bad_or_empty_exports_leave_no_folder(tmp_path):
     header_only = tmp_path / "empty.csv"
-    header_only.write_text(open(SAMPLE, encoding="utf-8").readline(), encoding="utf-8")
+    header_only.write_text(SAMPLE.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
     garbage = tmp_path / "garbage.csv"
     garbage.write_bytes(b"\x00\x01\x02 not an export")
     for bad in (header_only, garbage, tmp_path / "missing.csv"):
