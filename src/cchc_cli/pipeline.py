@@ -82,6 +82,80 @@ def load(request: Request) -> tuple[Plan, Span, Actuals | None]:
     return plan, span, actuals
 
 
+EXPORT_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xls", ".htm", ".html")
+_GLOB = frozenset("*?[")
+
+
+def expand_inputs(given: Sequence[str | Path]) -> tuple[Path, ...]:
+    """The export files a request names: a file; a folder (its export files by name, not its
+    subfolders; a set ``cchc convert`` wrote is one export); a quoted glob pattern. Counting a
+    file twice would double every figure, so the same file named twice is an error."""
+    from .io.parquet import is_converted
+
+    out: list[Path] = []
+    for item in given:
+        p = Path(item)
+        if not p.exists() and _GLOB & set(str(item)):
+            found = sorted(q for q in Path(p.anchor or ".").glob(_relative_pattern(p)) if q.is_file())
+            if not found:
+                raise CchcError(
+                    Msg(f"không tệp nào khớp mẫu {item}", f"no file matches the pattern {item}"),
+                    Msg("kiểm tra thư mục và mẫu tên tệp", "check the folder and the name pattern"),
+                    Location(str(item)),
+                )
+            out.extend(found)
+        elif p.is_dir() and not is_converted(p):
+            found = sorted(
+                q
+                for q in p.iterdir()
+                if q.is_file()
+                and q.suffix.lower() in EXPORT_SUFFIXES
+                and not q.name.startswith((".", "~$"))  # hidden files, Excel's lock files
+            )
+            if not found:
+                raise CchcError(
+                    Msg(
+                        "thư mục không có tệp xuất nào (.csv, .xlsx, .xls …)",
+                        "the folder holds no export file (.csv, .xlsx, .xls …)",
+                    ),
+                    Msg(
+                        "đặt các tệp xuất hàng tháng vào thư mục, hoặc chỉ ra từng tệp",
+                        "put the monthly exports in the folder, or name each file",
+                    ),
+                    Location(str(item)),
+                )
+            out.extend(found)
+        else:
+            out.append(p)
+    _no_twice(out)
+    return tuple(out)
+
+
+def _relative_pattern(p: Path) -> str:
+    return str(p.relative_to(p.anchor)) if p.anchor else str(p)
+
+
+def _no_twice(paths: list[Path]) -> None:
+    seen: dict[tuple[int, int], Path] = {}
+    for p in paths:
+        try:
+            st = p.stat()
+        except OSError:
+            continue  # the reader says what is wrong with it
+        key = (st.st_dev, st.st_ino)
+        if key in seen:
+            raise CchcError(
+                Msg(
+                    f"tệp được chỉ ra hai lần: {seen[key]} và {p}: mọi số liệu sẽ bị đếm đôi",
+                    f"a file is named twice: {seen[key]} and {p}: every figure would count it "
+                    "twice",
+                ),
+                Msg("chỉ ra mỗi tệp một lần", "name each file once"),
+                Location(str(p)),
+            )
+        seen[key] = p
+
+
 def read_inputs(plan: Plan, request: Request) -> tuple[RawTable, ...]:
     """Each export, read for the engine; an export with no dossier is an error."""
     from .records import read_raw
