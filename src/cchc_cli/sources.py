@@ -80,6 +80,7 @@ import warnings
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
@@ -91,7 +92,7 @@ import pyarrow.csv as pa_csv
 
 from .errors import CchcError, Location, Msg
 from .io import bom_codec
-from .io.blocks import LONE_CR, NulByte, TextBlocks, parity_cut, record_cut
+from .io.blocks import LONE_CR, NulByte, TextBlocks, measure, parity_cut, record_cut
 from .io.html import (
     HtmlError,
     declared_encoding,
@@ -121,7 +122,7 @@ ABSENT = "\x00"
 _BLOCK = 8 << 20  # pyarrow CSV block: fewer, larger chunks keep per-chunk overhead low
 # UTF-8 text files larger than this are read block by block (_stream_text), each block about
 # this size: the few-thousand-row files of a department are read whole, as one block.
-_STREAM_BLOCK = 32 << 20
+_STREAM_BLOCK = 8 << 20
 _PROBE = 64 << 10  # at least the bytes io.html sniffs a page by
 _SAMPLE = 64 << 10  # bytes given to charset-normalizer and the NUL/binary sniffers
 _DELIMITERS = (",", ";", "\t")
@@ -1122,92 +1123,111 @@ def _stream_blocks(
     headers = hit.record.cells
     blank, layout = 0, []
     region = _Region(b"", 0, hit.delimiter, len(headers), hit.record.end + 1, False, last=False)
-    while not region.last:
-        region, columns, nrec = _next_block(ctx, blocks, region, bad_utf8)
-        cells, lines, emptied, found = _finish(
-            columns, nrec, region.physical, region.first_line, headers, ctx.keys
-        )
-        sink.add(cells, lines)
-        blank += emptied
-        layout += found
-        blocks.consume(region.stop)
+    # Block k+1 is cut and parsed in a thread (pyarrow and the byte scans release the GIL)
+    # while block k is finished here: the two cores stay busy.
+    with ThreadPoolExecutor(1, thread_name_prefix="cchc-block") as pool:
+        pending = pool.submit(_parse_block, ctx, blocks.ensure(_STREAM_BLOCK + 1), blocks.eof, region)
+        while not region.last:
+            region, columns, nrec = _block_result(ctx, blocks, pending, region, bad_utf8)
+            if not region.last:
+                blocks.consume(region.stop)
+                buf = blocks.ensure(_STREAM_BLOCK + 1)
+                pending = pool.submit(_parse_block, ctx, buf, blocks.eof, region)
+            cells, lines, emptied, found = _finish(
+                columns, nrec, region.physical, region.first_line, headers, ctx.keys, region.plain
+            )
+            sink.add(cells, lines)
+            blank += emptied
+            layout += found
     parts = _text_parts(encoding, hit, None, None, blank, layout)
     del parts["cells"], parts["lines"]
     return {"sha256": blocks.sha256(), "size": blocks.size, **parts}
 
 
-def _next_block(
-    ctx: _Ctx,
-    blocks: TextBlocks,
-    prev: _Region,
-    bad_utf8: Callable[[int, int], CchcError],
-) -> tuple[_Region, list[pa.ChunkedArray], int]:
-    """The records at the start of ``blocks.buf`` (about ``_STREAM_BLOCK`` bytes of them, all
-    that is left at the end of the file), parsed; ``prev`` is the block before.
+class _BlockError(Exception):
+    """A block, cut where its records end, does not parse: ``error`` (at ``cut``)."""
+
+    def __init__(self, error: CchcError, cut: int):
+        super().__init__(error)
+        self.error, self.cut = error, cut
+
+
+def _parse_block(
+    ctx: _Ctx, buf: bytes, eof: bool, prev: _Region, exact: bool = False
+) -> tuple[_Region, list[pa.ChunkedArray], int] | None:
+    """The records at the start of ``buf`` (the text after ``prev``, the block before; at the
+    end of the file, ``eof``: all of it), parsed; None when no record ends in ``buf``.
 
     The block is cut after the last newline preceded by an even number of quotes
     (:func:`parity_cut`). That is where a record ends unless a quote stands inside an unquoted
     field (pyarrow reads it as text), which then is in a cell: parsed cells holding no quote
     prove the cut. Otherwise, and when the block fails to parse, the cut is checked with
-    :func:`record_cut` (pyarrow's reading of quotes), and the block cut and parsed again if it
-    was wrong. The first problem found (a bad row, an unclosed quote) is raised only after the
-    rest of the file was scanned for what the whole-file reader reports first: a NUL, then
-    invalid UTF-8."""
-    first_line = prev.first_line + prev.physical
-    odd_quotes = prev.odd_quotes ^ prev.odd_here
-    multiline = prev.multiline or prev.records != prev.physical
-    target, exact = _STREAM_BLOCK, False
-    while True:
-        buf = blocks.ensure(target + 1)
-        last = blocks.eof and len(buf) <= target
-        if last:
-            cut = len(buf)
-        else:
-            end = min(len(buf), target)
-            cut = record_cut(buf, end, prev.delimiter) if exact else parity_cut(buf, end)
-            if cut == 0:  # one record longer than the block
-                target *= 2
-                continue
-        region = _Region(
-            buf,
-            0,
-            prev.delimiter,
-            prev.width,
-            first_line,
-            False,
-            last=last,
-            odd_quotes=odd_quotes,
-            multiline=multiline,
-            end=cut,
-        )
-        checked = last or exact
-        try:
-            columns, nrec = _parse_region(ctx, region)
-        except _NotUtf8:
-            bad = _first_bad_utf8(buf[:cut], 0)
-            if bad is None:  # pragma: no cover - the parser and Python disagree
-                raise _csv_parse_error(ctx, "invalid UTF-8") from None
-            raise bad_utf8(blocks.base + bad, _utf8_span(buf, bad)) from None
-        except CchcError:
-            if not checked and record_cut(buf, cut, prev.delimiter) != cut:
-                exact = True
-                continue
-            blocks.consume(cut)
-            found = blocks.drain(utf8=True)
-            if found is not None:
-                raise bad_utf8(*found) from None
-            raise
-        if (
-            not checked
-            and _cells_hold_quote(columns)
-            and record_cut(buf, cut, prev.delimiter) != cut
-        ):
-            exact = True
-            continue
-        region.records = nrec
-        # parity cuts leave an even number of quotes; the last block's is counted by its test
-        region.odd_here = exact and buf.count(b'"', 0, cut) % 2 == 1
-        return region, columns, nrec
+    :func:`record_cut` (pyarrow's reading of quotes), and the block cut (``exact``) and parsed
+    again if it was wrong. A block that still fails raises :class:`_BlockError`."""
+    if eof:
+        found = measure(buf, len(buf), _WATCH)
+    elif exact:
+        found = measure(buf, record_cut(buf, len(buf), prev.delimiter), _WATCH)
+    else:
+        found = parity_cut(buf, len(buf), _WATCH)
+    cut = found.end
+    if cut == 0 and not eof:
+        return None
+    region = _Region(
+        buf,
+        0,
+        prev.delimiter,
+        prev.width,
+        prev.first_line + prev.physical,
+        False,
+        last=eof,
+        odd_quotes=prev.odd_quotes ^ prev.odd_here,
+        multiline=prev.multiline or prev.records != prev.physical,
+        end=cut,
+        lines=found.lines,
+        plain=not found.watched,
+    )
+    checked = eof or exact
+    try:
+        columns, nrec = _parse_region(ctx, region)
+    except CchcError as err:
+        if not checked and record_cut(buf, cut, prev.delimiter) != cut:
+            return _parse_block(ctx, buf, eof, prev, exact=True)
+        raise _BlockError(err, cut) from None
+    if not checked and _cells_hold_quote(columns) and record_cut(buf, cut, prev.delimiter) != cut:
+        return _parse_block(ctx, buf, eof, prev, exact=True)
+    region.records, region.odd_here = nrec, found.odd_quotes
+    return region, columns, nrec
+
+
+def _block_result(
+    ctx: _Ctx,
+    blocks: TextBlocks,
+    pending: Future,
+    prev: _Region,
+    bad_utf8: Callable[[int, int], CchcError],
+) -> tuple[_Region, list[pa.ChunkedArray], int]:
+    """The parsed block ``pending`` computes from ``blocks.buf`` (the block after ``prev``),
+    read further while no record ends in it. The first problem found (a bad row, an unclosed
+    quote) is raised only after the rest of the file was scanned for what the whole-file
+    reader reports first: a NUL, then invalid UTF-8."""
+    try:
+        done = pending.result()
+        while done is None:  # one record longer than what was read: read more
+            done = _parse_block(ctx, blocks.ensure(2 * len(blocks.buf)), blocks.eof, prev)
+        return done
+    except _NotUtf8:
+        # the first bad byte of the text read is in the block (the bytes before were valid)
+        bad = _first_bad_utf8(blocks.buf, 0)
+        if bad is None:  # pragma: no cover - the parser and Python disagree
+            raise _csv_parse_error(ctx, "invalid UTF-8") from None
+        raise bad_utf8(blocks.base + bad, _utf8_span(blocks.buf, bad)) from None
+    except _BlockError as failed:
+        blocks.consume(failed.cut)
+        found = blocks.drain(utf8=True)
+        if found is not None:
+            raise bad_utf8(*found) from None
+        raise failed.error from None
 
 
 def _utf8_span(buf: bytes, bad: int) -> int:
@@ -1257,6 +1277,8 @@ class _Region:
     records: int = 0  # parsed records (set once parsed)
     odd_here: bool = False  # an odd number of quotes in this block (set once parsed)
     end: int = -1  # where the records end in buf (-1: at its end)
+    lines: int = -1  # LF bytes in the region, if counted already
+    plain: bool = False  # no byte of _WATCH in the region: every cell clean and NFC
 
     @property
     def stop(self) -> int:
@@ -1267,7 +1289,8 @@ class _Region:
         """Text lines in the region (a last line without a newline counts)."""
         buf, stop = self.buf, self.stop
         tail = stop > self.offset and buf[stop - 1] != 0x0A
-        return buf.count(b"\n", self.offset, stop) + (1 if tail else 0)
+        lines = self.lines if self.lines >= 0 else buf.count(b"\n", self.offset, stop)
+        return lines + (1 if tail else 0)
 
     def view(self) -> memoryview:
         return memoryview(self.buf)[self.offset : self.stop]
@@ -1279,7 +1302,12 @@ def _arrow_csv(
     names = _names(region.width)
     return pa_csv.read_csv(
         pa.BufferReader(pa.py_buffer(region.view())),
-        read_options=pa_csv.ReadOptions(column_names=names, block_size=_BLOCK, use_threads=threads),
+        read_options=pa_csv.ReadOptions(
+            column_names=names,
+            # two pieces at least, one per core (a streamed block may be smaller than _BLOCK)
+            block_size=min(_BLOCK, max(1 << 20, (region.stop - region.offset) // 2 + 1)),
+            use_threads=threads,
+        ),
         parse_options=pa_csv.ParseOptions(
             delimiter=region.delimiter,
             quote_char='"',
@@ -1533,10 +1561,11 @@ def _column_needs(col: pa.ChunkedArray) -> tuple[bool, bool]:
 # Every character text.clean removes or replaces is encoded with one of these lead bytes.
 _ODD_LEADS = frozenset(ch.encode("utf-8")[0] for ch in INVISIBLE + ODD_SPACES)
 _NOT_ODD_LEAD = bytes(b for b in range(256) if b not in _ODD_LEADS)
-# Bytes that neither _surely_clean nor _surely_nfc looks for.
+# Bytes that neither _surely_clean nor _surely_nfc looks for, and those they look for.
 _UNREMARKABLE = bytes(
     b for b in range(256) if b not in _ODD_LEADS and (b < 0xCC or b in b"\xe1\xe2")
 )
+_WATCH = bytes(b for b in range(256) if b not in _UNREMARKABLE)
 _INVISIBLE_RE = f"[{INVISIBLE}]"
 _ODD_SPACE_RE = f"[{ODD_SPACES}]"
 
@@ -1578,6 +1607,8 @@ _SPACE_LEAD = np.zeros(256, dtype=bool)  # first byte of a non-ASCII space
 _SPACE_LEAD[[0xC2, 0xE1, 0xE2, 0xE3]] = True
 _SPACE_LAST = np.zeros(256, dtype=bool)  # last byte of a non-ASCII space
 _SPACE_LAST[[0x85, 0xA0, 0xA8, 0xA9, 0xAF, 0x9F, *range(0x80, 0x8B)]] = True
+_MAY_START = _ASCII_SPACE | _SPACE_LEAD  # a cell starting with this byte may need trimming
+_MAY_END = _ASCII_SPACE | _SPACE_LAST
 
 
 def _needs_trim(col: pa.ChunkedArray) -> bool:
@@ -1595,6 +1626,12 @@ def _needs_trim(col: pa.ChunkedArray) -> bool:
         offsets = offsets[chunk.offset : chunk.offset + len(chunk) + 1]
         data = np.frombuffer(data_buf, dtype=np.uint8)
         starts, ends = offsets[:-1], offsets[1:]
+        # quick look (an empty cell shows its neighbour's byte: at worst a closer look)
+        if not (
+            _MAY_START[np.take(data, starts, mode="clip")].any()
+            or _MAY_END[np.take(data, ends - 1, mode="clip")].any()
+        ):
+            continue
         full = ends > starts
         if not full.all():
             starts, ends = starts[full], ends[full]
@@ -1621,12 +1658,14 @@ def _finish(
     first_line: int,
     headers: Sequence[str] = (),
     keys: frozenset[str] = frozenset(),
+    plain: bool = False,
 ) -> tuple[pa.Table, np.ndarray, int, list[tuple[int, str]]]:
     """Line numbers, stripping, blank-record and layout-row removal: the cells as a table of
     large_string columns "0", "1", …, their lines, the blank rows and the layout rows.
 
     ``physical`` is the number of text lines the records span (None: ``first_line`` is the row
-    of record 0 and records are one row each, as in a worksheet).
+    of record 0 and records are one row each, as in a worksheet). ``plain``: the text holds no
+    byte :func:`_column_needs` looks for (one pass over the block found none).
     """
     names = _names(len(columns))
     if nrec == 0:
@@ -1640,7 +1679,7 @@ def _finish(
         lines = np.arange(first_line, first_line + nrec, dtype=np.int64)
         lines[1:] += np.cumsum(inner[:-1])
     for i, col in enumerate(columns):
-        dirty, not_nfc = _column_needs(col)
+        dirty, not_nfc = (False, False) if plain else _column_needs(col)
         if dirty:  # removing a character can leave a mark next to a letter: normalise after
             col = _clean_column(col)
         if dirty or not_nfc:
@@ -1692,13 +1731,19 @@ def _layout_kinds(
     key_at = [j for j, h in enumerate(folded) if h in keys and j < len(columns)]
     cand = None
     if key_at:
-        for j in key_at:  # no id or date there: empty, or a column number / a total's figure
-            m = pc.or_(pc.equal(columns[j], ""), pc.equal(columns[j], ABSENT))
-            m = pc.or_(m, pc.match_substring_regex(columns[j], _NUMBER_CELL_ARROW))
-            cand = m if cand is None else pc.and_(cand, m)
+        # Byte lengths first: a column number or a count has at most 5 bytes ("(123)"), the
+        # header again its own length; the compute kernels run only where such cells are.
+        sizes = {j: _byte_lengths(columns[j]) for j in key_at}
+        if all((sizes[j] <= 5).any() for j in key_at):
+            for j in key_at:  # no id or date there: empty, or a column number / a count
+                m = pc.or_(pc.equal(columns[j], ""), pc.equal(columns[j], ABSENT))
+                m = pc.or_(m, pc.match_substring_regex(columns[j], _NUMBER_CELL_ARROW))
+                cand = m if cand is None else pc.and_(cand, m)
         for j in key_at:  # the header again, at a page break
-            if headers[j]:
-                cand = pc.or_(cand, pc.equal(columns[j], headers[j]))
+            size = len(headers[j].encode("utf-8"))
+            if headers[j] and (sizes[j] == size).any():
+                same = pc.equal(columns[j], headers[j])
+                cand = same if cand is None else pc.or_(cand, same)
     else:
         for j, col in enumerate(columns[:2]):
             m = pc.or_(pc.equal(col, ""), pc.equal(col, ABSENT))
@@ -1723,6 +1768,17 @@ def _layout_kinds(
         if kind is not None:
             out[i] = kind
     return out
+
+
+def _byte_lengths(col: pa.ChunkedArray) -> np.ndarray:
+    """The UTF-8 length of each cell of a large_string column, from its offsets."""
+    parts = [np.zeros(0, dtype=np.int64)]
+    for chunk in col.chunks:
+        if len(chunk) == 0:
+            continue
+        offsets = np.frombuffer(chunk.buffers()[1], dtype=np.int64)
+        parts.append(np.diff(offsets[chunk.offset : chunk.offset + len(chunk) + 1]))
+    return np.concatenate(parts)
 
 
 def _is_value(cell: str) -> bool:

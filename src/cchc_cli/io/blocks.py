@@ -13,6 +13,7 @@ import hashlib
 import os
 import re
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import BinaryIO
 
 import numpy as np
@@ -134,21 +135,58 @@ class TextBlocks:
         return n
 
 
-def parity_cut(buf: bytes, end: int) -> int:
-    """Just after the last newline of ``buf[:end]`` preceded by an even number of quotes (0:
-    none): where a record ends, unless a quote stands inside an unquoted field (pyarrow reads
-    it as text; see :func:`record_cut`)."""
-    nl = buf.rfind(b"\n", 0, end)
-    if nl < 0:
-        return 0
-    odd = buf.count(b'"', 0, nl) & 1
+@dataclass(frozen=True)
+class Cut:
+    """Where a block of text ends, and what one pass over its bytes found in it."""
+
+    end: int  # offset just after the block's last newline (0: no newline where one may end)
+    lines: int  # LF bytes in the block
+    odd_quotes: bool  # an odd number of quote bytes in it
+    watched: bool  # it holds a byte of the ``watch`` set
+
+
+def _kept(buf: bytes, end: int, watch: bytes) -> bytes:
+    """The LF, quote and ``watch`` bytes of ``buf[:end]``, in order (one translate pass)."""
+    keep = _KEEP.get(watch)
+    if keep is None:
+        wanted = set(watch) | {0x0A, _QUOTE}
+        keep = _KEEP[watch] = bytes(b for b in range(256) if b not in wanted)
+    return (buf if end == len(buf) else buf[:end]).translate(None, keep)
+
+
+_KEEP: dict[bytes, bytes] = {}
+
+
+def measure(buf: bytes, end: int, watch: bytes = b"") -> Cut:
+    """The :class:`Cut` of the block ``buf[:end]``."""
+    kept = _kept(buf, end, watch)
+    lines, quotes = kept.count(b"\n"), kept.count(b'"')
+    return Cut(end, lines, bool(quotes & 1), len(kept) > lines + quotes)
+
+
+def parity_cut(buf: bytes, end: int, watch: bytes = b"") -> Cut:
+    """The block of ``buf[:end]`` up to its last newline preceded by an even number of quotes
+    (``Cut.end`` 0: none): where a record ends, unless a quote stands inside an unquoted field
+    (pyarrow reads it as text; see :func:`record_cut`)."""
+    kept = _kept(buf, end, watch)
+    nl = kept.rfind(b"\n")
+    back = 0  # newlines of buf[:end] after the cut
+    odd = nl >= 0 and kept.count(b'"', 0, nl) & 1
     while odd:
-        prev = buf.rfind(b"\n", 0, nl)
+        prev = kept.rfind(b"\n", 0, nl)
         if prev < 0:
-            return 0
-        odd ^= buf.count(b'"', prev + 1, nl) & 1
-        nl = prev
-    return nl + 1
+            nl = -1
+            break
+        odd ^= kept.count(b'"', prev + 1, nl) & 1
+        nl, back = prev, back + 1
+    if nl < 0:
+        return Cut(0, 0, False, False)
+    cut = end
+    for _ in range(back + 1):
+        cut = buf.rfind(b"\n", 0, cut)
+    head = kept[: nl + 1]
+    lines, quotes = head.count(b"\n"), head.count(b'"')
+    return Cut(cut + 1, lines, False, len(head) > lines + quotes)
 
 
 def record_cut(buf: bytes, end: int, delimiter: str) -> int:
