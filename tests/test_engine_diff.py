@@ -6,8 +6,12 @@ small exports (Hypothesis)."""
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import unicodedata
+from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
+from unittest import mock
 
 import duckdb
 import numpy as np
@@ -20,14 +24,17 @@ from hypothesis import strategies as st
 from cchc_cli import engine
 from cchc_cli.classify import classify
 from cchc_cli.engine import dates as D
+from cchc_cli.engine import duck
 from cchc_cli.engine.compile import nest
-from cchc_cli.evaluate import count, input_summary
+from cchc_cli.errors import CchcError
+from cchc_cli.evaluate import breakdown, count, input_summary
 from cchc_cli.records import header_matcher, parse_dates, records_from_table
 from cchc_cli.sources import ABSENT, RawTable, read_table
 from cchc_cli.text import clean, fold
 from conftest import HEADERS, ROOT, SAMPLE
 
 YEAR = (dt.date(2023, 1, 1), dt.date(2023, 12, 31))
+SAMPLING = importlib.import_module("cchc_cli.engine.bind")  # the module, not its bind()
 
 
 @pytest.fixture(scope="module")
@@ -205,7 +212,7 @@ _WORDS = {
     "dig": ["Có", "co", "Không", "x", "", "maybe"],
     "sat": ["Rất hài lòng", "Hài lòng", "hai long", "Không hài lòng", "Bình thường", "", "?"],
     "days": ["5", "0", "1", "10.0", "-1", "abc", "", "", "1000000", "300"],
-    "proc": ["Cấp thị thực", "", "Hộ tịch"],
+    "proc": ["Cấp thị thực", "", "Hộ tịch", "cấp  thị thực", "CẤP THỊ THỰC", "Hộ  tịch", "hộ tịch"],
 }  # fmt: skip
 _WORDS["rdig"] = _WORDS["eres"] = _WORDS["apo"] = _WORDS["dig"]
 _ID = st.sampled_from(["H1", "H2", "H3", "", "000.00.24.H19-230502-0001", "X-230231-7", "H1 "])
@@ -261,3 +268,114 @@ def test_sql_parses_for_other_dialects(plan):
     sql = engine.sql_for(plan, YEAR)
     tree = sqlglot.parse_one(sql, read="duckdb")
     assert "received_in_period" in tree.sql("spark")
+
+
+@contextmanager
+def learnt_from_the_query():
+    """The engine with a one-row sample and nothing inlined: what the sample does not show is
+    found by the query (second pass), odd dates, duplicate ids and groups are joined."""
+    with (
+        mock.patch.object(SAMPLING, "SAMPLE_ROWS", 1),
+        mock.patch.object(duck, "INLINE_EXACT", 0),
+        mock.patch.object(duck, "INLINE_DUPS", 0),
+        mock.patch.object(duck, "INLINE_GROUPS", 0),
+    ):
+        yield
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(case=exports())
+def test_random_exports_learnt_from_the_query(plan, con, case):
+    table, period = case
+    with learnt_from_the_query():
+        assert_same(plan, table, period, con)
+
+
+def split(table: RawTable, at: int, order: list[int]) -> list[RawTable]:
+    """The table as two files: rows before ``at``, and the rest with its columns in ``order``."""
+    out = []
+    for rows, cols in ((slice(0, at), list(range(len(table.headers)))), (slice(at, None), order)):
+        data = table.data.iloc[rows, cols].reset_index(drop=True)
+        data.columns = [str(i) for i in range(len(cols))]
+        out.append(
+            replace(
+                table,
+                headers=tuple(table.headers[i] for i in cols),
+                data=data,
+                lines=np.arange(2, len(data) + 2, dtype=np.int64),
+            )
+        )
+    return out
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(case=exports(), cut=st.floats(0, 1), seed=st.randoms(use_true_random=False))
+def test_random_exports_split_in_two_files(plan, con, case, cut, seed):
+    """Two files (the second's columns shuffled) count as the one file they make: duplicate ids
+    across them included."""
+    table, period = case
+    n, width = len(table.lines), len(table.headers)
+    at = round(cut * n)
+    # a short row's cut-off cells are the last ones in its own file's order: the columns cut
+    # off in the second file stay last, the others are shuffled
+    cut_off = [(table.data.iloc[at:, i] == ABSENT).any() for i in range(width)]
+    keep = next((i for i in range(width) if all(cut_off[i:])), width)
+    order = list(range(keep))
+    seed.shuffle(order)
+    parts = split(table, at, order + list(range(keep, width)))
+    want_counts, want = oracle(plan, table, period)
+    got = engine.run(plan, parts, period, connection=con)
+    assert dict(got.counts) == want_counts
+    for name in ("rows_read", "rows_used", "rows_out_of_period", "rows_not_received",
+                 "rows_left_out", "left_out_by", "problems", "due_dates_derived",
+                 "rows_received_in_period", "rows_resolved_in_period", "last_received"):  # fmt: skip
+        assert getattr(got.summary, name) == getattr(want, name), name
+
+
+# ---------------------------------------------------------------- breakdowns
+
+
+def assert_same_breakdown(plan, table, period, by, con):
+    """engine.breakdown against evaluate.breakdown: the same groups, in the same order, and in each
+    the same counts of every indicator the file has the columns for."""
+    records = records_from_table(table, plan)
+    try:
+        want = breakdown(plan, records, period, by)
+    except CchcError as e:
+        with pytest.raises(CchcError) as got_error:
+            engine.breakdown(plan, table, period, by, connection=con)
+        assert str(got_error.value) == str(e)
+        return None
+    got = engine.breakdown(plan, table, period, by, connection=con)
+    assert [(g.key, g.period) for g in got] == [(w.key, w.period) for w in want]
+    for g, w in zip(got, want, strict=True):
+        for r in w.results:
+            if r.numerator is None:  # a column the file lacks: no figures to compare
+                continue
+            c = g.counts[r.indicator.id]
+            assert (c.numerator, c.denominator, c.left_out, c.left_out_by) == (
+                r.numerator, r.denominator, r.left_out, r.left_out_by,
+            ), (g.key, r.indicator.id)  # fmt: skip
+    return got
+
+
+@pytest.mark.parametrize("by", ["month", "field", "procedure", "unit"])
+def test_sample_breakdowns(plan, con, by):
+    table = table_of(SAMPLE, plan)
+    got = assert_same_breakdown(plan, table, YEAR, by, con)
+    if by == "unit":  # the sample has no unit column: the same error, not one empty group
+        assert got is None
+        return
+    assert len(got) == {"month": 12, "field": 4, "procedure": 11}[by]
+    assert sum(g.counts["dossiers_on_time"].denominator for g in got) > 2000
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(case=exports(), by=st.sampled_from(["month", "procedure"]), learnt=st.booleans())
+def test_random_breakdowns(plan, con, case, by, learnt):
+    table, period = case
+    if learnt:
+        with learnt_from_the_query():
+            assert_same_breakdown(plan, table, period, by, con)
+    else:
+        assert_same_breakdown(plan, table, period, by, con)

@@ -1,38 +1,60 @@
 """One engine for every plan: the plan compiled to SQL and run by embedded DuckDB.
 
-``run(plan, table, period)`` gives the figures :func:`cchc_cli.evaluate.evaluate` computes from
+``run(plan, staged, period)`` gives the figures :func:`cchc_cli.evaluate.evaluate` computes from
 the same file (per dossier indicator its :class:`~cchc_cli.evaluate.Counts`, and the
 :class:`~cchc_cli.evaluate.InputSummary`), computed by one SQL query generated from the plan
 (:mod:`.compile`); ``sql_for(plan, period)`` is that query, for ``--explain-sql`` and for other
-dialects. The input is today's :class:`~cchc_cli.sources.RawTable` (strings and file lines).
+dialects. The input is a :class:`~cchc_cli.io.staged.Staged` file (its cells in Arrow or Parquet
+parts; a :class:`~cchc_cli.sources.RawTable` is staged in memory first), or several of them
+counted as one export (a year as twelve monthly downloads): each file is bound on its own (its own
+header order and aliases), their rows are one union, and an id repeated across files is a
+duplicate as it is within one file.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import duckdb
 
-from ..evaluate import Counts, InputSummary
+from ..evaluate import Counts, InputSummary, LeftOut
+from ..io.staged import Staged, from_raw
 from ..plan import Plan
 from ..sources import RawTable
-from .bind import bind
+from .bind import Bound, bind, release
 from .compile import Binding, Compiler
-from .duck import Settings, execute, summary
+from .duck import (
+    Outcome,
+    Settings,
+    connect,
+    execute,
+    grouping_of,
+    release_scratch,
+    summary,
+)
 
 Span = tuple[dt.date, dt.date]
+Input = Staged | RawTable
+Inputs = Input | Sequence[Input]
 
 
 @dataclass(frozen=True)
 class EngineResult:
-    """The figures of one period: ``counts`` per dossier indicator id, in the plan's order."""
+    """The figures of one period: ``counts`` per dossier indicator id, in the plan's order.
+
+    ``summary`` is the input summary; ``files`` holds one per file (for one file, just
+    ``summary``). Several files: ``summary`` adds up their row counts (``left_out_by`` merged,
+    ``last_received`` the latest), lacks only the columns no file has, and names no single file
+    (``path``, ``sha256``, ``encoding`` … are empty; ``size`` and ``blank_rows`` are totals)."""
 
     period: Span
     counts: Mapping[str, Counts]
     summary: InputSummary
     sql: str
+    files: tuple[InputSummary, ...] = ()
 
     @property
     def missing(self) -> tuple[str, ...]:
@@ -45,27 +67,113 @@ class EngineResult:
         return name in dict(self.summary.headers)
 
 
+def staged_of(table: Input) -> Staged:
+    return from_raw(table) if isinstance(table, RawTable) else table
+
+
+def files_of(tables: Inputs) -> list[Staged]:
+    if isinstance(tables, Staged | RawTable):
+        return [staged_of(tables)]
+    return [staged_of(t) for t in tables]
+
+
+def bind_all(con, plan: Plan, files: Sequence[Staged]) -> list[Bound]:
+    """Each file registered and bound on its own (``cells``; ``cells_<i>`` for several)."""
+    one = len(files) == 1
+    return [bind(con, s, plan, "cells" if one else f"cells_{i}", i) for i, s in enumerate(files)]
+
+
+@contextmanager
+def session(
+    plan: Plan,
+    table: Inputs,
+    settings: Settings | None,
+    connection: duckdb.DuckDBPyConnection | None,
+) -> Iterator[tuple[duckdb.DuckDBPyConnection, list[Bound]]]:
+    """A connection with the files bound (``connection``, else one opened with ``settings``),
+    closed or, when it is the caller's, cleared of what the run registered."""
+    con = connection or connect(settings)
+    bounds: list[Bound] = []
+    try:
+        bounds = bind_all(con, plan, files_of(table))
+        yield con, bounds
+    finally:
+        if connection is None:
+            con.close()
+        else:
+            for b in bounds:
+                release(con, b.relation)
+            release_scratch(con)
+
+
 def run_periods(
     plan: Plan,
-    table: RawTable,
+    table: Inputs,
     periods: Mapping[str, Span],
     settings: Settings | None = None,
     connection: duckdb.DuckDBPyConnection | None = None,
 ) -> dict[str, EngineResult]:
     """Several periods in one query (``--by month``: one key per month). ``connection``: a DuckDB
     connection to reuse (else one is opened with ``settings`` and closed)."""
-    bound = bind(table, plan)
     spans = [(key, start, end) for key, (start, end) in periods.items()]
-    sql, figures = execute(plan, bound, spans, settings, connection)
-    return {
-        key: EngineResult((start, end), figures[key][0], summary(bound, figures[key][1]), sql)
-        for key, start, end in spans
-    }
+    with session(plan, table, settings, connection) as (con, bounds):
+        outcome = execute(con, plan, bounds, spans, by_file=len(bounds) > 1)
+    return {key: result_of(outcome, bounds, key, (start, end)) for key, start, end in spans}
+
+
+def result_of(outcome: Outcome, bounds: Sequence[Bound], key: str, span: Span) -> EngineResult:
+    counts, totals = outcome.figures(key)
+    if len(bounds) == 1:
+        one = summary(bounds[0], totals)
+        return EngineResult(span, counts, one, outcome.sql, (one,))
+    per_file = tuple(summary(b, outcome.figures(key, file=b.index)[1]) for b in bounds)
+    return EngineResult(span, counts, combined(per_file), outcome.sql, per_file)
+
+
+def combined(files: Sequence[InputSummary]) -> InputSummary:
+    """The input summary of several files counted as one export (see :class:`EngineResult`)."""
+    left: dict[tuple[str, str], int] = {}
+    for f in files:
+        for lo in f.left_out_by:
+            left[lo.reason, lo.field] = left.get((lo.reason, lo.field), 0) + lo.rows
+    headers: dict[str, str] = {}
+    for f in files:
+        for name, header in f.headers:
+            headers.setdefault(name, header)
+    missing = [m for m in files[0].missing_columns if all(m in f.missing_columns for f in files)]
+    lasts = [f.last_received for f in files if f.last_received is not None]
+    formats = {f.format for f in files}
+    return InputSummary(
+        path="",
+        sha256="",
+        size=sum(f.size for f in files),
+        encoding=None,
+        delimiter=None,
+        sheet=None,
+        header_line=0,
+        rows_read=sum(f.rows_read for f in files),
+        rows_used=sum(f.rows_used for f in files),
+        rows_out_of_period=sum(f.rows_out_of_period for f in files),
+        rows_not_received=sum(f.rows_not_received for f in files),
+        rows_left_out=sum(f.rows_left_out for f in files),
+        left_out_by=tuple(LeftOut(r, fl, n) for (r, fl), n in sorted(left.items())),
+        blank_rows=sum(f.blank_rows for f in files),
+        problems=sum(f.problems for f in files),
+        due_dates_derived=sum(f.due_dates_derived for f in files),
+        missing_columns=tuple(missing),
+        headers=tuple(headers.items()),
+        rows_received_in_period=sum(f.rows_received_in_period for f in files),
+        rows_resolved_in_period=sum(f.rows_resolved_in_period for f in files),
+        columns_chosen=(),
+        format=formats.pop() if len(formats) == 1 else "mixed",
+        layout=(),
+        last_received=max(lasts) if lasts else None,
+    )
 
 
 def run(
     plan: Plan,
-    table: RawTable,
+    table: Inputs,
     period: Span | None = None,
     settings: Settings | None = None,
     connection: duckdb.DuckDBPyConnection | None = None,
@@ -75,10 +183,59 @@ def run(
     return run_periods(plan, table, {"period": (start, end)}, settings, connection)["period"]
 
 
+@dataclass(frozen=True)
+class GroupCounts:
+    """One group of a breakdown: its key (``2023-05`` for a month, the column's text, None for
+    the rows that give none), its period and the counts of each dossier indicator."""
+
+    key: str | None
+    period: Span
+    counts: Mapping[str, Counts]
+
+
+@dataclass(frozen=True)
+class _Columns:
+    """What :func:`cchc_cli.groups.check_grouping` asks of the files."""
+
+    fields: frozenset[str]
+    path: str
+    header_line: int
+
+    def has(self, name: str) -> bool:
+        return name in self.fields
+
+
+def breakdown(
+    plan: Plan,
+    table: Inputs,
+    period: Span,
+    by: str,
+    settings: Settings | None = None,
+    connection: duckdb.DuckDBPyConnection | None = None,
+) -> tuple[GroupCounts, ...]:
+    """The counts of :func:`cchc_cli.evaluate.breakdown`: per month of the period (each month its
+    own period, all in one query) or per group of a text column's values (one query, grouped)."""
+    from ..groups import MONTH, check_grouping, months_of
+
+    with session(plan, table, settings, connection) as (con, bounds):
+        has = frozenset(n for b in bounds for n in plan.columns if b.column(n) is not None)
+        check_grouping(plan, _Columns(has, bounds[0].info.path, bounds[0].info.header_line), by)
+        if by == MONTH:
+            spans = [(f"{s:%Y-%m}", s, e) for s, e in months_of(period)]
+            outcome = execute(con, plan, bounds, spans)
+            return tuple(GroupCounts(k, (s, e), outcome.figures(k)[0]) for k, s, e in spans)
+        grouping, labels = grouping_of(con, bounds, by)
+        outcome = execute(con, plan, bounds, [("period", *period)], grouping=grouping)
+    return tuple(
+        GroupCounts(label, period, outcome.figures("period", group=g)[0])
+        for g, label in enumerate(labels)
+    )
+
+
 def sql_for(plan: Plan, period: Span | None = None) -> str:
     """The query for a file that has every plan column, read with the plan's own words."""
     start, end = period or plan.period
     return Compiler(plan, Binding.assumed(plan)).sql([("period", start, end)])
 
 
-__all__ = ["EngineResult", "Settings", "run", "run_periods", "sql_for"]
+__all__ = ["EngineResult", "GroupCounts", "Settings", "breakdown", "run", "run_periods", "sql_for"]

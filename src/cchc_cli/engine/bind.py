@@ -1,92 +1,150 @@
-"""A file's table bound to the plan: which column is which field, as an Arrow table for SQL.
+"""A staged file bound to the plan: which of its cell columns is which field.
 
 Which header means which field (aliases, folded headers, two headers claiming one field, the
 required columns) is decided by :func:`cchc_cli.records.records_from_table`, so the engine reads
 the same columns and raises the same errors. It is run on the rows its choice looks at only (the
-first :data:`~cchc_cli.records.SAMPLE_CELLS` non-empty cells of each claiming column), never on
-the whole file.
+first :data:`~cchc_cli.records.SAMPLE_CELLS` non-empty cells of each claiming column, and the
+first row), fetched by SQL into a small table: the file's cells stay in DuckDB.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
+import duckdb
 import numpy as np
-import pyarrow as pa
-import pyarrow.compute as pc
+import pandas as pd
 
+from ..io.staged import Staged, TableInfo, cell_names
 from ..plan import Plan
 from ..records import SAMPLE_CELLS, Records, header_matcher, records_from_table
 from ..sources import ABSENT, RawTable
 from ..text import fold
+from .compile import ABSENT as ABSENT_SQL
+from .compile import q
 
-DATE_SAMPLE = 500  # non-empty cells of a date column sniffed for its formats (as records does)
+SAMPLE_ROWS = 500  # filled cells of a column sampled (date formats, words tried first)
 
 
 @dataclass(frozen=True)
 class Bound:
-    """The table as the query reads it, and what records would say about its columns."""
+    """One file as the query reads it: its cells are the relation ``relation``."""
 
-    cells: pa.Table  # _row, _line, _short, and one string column per field the file has
+    staged: Staged
+    relation: str
     columns: Records  # records of the sampled rows: headers, missing, choices (no cell values)
-    table: RawTable
+    index: int = 0  # the file's position among the files counted together
+
+    @property
+    def info(self) -> TableInfo:
+        return self.staged.info
+
+    def column(self, name: str) -> str | None:
+        """The cell column holding field ``name`` (None: the file lacks it)."""
+        col = self.columns.columns[name]
+        if col.header is None or col.index is None:
+            return None
+        return cell_names(len(self.info.headers))[col.index - 1]
+
+    @property
+    def last(self) -> str | None:
+        """The column of the header's last cell: ABSENT there means a short row."""
+        return cell_names(len(self.info.headers))[-1] if self.info.headers else None
 
 
-def arrow_column(values) -> pa.ChunkedArray:
-    """A column of a RawTable as Arrow strings (zero-copy for pandas' Arrow-backed strings)."""
-    arr = pa.array(values.to_numpy(dtype=object) if values.dtype == object else values)
-    chunked = arr if isinstance(arr, pa.ChunkedArray) else pa.chunked_array([arr])
-    return chunked if chunked.type == pa.string() else chunked.cast(pa.string())
+def file_facts(info: TableInfo) -> dict:
+    """What identifies the file and how it was read: the fields RawTable and InputSummary share
+    with TableInfo (path, sha256, size, encoding, delimiter, sheet, header_line)."""
+    names = ("path", "sha256", "size", "encoding", "delimiter", "sheet", "header_line")
+    return {n: getattr(info, n) for n in names}
 
 
-def _claiming_rows(table: RawTable, plan: Plan) -> np.ndarray:
-    """The rows records looks at to choose between headers that claim one field."""
+def _filled(col: str) -> str:
+    return f"{q(col)} <> '' AND {q(col)} <> {ABSENT_SQL}"
+
+
+def claiming_columns(info: TableInfo, plan: Plan) -> list[int]:
+    """The columns of headers that claim a field another header claims too."""
     matcher = header_matcher(plan)
     claims: dict[str, list[int]] = {}
-    for i, header in enumerate(table.headers):
+    for i, header in enumerate(info.headers):
         name = matcher.get(fold(header)) if header else None
         if name is not None:
             claims.setdefault(name, []).append(i)
-    rows = [np.zeros(1, dtype=np.int64)]
-    for found in claims.values():
-        if len(found) < 2:
-            continue
-        for i in found:
-            col = arrow_column(table.data.iloc[:, i])
-            filled = pc.invert(pc.is_in(col, pa.array(["", ABSENT])))
-            idx = np.flatnonzero(np.asarray(filled.to_numpy(zero_copy_only=False), dtype=bool))
-            rows.append(idx[:SAMPLE_CELLS])
-    return np.unique(np.concatenate(rows))
+    return sorted(i for found in claims.values() if len(found) > 1 for i in found)
 
 
-def bind(table: RawTable, plan: Plan) -> Bound:
-    n = len(table.data)
-    rows = _claiming_rows(table, plan) if n else np.zeros(0, dtype=np.int64)
-    sample = replace(
-        table, data=table.data.iloc[rows].reset_index(drop=True), lines=table.lines[rows]
+def sample_table(con, relation: str, info: TableInfo, plan: Plan) -> RawTable:
+    """The rows records looks at to choose between headers claiming one field (the first row,
+    and the first SAMPLE_CELLS filled cells of each claiming column) as a small RawTable with
+    the file's header: the claiming columns' cells, "" in the others (never looked at)."""
+    names = cell_names(len(info.headers))
+    rel = q(relation)
+    claiming = [names[i] for i in claiming_columns(info, plan)]
+    parts = [f"(SELECT min(_line) AS _line FROM {rel})"]
+    parts += [
+        f"(SELECT _line FROM {rel} WHERE {_filled(c)} ORDER BY _line LIMIT {SAMPLE_CELLS})"
+        for c in claiming
+    ]
+    picked = ", ".join(["_line", *(q(c) for c in claiming)])
+    got = con.execute(
+        f"SELECT {picked} FROM {rel} WHERE _line IN ({' UNION '.join(parts)}) ORDER BY _line"
+    ).fetchall()
+    cells = {c: [r[k + 1] for r in got] for k, c in enumerate(claiming)}
+    data = pd.DataFrame(
+        {n: pd.array(cells.get(n, [""] * len(got)), dtype="str") for n in names},
+        index=pd.RangeIndex(len(got)),
     )
-    columns = records_from_table(sample, plan)
-    arrays = {
-        "_row": pa.array(np.arange(n, dtype=np.int64)),
-        "_line": pa.array(np.asarray(table.lines, dtype=np.int64)),
-    }
-    if table.data.shape[1]:
-        last = arrow_column(table.data.iloc[:, -1])
-        arrays["_short"] = pc.equal(last, ABSENT)
-    else:
-        arrays["_short"] = pa.array(np.zeros(n, dtype=bool))
-    for name, col in columns.columns.items():
-        if col.header is not None:
-            assert col.index is not None
-            arrays[name] = arrow_column(table.data.iloc[:, col.index - 1])
-    return Bound(pa.table(arrays), columns, table)
+    return RawTable(
+        **file_facts(info),
+        headers=info.headers,
+        data=data,
+        lines=np.asarray([r[0] for r in got], dtype=np.int64),
+        blank_rows=info.blank_rows,
+        format=info.format,
+        layout=info.layout,
+    )
 
 
-def date_sample(cells: pa.ChunkedArray) -> list[str]:
-    """About DATE_SAMPLE non-empty cells spread over the column, as records samples them."""
-    filled = pc.invert(pc.is_in(cells, pa.array(["", ABSENT])))
-    idx = np.flatnonzero(np.asarray(filled.to_numpy(zero_copy_only=False), dtype=bool))
-    if idx.size == 0:
-        return []
-    picked = idx[:: max(1, idx.size // DATE_SAMPLE)][:DATE_SAMPLE]
-    return cells.take(pa.array(picked)).to_pylist()
+def bind(
+    con: duckdb.DuckDBPyConnection, staged: Staged, plan: Plan, relation: str, index: int = 0
+) -> Bound:
+    """Register the file's cells as ``relation`` of ``con`` (replacing any relation of that name)
+    and choose its columns."""
+    release(con, relation)
+    staged.register(con, relation)
+    columns = records_from_table(sample_table(con, relation, staged.info, plan), plan)
+    return Bound(staged, relation, columns, index)
+
+
+def release(con, relation: str) -> None:
+    """Forget the relation ``relation`` of ``con`` (a registered table or a view)."""
+    con.execute(f"DROP VIEW IF EXISTS {q(relation)}")
+
+
+def sample_cells(con, bound: Bound, names: list[str]) -> dict[str, list[str]]:
+    """About SAMPLE_ROWS filled cells of each named field, from rows spread over the file (those
+    whose line is a multiple of a step, in file order), by SQL; a column those rows leave empty
+    gives its first filled cells. They choose the fast path's formats, the words tried first
+    and the calendar's start: only speed depends on them, never a figure."""
+    cols = {n: c for n in names if (c := bound.column(n)) is not None}
+    if not cols:
+        return {}
+    step = max(1, bound.info.rows // (4 * SAMPLE_ROWS))
+    rel = q(bound.relation)
+    picked = ", ".join(q(c) for c in cols.values())
+    rows = con.execute(
+        f"SELECT {picked} FROM {rel} WHERE _line % {step} = 0 ORDER BY _line"
+        f" LIMIT {8 * SAMPLE_ROWS}"
+    ).fetchall()
+    out = {}
+    for k, (name, col) in enumerate(cols.items()):
+        cells = [r[k] for r in rows if r[k] not in ("", ABSENT)][:SAMPLE_ROWS]
+        if not cells:
+            got = con.execute(
+                f"SELECT {q(col)} FROM {rel} WHERE {_filled(col)} ORDER BY _line"
+                f" LIMIT {SAMPLE_ROWS}"
+            ).fetchall()
+            cells = [r[0] for r in got]
+        out[name] = cells
+    return out

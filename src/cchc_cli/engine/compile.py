@@ -1,13 +1,21 @@
 """The plan compiled to one SQL query: typing, the official classification, every indicator.
 
-The query reads a relation ``cells`` (one VARCHAR column per plan field the file has, named by the
-field, plus ``_row``, the row's position, and ``_short``, a row with fewer cells than the header)
-and ``work_calendar`` (``day``, ``ord``: working days up to and including it, ``working``), and
-``periods`` is inlined. It returns one row per distinct combination of per-row states (a few
-hundred at most), which :mod:`cchc_cli.engine.duck` adds up: per indicator, the state of a row is
-0 (outside the denominator), 1 (in it, not in the numerator), 2 (in the numerator) or
-``3 + reason code`` (left out, with the first bad cell in the order the rule reads the fields,
-exactly as :func:`cchc_cli.classify.first_reasons` picks it).
+The query reads each file's cells from the relation its :class:`Binding` names (``_line``, the
+file line where the row starts, increasing in file order, and one VARCHAR column per header cell:
+those of the plan's fields are read, the header's last one tells a short row), and
+``work_calendar`` (``day``, ``ord``: working days up to and including it, ``working``); for what
+is too long to write into the query it joins ``exact_dates`` (f, c, day), ``dup_ids`` (id,
+first_row) and ``group_keys`` (c, g). Several files are typed each on its own and made one union
+(``_file``: the file's index). Periods are inlined. It returns one row per distinct combination
+of keys (period; file, group if asked) and per-row states (a few hundred at most), which
+:mod:`cchc_cli.engine.duck` adds up: per indicator, the state of a row is 0 (outside the
+denominator), 1 (in it, not in the numerator), 2 (in the numerator) or ``3 + reason code`` (left
+out, with the first bad cell in the order the rule reads the fields, exactly as
+:func:`cchc_cli.classify.first_reasons` picks it).
+
+The rules are written as named definitions; :func:`flatten` stacks them in as few projections as
+their dependencies allow, so each value is computed once, and what does not depend on the period
+is computed before the rows are repeated per period.
 
 Every rule mirrors :mod:`cchc_cli.records` (typing), :mod:`cchc_cli.classify` (classification,
 three-valued: SQL's NULL is Kleene's unknown, so ``AND``/``OR``/``NOT`` are ``Tri``'s operators)
@@ -18,6 +26,7 @@ Nothing in it is written per indicator: conditions are compiled from the plan's 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -34,6 +43,7 @@ ABSENT = "chr(0)"  # sources.ABSENT: a cell cut off a short row
 SUMMARY_FIELDS = ("dossier_id", "status", "received_at", "resolved_at", "returned_at")
 INTEGER_CELL = "[0-9]{1,6}([.,]0+)?"  # records.parse_integers: 5, 5.0 (Excel), 5,00
 CODE_DATE = "-([0-9]{6})-[0-9]{1,6}$"  # validate._CODE_DATE: Thông tư 01/2018 dossier codes
+ROW_KEY = 1 << 32  # _file * ROW_KEY + _line orders the rows of several files (lines < 2^32)
 
 
 @dataclass(frozen=True)
@@ -46,7 +56,8 @@ class FieldInput:
     formats: tuple[str, ...] = D.DATE_FORMATS  # the fast path's formats (date kind)
     exact: Mapping[str, dt.date] = field(default_factory=dict)  # date cells the fast path
     # leaves, read by the exact path (those that are no date are absent)
-    joined: bool = False  # ``exact`` is the relation exact_dates (many cells), not inlined
+    joined: bool = False  # many: the query joins them (the relation exact_dates), not inlined
+    column: str | None = None  # the relation's column of its cells (None: the field's name)
 
 
 INLINE_EXACT = 256  # more exact-path dates than this are joined, not written into the query
@@ -57,6 +68,8 @@ class Binding:
     """What the query must know about the file: which fields it has and how their cells read."""
 
     fields: Mapping[str, FieldInput]
+    relation: str = "cells"  # the file's cells: ``_line`` and the columns of ``fields``
+    last: str | None = None  # its column of the header's last cell (ABSENT there: a short row)
 
     @staticmethod
     def assumed(plan: Plan) -> Binding:
@@ -69,6 +82,39 @@ class Binding:
             else:
                 out[name] = FieldInput(True)
         return Binding(out)
+
+
+@dataclass(frozen=True)
+class Dups:
+    """The duplicate ids, found before the query: each with the row key (``_file * ROW_KEY +
+    _line``) of its first row; ``joined``: too many to inline, the relation ``dup_ids`` (id,
+    first_row) holds them."""
+
+    first: Mapping[str, int] = field(default_factory=dict)
+    joined: bool = False
+
+
+@dataclass(frozen=True)
+class Grouping:
+    """A breakdown by a text field: the group index of each distinct value (``v_<field>``,
+    "" included); ``joined``: too many to inline, the relation ``group_keys`` (c, g) holds them."""
+
+    field: str
+    index: Mapping[str, int] = field(default_factory=dict)
+    joined: bool = False
+
+
+@dataclass(frozen=True)
+class Options:
+    """What the query computes besides the figures. ``dups`` None: the query finds the duplicate
+    ids by its own aggregate; ``collect``: which category and date columns have filled cells the
+    binding does not read (``unread``: bit k for the k-th of :meth:`Compiler.collected`);
+    ``by_file``: the figures per file."""
+
+    dups: Dups | None = None
+    collect: bool = False
+    by_file: bool = False
+    grouping: Grouping | None = None
 
 
 def exact_words(vocab) -> dict[str, str]:
@@ -157,6 +203,9 @@ def condition_sql(cond: Condition, env: Callable[[str], Val]) -> str:
 
 Layer = list[tuple[str, str]]  # (name, expression) projected on top of the layer below
 
+_QUOTED = re.compile(r"'(?:[^']|'')*'|\"[^\"]*\"")
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
 
 def nest(source: str, layers: Sequence[Layer]) -> str:
     """``SELECT *, <layer> FROM (… FROM source)``: each layer may use the names below it."""
@@ -168,12 +217,65 @@ def nest(source: str, layers: Sequence[Layer]) -> str:
     return sql
 
 
-class Compiler:
-    """Builds the query for one plan, file binding and list of periods."""
+def flatten(defs: Sequence[tuple[str, str]]) -> list[Layer]:
+    """The definitions as few layers as their dependencies allow: each goes to the lowest layer
+    above every definition it names (a name in a string literal or a quoted cell column is no
+    dependency), so the query has as few projections as possible and computes each value once."""
+    level: dict[str, int] = {}
+    layers: list[Layer] = []
+    for name, expr in defs:
+        assert name not in level, name
+        used = uses(expr) & level.keys()
+        k = 1 + max((level[u] for u in used), default=-1)
+        level[name] = k
+        while len(layers) <= k:
+            layers.append([])
+        layers[k].append((name, expr))
+    return layers
 
-    def __init__(self, plan: Plan, binding: Binding):
+
+def substitute(expr: str, names: Mapping[str, str]) -> str:
+    """``expr`` with each name (outside literals and quoted names) replaced by its SQL."""
+    out, at = [], 0
+    for m in _QUOTED.finditer(expr):
+        out.append(_NAME.sub(lambda t: names.get(t.group(), t.group()), expr[at : m.start()]))
+        out.append(m.group())
+        at = m.end()
+    out.append(_NAME.sub(lambda t: names.get(t.group(), t.group()), expr[at:]))
+    return "".join(out)
+
+
+def split_off(
+    defs: Sequence[tuple[str, str]], roots: set[str]
+) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """The definitions that use none of ``roots`` (nor any definition that does), and the rest."""
+    tainted = set(roots)
+    free, rest = [], []
+    for name, expr in defs:
+        if uses(expr) & tainted:
+            tainted.add(name)
+            rest.append((name, expr))
+        else:
+            free.append((name, expr))
+    return free, rest
+
+
+def uses(expr: str) -> set[str]:
+    """The names ``expr`` refers to (outside literals and quoted names)."""
+    return set(_NAME.findall(_QUOTED.sub(" ", expr)))
+
+
+class Compiler:
+    """Builds the query for one plan, the bindings of its files (one per file, counted as one
+    export: ``_file`` is the file's index) and a list of periods."""
+
+    def __init__(
+        self, plan: Plan, binding: Binding | Sequence[Binding], options: Options | None = None
+    ):
         self.plan = plan
-        self.binding = binding
+        self.bindings = (binding,) if isinstance(binding, Binding) else tuple(binding)
+        self.binding = self.bindings[0]
+        self.options = options or Options()
         names = list(plan.columns)
         self.field_index = {n: i for i, n in enumerate([*names, UNKNOWN_FIELD])}
 
@@ -211,44 +313,65 @@ class Compiler:
     def cond(self, cond: Condition) -> str:
         return condition_sql(cond, self.env)
 
+    def present(self, name: str) -> bool:
+        """Whether any file has the field's column."""
+        return any(b.fields[name].present for b in self.bindings)
+
     # -- typing ------------------------------------------------------------------------------
 
-    def _typing(self) -> list[Layer]:
-        """Layers giving ``v_<field>`` (value) and ``w_<field>`` (reason code of a bad cell)."""
-        mapped: Layer = []  # cells read by the fast path / vocabulary lookups
-        values: Layer = []
-        whys: Layer = []
+    def typed_columns(self) -> list[str]:
+        """What each file's typing gives, in this order (so the files' rows make one union)."""
+        out = ["_file", "_line", "_short", "h_status"]
+        for name in self.plan.columns:
+            out += [f"v_{name}", "wc_dossier_id" if name == "dossier_id" else f"w_{name}"]
+        if self.options.collect:
+            out.append("_unread")
+        if self.options.grouping is not None:
+            out.append("_g")
+        return out
+
+    def collected(self) -> list[str]:
+        """The fields whose unread cells the query reports (``Options.collect``)."""
+        if not self.options.collect:
+            return []
+        kinds = (F.DATE, F.CATEGORY)
+        return [
+            n for n, spec in self.plan.columns.items() if spec.kind in kinds and self.present(n)
+        ]
+
+    def _typing(self, binding: Binding) -> list[tuple[str, str]]:
+        """``v_<field>`` (value) and ``w_<field>`` (reason code of a bad cell) of one file's
+        cells, each cell read once: categories by one CASE of the words (exact spellings and the
+        folded misses), integers by a regular expression, dates by the fast path and, for the cells
+        it leaves, the exact one (inlined, or joined as ``e_<field>``)."""
+        defs: list[tuple[str, str]] = []
         short, missing = reason_code(Reason.SHORT_ROW), reason_code(Reason.MISSING_VALUE)
         for name, spec in self.plan.columns.items():
-            got = self.binding.fields[name]
-            v, w, c = f"v_{name}", f"w_{name}", q(name)
+            got = binding.fields[name]
+            v = f"v_{name}"
+            w = "wc_dossier_id" if name == "dossier_id" else f"w_{name}"
             if not got.present:
-                values.append((v, self._absent(name)))
-                whys.append((w, "CAST(NULL AS INTEGER)"))
+                defs += [
+                    (v, self._absent(name)),
+                    (w, "CAST(NULL AS INTEGER)"),
+                    (f"m_{name}", "FALSE"),
+                ]
                 continue
+            c = q(got.column or name)
             cut = f"{c} = {ABSENT}"
             empty_why = f"{missing}" if not spec.allow_empty else "NULL"
             head = f"CASE WHEN {cut} THEN {short} WHEN {c} = '' THEN {empty_why}"
             if spec.kind == F.TEXT:
-                values.append((v, f"CASE WHEN {cut} THEN '' ELSE {c} END"))
-                dup = f" WHEN _dup THEN {reason_code(Reason.DUPLICATE_ID)}"
-                whys.append((w, head + (dup if name == "dossier_id" else "") + " END"))
+                defs += [(v, f"CASE WHEN {cut} THEN '' ELSE {c} END"), (w, head + " END")]
             elif spec.kind == F.INTEGER:
-                values.append(
-                    (
-                        v,
-                        f"CASE WHEN regexp_full_match({c}, {lit(INTEGER_CELL)}) THEN "
-                        f"CAST(regexp_extract({c}, '^[0-9]+', 0) AS INTEGER) END",
-                    )
+                value = (  # plain digits first (one simpler expression)
+                    f"CASE WHEN regexp_full_match({c}, '[0-9]{{1,6}}') THEN CAST({c} AS INTEGER)"
+                    f" WHEN regexp_full_match({c}, {lit(INTEGER_CELL)})"
+                    f" THEN CAST(CAST(replace({c}, ',', '.') AS DOUBLE) AS INTEGER) END"
                 )
-                whys.append(
-                    (w, head + f" WHEN {v} IS NULL THEN {reason_code(Reason.INVALID_NUMBER)} END")
-                )
+                why = f" WHEN {v} IS NULL THEN {reason_code(Reason.INVALID_NUMBER)} END"
+                defs += [(v, value), (w, head + why)]
             elif spec.kind == F.DATE:
-                fast = D.fast_date(c, got.formats)
-                mapped.append(
-                    (f"f_{name}", f"CASE WHEN {c} = '' OR {cut} THEN NULL ELSE {fast} END")
-                )
                 if got.joined:
                     exact = f"e_{name}"
                 elif got.exact:
@@ -259,32 +382,71 @@ class Compiler:
                     exact = f"CASE {c} {branches} END"
                 else:
                     exact = "CAST(NULL AS DATE)"
-                picked = f"COALESCE(f_{name}, {exact})"
-                values.append((v, f"CASE WHEN {D.in_years(picked)} THEN {picked} END"))
-                whys.append(
-                    (w, head + f" WHEN {v} IS NULL THEN {reason_code(Reason.INVALID_DATE)} END")
+                fast = D.fast_date(c, got.formats)
+                picked = exact if fast == "CAST(NULL AS DATE)" else f"COALESCE({fast}, {exact})"
+                f = f"f_{name}"
+                why = f" WHEN {v} IS NULL THEN {reason_code(Reason.INVALID_DATE)} END"
+                defs += [
+                    (f, f"CASE WHEN {c} = '' OR {cut} THEN NULL ELSE {picked} END"),
+                    (v, f"CASE WHEN {D.in_years(f)} THEN {f} END"),
+                    (w, head + why),
+                    (f"m_{name}", f"({f} IS NULL AND {c} <> '' AND NOT {cut})"),
+                ]
+            else:
+                on_empty = "NULL" if not spec.allow_empty else lit(got.empty or "")
+                branches = " ".join(
+                    f"WHEN {lit(word)} THEN {lit(cat)}" for word, cat in got.words.items()
                 )
+                unknown = reason_code(Reason.UNKNOWN_VALUE)
+                defs += [
+                    (v, f"CASE {c} WHEN {ABSENT} THEN NULL WHEN '' THEN {on_empty} {branches} END"),
+                    (w, head + f" WHEN {v} IS NULL THEN {unknown} END"),
+                    (f"m_{name}", f"({v} IS NULL AND {c} <> '' AND NOT {cut})"),
+                ]
+        return defs
+
+    def _branch(self, index: int, binding: Binding) -> str:
+        """One file's rows typed: the columns of :meth:`typed_columns`."""
+        joined = [n for n, got in binding.fields.items() if got.joined]
+        source = f"SELECT s.*{''.join(f', e_{n}.day AS e_{n}' for n in joined)}"
+        source += f" FROM {q(binding.relation)} AS s"
+        for n in joined:  # the exact path's dates of a column with many odd cells
+            col = q(binding.fields[n].column or n)
+            source += (
+                f" LEFT JOIN (SELECT c, day FROM exact_dates WHERE f = {lit(n)}) AS e_{n}"
+                f" ON s.{col} = e_{n}.c"
+            )
+        last = f"({q(binding.last)} = {ABSENT})" if binding.last else "FALSE"
+        status = "TRUE" if binding.fields["status"].present else "FALSE"
+        defs = [
+            ("_file", str(index)),
+            ("_short", last),
+            ("h_status", status),
+            *self._typing(binding),
+        ]
+        if self.options.collect:
+            bits = [
+                f"CASE WHEN m_{n} THEN {1 << k} ELSE 0 END" for k, n in enumerate(self.collected())
+            ]
+            defs.append(("_unread", " + ".join(bits) or "0"))
+        grouping = self.options.grouping
+        if grouping is not None:  # the group of the row's value ("" too), by one look-up
+            got = binding.fields[grouping.field]
+            if grouping.joined and got.present:
+                c = f"s.{q(got.column or grouping.field)}"
+                source = (
+                    f"SELECT s.*, gk.g AS _g FROM ({source}) AS s LEFT JOIN group_keys AS gk"
+                    f" ON CASE WHEN {c} = {ABSENT} THEN '' ELSE {c} END = gk.c"
+                )
+            elif grouping.joined:
+                defs.append(("_g", str(grouping.index.get("", -1))))
             else:
                 branches = " ".join(
-                    f"WHEN {lit(word)} THEN {lit(cat)}" for word, cat in sorted(got.words.items())
+                    f"WHEN {lit(c)} THEN {g}" for c, g in sorted(grouping.index.items())
                 )
-                lookup = f"CASE {c} {branches} END" if branches else "CAST(NULL AS VARCHAR)"
-                mapped.append((f"m_{name}", lookup))
-                on_empty = "NULL" if not spec.allow_empty else lit(got.empty or "")
-                values.append(
-                    (
-                        v,
-                        f"CASE WHEN {cut} THEN NULL WHEN {c} = '' THEN {on_empty} ELSE m_{name} END",
-                    )
-                )
-                whys.append(
-                    (
-                        w,
-                        head
-                        + f" WHEN m_{name} IS NULL THEN {reason_code(Reason.UNKNOWN_VALUE)} END",
-                    )
-                )
-        return [mapped, values, whys, [("_active", "w_dossier_id IS NULL")]]
+                defs.append(("_g", f"CASE v_{grouping.field} {branches} END"))
+        inner = nest(source, flatten(defs))
+        return f"SELECT {', '.join(self.typed_columns())} FROM ({inner}) AS _t"
 
     def _absent(self, name: str) -> str:
         """records._absent: a column the file lacks is empty on every row."""
@@ -295,9 +457,59 @@ class Compiler:
             return lit(self.plan.vocabularies[spec.type].empty or "")
         return "CAST(NULL AS DATE)" if spec.kind == F.DATE else "CAST(NULL AS INTEGER)"
 
+    def dups_sql(self) -> str | None:
+        """The duplicate ids of every file together, as one aggregate: each id written more than
+        once and its first row (``_file``, ``_line`` in file order)."""
+        parts = []
+        for i, b in enumerate(self.bindings):
+            got = b.fields["dossier_id"]
+            if got.present:
+                c = q(got.column or "dossier_id")
+                parts.append(
+                    f"SELECT {c} AS id, {i} * {ROW_KEY} + _line AS k FROM {q(b.relation)}"
+                    f" WHERE {c} <> '' AND {c} <> {ABSENT}"
+                )
+        if not parts:
+            return None
+        return (
+            f"SELECT id, min(k) AS first_row FROM ({' UNION ALL '.join(parts)}) AS _i"
+            " GROUP BY id HAVING count(*) > 1"
+        )
+
+    def _rows(self) -> tuple[str, list[tuple[str, str]]]:
+        """Every file's typed rows, and the definitions on top: the dossier id's reason (a later
+        row of an id written more than once is a duplicate), the code date and the
+        period-independent classification."""
+        source = " UNION ALL ".join(self._branch(i, b) for i, b in enumerate(self.bindings))
+        known = self.options.dups
+        first = None  # the row key of the first row of the row's id, if written more than once
+        if known is None or known.joined:  # joined with the ids and their first rows
+            dups = self.dups_sql() if known is None else "SELECT id, first_row FROM dup_ids"
+            if dups is not None:
+                source = (
+                    f"SELECT t.*, d.first_row AS _first FROM ({source}) AS t"
+                    f" LEFT JOIN ({dups}) AS d ON t.v_dossier_id = d.id"
+                )
+                first = "_first"
+        elif known.first:  # few: written into the query
+            firsts = " ".join(f"WHEN {lit(i)} THEN {k}" for i, k in sorted(known.first.items()))
+            first = f"CASE v_dossier_id {firsts} END"
+        dup = reason_code(Reason.DUPLICATE_ID)
+        why = "wc_dossier_id"
+        if first is not None:
+            later = f"_file * {ROW_KEY} + _line > {first}"
+            why = f"COALESCE(wc_dossier_id, CASE WHEN {later} THEN {dup} END)"
+        defs = [
+            ("w_dossier_id", why),
+            ("_active", "w_dossier_id IS NULL"),
+            *self._code_day(),
+            *self._classification(),
+        ]
+        return source, defs
+
     # -- classification (period-independent part) ---------------------------------------------
 
-    def _classification(self) -> list[Layer]:
+    def _classification(self) -> list[tuple[str, str]]:
         cls = self.plan.classification
         bad = {n: f"(w_{n} IS NOT NULL)" for n in self.plan.columns}
         first: Layer = [
@@ -337,9 +549,9 @@ class Compiler:
             ("without_end", "(COALESCE(ended, FALSE) AND end_v IS NULL AND NOT end_unknown)"),
         ]
         fourth: Layer = [("end_bad", "(end_unknown OR without_end OR before_end)")]
-        return [first, second, third, fourth]
+        return [*first, *second, *third, *fourth]
 
-    def _due(self) -> tuple[str, Layer]:
+    def _due(self) -> tuple[str, list[tuple[str, str]]]:
         """The join with the working calendar (the ``processing_days``-th working day after the
         received date; a same-day procedure received on a day off is due the next working day)
         and the due date's columns."""
@@ -365,7 +577,7 @@ class Compiler:
                 f"({bad.format('due_at')} OR (take AND NOT due_derived) OR before_due_at)",
             ),
         ]
-        return join, [layer, after]
+        return join, [*layer, *after]
 
     # -- problems (validate.all_problems, counted per row) -------------------------------------
 
@@ -378,12 +590,12 @@ class Compiler:
             f"CASE WHEN w_{n} IS NOT NULL AND w_{n} <> {short}"
             f"{never if n == 'received_at' else ''} THEN 1 ELSE 0 END"
             for n in self.plan.columns
-            if self.binding.fields[n].present
+            if self.present(n)
         ]
         checks = ["without_end", *(f"before_{later}" for later, _, _ in F.DATE_ORDER)]
-        if "resolved" in self.plan.classification and self.binding.fields["status"].present:
+        if "resolved" in self.plan.classification and self.present("status"):
             checks.append(
-                "(end_v IS NOT NULL AND NOT end_bad AND resolved_c IS FALSE AND withdrawn IS FALSE"
+                "(h_status AND end_v IS NOT NULL AND NOT end_bad AND resolved_c IS FALSE AND withdrawn IS FALSE"
                 " AND received IS TRUE AND NOT COALESCE(v_status = '', FALSE))"
             )
         checks.append("code_mismatch")
@@ -391,31 +603,33 @@ class Compiler:
         total = " + ".join(["CASE WHEN _short THEN 1 ELSE 0 END", *cells])
         return [("problems", f"({total} + CASE WHEN _active THEN {active} ELSE 0 END)")]
 
-    def _code_day(self) -> Layer:
+    def _code_day(self) -> list[tuple[str, str]]:
         """validate's CODE_DATE_MISMATCH: the received date written in the dossier code
-        (glibc's %y%m%d: two-digit years from 1969, 31/02 rolled over)."""
+        (glibc's %y%m%d: two-digit years from 1969, 31/02 rolled over); each number cut out once."""
         s = "code_ymd"
-        y2 = f"CAST(substr({s}, 1, 2) AS INTEGER)"
-        m = f"CAST(substr({s}, 3, 2) AS INTEGER)"
-        d = f"CAST(substr({s}, 5, 2) AS INTEGER)"
-        year = f"(CASE WHEN {y2} >= 69 THEN 1900 ELSE 2000 END + {y2})"
+        y2, m, d = "code_y2", "code_m", "code_d"
         ok = (
             f"{s} <> '' AND substr({s}, 3, 1) IN ('0', '1') AND {m} BETWEEN 1 AND 12"
             f" AND substr({s}, 5, 1) IN ('0', '1', '2', '3') AND {d} BETWEEN 1 AND 31"
         )
-        day = f"(DATE '1970-01-01' + CAST({D.days_from_civil(year, m)} + {d} - 1 AS INTEGER))"
+        days = D.days_from_civil("code_year", m)
         return [
             ("code_ymd", f"regexp_extract(v_dossier_id, {lit(CODE_DATE)}, 1)"),
-        ], [
+            *(
+                (name, f"TRY_CAST(substr({s}, {at}, 2) AS INTEGER)")
+                for name, at in ((y2, 1), (m, 3), (d, 5))
+            ),
+            ("code_year", f"(CASE WHEN {y2} >= 69 THEN 1900 ELSE 2000 END + {y2})"),
             (
                 "code_mismatch",
-                f"(CASE WHEN {ok} THEN {day} END <> v_received_at)",
+                f"(CASE WHEN {ok} THEN DATE '1970-01-01' + CAST({days} + {d} - 1 AS INTEGER) END"
+                " <> v_received_at)",
             ),
         ]
 
     # -- per period ----------------------------------------------------------------------------
 
-    def _period(self) -> list[Layer]:
+    def _period(self) -> list[tuple[str, str]]:
         recv = self.env("received_at")
         end = Val(F.DATE, "end_v", "end_bad")
         due = Val(F.DATE, "due_v", "due_bad")
@@ -458,7 +672,7 @@ class Compiler:
                 "((resolved_in_period AND timeliness IN ('late')) OR overdue_at_end)",
             )
         ]
-        return [first, second, third, fourth]
+        return [*first, *second, *third, *fourth]
 
     # -- reasons ------------------------------------------------------------------------------
 
@@ -503,7 +717,7 @@ class Compiler:
     def dossier_indicators(self):
         return [i for i in self.plan.indicators if i.source == "dossiers"]
 
-    def _indicators(self) -> list[Layer]:
+    def _indicators(self) -> list[tuple[str, str]]:
         raw: Layer = []
         masked: Layer = []
         nums: Layer = []
@@ -521,8 +735,9 @@ class Compiler:
             states.append(
                 (
                     f"s{k}",
-                    f"CASE WHEN den{k} IS NULL OR (den{k} AND num{k} IS NULL) THEN {why}"
-                    f" WHEN num{k} THEN 2 WHEN den{k} THEN 1 ELSE 0 END",
+                    # the usual cases first; left out: den unknown, or den and num unknown
+                    f"CASE WHEN num{k} THEN 2 WHEN NOT den{k} THEN 0"
+                    f" WHEN den{k} AND NOT num{k} THEN 1 ELSE {why} END",
                 )
             )
         summary: Layer = [
@@ -537,51 +752,61 @@ class Compiler:
                 " WHEN nr THEN 2 WHEN in_period THEN 0 ELSE 1 END",
             )
         ]
-        return [raw + summary, masked, nums, states + summary_state]
+        return [*raw, *summary, *masked, *nums, *states, *summary_state]
 
     def states(self) -> list[str]:
         return [f"s{k}" for k in range(len(self.dossier_indicators()))] + ["s_input"]
 
     # -- the whole query -----------------------------------------------------------------------
 
+    def keys(self) -> list[str]:
+        """The result's grouping columns besides the states: the period, the file, the group."""
+        out = ["p_key"]
+        if self.options.by_file:
+            out.append("_file")
+        if self.options.grouping is not None:
+            out.append("_g")
+        return out
+
     def sql(self, periods: Sequence[tuple[str, dt.date, dt.date]]) -> str:
-        joined = [n for n, got in self.binding.fields.items() if got.joined]
-        extra = "".join(f", e_{n}.day AS e_{n}" for n in joined)
-        dup = (
-            f"SELECT cells.*, COALESCE(cells._row > dups.first_row, FALSE) AS _dup{extra}"
-            f" FROM cells LEFT JOIN (SELECT {q('dossier_id')} AS id, min(_row) AS first_row"
-            f" FROM cells WHERE {q('dossier_id')} <> '' AND {q('dossier_id')} <> {ABSENT}"
-            f" GROUP BY {q('dossier_id')} HAVING count(*) > 1) AS dups"
-            f" ON cells.{q('dossier_id')} = dups.id"
-        )
-        for n in joined:  # the exact path's dates of a column with many odd cells
-            dup += (
-                f" LEFT JOIN (SELECT c, day FROM exact_dates WHERE f = {lit(n)}) AS e_{n}"
-                f" ON cells.{q(n)} = e_{n}.c"
-            )
-        code_a, code_b = self._code_day()
-        typed = nest(dup, [*self._typing(), code_a, code_b, *self._classification()])
-        join, due_layers = self._due()
+        """One row per combination of keys and states. The period's rules are written once
+        for every period (one period: its dates are literals, no join); whatever does not depend
+        on the period is computed before the rows are repeated per period."""
+        source, defs = self._rows()
+        join, due = self._due()
+        per_period = [*self._period(), *self._indicators()]
+        keys = [(k, k) for k in self.keys()]
+        if len(periods) == 1:
+            key, start, end = periods[0]
+            fixed = {"p_key": lit(key), "p_start": day_lit(start), "p_end": day_lit(end)}
+            hoisted, per_period = [(n, substitute(e, fixed)) for n, e in per_period], []
+            keys = [(k, fixed.get(k, k)) for k, _ in keys]
+        else:
+            hoisted, per_period = split_off(per_period, {"p_key", "p_start", "p_end"})
+        typed = nest(source, flatten(defs))
         rows = nest(
             f"SELECT t.*, wc.day AS wc_day, wd.day AS wd_day FROM ({typed}) AS t{join}",
-            [*due_layers, self._problems()],
+            flatten([*due, *self._problems(), *hoisted]),
         )
-        values = ", ".join(
-            f"({lit(key)}, {day_lit(start)}, {day_lit(end)})" for key, start, end in periods
-        )
-        periodic = nest(
-            f"SELECT * FROM ({rows}) AS r"
-            f" CROSS JOIN (VALUES {values}) AS periods(p_key, p_start, p_end)",
-            [*self._period(), *self._indicators()],
-        )
-        states = ", ".join(self.states())
+        if len(periods) > 1:
+            values = ", ".join(
+                f"({lit(key)}, {day_lit(start)}, {day_lit(end)})" for key, start, end in periods
+            )
+            rows = nest(
+                f"SELECT * FROM ({rows}) AS r"
+                f" CROSS JOIN (VALUES {values}) AS periods(p_key, p_start, p_end)",
+                flatten(per_period),
+            )
+        groups = ", ".join([*(expr for _, expr in keys), *self.states()])
+        picked = ", ".join([*(f"{expr} AS {k}" for k, expr in keys), *self.states()])
+        misses = ", bit_or(_unread) AS unread" if self.options.collect else ""
         return (
-            f"SELECT p_key, {states}, count(*) AS n,"
+            f"SELECT {picked}, count(*) AS n,"
             " SUM(problems) AS problems,"
             " SUM(CASE WHEN due_derived THEN 1 ELSE 0 END) AS due_derived,"
             " SUM(CASE WHEN received_in_period THEN 1 ELSE 0 END) AS received_in_period,"
             " SUM(CASE WHEN resolved_in_period THEN 1 ELSE 0 END) AS resolved_in_period,"
             " MAX(v_received_at) AS last_received,"  # a bad date's value is NULL
-            " SUM(CASE WHEN _uncovered THEN 1 ELSE 0 END) AS uncovered"
-            f" FROM ({periodic}) AS p GROUP BY p_key, {states}"
+            f" SUM(CASE WHEN _uncovered THEN 1 ELSE 0 END) AS uncovered{misses}"
+            f" FROM ({rows}) AS p GROUP BY {groups}"
         )

@@ -258,6 +258,17 @@ def sniff_formats(con, sample: list[str]) -> tuple[str, ...]:
     if not sample:
         return ()
     counts = ", ".join(f"count({duck_try_strptime('c', (f,))})" for f in DATE_FORMATS)
-    hits = con.execute(f"SELECT {counts} FROM (SELECT unnest(?) AS c)", [sample]).fetchone()
+    (hits,) = con.execute(f"SELECT {counts} FROM (SELECT unnest(?) AS c)", [sample]).fetchall()
     ranked = sorted(zip(DATE_FORMATS, hits, strict=True), key=lambda fh: -fh[1])
     return tuple(f for f, h in ranked if h)
+
+
+def fast_misses(con, sample: list[str], formats: tuple[str, ...]) -> list[str]:
+    """The distinct cells of ``sample`` the fast path with ``formats`` does not read."""
+    if not sample:
+        return []
+    fast = fast_date("c", formats)
+    rows = con.execute(
+        f"SELECT DISTINCT c FROM (SELECT unnest(?) AS c) WHERE {fast} IS NULL", [sample]
+    ).fetchall()
+    return [r[0] for r in rows]

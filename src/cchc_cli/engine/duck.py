@@ -1,19 +1,23 @@
 """Runs the compiled plan in embedded DuckDB and adds up its per-state rows into the counts.
 
-Before the query, two small look-ups over the cells (never a copy of the file): the distinct
-words of each category column that are not written exactly as the plan writes them, folded in
-Python with :func:`cchc_cli.text.fold_value` (so only the misses are folded, once per distinct
-word), and a sample of each date column to choose the fast path's formats. Memory is bounded by
-DuckDB's ``memory_limit``; what does not fit (the duplicate-id aggregate) spills to
-``temp_directory``.
+How each file's cells read (the :class:`~.compile.Binding`) is learnt from a sample of rows
+spread over the file: the date formats the fast path tries, the plan's words in the order the
+sample uses them, the sample's other spellings folded in Python with
+:func:`cchc_cli.text.fold_value` and its odd date cells read by the exact path. The query itself
+reports, per column, the distinct cells that binding left unread; those that are words once
+folded, or dates by the exact path, are added and the query run again (a file whose sample
+shows every spelling and format it uses takes one pass; its figures never depend on the sample).
+The duplicate ids are found first by one aggregate (usually none: the query then needs no join).
+Memory is bounded by DuckDB's ``memory_limit``; what does not fit spills to ``temp_directory``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import duckdb
 import pyarrow as pa
@@ -24,14 +28,18 @@ from ..evaluate import Counts, InputSummary, LeftOut
 from ..plan import Plan
 from ..text import fold_value
 from . import dates as D
-from .bind import Bound, date_sample
+from .bind import Bound, file_facts, sample_cells
 from .calendar_sql import calendar_table
 from .compile import (
     ABSENT,
     INLINE_EXACT,
+    ROW_KEY,
     Binding,
     Compiler,
+    Dups,
     FieldInput,
+    Grouping,
+    Options,
     exact_words,
     lit,
     nest,
@@ -39,6 +47,7 @@ from .compile import (
 )
 
 Span = tuple[dt.date, dt.date]
+INLINE_DUPS = 64  # more duplicate ids than this are joined, not written into the query
 
 
 @dataclass(frozen=True)
@@ -62,158 +71,360 @@ def connect(settings: Settings | None = None) -> duckdb.DuckDBPyConnection:
     return duckdb.connect(config=config)
 
 
-def prepare(con, plan: Plan, bound: Bound) -> Binding:
-    """How each field's cells read: category words exact first and the misses folded, once each;
-    date cells by the fast path, and those it leaves by the exact path, once each."""
-    out: dict[str, FieldInput] = {}
-    queries = []
-    for name, spec in plan.columns.items():
-        col = bound.columns.columns[name]
-        c = q(name)
-        if col.header is None:
-            out[name] = FieldInput(False)
-        elif spec.kind == F.DATE:
-            formats = D.sniff_formats(con, date_sample(bound.cells.column(name)))
-            out[name] = FieldInput(True, formats=formats)
-            fast = D.fast_date(c, formats)
-            queries.append(
-                f"SELECT {lit(name)} AS f, {c} AS word FROM cells"
-                f" WHERE {c} <> '' AND {c} <> {ABSENT} AND {fast} IS NULL GROUP BY {c}"
-            )
-        elif spec.kind == F.CATEGORY:
-            vocab = plan.cell_words(spec, spec.alias(col.header))
-            words = exact_words(vocab)
-            out[name] = FieldInput(True, words, vocab.empty)
-            known = ", ".join(lit(w) for w in ["", *words])
-            queries.append(
-                f"SELECT {lit(name)} AS f, {c} AS word FROM cells"
-                f" WHERE {c} NOT IN ({known}) AND {c} <> {ABSENT} GROUP BY {c}"
-            )
+def header_of(bound: Bound, name: str) -> str:
+    header = bound.columns.columns[name].header
+    assert header is not None
+    return header
+
+
+class Learner:
+    """The bindings of the files of one run, and what the exact path found so far."""
+
+    def __init__(self, con, plan: Plan, bounds: Sequence[Bound]):
+        self.con, self.plan, self.bounds = con, plan, bounds
+        self.days: dict[tuple[str, str], dt.date] = {}  # (field, cell) -> the exact path's date
+        self.tried: set[tuple[str, str]] = set()  # (field, cell) given to the exact path
+        self.received: list[str] = []  # the sampled received dates (the calendar's first year)
+
+    def first(self) -> list[Binding]:
+        """The bindings a sample of each file suggests."""
+        kinds = (F.DATE, F.CATEGORY)
+        names = [n for n, spec in self.plan.columns.items() if spec.kind in kinds]
+        out, unread = [], {}
+        for b in self.bounds:
+            samples = sample_cells(self.con, b, names)
+            self.received += samples.get("received_at", [])
+            fields: dict[str, FieldInput] = {}
+            for name, spec in self.plan.columns.items():
+                col = b.column(name)
+                if col is None:
+                    fields[name] = FieldInput(False)
+                elif spec.kind == F.DATE:
+                    formats = D.sniff_formats(self.con, samples[name])
+                    fields[name] = FieldInput(True, formats=formats, column=col)
+                    unread[b.index, name] = set(D.fast_misses(self.con, samples[name], formats))
+                elif spec.kind == F.CATEGORY:
+                    vocab = self.plan.cell_words(spec, spec.alias(header_of(b, name)))
+                    seen = Counter(samples[name])
+                    words = exact_words(vocab)
+                    ranked = sorted(words, key=lambda w: -seen[w])  # stable: the plan's order
+                    fields[name] = FieldInput(
+                        True, {w: words[w] for w in ranked}, vocab.empty, column=col
+                    )
+                    unread[b.index, name] = set(seen) - words.keys()
+                else:
+                    fields[name] = FieldInput(True, column=col)
+            out.append(Binding(fields, b.relation, b.last))
+        return self.learn(out, unread) or out
+
+    def learn(
+        self, bindings: list[Binding], unread: Mapping[tuple[int, str], set[str]]
+    ) -> list[Binding] | None:
+        """The bindings reading also the cells of ``unread`` ((file, field) -> cells) that are
+        words of the field's vocabulary once folded, or dates by the exact path; None when none
+        of them is new (the figures computed with ``bindings`` stand)."""
+        files = [dict(b.fields) for b in bindings]
+        changed = False
+        odd: dict[tuple[int, str], set[str]] = {}
+        for (file, name), cells in unread.items():
+            spec, got = self.plan.columns[name], files[file][name]
+            if spec.kind == F.DATE:
+                odd[file, name] = cells
+                continue
+            vocab = self.plan.cell_words(spec, spec.alias(header_of(self.bounds[file], name)))
+            extra = {}
+            for word in sorted(cells - got.words.keys()):
+                cat = vocab.words.get(fold_value(word))  # only the misses folded
+                if cat is not None:
+                    extra[word] = cat
+            if extra:
+                files[file][name] = replace(got, words={**got.words, **extra})
+                changed = True
+        self._exact({(name, c) for (_, name), cells in odd.items() for c in cells})
+        for (file, name), cells in odd.items():
+            got = files[file][name]
+            days = {c: self.days[name, c] for c in cells if (name, c) in self.days}
+            if not days.keys() - got.exact.keys():
+                continue
+            changed = True
+            exact = {**got.exact, **days}  # joined: these are in exact_dates, not the query
+            files[file][name] = replace(got, exact=exact, joined=len(exact) > INLINE_EXACT)
+        if not changed:
+            return None
+        return [replace(b, fields=f) for b, f in zip(bindings, files, strict=True)]
+
+    def _exact(self, cells: set[tuple[str, str]]) -> None:
+        """The exact path over the (field, cell) pairs not tried yet; its dates are also the
+        relation ``exact_dates`` (f, c, day), which a column with too many of them joins."""
+        new = sorted(cells - self.tried)
+        if not new:
+            return
+        self.tried.update(new)
+        self.con.register(
+            "odd_dates", pa.table({"f": [f for f, _ in new], "c": [c for _, c in new]})
+        )
+        query = nest("SELECT f, c FROM odd_dates", D.exact_date_layers("c"))
+        rows = self.con.execute(f"SELECT f, c, day FROM ({query}) AS x").fetchall()
+        self.con.unregister("odd_dates")
+        found = {(f, c): day for f, c, day in rows if day is not None}
+        if not found:
+            return
+        self.days.update(found)
+        keys = sorted(self.days)
+        table = pa.table(
+            {
+                "f": [f for f, _ in keys],
+                "c": [c for _, c in keys],
+                "day": pa.array([self.days[k] for k in keys], pa.date32()),
+            }
+        )
+        self.con.register("exact_dates", table)
+
+
+def find_dups(con, compiler: Compiler) -> Dups:
+    """The ids written more than once (every file together), each with its first row."""
+    sql = compiler.dups_sql()
+    rows = con.execute(sql).fetchall() if sql else []
+    if len(rows) <= INLINE_DUPS:
+        return Dups(dict(rows))
+    con.register(
+        "dup_ids",
+        pa.table(
+            {"id": [r[0] for r in rows], "first_row": pa.array([r[1] for r in rows], pa.int64())}
+        ),
+    )
+    return Dups(joined=True)
+
+
+INLINE_GROUPS = 64  # more distinct values than this are joined, not written into the query
+
+
+def grouping_of(con, bounds: Sequence[Bound], by: str) -> tuple[Grouping, list[str | None]]:
+    """The groups of a breakdown by text field ``by``, as :func:`cchc_cli.groups.group_codes`
+    makes them: cells whose :func:`~cchc_cli.groups.group_key` (whitespace runs, case) is one
+    are one group, shown under its most frequent spelling (the first seen among equally
+    frequent ones), sorted with diacritics ignored, the empty group (None) last. The keys are
+    made in Python from the few distinct cells (counted by SQL), exactly as groups.py makes them;
+    the query looks each row's value up. Returns the grouping and the labels, by index."""
+    import pandas as pd
+
+    from ..groups import group_key
+
+    seen: dict[str, list[int]] = {}  # spelling -> [rows, first row's key]
+    cells = {"": ""}  # each distinct cell's spelling (cells are cleaned already: itself, usually)
+    for b in bounds:
+        col = b.column(by)
+        if col is None:  # a file without the column: every row empty
+            rows = con.execute(f"SELECT '', count(*), min(_line) FROM {q(b.relation)}").fetchall()
         else:
-            out[name] = FieldInput(True)
-    if not queries:
-        return Binding(out)
-    misses = con.execute(" UNION ALL ".join(queries)).fetchall()
-    words: dict[str, dict[str, str]] = {}
-    odd_dates = []
-    for name, word in misses:
-        spec = plan.columns[name]
-        if spec.kind == F.DATE:
-            odd_dates.append((name, word))
-            continue
-        vocab = plan.cell_words(spec, spec.alias(bound.columns.columns[name].header))
-        cat = vocab.words.get(fold_value(word))
-        if cat is not None:
-            words.setdefault(name, {})[word] = cat
-    for name, extra in words.items():
-        got = out[name]
-        out[name] = replace(got, words={**got.words, **extra})
-    if odd_dates:
-        dates = _exact_dates(con, odd_dates)
-        for name in {n for n, _ in odd_dates}:
-            found = {c: d for (f, c), d in dates.items() if f == name and d is not None}
-            joined = len(found) > INLINE_EXACT
-            out[name] = replace(out[name], exact={} if joined else found, joined=joined)
-    return Binding(out)
+            c = q(col)
+            rows = con.execute(
+                f"SELECT CASE WHEN {c} = {ABSENT} THEN '' ELSE {c} END AS v, count(*), min(_line)"
+                f" FROM {q(b.relation)} GROUP BY v"
+            ).fetchall()
+        for cell, n, first in rows:
+            if not n:
+                continue
+            spelling = cells.setdefault(cell, unicodedata.normalize("NFC", cell.strip()))
+            key = b.index * ROW_KEY + first
+            got = seen.setdefault(spelling, [0, key])
+            got[0] += n
+            got[1] = min(got[1], key)
+    spellings = sorted(seen, key=lambda sp: seen[sp][1])  # first seen first
+    keys = group_key(pd.Series(spellings, dtype="str")).tolist()
+    lead: dict[str, str] = {}  # group key -> its label: most frequent, then first seen
+    for sp, key in zip(spellings, keys, strict=True):
+        if key not in lead or seen[sp][0] > seen[lead[key]][0]:
+            lead[key] = sp
+    labels = sorted(
+        (sp or None for sp in lead.values()),
+        key=lambda label: (label is None, fold_value(label or ""), label or ""),
+    )
+    rank = {(sp or None): i for i, sp in enumerate(labels)}
+    key_of = dict(zip(spellings, keys, strict=True))
+    index = {cell: rank[lead[key_of[sp]] or None] for cell, sp in cells.items() if sp in key_of}
+    if len(index) <= INLINE_GROUPS:
+        return Grouping(by, index), labels
+    con.register(
+        "group_keys",
+        pa.table({"c": list(index), "g": pa.array(list(index.values()), pa.int64())}),
+    )
+    return Grouping(by, {"": index.get("", -1)}, joined=True), labels
 
 
-def _exact_dates(con, cells: list[tuple[str, str]]) -> dict[tuple[str, str], dt.date | None]:
-    """The exact path over the distinct date cells the fast path left; also kept in DuckDB as
-    ``exact_dates`` (f, c, day) for a column with too many of them to write into the query."""
-    odd = pa.table({"f": [f for f, _ in cells], "c": [c for _, c in cells]})
-    con.register("odd_dates", odd)
-    query = nest("SELECT f, c FROM odd_dates", D.exact_date_layers("c"))
-    con.execute(f"CREATE OR REPLACE TEMP TABLE exact_dates AS SELECT f, c, day FROM ({query}) AS x")
-    rows = con.execute("SELECT f, c, day FROM exact_dates").fetchall()
-    return {(f, c): day for f, c, day in rows}
-
-
-def _first_year(bound: Bound, periods: Sequence[tuple[str, dt.date, dt.date]]) -> int:
-    """A first year for the calendar; checked by the query (``uncovered``)."""
+def first_year(con, received: list[str], periods: Sequence[tuple[str, dt.date, dt.date]]):
+    """A first year for the calendar, from a sample of received dates; checked by the query
+    (``uncovered``)."""
     years = [start.year for _, start, _ in periods]
-    if "received_at" in bound.cells.column_names:
-        for cell in date_sample(bound.cells.column("received_at")):
-            for fmt in D.DATE_FORMATS:
-                try:
-                    years.append(dt.datetime.strptime(cell, fmt).year)
-                    break
-                except ValueError:
-                    continue
+    if received:
+        parsed = D.duck_try_strptime("c", D.DATE_FORMATS)
+        ((low,),) = con.execute(
+            f"SELECT min(year({parsed})) FROM (SELECT unnest(?) AS c)", [received]
+        ).fetchall()
+        if low is not None:
+            years.append(low)
     return max(D.FIRST_YEAR, min(years) - 1)
 
 
+SCRATCH = ("work_calendar", "exact_dates", "dup_ids", "group_keys")  # what a run registers
+
+
+def release_scratch(con) -> None:
+    """Forget the relations a run registered besides the files' (a reused connection)."""
+    for name in SCRATCH:
+        con.execute(f"DROP VIEW IF EXISTS {q(name)}")
+
+
+@dataclass
+class Tally:
+    """The added-up result rows of one key (period, file, group): per state, the rows of each
+    dossier indicator and of the input summary, and the row totals."""
+
+    states: list[Counter]
+    totals: Counter = field(default_factory=Counter)
+    last: dt.date | None = None
+
+    def add(self, other: Tally) -> None:
+        for mine, theirs in zip(self.states, other.states, strict=True):
+            mine.update(theirs)
+        self.totals.update(other.totals)
+        if other.last is not None and (self.last is None or other.last > self.last):
+            self.last = other.last
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one run of the query gives: the SQL, and the tally of each (period, file, group)."""
+
+    sql: str
+    compiler: Compiler
+    tallies: Mapping[tuple[str, int | None, int | None], Tally]
+
+    def tally(self, key: str, file: int | None = None, group: int | None = None) -> Tally:
+        """The rows of period ``key``, of one file and one group, or of all of them (None)."""
+        out = Tally([Counter() for _ in range(len(self.compiler.dossier_indicators()) + 1)])
+        for (k, f, g), t in self.tallies.items():
+            if k == key and file in (None, f) and group in (None, g):
+                out.add(t)
+        return out
+
+    def figures(self, key: str, file: int | None = None, group: int | None = None):
+        return figures_of(self.compiler, self.tally(key, file, group))
+
+
 def execute(
+    con: duckdb.DuckDBPyConnection,
     plan: Plan,
-    bound: Bound,
+    bounds: Sequence[Bound],
     periods: Sequence[tuple[str, dt.date, dt.date]],
-    settings: Settings | None = None,
-    connection: duckdb.DuckDBPyConnection | None = None,
-) -> tuple[str, dict[str, tuple[dict[str, Counts], dict[str, int]]]]:
-    """The SQL run and, per period key, the counts of each dossier indicator and the totals.
-    ``connection``: one to reuse (its views ``cells``, ``work_calendar`` … are replaced)."""
-    con = connection or connect(settings)
-    try:
-        con.register("cells", bound.cells)
-        binding = prepare(con, plan, bound)
-        compiler = Compiler(plan, binding)
+    by_file: bool = False,
+    grouping: Grouping | None = None,
+) -> Outcome:
+    """The query over the bound files (their relations registered in ``con``), run until every
+    cell it reads is read the way records reads it and the calendar covers every due date."""
+    learner = Learner(con, plan, bounds)
+    bindings = learner.first()
+    options = Options(collect=True, by_file=by_file, grouping=grouping)
+    dups = find_dups(con, Compiler(plan, bindings, options))
+    options = replace(options, dups=dups)
+    first = first_year(con, learner.received, periods)
+    while True:
+        compiler = Compiler(plan, bindings, options)
         sql = compiler.sql(periods)
-        first = _first_year(bound, periods)
-        while True:
-            con.register("work_calendar", calendar_table(plan, first))
-            rows = con.execute(sql).fetchall()
-            uncovered = sum(r[-1] for r in rows)
-            if not uncovered or first == D.FIRST_YEAR:
-                break
+        con.register("work_calendar", calendar_table(plan, first))
+        cursor = con.execute(sql)
+        names = [d[0] for d in cursor.description]
+        rows = [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
+        bits = 0
+        for r in rows:
+            bits |= r["unread"] or 0
+        missed = [n for k, n in enumerate(compiler.collected()) if bits >> k & 1]
+        learnt = learner.learn(bindings, unread_cells(con, plan, bindings, missed))
+        uncovered = sum(r["uncovered"] for r in rows) and first != D.FIRST_YEAR
+        if learnt is None and not uncovered:
+            break
+        bindings = learnt or bindings
+        if uncovered:
             first = D.FIRST_YEAR  # a received date before the guess: the whole calendar
-    finally:
-        if connection is None:
-            con.close()
-    return sql, _decode(compiler, rows, [k for k, _, _ in periods])
+    return Outcome(sql, compiler, _tallies(compiler, rows))
 
 
-def _decode(compiler: Compiler, rows, keys: list[str]):
-    inds = compiler.dossier_indicators()
-    k = len(inds)
-    per: dict[str, list[Counter]] = {key: [Counter() for _ in range(k + 1)] for key in keys}
-    totals: dict[str, Counter] = {key: Counter() for key in keys}
-    latest: dict[str, dt.date] = {}  # the file's last received date (the same for every key)
-    for row in rows:
-        key, states, n = row[0], row[1 : k + 2], row[k + 2]
-        problems, derived, rip, resip, last = row[k + 3 : k + 8]
-        for i, s in enumerate(states):
-            per[key][i][s] += n
-        totals[key].update(rows=n, problems=problems, due_derived=derived, rip=rip, resip=resip)
-        if last is not None:
-            latest[key] = max(last, latest.get(key, last))
+def unread_cells(
+    con, plan: Plan, bindings: Sequence[Binding], names: Sequence[str]
+) -> dict[tuple[int, str], set[str]]:
+    """The distinct filled cells of the named fields that ``bindings`` do not read (a date cell
+    neither the fast path nor the exact path's known cells read, a word not among the known
+    ones), per (file, field): looked up only for the columns the query found such cells in."""
     out = {}
-    for key in keys:
-        counts = {}
-        for i, ind in enumerate(inds):
-            counts[ind.id] = _counts(compiler, per[key][i])
-        summary = per[key][k]
-        left = _left_out(compiler, summary)
-        tot = totals[key]
-        out[key] = (
-            counts,
-            {
-                "rows_read": tot["rows"],
-                "rows_used": summary[0],
-                "rows_out_of_period": summary[1],
-                "rows_not_received": summary[2],
-                "rows_left_out": sum(lo.rows for lo in left),
-                "left_out_by": left,
-                "problems": tot["problems"],
-                "due_dates_derived": tot["due_derived"],
-                "rows_received_in_period": tot["rip"],
-                "rows_resolved_in_period": tot["resip"],
-                "last_received": latest.get(key),
-            },
-        )
+    for file, b in enumerate(bindings):
+        for name in names:
+            got = b.fields[name]
+            if not got.present:
+                continue
+            c, rel = q(got.column or name), q(b.relation)
+            filled = f"{c} <> '' AND {c} <> {ABSENT}"
+            if plan.columns[name].kind == F.DATE:
+                sql = (
+                    f"WITH d AS MATERIALIZED (SELECT {c} AS word FROM {rel} WHERE {filled}"
+                    f" GROUP BY {c}) SELECT word FROM d WHERE {D.fast_date('word', got.formats)}"
+                    " IS NULL"
+                )
+                cells = {r[0] for r in con.execute(sql).fetchall()} - got.exact.keys()
+            else:
+                known = ", ".join(lit(w) for w in got.words) or "''"
+                sql = f"SELECT DISTINCT {c} FROM {rel} WHERE {filled} AND {c} NOT IN ({known})"
+                cells = {r[0] for r in con.execute(sql).fetchall()}
+            out[file, name] = cells
     return out
 
 
+def _tallies(compiler: Compiler, rows: list[dict]) -> dict[tuple, Tally]:
+    k = len(compiler.dossier_indicators())
+    states = compiler.states()
+    out: dict[tuple, Tally] = {}
+    for row in rows:
+        key = (row["p_key"], row.get("_file"), row.get("_g"))
+        tally = out.setdefault(key, Tally([Counter() for _ in range(k + 1)]))
+        n = row["n"]
+        for i, s in enumerate(states):
+            tally.states[i][row[s]] += n
+        tally.totals.update(
+            rows=n,
+            problems=row["problems"],
+            due_derived=row["due_derived"],
+            rip=row["received_in_period"],
+            resip=row["resolved_in_period"],
+        )
+        last = row["last_received"]
+        if last is not None and (tally.last is None or last > tally.last):
+            tally.last = last
+    return out
+
+
+def figures_of(compiler: Compiler, tally: Tally) -> tuple[dict[str, Counts], dict]:
+    """Per dossier indicator its counts, and the input summary's totals, of one tally."""
+    inds = compiler.dossier_indicators()
+    counts = {ind.id: _counts(compiler, tally.states[i]) for i, ind in enumerate(inds)}
+    summary = tally.states[len(inds)]
+    left = _left_out(compiler, summary)
+    tot = tally.totals
+    return counts, {
+        "rows": tot["rows"],
+        "rows_used": summary[0],
+        "rows_out_of_period": summary[1],
+        "rows_not_received": summary[2],
+        "rows_left_out": sum(lo.rows for lo in left),
+        "left_out_by": left,
+        "problems": tot["problems"],
+        "due_dates_derived": tot["due_derived"],
+        "rows_received_in_period": tot["rip"],
+        "rows_resolved_in_period": tot["resip"],
+        "last_received": tally.last,
+    }
+
+
 def _left_out(compiler: Compiler, states: Counter) -> tuple[LeftOut, ...]:
-    by = Counter()
+    by: Counter = Counter()
     for s, n in states.items():
         if s >= 3 and n:
             by[compiler.decode(s)] += n
@@ -226,22 +437,17 @@ def _counts(compiler: Compiler, states: Counter) -> Counts:
 
 
 def summary(bound: Bound, totals: Mapping) -> InputSummary:
-    table, cols = bound.table, bound.columns
+    """The input summary of one file (``rows_read`` and the file's facts from its TableInfo)."""
+    info, cols = bound.info, bound.columns
     return InputSummary(
-        path=table.path,
-        sha256=table.sha256,
-        size=table.size,
-        encoding=table.encoding,
-        delimiter=table.delimiter,
-        sheet=table.sheet,
-        header_line=table.header_line,
-        rows_read=len(table.data),
+        **file_facts(info),
+        rows_read=info.rows,
         rows_used=totals["rows_used"],
         rows_out_of_period=totals["rows_out_of_period"],
         rows_not_received=totals["rows_not_received"],
         rows_left_out=totals["rows_left_out"],
         left_out_by=totals["left_out_by"],
-        blank_rows=table.blank_rows,
+        blank_rows=info.blank_rows,
         problems=totals["problems"],
         due_dates_derived=totals["due_dates_derived"],
         missing_columns=cols.missing,
@@ -249,8 +455,8 @@ def summary(bound: Bound, totals: Mapping) -> InputSummary:
         rows_received_in_period=totals["rows_received_in_period"],
         rows_resolved_in_period=totals["rows_resolved_in_period"],
         columns_chosen=cols.columns_chosen,
-        format=table.format,
-        layout=table.layout,
+        format=info.format,
+        layout=info.layout,
         last_received=totals["last_received"],
     )
 
