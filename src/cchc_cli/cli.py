@@ -28,6 +28,7 @@ from .cli_common import (
     CutoffOpt,
     DelimiterOpt,
     EncodingOpt,
+    ExportsArg,
     FromOpt,
     Group,
     Lang,
@@ -49,7 +50,7 @@ from .cli_explain import register as _register_explain
 from .cli_inspect import register as _register_inspect
 from .cli_plans import register as _register_plans
 from .cli_report import register as _register_report
-from .errors import CchcError, ExitCode, Msg, exit_code
+from .errors import CchcError, ExitCode, Location, Msg, exit_code
 
 ROOT_HELP = CommandHelp(
     summary=Msg(
@@ -189,7 +190,7 @@ CHECK_HELP = CommandHelp(
 
 @command(app, "check", CHECK_HELP)
 def check(
-    records: RecordsArg,
+    records: ExportsArg,
     plan: PlanOpt = None,
     period: PeriodOpt = None,
     cutoff: CutoffOpt = None,
@@ -267,9 +268,9 @@ def check(
             require_file(
                 fmt.value, output, "bao-cao.html" if fmt is Format.html else f"phu-luc.{fmt.value}"
             )
-        check_target(output, (records, plan, actuals, compare))  # before any file is written
+        check_target(output, (*records, plan, actuals, compare))  # before any file is written
         request = Request(
-            (records,),
+            tuple(records),
             plan,
             period=period,
             date_from=date_from,
@@ -296,7 +297,11 @@ def check(
             from .records import read_records
 
             data = read_records(
-                records, the_plan, encoding=encoding, delimiter=delimiter, sheet=sheet
+                _one_export(records, "--evidence" if evidence is not None else "--format html"),
+                the_plan,
+                encoding=encoding,
+                delimiter=delimiter,
+                sheet=sheet,
             )
             rows = (data, classify(the_plan, data, span))
         if fmt is Format.html:  # Biểu 06 and the worklists over the same period
@@ -322,6 +327,27 @@ def check(
     except CchcError as exc:
         fail(exc, lang.value)
     raise typer.Exit(exit_code(result.summary, strict=strict))
+
+
+def _one_export(records: list[Path], option: str) -> Path:
+    """What still reads one export file at a time (Biểu 06, the evidence rows)."""
+    from .io.parquet import is_converted
+    from .pipeline import expand_inputs
+
+    files = expand_inputs(records)
+    if len(files) != 1 or is_converted(files[0]):
+        raise CchcError(
+            Msg(
+                f"{option} cần đúng một tệp xuất (chưa nhận nhiều tệp hay thư mục Parquet)",
+                f"{option} needs exactly one export file (not yet several files or a Parquet set)",
+            ),
+            Msg(
+                f"chạy {option} trên tệp xuất gốc; các số liệu của check không đổi",
+                f"run {option} on the original export file; check's figures are the same",
+            ),
+            Location(str(records[0])),
+        )
+    return files[0]
 
 
 class ProblemFormat(str, Enum):

@@ -8,19 +8,19 @@ Commands parse their options into a :class:`Request`, call :func:`run` and rende
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import CchcError, Location, Msg
-from .results import Group, Result, assemble, dossier_result
+from .results import Counts, Group, Result, assemble, dossier_result
 
 if TYPE_CHECKING:
     from .actuals import Actuals
     from .engine import EngineResult
+    from .io.staged import Staged
     from .plan import Plan
-    from .sources import RawTable
 
 Span = tuple[dt.date, dt.date]
 PERIOD = "period"  # the key of the whole period among the spans run in one query
@@ -156,77 +156,96 @@ def _no_twice(paths: list[Path]) -> None:
         seen[key] = p
 
 
-def read_inputs(plan: Plan, request: Request) -> tuple[RawTable, ...]:
-    """Each export, read for the engine; an export with no dossier is an error."""
-    from .records import read_raw
+def read_inputs(plan: Plan, request: Request) -> tuple[Staged, ...]:
+    """Each export the request names, read and staged for the engine (a big file streamed to
+    Parquet parts, a set ``cchc convert`` wrote as it is); an export with no dossier is an error.
+    The caller closes them (:func:`close_all`)."""
+    from .binding import expected_headers, header_score, key_headers
+    from .io.parquet import is_converted, read_set
+    from .sources import stage_table
 
-    out = []
-    for path in request.inputs:
-        o = request.read
-        table = read_raw(path, plan, encoding=o.encoding, delimiter=o.delimiter, sheet=o.sheet)
-        if len(table.lines) == 0:
-            raise CchcError(
-                Msg(
-                    "tệp chỉ có dòng tiêu đề, không có hồ sơ nào",
-                    "the file has a header but no dossiers",
-                ),
-                Msg(
-                    "xuất lại danh sách hồ sơ từ phần mềm Một cửa (kiểm tra bộ lọc thời gian "
-                    "khi xuất)",
-                    "export the dossier list again (check the date filter used for the export)",
-                ),
-                Location(table.path, table.header_line),
-            )
-        out.append(table)
+    out: list[Staged] = []
+    o = request.read
+    try:
+        for path in expand_inputs(request.inputs):
+            if is_converted(path):
+                staged = read_set(path)
+            else:
+                staged = stage_table(
+                    path,
+                    header_score(plan),
+                    encoding=o.encoding,
+                    delimiter=o.delimiter,
+                    sheet=o.sheet,
+                    expected=expected_headers(plan),
+                    keys=key_headers(plan),
+                )
+            out.append(staged)
+            if staged.info.rows == 0:
+                raise _no_dossiers(staged.info.path, staged.info.header_line)
+    except BaseException:
+        close_all(out)
+        raise
     return tuple(out)
+
+
+def close_all(staged: Sequence[Staged]) -> None:
+    for s in staged:
+        s.close()
+
+
+def _no_dossiers(path: str, header_line: int) -> CchcError:
+    return CchcError(
+        Msg("tệp chỉ có dòng tiêu đề, không có hồ sơ nào", "the file has a header but no dossiers"),
+        Msg(
+            "xuất lại danh sách hồ sơ từ phần mềm Một cửa (kiểm tra bộ lọc thời gian khi xuất)",
+            "export the dossier list again (check the date filter used for the export)",
+        ),
+        Location(path, header_line),
+    )
 
 
 def run(request: Request) -> Run:
     """Load, read, compile and run; the whole period and, with ``by="month"``, each month in
     the same query."""
     from . import engine
-    from .groups import MONTH, months_of
+    from .groups import MONTH, check_grouping, months_of
 
     plan, span, actuals = load(request)
-    tables = read_inputs(plan, request)
-    monthly = request.months or request.by == MONTH
-    months = months_of(span) if monthly else []
-    spans = {PERIOD: span, **{f"{m[0]:%Y-%m}": m for m in months}}
-    (table,) = tables  # several exports as one: the engine's union (next)
-    figures = engine.run_periods(plan, table, spans)
-    whole = figures[PERIOD]
-    if request.by is not None:
-        from .groups import check_grouping
-
-        check_grouping(plan, whole, request.by, whole.summary)
-    result = assemble(plan, span, whole, whole.counts, (whole.summary,), actuals)
-    per_month = None
-    if monthly:
-        per_month = tuple(_group(plan, key, figures[key]) for key in spans if key != PERIOD)
-    groups = per_month if request.by == MONTH else None
-    if request.by is not None and request.by != MONTH:
-        groups = _by_field(plan, request, span)
+    staged = read_inputs(plan, request)
+    try:
+        monthly = request.months or request.by == MONTH
+        months = months_of(span) if monthly else []
+        spans = {PERIOD: span, **{f"{m[0]:%Y-%m}": m for m in months}}
+        figures = engine.run_periods(plan, staged, spans)
+        whole = figures[PERIOD]
+        if request.by is not None:
+            check_grouping(plan, whole, request.by, whole.summary)
+        result = assemble(plan, span, whole, whole.counts, whole.files, actuals)
+        per_month = None
+        if monthly:
+            per_month = tuple(
+                _group(plan, whole, key, figures[key].period, figures[key].counts)
+                for key in spans
+                if key != PERIOD
+            )
+        groups = per_month if request.by == MONTH else None
+        if request.by is not None and request.by != MONTH:
+            groups = tuple(
+                _group(plan, whole, g.key, g.period, g.counts)
+                for g in engine.breakdown(plan, staged, span, request.by)
+            )
+    finally:
+        close_all(staged)
     return Run(plan, span, result, groups, per_month, whole.sql)
 
 
-def _by_field(plan: Plan, request: Request, span: Span) -> tuple[Group, ...]:
-    """Per value of a text field: still the pandas route's (the engine's GROUP BY is next)."""
-    from .evaluate import breakdown
-    from .records import read_records
-
-    (path,) = request.inputs
-    o = request.read
-    records = read_records(path, plan, encoding=o.encoding, delimiter=o.delimiter, sheet=o.sheet)
-    assert request.by is not None
-    return breakdown(plan, records, span, request.by)
-
-
-def _group(plan: Plan, key: str, figures: EngineResult) -> Group:
+def _group(
+    plan: Plan, columns: EngineResult, key: str | None, span: Span, counts: Mapping[str, Counts]
+) -> Group:
     dossier = [i for i in plan.indicators if i.source == "dossiers"]
     return Group(
-        key,
-        figures.period,
-        tuple(dossier_result(plan, i, figures, figures.counts.get(i.id)) for i in dossier),
+        key, span, tuple(dossier_result(plan, i, columns, counts.get(i.id)) for i in dossier)
     )
 
 
@@ -244,15 +263,24 @@ def convert(request: Request, folder: Path) -> Converted:
 
     from .binding import bind_headers
     from .io.parquet import SET_FILE, write_set
-    from .io.staged import from_raw
     from .output import check_folder, publish_folder
     from .plan import load_plan
 
     noun = Msg("thư mục Parquet", "Parquet folder")
     check_folder(folder, "DIR", noun, SET_FILE)
     plan = load_plan(request.plan, bases=request.bases or ())
-    (table,) = read_inputs(plan, request)
-    staged = from_raw(table)
+    staged_all = read_inputs(plan, request)
+    if len(staged_all) != 1:
+        close_all(staged_all)
+        raise CchcError(
+            Msg(
+                "convert đọc đúng một tệp xuất mỗi lần",
+                "convert reads exactly one export at a time",
+            ),
+            Msg("chạy convert cho từng tệp", "run convert for each file"),
+            Location(str(request.inputs[0])),
+        )
+    (staged,) = staged_all
     info = staged.info
     con = duckdb.connect()
     try:
