@@ -12,6 +12,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from cchc_cli import engine
+from cchc_cli.evaluate import lacking_columns
 from cchc_cli.io.staged import Staged, from_raw
 from cchc_cli.sources import RawTable
 from conftest import SAMPLE
@@ -130,3 +131,19 @@ def test_an_id_repeated_across_files_is_a_duplicate(plan, sample):
     assert [lo.rows for f in got.files for lo in f.left_out_by if lo.reason == "duplicate_id"] == [
         1
     ]  # and in the second file's summary
+
+
+def test_a_column_one_file_lacks_is_missing_for_the_export(plan, sample):
+    """The second file has no 'Số hóa hồ sơ': the export as a whole lacks it (the indicator
+    that reads it is no_data), while the first file's own summary has it."""
+    n = len(sample.lines)
+    col = sample.headers.index("Số hóa hồ sơ")
+    without = [i for i in range(len(sample.headers)) if i != col]
+    parts = [half(sample, slice(0, n // 2)), half(sample, slice(n // 2, n), without)]
+    got = engine.run(plan, parts, YEAR)
+    assert "dossier_digitized" in got.summary.missing_columns
+    assert not got.has("dossier_digitized")
+    assert lacking_columns(["dossier_digitized"], got) == ["dossier_digitized"]
+    first, second = got.files
+    assert first.missing_columns == () and second.missing_columns == ("dossier_digitized",)
+    assert got.has("channel") and got.summary.rows_read == n

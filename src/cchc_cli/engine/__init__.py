@@ -47,8 +47,10 @@ class EngineResult:
 
     ``summary`` is the input summary; ``files`` holds one per file (for one file, just
     ``summary``). Several files: ``summary`` adds up their row counts (``left_out_by`` merged,
-    ``last_received`` the latest), lacks only the columns no file has, and names no single file
-    (``path``, ``sha256``, ``encoding`` … are empty; ``size`` and ``blank_rows`` are totals)."""
+    ``last_received`` the latest), has the columns every file has (a column some file lacks is
+    missing: the indicators that need it are no_data, never counted with that file's rows read
+    as empty), and names no single file (``path``, ``sha256``, ``encoding`` … are empty;
+    ``size`` and ``blank_rows`` are totals)."""
 
     period: Span
     counts: Mapping[str, Counts]
@@ -136,11 +138,11 @@ def combined(files: Sequence[InputSummary]) -> InputSummary:
     for f in files:
         for lo in f.left_out_by:
             left[lo.reason, lo.field] = left.get((lo.reason, lo.field), 0) + lo.rows
-    headers: dict[str, str] = {}
-    for f in files:
-        for name, header in f.headers:
-            headers.setdefault(name, header)
-    missing = [m for m in files[0].missing_columns if all(m in f.missing_columns for f in files)]
+    # a column counts as there only if every file has it: rows of a file without it would
+    # otherwise be read as empty cells, and an indicator that needs it is no_data instead
+    everywhere = set.intersection(*(set(dict(f.headers)) for f in files))
+    headers = [(name, header) for name, header in files[0].headers if name in everywhere]
+    missing = dict.fromkeys(m for f in files for m in f.missing_columns)  # first seen first
     lasts = [f.last_received for f in files if f.last_received is not None]
     formats = {f.format for f in files}
     return InputSummary(
@@ -161,7 +163,7 @@ def combined(files: Sequence[InputSummary]) -> InputSummary:
         problems=sum(f.problems for f in files),
         due_dates_derived=sum(f.due_dates_derived for f in files),
         missing_columns=tuple(missing),
-        headers=tuple(headers.items()),
+        headers=tuple(headers),
         rows_received_in_period=sum(f.rows_received_in_period for f in files),
         rows_resolved_in_period=sum(f.rows_resolved_in_period for f in files),
         columns_chosen=(),

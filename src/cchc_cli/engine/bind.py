@@ -9,11 +9,12 @@ first row), fetched by SQL into a small table: the file's cells stay in DuckDB.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import duckdb
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from ..io.staged import Staged, TableInfo, cell_names
 from ..plan import Plan
@@ -112,9 +113,22 @@ def bind(
     """Register the file's cells as ``relation`` of ``con`` (replacing any relation of that name)
     and choose its columns."""
     release(con, relation)
-    staged.register(con, relation)
+    in_batches(staged).register(con, relation)
     columns = records_from_table(sample_table(con, relation, staged.info, plan), plan)
     return Bound(staged, relation, columns, index)
+
+
+BATCH_ROWS = 122_880  # rows per Arrow batch: DuckDB hands each batch to one thread
+
+
+def in_batches(staged: Staged) -> Staged:
+    """The staged cells in batches of at most BATCH_ROWS rows (slices: no copy), so every
+    thread of DuckDB gets a share of a table read as one long chunk."""
+    table = staged.arrow
+    if table is None or all(len(c) <= BATCH_ROWS for col in table.columns for c in col.chunks):
+        return staged
+    batches = table.to_batches(max_chunksize=BATCH_ROWS)
+    return replace(staged, arrow=pa.Table.from_batches(batches, schema=table.schema))
 
 
 def release(con, relation: str) -> None:

@@ -457,9 +457,9 @@ class Compiler:
             return lit(self.plan.vocabularies[spec.type].empty or "")
         return "CAST(NULL AS DATE)" if spec.kind == F.DATE else "CAST(NULL AS INTEGER)"
 
-    def dups_sql(self) -> str | None:
-        """The duplicate ids of every file together, as one aggregate: each id written more than
-        once and its first row (``_file``, ``_line`` in file order)."""
+    def ids_sql(self) -> str | None:
+        """Every filled dossier id of every file (``id``) with its row key (``k``: ``_file *
+        ROW_KEY + _line``, in file order); None when no file has the column."""
         parts = []
         for i, b in enumerate(self.bindings):
             got = b.fields["dossier_id"]
@@ -469,12 +469,15 @@ class Compiler:
                     f"SELECT {c} AS id, {i} * {ROW_KEY} + _line AS k FROM {q(b.relation)}"
                     f" WHERE {c} <> '' AND {c} <> {ABSENT}"
                 )
-        if not parts:
+        return " UNION ALL ".join(parts) if parts else None
+
+    def dups_sql(self) -> str | None:
+        """The duplicate ids of every file together, as one aggregate: each id written more than
+        once and its first row."""
+        ids = self.ids_sql()
+        if ids is None:
             return None
-        return (
-            f"SELECT id, min(k) AS first_row FROM ({' UNION ALL '.join(parts)}) AS _i"
-            " GROUP BY id HAVING count(*) > 1"
-        )
+        return f"SELECT id, min(k) AS first_row FROM ({ids}) AS _i GROUP BY id HAVING count(*) > 1"
 
     def _rows(self) -> tuple[str, list[tuple[str, str]]]:
         """Every file's typed rows, and the definitions on top: the dossier id's reason (a later

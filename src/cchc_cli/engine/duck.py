@@ -182,9 +182,25 @@ class Learner:
 
 
 def find_dups(con, compiler: Compiler) -> Dups:
-    """The ids written more than once (every file together), each with its first row."""
+    """The ids written more than once (every file together), each with its first row: first the
+    hashes of the ids that repeat (an aggregate of numbers, small even for 10 million ids), then
+    the ids behind those hashes only (usually none)."""
     sql = compiler.dups_sql()
-    rows = con.execute(sql).fetchall() if sql else []
+    if sql is None:
+        return Dups()
+    ids = compiler.ids_sql()
+    hashes = con.execute(
+        f"SELECT h FROM (SELECT hash(id) AS h FROM ({ids}) AS _i) AS _h"
+        " GROUP BY h HAVING count(*) > 1"
+    ).fetchall()
+    if not hashes:
+        return Dups()
+    con.register("dup_hashes", pa.table({"h": pa.array([h for (h,) in hashes], pa.uint64())}))
+    rows = con.execute(
+        f"SELECT id, min(k) AS first_row FROM ({ids}) AS _i"
+        " WHERE hash(id) IN (SELECT h FROM dup_hashes) GROUP BY id HAVING count(*) > 1"
+    ).fetchall()
+    con.unregister("dup_hashes")
     if len(rows) <= INLINE_DUPS:
         return Dups(dict(rows))
     con.register(
