@@ -104,14 +104,16 @@ def tiny(monkeypatch):
     return block
 
 
-def compare(path: Path, tiny, block: int, tmp_path: Path):
+def compare(path: Path, tiny, block: int, tmp_path: Path, **options):
     """Whole vs staged in blocks of ``block`` bytes, in Arrow and in Parquet; the whole read."""
     tiny(WHOLE)
-    whole = outcome(S.read_table, path)
+    whole = outcome(S.read_table, path, **options)
     tiny(block)
-    assert_same(whole, outcome(S.read_table, path))
+    assert_same(whole, outcome(S.read_table, path, **options))
     for memory_rows in (None, 0):
-        staged = outcome(S.stage_table, path, memory_rows=memory_rows, workdir=tmp_path)
+        staged = outcome(
+            S.stage_table, path, memory_rows=memory_rows, workdir=tmp_path, **options
+        )
         try:
             assert_same(whole, staged)
             if memory_rows == 0 and isinstance(staged, Staged) and staged.info.rows:
@@ -238,6 +240,31 @@ def test_many_blocks_give_the_whole_files_cells_and_lines(eol, bom, tiny, tmp_pa
     assert raw.lines.tolist() == lines
     assert raw.layout == tuple(layout) and raw.blank_rows == blank
     assert len(data) > 50 * 2048 and sum(wrong) >= 3  # and were cut again
+
+
+@pytest.mark.parametrize(
+    "options", [{"encoding": "utf-8"}, {"encoding": "utf-8-sig", "delimiter": "comma"}]
+)
+def test_forced_encoding_and_delimiter_in_blocks(options, tiny, tmp_path):
+    path = tmp_path.parent / "forced.csv"
+    _, cells, lines, _, _ = write_export(path, bom="sig" in options["encoding"])
+    raw = compare(path, tiny, 2048, tmp_path, **options)
+    assert raw.encoding == options["encoding"]
+    assert raw.data.values.tolist() == cells and raw.lines.tolist() == lines
+
+
+def test_a_record_longer_than_a_block(tiny, tmp_path):
+    """A 12 KB history cell (with line breaks) in 2 KB blocks: the block grows to hold it."""
+    history = "\n".join(f"bước {k}: chuyển xử lý, ghi chú dài" for k in range(300))
+    row = dossiers(1300)[1000]
+    big = row[0].replace("n1000", f'"{history}"')
+    path = tmp_path.parent / "history.csv"
+    _, cells, lines, _, _ = write_export(path, extra={1000: big})
+    cells[1000][5] = history
+    raw = compare(path, tiny, 2048, tmp_path)
+    assert len(history.encode()) > 6 * 2048
+    assert raw.data.values.tolist() == cells
+    assert raw.lines.tolist()[1001] == lines[1000] + 300  # the cell spans 300 lines
 
 
 def expect_error(path: Path, tiny, tmp_path: Path) -> CchcError:

@@ -49,18 +49,26 @@ Layout rules
 Every problem raises :class:`~cchc_cli.errors.CchcError` with a bilingual message that names the
 file and a hint that says what to do; no traceback leaks for bad input.
 
-Speed (1,000,000 rows x 16 columns, 240 MB of UTF-8: about 1.5-2.5 s, 0.85 GB peak RSS): the
-file is read once; pyarrow's multi-threaded CSV reader parses it and, for files over 2 MiB,
-also validates the UTF-8 (only the first MiB is decoded in Python, for the header search, more
-only if it does not hold 50 records; an invalid byte further on restarts detection). Line numbers cost nothing unless a field holds a
-newline (then one count per column); columns are NFC-normalised or stripped only when a cheap
-byte-level test says they may need it. Rows with fewer cells are re-read single-threaded and
-spliced in; a quote that may be left open sends the file to pandas' C parser, which reports it.
+Reading and speed: :func:`stage_table` reads into a :class:`~cchc_cli.io.staged.Staged` (Arrow,
+or Parquet parts for many rows); :func:`read_table` is the same reading kept in memory. A UTF-8
+text file larger than one block (8 MB) is read block by block (:func:`_stream_text`): memory
+stays about 0.3 GB whatever its size (1,000,000 rows: 290 MB; 10,000,000 rows: 2.9 GB), with
+exactly the cells, lines and errors of a whole-file reading; anything else (workbooks, HTML, a
+code page, UTF-16, a small file) is read whole. pyarrow's multi-threaded CSV reader parses the
+text and validates the UTF-8 (only the first MiB is decoded in Python, for the header search,
+more only if it does not hold 50 records; an invalid byte further on restarts detection). Line
+numbers cost nothing unless a field holds a newline (then one count per column); columns are
+NFC-normalised or stripped only when a cheap byte-level test says they may need it. Rows with
+fewer cells are re-read single-threaded and spliced in; a quote that may be left open sends the
+text to pandas' C parser, which reports it.
 
 Known limits: the byte-level NFC test trusts characters in U+1000..U+2FFF (Vietnamese letters,
 punctuation) to be NFC, so e.g. a decomposed Greek letter or an Ohm sign there is kept as is;
 workbooks read at openpyxl's pace (roughly 50-100k cells/s), and formula cells saved without a
-cached value (by some generators) read as "".
+cached value (by some generators) read as "". Read block by block, a file holds more than a
+block in memory only for a record longer than a block (a quote left open: the rest of the
+file) or when it turns out not to be UTF-8 past its head (then it is read whole, with its code
+page).
 """
 
 from __future__ import annotations
@@ -1185,7 +1193,7 @@ def _parse_block(
         multiline=prev.multiline or prev.records != prev.physical,
         end=cut,
         lines=found.lines,
-        plain=not found.watched,
+        plain=not found.watched and buf.find(_OGHAM_SPACE, 0, cut) < 0,
     )
     checked = eof or exact
     try:
@@ -1278,7 +1286,7 @@ class _Region:
     odd_here: bool = False  # an odd number of quotes in this block (set once parsed)
     end: int = -1  # where the records end in buf (-1: at its end)
     lines: int = -1  # LF bytes in the region, if counted already
-    plain: bool = False  # no byte of _WATCH in the region: every cell clean and NFC
+    plain: bool = False  # no byte of _WATCH nor U+1680: cells clean, NFC, ASCII spaces only
 
     @property
     def stop(self) -> int:
@@ -1566,6 +1574,8 @@ _UNREMARKABLE = bytes(
     b for b in range(256) if b not in _ODD_LEADS and (b < 0xCC or b in b"\xe1\xe2")
 )
 _WATCH = bytes(b for b in range(256) if b not in _UNREMARKABLE)
+# The one Unicode space (U+1680) whose UTF-8 bytes are not in _WATCH.
+_OGHAM_SPACE = "\u1680".encode()
 _INVISIBLE_RE = f"[{INVISIBLE}]"
 _ODD_SPACE_RE = f"[{ODD_SPACES}]"
 
@@ -1611,9 +1621,10 @@ _MAY_START = _ASCII_SPACE | _SPACE_LEAD  # a cell starting with this byte may ne
 _MAY_END = _ASCII_SPACE | _SPACE_LAST
 
 
-def _needs_trim(col: pa.ChunkedArray) -> bool:
+def _needs_trim(col: pa.ChunkedArray, ascii_spaces: bool = False) -> bool:
     """Does any cell start or end with whitespace? Looks at the bytes next to the string
-    boundaries instead of trimming (which would copy the column)."""
+    boundaries instead of trimming (which would copy the column). ``ascii_spaces``: the text
+    is known to hold no other whitespace than ASCII's."""
     for chunk in col.chunks:
         if len(chunk) == 0:
             continue
@@ -1627,9 +1638,10 @@ def _needs_trim(col: pa.ChunkedArray) -> bool:
         data = np.frombuffer(data_buf, dtype=np.uint8)
         starts, ends = offsets[:-1], offsets[1:]
         # quick look (an empty cell shows its neighbour's byte: at worst a closer look)
+        may_start, may_end = (_ASCII_SPACE, _ASCII_SPACE) if ascii_spaces else (_MAY_START, _MAY_END)
         if not (
-            _MAY_START[np.take(data, starts, mode="clip")].any()
-            or _MAY_END[np.take(data, ends - 1, mode="clip")].any()
+            may_start[np.take(data, starts, mode="clip")].any()
+            or may_end[np.take(data, ends - 1, mode="clip")].any()
         ):
             continue
         full = ends > starts
@@ -1665,7 +1677,8 @@ def _finish(
 
     ``physical`` is the number of text lines the records span (None: ``first_line`` is the row
     of record 0 and records are one row each, as in a worksheet). ``plain``: the text holds no
-    byte :func:`_column_needs` looks for (one pass over the block found none).
+    byte :func:`_column_needs` looks for (one pass over the block found none), nor U+1680:
+    its only whitespace is ASCII's.
     """
     names = _names(len(columns))
     if nrec == 0:
@@ -1684,7 +1697,9 @@ def _finish(
             col = _clean_column(col)
         if dirty or not_nfc:
             columns[i] = pc.utf8_normalize(col, "NFC")
-    columns = [pc.utf8_trim_whitespace(col) if _needs_trim(col) else col for col in columns]
+    columns = [
+        pc.utf8_trim_whitespace(col) if _needs_trim(col, plain) else col for col in columns
+    ]
     blank = 0
     layout: list[tuple[int, str]] = []
     if nrec and columns:

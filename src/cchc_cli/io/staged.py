@@ -4,6 +4,9 @@ The contract between the readers and the engine. Columns: ``_line`` (int64, the 
 line, or worksheet row, where the record starts) then ``"0"``, ``"1"`` … one string column per
 header cell, cleaned as :class:`~cchc_cli.sources.RawTable` documents ("" empty, ``ABSENT`` cut
 off). Blank and layout rows are already set aside (counted in :class:`TableInfo`).
+
+``sources.stage_table`` writes them through a :class:`StageWriter` (its cells are pyarrow
+``large_string``; :func:`from_raw`'s are ``string``: DuckDB reads both as VARCHAR).
 """
 
 from __future__ import annotations
@@ -119,9 +122,10 @@ class StageWriter:
     system's temporary folder).
 
     Parquet settings chosen for DuckDB's scans of a file written once and read a few times:
-    dictionary-encoded cells (most columns hold a few dozen distinct values), no compression
-    (a local temporary file; decompressing would cost more than reading), no statistics (the
-    engine filters on parsed values, never on the raw strings).
+    dictionary-encoded cells where the first block repeats values (most columns hold a few
+    dozen distinct ones; ids and times are plain), no compression (a local temporary file;
+    decompressing would cost more than reading), no statistics (the engine filters on parsed
+    values, never on the raw strings).
     """
 
     def __init__(self, memory_rows: int | None = MEMORY_ROWS, workdir: str | None = None):
@@ -163,7 +167,7 @@ class StageWriter:
                 path,
                 table.schema,
                 compression="none",
-                use_dictionary=[n for n in table.column_names if n != "_line"],
+                use_dictionary=_repetitive(table),
                 write_statistics=False,
             )
             self._parts.append(path)
@@ -237,8 +241,23 @@ def _disk_error(exc: OSError, folder: str) -> CchcError:
     )
 
 
+def _repetitive(table: pa.Table) -> list[str]:
+    """The cell columns of ``table`` with at most half as many distinct values as rows."""
+    import pyarrow.compute as pc
+
+    return [
+        n
+        for n in table.column_names
+        if n != "_line" and 2 * pc.count_distinct(table[n]).as_py() <= table.num_rows
+    ]
+
+
 def _with_lines(cells: pa.Table, lines: np.ndarray) -> pa.Table:
+    """``_line`` then the cells; the int64 column built over the numpy buffer, not with
+    ``pa.array`` (which imports pandas: half a second and 50 MB for nothing)."""
     import numpy as np
     import pyarrow as pa
 
-    return cells.add_column(0, "_line", pa.array(np.asarray(lines, dtype=np.int64)))
+    values = np.ascontiguousarray(lines, dtype=np.int64)
+    column = pa.Array.from_buffers(pa.int64(), len(values), [None, pa.py_buffer(values)])
+    return cells.add_column(0, "_line", column)
