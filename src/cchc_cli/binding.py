@@ -78,6 +78,13 @@ class HeaderBinding:
     unmatched: tuple[str, ...]  # headers no field claims
     chosen: tuple[ColumnChoice, ...]  # fields several headers claimed
 
+    @property
+    def headers(self) -> tuple[tuple[str, str], ...]:
+        """(field, header as in the file) of the fields found, in the plan's order."""
+        return tuple((n, self.where[n][1]) for n in self.order if n in self.where)
+
+    order: tuple[str, ...] = ()  # the plan's fields, in its order
+
 
 def claiming_columns(
     plan: Plan, headers: Sequence[str]
@@ -120,7 +127,7 @@ def bind_headers(
         if spec.required and name not in where:
             raise _missing_error(spec, name, headers, path, header_line)
     missing = tuple(n for n, spec in plan.columns.items() if n not in where and not spec.optional)
-    return HeaderBinding(where, missing, unmatched, tuple(chosen))
+    return HeaderBinding(where, missing, unmatched, tuple(chosen), tuple(plan.columns))
 
 
 def _missing_error(

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from .. import fields as F
 from ..conditions import And, Condition, Not, Or, Ref, Test
 from ..errors import Reason
-from ..evaluate import needed_fields
+from ..results import needed_fields
 from ..plan import Plan
 from . import dates as D
 

@@ -24,8 +24,8 @@ import pyarrow as pa
 
 from .. import fields as F
 from ..errors import Reason
-from ..evaluate import Counts, InputSummary, LeftOut
 from ..plan import Plan
+from ..results import Counts, InputSummary, LeftOut
 from ..text import fold_value
 from . import dates as D
 from .bind import Bound, file_facts, sample_cells
@@ -72,9 +72,7 @@ def connect(settings: Settings | None = None) -> duckdb.DuckDBPyConnection:
 
 
 def header_of(bound: Bound, name: str) -> str:
-    header = bound.columns.columns[name].header
-    assert header is not None
-    return header
+    return bound.columns.where[name][1]
 
 
 class Learner:
@@ -467,10 +465,10 @@ def summary(bound: Bound, totals: Mapping) -> InputSummary:
         problems=totals["problems"],
         due_dates_derived=totals["due_dates_derived"],
         missing_columns=cols.missing,
-        headers=tuple((n, c.header) for n, c in cols.columns.items() if c.header),
+        headers=cols.headers,
         rows_received_in_period=totals["rows_received_in_period"],
         rows_resolved_in_period=totals["rows_resolved_in_period"],
-        columns_chosen=cols.columns_chosen,
+        columns_chosen=cols.chosen,
         format=info.format,
         layout=info.layout,
         last_received=totals["last_received"],
