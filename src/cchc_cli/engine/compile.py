@@ -33,8 +33,8 @@ from dataclasses import dataclass, field
 from .. import fields as F
 from ..conditions import And, Condition, Not, Or, Ref, Test
 from ..errors import Reason
-from ..results import needed_fields
 from ..plan import Plan
+from ..results import needed_fields
 from . import dates as D
 
 REASONS: tuple[Reason, ...] = tuple(Reason)
