@@ -39,10 +39,13 @@ A cluster: ``master`` (``spark://…``, ``yarn``, ``k8s://…``) and Spark's sta
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import dataclasses
+import getpass
 import os
 import re
+import shutil
 import tempfile
 import warnings
 from collections.abc import Iterator, Mapping, Sequence
@@ -50,6 +53,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.parquet as pq
 import sqlglot
 from sqlglot import exp
 
@@ -65,7 +69,8 @@ if TYPE_CHECKING:
     from . import EngineResult
 
 DEFAULT_MASTER = "local[2]"
-LOG = os.path.join(tempfile.gettempdir(), f"cchc-spark-{os.getpid()}.log")
+STAGED_ROW_GROUP = 100_000  # rows per Parquet row group of a staged table: Spark's unit of work
+LOG = os.path.join(tempfile.gettempdir(), f"cchc-spark-{getpass.getuser()}.log")  # appended
 
 
 _LOG4J = """\
@@ -100,19 +105,20 @@ _JAVA_FIELDS = {"d": "dd", "m": "MM", "Y": "yyyy", "H": "HH", "M": "mm", "S": "s
 _PLAIN = " /-:.,"  # pattern characters Java's DateTimeFormatter takes literally
 
 
-def java_pattern(fmt: str) -> str:
-    """A strptime format as a Spark datetime pattern, every number at its full width."""
-    out = []
+def java_pattern(fmt: str) -> tuple[str, str]:
+    """A strptime format as a Spark datetime pattern, every number at its full width, and the
+    LIKE shape of the cells it can parse (one ``_`` per digit, the literals as they are)."""
+    pattern, shape = [], []
     for tok in re.findall(r"%.|.", fmt, flags=re.S):
         if tok.startswith("%"):
             if tok[1:] not in _JAVA_FIELDS:
                 raise ValueError(f"no Spark pattern for {tok!r} in {fmt!r}")
-            out.append(_JAVA_FIELDS[tok[1:]])
-        elif tok in _PLAIN:
-            out.append(tok)
-        else:
-            out.append("'" + tok.replace("'", "''") + "'")
-    return "".join(out)
+            pattern.append(_JAVA_FIELDS[tok[1:]])
+            shape.append("_" * len(_JAVA_FIELDS[tok[1:]]))
+            continue
+        pattern.append(tok if tok in _PLAIN else "'" + tok.replace("'", "''") + "'")
+        shape.append("\\" + tok if tok in "_%\\" else tok)
+    return "".join(pattern), "".join(shape)
 
 
 def java_rewrite(rewrite: str, shift: int = 0) -> str:
@@ -140,16 +146,19 @@ def _text(node: exp.Expression | None, what: str) -> str:
 
 
 def _fast_date(node: exp.Expression) -> exp.Expression:
-    """``try_strptime(cell, fmt | [fmt, …])``: the first format that parses, else NULL."""
+    """``try_strptime(cell, fmt | [fmt, …])``: the first format that parses, else NULL. A
+    cell not of a format's shape is not handed to its parser (which could only fail, slowly:
+    Spark's parser fails by an exception)."""
     cell, formats = node.expressions
     items = formats.expressions if isinstance(formats, exp.Array) else [formats]
-    parses = [
-        exp.Anonymous(
-            this="try_to_timestamp",
-            expressions=[cell.copy(), exp.Literal.string(java_pattern(_text(f, "format")))],
+    parses = []
+    for f in items:
+        pattern, shape = java_pattern(_text(f, "format"))
+        parse = exp.Anonymous(
+            this="try_to_timestamp", expressions=[cell.copy(), exp.Literal.string(pattern)]
         )
-        for f in items
-    ]
+        fits = exp.Like(this=cell.copy(), expression=exp.Literal.string(shape))
+        parses.append(exp.Case(ifs=[exp.If(this=fits, true=parse)]))
     return parses[0] if len(parses) == 1 else exp.Coalesce(this=parses[0], expressions=parses[1:])
 
 
@@ -247,24 +256,49 @@ class _Result:
 
 class SparkConnection:
     """What the engine asks of a DuckDB connection (``register``, ``execute(sql, params)``
-    with ``fetchall``/``fetchone``, ``close``), answered by a Spark session."""
+    with ``fetchall``/``fetchone``, ``close``), answered by a Spark session.
 
-    def __init__(self, spark: SparkSession):
+    ``staging``: a folder every executor reads (a local master's temp folder), where a
+    registered Arrow table is written as Parquet and read back by Spark, in parallel; None
+    (a cluster): the table is sent from the driver (``createDataFrame``) and cached, since a
+    table sent from the driver is otherwise sent again by every query that reads it."""
+
+    def __init__(self, spark: SparkSession, staging: str | None = None):
         self.spark = spark
+        self.staging = staging
         self._views: dict[str, object] = {}  # name -> the Arrow table last registered
+        self._held: dict[str, str | DataFrame] = {}  # name -> its Parquet file or cached frame
         self._parts = 0
 
     def register(self, name: str, table: pa.Table | DataFrame) -> None:
         """``table`` as the temp view ``name`` (not converted again if it is the same table)."""
         if self._views.get(name) is table:
             return
-        if isinstance(table, pa.Table):
+        held: str | DataFrame | None = None
+        if isinstance(table, pa.Table) and self.staging:
+            self._parts += 1
+            held = os.path.join(self.staging, f"{name}-{self._parts}.parquet")
+            pq.write_table(table, held, row_group_size=STAGED_ROW_GROUP)
+            df = self.spark.read.parquet(held)
+        elif isinstance(table, pa.Table):
             with _quiet():
-                df = self.spark.createDataFrame(table)
+                df = held = self.spark.createDataFrame(table).persist()
         else:
             df = table
         df.createOrReplaceTempView(name)
         self._views[name] = table
+        self._release(name)
+        if held is not None:
+            self._held[name] = held
+
+    def _release(self, name: str) -> None:
+        """The file or cache of the table ``name`` showed before (no view reads it now)."""
+        old = self._held.pop(name, None)
+        if isinstance(old, str):
+            with contextlib.suppress(OSError):
+                os.remove(old)
+        elif old is not None:
+            old.unpersist()
 
     def _parquet(self, paths: list[str]) -> str:
         self._parts += 1
@@ -294,6 +328,7 @@ class SparkConnection:
             df = df.localCheckpoint()
         df.createOrReplaceTempView(target.name)
         self._views.pop(target.name, None)
+        self._release(target.name)
         return _Result([])
 
     def close(self) -> None:
@@ -311,7 +346,11 @@ def connect(master: str | None = DEFAULT_MASTER) -> SparkConnection:
         return _ACTIVE[key]
     for old in list(_ACTIVE):
         _ACTIVE.pop(old).spark.stop()
-    _ACTIVE[key] = SparkConnection(_start(master))
+    staging = None
+    if master and master.startswith("local"):
+        staging = tempfile.mkdtemp(prefix="cchc-spark-")
+        atexit.register(shutil.rmtree, staging, True)
+    _ACTIVE[key] = SparkConnection(_start(master), staging)
     return _ACTIVE[key]
 
 
