@@ -8,7 +8,7 @@ and the same queries through PySpark (``engine.spark.run_periods_spark``); the f
 with ``sources.read_table`` by both engines. Prints wall time and peak RSS of each process (for
 Spark also the JVM's own peak, which ``time`` does not see: the JVM is not the Python process's
 waited-for child) and whether the two engines' figures are identical (numerator, denominator,
-left_out, left_out_by per indicator, the input totals). FILE defaults to
+left_out, left_out_by per indicator, the whole input summary). FILE defaults to
 benchmarks/out/ho-so-1000000.csv. Spark settings: ``PYSPARK_SUBMIT_ARGS`` (e.g.
 ``--driver-memory 4g pyspark-shell``) and SPARK_CONF_DIR, as for any PySpark program.
 """
@@ -21,6 +21,7 @@ import re
 import subprocess
 import sys
 import time
+from dataclasses import asdict
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -54,22 +55,13 @@ def child(path: str, engine_name: str, period: str, master: str) -> None:
         t2 = time.perf_counter()
         res = engine.run(plan, table, span)
     t3 = time.perf_counter()
+    # every figure: per indicator numerator, denominator, left_out, left_out_by; the summary
     figures = {
-        k: [
-            c.numerator,
-            c.denominator,
-            c.left_out,
-            [list(x.__dict__.values()) for x in c.left_out_by],
-        ]
-        for k, c in res.counts.items()
+        "counts": {k: asdict(c) for k, c in res.counts.items()},
+        "summary": asdict(res.summary),
     }
-    s = res.summary
-    figures["_input"] = [
-        s.rows_read, s.rows_used, s.rows_out_of_period, s.rows_not_received, s.rows_left_out,
-        [list(x.__dict__.values()) for x in s.left_out_by], s.problems, s.due_dates_derived,
-    ]  # fmt: skip
     steps = {"read": t1 - t0, "start": t2 - t1, "count": t3 - t2, "jvm_kb": jvm_kb}
-    print(json.dumps({"steps": steps, "figures": figures}))
+    print(json.dumps({"steps": steps, "figures": figures}, default=str))
 
 
 def _peak_kb(pid: int) -> int | None:
@@ -125,9 +117,10 @@ def main() -> None:
         )
     same = runs["duckdb"]["figures"] == runs["spark"]["figures"]
     print("figures identical:", same)
-    for k, v in runs["duckdb"]["figures"].items():
-        if runs["spark"]["figures"].get(k) != v:
-            print("  DIFF", k, runs["spark"]["figures"].get(k), v)
+    for part in ("counts", "summary"):
+        for k, v in runs["duckdb"]["figures"][part].items():
+            if runs["spark"]["figures"][part].get(k) != v:
+                print("  DIFF", part, k, runs["spark"]["figures"][part].get(k), v)
 
 
 if __name__ == "__main__":
