@@ -6,7 +6,10 @@ small hand-built export whose figures are also worked out by hand. Skipped only 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
@@ -219,5 +222,27 @@ def test_transpile_names_what_has_no_spark_form():
         spark.transpile("SELECT regexp_replace(c, 'a', 'b', 'i') FROM t")
     with pytest.raises(ValueError, match="%j"):
         spark.transpile("SELECT try_strptime(c, '%j') FROM t")
-    assert spark.java_pattern("%Y-%m-%dT%H:%M:%S") == ("yyyy-MM-dd'T'HH:mm:ss", "____-__-__T__:__:__")
+    assert spark.java_pattern("%Y-%m-%dT%H:%M:%S") == (
+        "yyyy-MM-dd'T'HH:mm:ss",
+        "____-__-__T__:__:__",
+    )
     assert "TRY_TO_TIMESTAMP" in spark.transpile("SELECT try_strptime(c, ['%d/%m/%Y']) FROM t")
+
+
+def _start_in_child(prelude: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    code = f"{prelude}\nfrom cchc_cli.engine import spark\nspark.connect('local[1]')"
+    return subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_missing_extra_or_java_is_named():
+    """Without pyspark, or without a Java that starts, connect() raises the one CchcError that
+    names the missing piece and the fix, not pyspark's traceback."""
+    env = {k: v for k, v in os.environ.items() if k != "JAVA_HOME"}
+    done = _start_in_child("import sys; sys.modules['pyspark'] = None", env)
+    assert "CchcError: --engine spark cần gói bổ sung spark (pyspark chưa được cài)" in done.stderr
+    assert "JAVA_GATEWAY" not in done.stderr
+    done = _start_in_child("", {**env, "PATH": "/nonexistent"})
+    assert "CchcError: không khởi động được Spark (master local[1])" in done.stderr
+    assert "PySparkRuntimeError" in done.stderr  # the cause, kept for CCHC_DEBUG

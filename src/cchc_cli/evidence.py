@@ -244,7 +244,9 @@ def write_evidence(
         ) from None
     old: Path | None = None
     try:
-        os.chmod(tmp, 0o777 & ~current_umask())  # mkdtemp makes it private; give it a normal folder's mode
+        os.chmod(
+            tmp, 0o777 & ~current_umask()
+        )  # mkdtemp makes it private; give it a normal folder's mode
         for name, data in files.items():
             (tmp / name).write_bytes(data)
         (tmp / MANIFEST).write_bytes(manifest_bytes)

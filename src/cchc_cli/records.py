@@ -147,7 +147,9 @@ def read_raw(
 
     expected = [spec.aliases[0] for spec in plan.columns.values() if spec.required]
     keys = [
-        a for n in ("dossier_id", "received_at") if n in plan.columns
+        a
+        for n in ("dossier_id", "received_at")
+        if n in plan.columns
         for a in (n, *plan.columns[n].aliases)
     ]
     return read_table(

@@ -176,9 +176,7 @@ def read_table(
     p = Path(path)
     data = _read_bytes(p, shown)
     digest = _Sha256(data)
-    ctx = _Ctx(
-        shown, p, header_score, min_score, tuple(expected), frozenset(fold(k) for k in keys)
-    )
+    ctx = _Ctx(shown, p, header_score, min_score, tuple(expected), frozenset(fold(k) for k in keys))
     if data.startswith(_OLE2) and not _encrypted_ole(data):
         parts = _read_xls(data, ctx, sheet)
     elif looks_like_html(data):
@@ -259,8 +257,7 @@ def _read_bytes(p: Path, shown: str) -> bytes:
         raise fail(
             f"không có quyền đọc tệp '{name}'",
             f"permission denied reading '{name}'",
-            "cấp quyền đọc cho tệp, hoặc đóng chương trình đang khóa tệp (ví dụ Excel) "
-            "rồi thử lại",
+            "cấp quyền đọc cho tệp, hoặc đóng chương trình đang khóa tệp (ví dụ Excel) rồi thử lại",
             "make the file readable, or close the program locking it (e.g. Excel) and retry",
         ) from None
     except OSError as exc:
@@ -1801,9 +1798,7 @@ def _sheet_rows(ctx: _Ctx, ws, others=(), last: int | None = None) -> dict:
     for num, row in rows:
         add(num, [_cell_text(v) for v in row])
     columns = [pa.chunked_array([pa.array(c, pa.large_string())]) for c in cols]
-    df, kept, emptied, layout = _finish(
-        columns, len(line_list), None, 0, header.cells, ctx.keys
-    )
+    df, kept, emptied, layout = _finish(columns, len(line_list), None, 0, header.cells, ctx.keys)
     rows_at = np.asarray(line_list, dtype=np.int64)  # _finish numbered the rows 0, 1, …
     return {
         "format": getattr(ws, "format", "xlsx"),

@@ -54,9 +54,14 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
-import sqlglot
-from sqlglot import exp
 
+try:  # the spark extra; without it this module still imports, and connect() says what is missing
+    import sqlglot
+    from sqlglot import exp
+except ImportError:  # pragma: no cover - the tests run with the extra
+    pass
+
+from ..errors import CchcError, Msg
 from ..io.staged import Staged, cell_names
 from ..plan import Plan
 from ..sources import RawTable
@@ -355,8 +360,24 @@ def connect(master: str | None = DEFAULT_MASTER) -> SparkConnection:
 
 
 def _start(master: str | None) -> SparkSession:
-    with _quiet():
-        from pyspark.sql import SparkSession
+    """A session, or a CchcError that says what is missing: the extra, or a JVM that starts."""
+    try:
+        import sqlglot  # noqa: F401
+
+        with _quiet():
+            from pyspark.sql import SparkSession
+    except ImportError as exc:
+        name = (exc.name or "pyspark").split(".")[0]
+        raise CchcError(
+            Msg(
+                f"--engine spark cần gói bổ sung spark ({name} chưa được cài)",
+                f"--engine spark needs the spark extra ({name} is not installed)",
+            ),
+            Msg(
+                "cài bằng pip install 'cchc-cli[spark]' (Spark cần Java 17 trở lên)",
+                "install it with pip install 'cchc-cli[spark]' (Spark needs Java 17 or later)",
+            ),
+        ) from exc
 
     builder = SparkSession.builder
     conf = dict(SESSION_CONF)
@@ -366,8 +387,20 @@ def _start(master: str | None) -> SparkSession:
             conf.update(LOCAL_CONF)
     for key, value in conf.items():
         builder = builder.config(key, value)
-    with _jvm_output(LOG), _quiet():
-        spark = builder.getOrCreate()
+    try:
+        with _jvm_output(LOG), _quiet():
+            spark = builder.getOrCreate()
+    except Exception as exc:  # pyspark's own errors for a JVM that did not start
+        raise CchcError(
+            Msg(
+                f"không khởi động được Spark (master {master or 'theo cấu hình Spark'})",
+                f"Spark did not start (master {master or 'from the Spark settings'})",
+            ),
+            Msg(
+                f"kiểm tra java -version (cần 17 trở lên) và JAVA_HOME; lời báo của Spark ở {LOG}",
+                f"check java -version (17 or later) and JAVA_HOME; Spark's own messages are in {LOG}",
+            ),
+        ) from exc
     spark.sparkContext.setLogLevel("ERROR")
     return spark
 
