@@ -202,7 +202,8 @@ def check(
         typer.Option(
             "--format",
             help=gloss(
-                "Định dạng kết quả; xlsx, docx, html cần -o", "Output format; xlsx, docx, html need -o"
+                "Định dạng kết quả; xlsx, docx, html cần -o",
+                "Output format; xlsx, docx, html need -o",
             ),
         ),
     ] = Format.table,

@@ -68,7 +68,9 @@ class Staged:
             con.register(name, self.arrow)
             return
         files = ", ".join("'" + p.replace("'", "''") + "'" for p in self.parquet)
-        con.execute(f'CREATE OR REPLACE TEMP VIEW "{name}" AS SELECT * FROM read_parquet([{files}])')
+        con.execute(
+            f'CREATE OR REPLACE TEMP VIEW "{name}" AS SELECT * FROM read_parquet([{files}])'
+        )
 
     def close(self) -> None:
         if self.workdir:
