@@ -10,9 +10,10 @@ For each file, ``--runs`` rounds of three whole processes, each under ``/usr/bin
 - ``stage``: ``stage_table(FILE)`` with the shipped plan's header names, into Parquet parts
   (Arrow below ``--memory-rows``), then ``close()``.
 
-Prints each run's wall time and peak RSS (and the time of the work itself, without start-up,
-imports and the plan), then the medians and ``stage`` as ratios of the ``reference`` and
-``pyarrow`` medians. Default file: benchmarks/out/ho-so-1000000.csv.
+Prints each run's wall time, peak RSS and CPU time (user + system: steadier than wall time on a
+shared machine), and the time of the work itself (without start-up, imports and the plan), then
+the medians and ``stage`` as ratios of the ``reference`` and ``pyarrow`` medians. Default file:
+benchmarks/out/ho-so-1000000.csv.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ HERE = Path(__file__).resolve().parent
 MODES = ("reference", "pyarrow", "stage")
 
 
-def _child(mode: str, path: str, memory_rows: int) -> None:
+def _child(mode: str, path: str, memory_rows: int | None) -> None:
     t0 = time.perf_counter()
     if mode == "pyarrow":
         import pyarrow as pa
@@ -39,6 +40,7 @@ def _child(mode: str, path: str, memory_rows: int) -> None:
         with open(path, "rb") as fh:
             width = fh.readline().count(b",") + 1  # the benchmark files: one comma per column
         names = [str(i) for i in range(width)]
+        t0 = time.perf_counter()  # pyarrow imported: reading only
         table = pa_csv.read_csv(
             path,
             read_options=pa_csv.ReadOptions(column_names=names, skip_rows=1, block_size=8 << 20),
@@ -60,7 +62,8 @@ def _child(mode: str, path: str, memory_rows: int) -> None:
             return len({names[fold(c)] for c in cells if fold(c) in names})
 
         t0 = time.perf_counter()  # the plan loaded: staging only
-        staged = stage_table(path, score, keys=keys, memory_rows=memory_rows)
+        more = {} if memory_rows is None else {"memory_rows": memory_rows}
+        staged = stage_table(path, score, keys=keys, **more)
         rows = staged.info.rows
         where = "arrow" if staged.arrow is not None else f"{len(staged.parquet)} parquet part(s)"
         staged.close()
@@ -68,14 +71,15 @@ def _child(mode: str, path: str, memory_rows: int) -> None:
     print(f"{mode}: {rows} rows in {time.perf_counter() - t0:.2f} s", file=sys.stderr)
 
 
-def _run(mode: str, path: Path, memory_rows: int) -> tuple[float, float, float]:
-    """(wall seconds, max RSS MB) of one whole process, and the seconds it reports for its
-    work itself (without Python's start-up and imports)."""
+def _run(mode: str, path: Path, memory_rows: int | None) -> tuple[float, float, float, float]:
+    """(wall seconds, max RSS MB, CPU seconds) of one whole process, and the seconds it reports
+    for its work itself (without Python's start-up and imports)."""
     if mode == "reference":
         cmd = [sys.executable, str(HERE / "duckdb_reference.py"), str(path)]
     else:
         cmd = [sys.executable, __file__, "--child", mode, str(path)]
-        cmd += ["--memory-rows", str(memory_rows)]
+        if memory_rows is not None:
+            cmd += ["--memory-rows", str(memory_rows)]
     with tempfile.NamedTemporaryFile("r", suffix=".time") as out:
         done = subprocess.run(
             ["/usr/bin/time", "-v", "-o", out.name, *cmd], capture_output=True, text=True
@@ -84,22 +88,32 @@ def _run(mode: str, path: Path, memory_rows: int) -> tuple[float, float, float]:
             sys.exit(f"{mode} failed ({done.returncode}): {done.stderr.strip()[-500:]}")
         report = out.read()
     inside = float(re.findall(r"([0-9.]+) s", done.stderr)[-1])
-    wall = rss = 0.0
+    wall = rss = cpu = 0.0
     for line in report.splitlines():
+        if "User time" in line or "System time" in line:
+            cpu += float(line.rsplit(" ", 1)[1])
         if "Elapsed (wall clock)" in line:
             wall = 0.0
             for part in line.rsplit(" ", 1)[1].split(":"):
                 wall = wall * 60 + float(part)
         elif "Maximum resident set size" in line:
             rss = int(line.rsplit(" ", 1)[1]) / 1024
-    return wall, rss, inside
+    return wall, rss, cpu, inside
+
+
+def _show(label: str, mode: str, figures) -> None:
+    wall, rss, cpu, inside = figures
+    print(
+        f"  {label:7s} {mode:10s} wall {wall:6.2f} s  max RSS {rss:7.0f} MB  CPU {cpu:6.2f} s"
+        f"  (its work: {inside:.2f} s)"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("files", nargs="*", type=Path)
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--memory-rows", type=int, default=200_000)
+    parser.add_argument("--memory-rows", type=int, default=None, help="default: the library's")
     parser.add_argument("--child", choices=MODES[1:], help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
@@ -107,30 +121,23 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     for path in args.files or [HERE / "out" / "ho-so-1000000.csv"]:
         print(f"{path} ({path.stat().st_size / 1e6:.0f} MB), {args.runs} runs")
-        runs: dict[str, list[tuple[float, float, float]]] = {m: [] for m in MODES}
+        runs: dict[str, list[tuple[float, ...]]] = {m: [] for m in MODES}
         for i in range(args.runs):
             for mode in MODES:
-                wall, rss, inside = _run(mode, path, args.memory_rows)
-                runs[mode].append((wall, rss, inside))
-                print(
-                    f"  run {i + 1} {mode:10s} wall {wall:6.2f} s  max RSS {rss:7.0f} MB"
-                    f"  (its work: {inside:.2f} s)"
-                )
-        med = {m: [statistics.median(x[k] for x in runs[m]) for k in (0, 1, 2)] for m in MODES}
+                runs[mode].append(_run(mode, path, args.memory_rows))
+                _show(f"run {i + 1}", mode, runs[mode][-1])
+        med = {m: [statistics.median(x[k] for x in runs[m]) for k in range(4)] for m in MODES}
         for mode in MODES:
-            wall, rss, inside = med[mode]
-            print(
-                f"  median  {mode:10s} wall {wall:6.2f} s  max RSS {rss:7.0f} MB"
-                f"  (its work: {inside:.2f} s)"
-            )
+            _show("median", mode, med[mode])
         ratios = [s[0] / r[0] for s, r in zip(runs["stage"], runs["reference"], strict=True)]
         print(
             f"  stage / reference: wall {med['stage'][0] / med['reference'][0]:.2f}x "
             f"(runs: {', '.join(f'{r:.2f}' for r in ratios)}), "
             f"RSS {med['stage'][1] / med['reference'][1]:.2f}x; "
             f"stage / pyarrow: wall {med['stage'][0] / med['pyarrow'][0]:.2f}x, "
-            f"RSS {med['stage'][1] / med['pyarrow'][1]:.2f}x; "
-            f"stage_table / read_csv (their work): {med['stage'][2] / med['pyarrow'][2]:.2f}x"
+            f"RSS {med['stage'][1] / med['pyarrow'][1]:.2f}x, "
+            f"CPU {med['stage'][2] / med['pyarrow'][2]:.2f}x; "
+            f"stage_table / read_csv (their work): {med['stage'][3] / med['pyarrow'][3]:.2f}x"
         )
     return 0
 

@@ -29,9 +29,9 @@ if TYPE_CHECKING:
     from ..errors import CchcError
     from ..sources import RawTable
 
-# Rows a StageWriter keeps in memory (about 70 MB of cells for a typical export) before it
-# writes the cells to Parquet instead.
-MEMORY_ROWS = 200_000
+# Rows a StageWriter keeps in memory (about 30 MB of cells for a typical export) before it
+# writes the cells to Parquet instead: a department's exports stay in Arrow.
+MEMORY_ROWS = 100_000
 
 
 @dataclass(frozen=True)
