@@ -51,6 +51,8 @@ class Request:
     read: ReadOptions = ReadOptions()
     by: str | None = None  # a breakdown: "month" or a groupable text field
     months: bool = False  # each month too (the xlsx and HTML month sheets), whatever ``by`` is
+    engine: str = "duckdb"  # or "spark": the same queries run by PySpark (the [spark] extra)
+    master: str | None = None  # Spark's master (None: SPARK_MASTER, else local[2])
 
 
 @dataclass(frozen=True)
@@ -217,7 +219,8 @@ def run(request: Request) -> Run:
         monthly = request.months or request.by == MONTH
         months = months_of(span) if monthly else []
         spans = {PERIOD: span, **{f"{m[0]:%Y-%m}": m for m in months}}
-        figures = engine.run_periods(plan, staged, spans)
+        con = _connection(request)
+        figures = engine.run_periods(plan, staged, spans, connection=con)
         whole = figures[PERIOD]
         if request.by is not None:
             check_grouping(plan, whole, request.by, whole.summary)
@@ -233,11 +236,23 @@ def run(request: Request) -> Run:
         if request.by is not None and request.by != MONTH:
             groups = tuple(
                 _group(plan, whole, g.key, g.period, g.counts)
-                for g in engine.breakdown(plan, staged, span, request.by)
+                for g in engine.breakdown(plan, staged, span, request.by, connection=con)
             )
     finally:
         close_all(staged)
     return Run(plan, span, result, groups, per_month, whole.sql)
+
+
+def _connection(request: Request):
+    """None: the engine opens (and closes) an embedded DuckDB; a Spark session otherwise,
+    which answers the engine's queries in Spark SQL (kept for the next run)."""
+    if request.engine == "duckdb":
+        return None
+    import os
+
+    from .engine import spark
+
+    return spark.connect(request.master or os.environ.get("SPARK_MASTER") or spark.DEFAULT_MASTER)
 
 
 def _group(

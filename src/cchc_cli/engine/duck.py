@@ -193,7 +193,9 @@ def find_dups(con, compiler: Compiler) -> Dups:
     ).fetchall()
     if not hashes:
         return Dups()
-    con.register("dup_hashes", pa.table({"h": pa.array([h for (h,) in hashes], pa.uint64())}))
+    values = [h for (h,) in hashes]
+    kind = pa.int64() if min(values) < 0 else pa.uint64()  # DuckDB: UBIGINT; Spark: a signed INT
+    con.register("dup_hashes", pa.table({"h": pa.array(values, kind)}))
     rows = con.execute(
         f"SELECT id, min(k) AS first_row FROM ({ids}) AS _i"
         " WHERE hash(id) IN (SELECT h FROM dup_hashes) GROUP BY id HAVING count(*) > 1"

@@ -41,7 +41,6 @@ from __future__ import annotations
 
 import atexit
 import contextlib
-import dataclasses
 import getpass
 import os
 import re
@@ -51,7 +50,6 @@ import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
@@ -62,7 +60,7 @@ except ImportError:  # pragma: no cover - the tests run with the extra
     pass
 
 from ..errors import CchcError, Msg
-from ..io.staged import Staged, cell_names
+from ..io.staged import Staged
 from ..plan import Plan
 from ..sources import RawTable
 
@@ -214,6 +212,10 @@ def to_spark(tree: exp.Expression, parquet=None) -> exp.Expression:
             )
         if isinstance(node, exp.RegexpReplace):
             return _replace(node)
+        if isinstance(node, exp.CTE) and node.args.get("materialized") is not None:
+            node = node.copy()  # DuckDB's AS MATERIALIZED: Spark plans the CTE itself
+            node.set("materialized", None)
+            return node
         if isinstance(node, exp.ReadParquet):
             if parquet is None:
                 raise ValueError("read_parquet needs a Spark session")
@@ -249,14 +251,23 @@ def _value(value: Any) -> Any:
 
 
 class _Result:
-    def __init__(self, rows: list[tuple]):
+    def __init__(
+        self, rows: list[tuple], frame: DataFrame | None = None, names: Sequence[str] = ()
+    ):
         self._rows = rows
+        self._frame = frame
+        self.description = [(n,) for n in names]  # as a DB-API cursor: the column names
 
     def fetchall(self) -> list[tuple]:
         return self._rows
 
     def fetchone(self) -> tuple | None:
         return self._rows[0] if self._rows else None
+
+    def to_arrow_table(self) -> pa.Table:
+        assert self._frame is not None
+        with _quiet():
+            return self._frame.toArrow()
 
 
 class SparkConnection:
@@ -318,8 +329,13 @@ class SparkConnection:
         args = list(parameters) if parameters else None
         if isinstance(tree, exp.Create):
             return self._create(tree, args)
-        rows = self.spark.sql(tree.sql(dialect="spark"), args=args).collect()
-        return _Result([tuple(_value(v) for v in r) for r in rows])
+        if isinstance(tree, exp.Drop):
+            for table in tree.args.get("tables") or [tree.this]:
+                self.unregister(table.name)  # and forget what was registered under the name
+            return _Result([])
+        frame = self.spark.sql(tree.sql(dialect="spark"), args=args)
+        rows = frame.collect()
+        return _Result([tuple(_value(v) for v in r) for r in rows], names=frame.columns)
 
     def _create(self, tree: exp.Create, args) -> _Result:
         """``CREATE [OR REPLACE] [TEMP] TABLE|VIEW name AS query``: a temp view (a table's
@@ -335,6 +351,18 @@ class SparkConnection:
         self._views.pop(target.name, None)
         self._release(target.name)
         return _Result([])
+
+    def sql(self, sql: str) -> _Result:
+        """A query whose result is read as Arrow (``.to_arrow_table()``), as DuckDB's ``sql``."""
+        (tree,) = sqlglot.parse(sql, read="duckdb")
+        assert tree is not None
+        tree = to_spark(tree, self._parquet)
+        return _Result([], self.spark.sql(tree.sql(dialect="spark")))
+
+    def unregister(self, name: str) -> None:
+        self.spark.catalog.dropTempView(name)
+        self._views.pop(name, None)
+        self._release(name)
 
     def close(self) -> None:
         """The session is kept for the next run (see :func:`connect`)."""
@@ -443,29 +471,9 @@ def _jvm_output(log: str) -> Iterator[None]:
 # ---------------------------------------------------------------- the engine's entry point
 
 
-def raw_table(staged: Staged, con: SparkConnection) -> RawTable:
-    """Staged cells as the :class:`RawTable` ``engine.run_periods`` reads today, in file order
-    (``_line``): Parquet parts read by Spark (:meth:`Staged.register`), Arrow as it is."""
-    import pandas as pd
-
-    cells = staged.arrow
-    if cells is None:
-        staged.register(con, "_staged")
-        with _quiet():
-            cells = con.spark.table("_staged").toArrow()
-    cells = cells.sort_by("_line")
-    info = staged.info
-    data = pd.DataFrame(
-        {n: cells.column(n).cast(pa.string()).to_pandas() for n in cell_names(len(info.headers))}
-    )
-    lines = np.asarray(cells.column("_line").to_numpy(), dtype=np.int64)
-    facts = {f.name: getattr(info, f.name) for f in dataclasses.fields(info) if f.name != "rows"}
-    return RawTable(**facts, data=data, lines=lines)
-
-
 def run_periods_spark(
     plan: Plan,
-    source: Staged | RawTable,
+    source: Staged | RawTable | Sequence[Staged | RawTable],
     periods: Mapping[str, tuple[dt.date, dt.date]],
     master: str | None = DEFAULT_MASTER,
 ) -> dict[str, EngineResult]:
@@ -473,8 +481,7 @@ def run_periods_spark(
     from . import run_periods
 
     con = connect(master)
-    table = source if isinstance(source, RawTable) else raw_table(source, con)
-    return run_periods(plan, table, periods, connection=con)  # type: ignore[arg-type]
+    return run_periods(plan, source, periods, connection=con)  # type: ignore[arg-type]
 
 
 __all__ = ["SparkConnection", "connect", "java_pattern", "run_periods_spark", "transpile"]
