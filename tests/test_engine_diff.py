@@ -215,7 +215,28 @@ _WORDS = {
     "proc": ["Cấp thị thực", "", "Hộ tịch", "cấp  thị thực", "CẤP THỊ THỰC", "Hộ  tịch", "hộ tịch"],
 }  # fmt: skip
 _WORDS["rdig"] = _WORDS["eres"] = _WORDS["apo"] = _WORDS["dig"]
-_ID = st.sampled_from(["H1", "H2", "H3", "", "000.00.24.H19-230502-0001", "X-230231-7", "H1 "])
+_ID = st.sampled_from(
+    [
+        "H1",
+        "H2",
+        "H3",
+        "",
+        "000.00.24.H19-230502-0001",
+        "X-230231-7",
+        "H1 ",
+        "X-230502-1234567",
+        "230502-0001",
+        "-230502-1",
+        "Đ.H19-230502-0001",
+        "X-\u0301230502-1",
+        "X-2305021-1",
+        "H--230502-01",
+        "X-231302-1",
+        "X-230240-1",
+        "X-990101-1",
+        "X-680101-1",
+    ]
+)  # codes: well formed, too long, no prefix, non-ASCII, a mark after the hyphen, bad month/day
 
 
 @st.composite
