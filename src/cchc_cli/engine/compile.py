@@ -43,6 +43,7 @@ ABSENT = "chr(0)"  # sources.ABSENT: a cell cut off a short row
 SUMMARY_FIELDS = ("dossier_id", "status", "received_at", "resolved_at", "returned_at")
 INTEGER_CELL = "[0-9]{1,6}([.,]0+)?"  # records.parse_integers: 5, 5.0 (Excel), 5,00
 CODE_DATE = "-([0-9]{6})-[0-9]{1,6}$"  # validate._CODE_DATE: Thông tư 01/2018 dossier codes
+CODE_DATE_REVERSED = "^[0-9]{1,6}-([0-9]{6})-"  # the same, on the code written backwards
 ROW_KEY = 1 << 32  # _file * ROW_KEY + _line orders the rows of several files (lines < 2^32)
 
 
@@ -141,6 +142,15 @@ def lit(text: str) -> str:
     return D.sql_str(text)
 
 
+def code_digits(cell: str) -> str:
+    """The six digits of CODE_DATE in ``cell`` ('' if none). RE2 runs a pattern anchored at the
+    start once, one anchored at the end from every position: an ASCII code (one character a
+    byte, reversed exactly) is matched reversed, anchored at its start (DuckDB-only)."""
+    backwards = f"reverse(regexp_extract(reverse({cell}), {lit(CODE_DATE_REVERSED)}, 1))"
+    forwards = f"regexp_extract({cell}, {lit(CODE_DATE)}, 1)"
+    return f"CASE WHEN strlen({cell}) = length({cell}) THEN {backwards} ELSE {forwards} END"
+
+
 def day_lit(day: dt.date) -> str:
     return f"DATE '{day.isoformat()}'"
 
@@ -156,7 +166,7 @@ def reason_code(reason: Reason) -> int:
 class Val:
     """A field's value for conditions: ``kind`` bool (``expr`` NULL = unknown), cat (``expr``:
     category, '' = empty, NULL = unknown), date/text/integer (``expr`` the value, NULL = empty or
-    bad; ``bad`` whether it is unknown)."""
+    bad; ``bad`` whether it is unknown, never NULL)."""
 
     kind: str
     expr: str
@@ -165,8 +175,9 @@ class Val:
 
 
 def cmp(value: Val, op: str, day: str) -> str:
-    """``Dates.cmp``: an empty date compares False (known), a bad one is unknown."""
-    return f"(CASE WHEN {value.bad} THEN NULL ELSE COALESCE({value.expr} {op} {day}, FALSE) END)"
+    """``Dates.cmp``: an empty date compares False (known), a bad one is unknown (a bad date's
+    value is NULL, and ``bad`` is never NULL; the fallback is evaluated for NULL values only)."""
+    return f"COALESCE({value.expr} {op} {day}, NULLIF({value.bad}, TRUE))"
 
 
 def condition_sql(cond: Condition, env: Callable[[str], Val]) -> str:
@@ -298,9 +309,9 @@ class Compiler:
         if name in F.DERIVED:
             kind = F.DERIVED[name].kind
             if name == "end_at":
-                return Val(F.DATE, "end_v", "end_bad")
+                return Val(F.DATE, "end_k", "end_bad")
             if name == "due":
-                return Val(F.DATE, "due_v", "due_bad")
+                return Val(F.DATE, "due_k", "due_bad")
             if kind == F.CATEGORY:
                 return Val(F.CATEGORY, name)
             return Val(F.BOOL, name)
@@ -529,7 +540,7 @@ class Compiler:
         ]
         second: Layer = [
             ("received", "(NOT not_received)"),
-            ("end_v", "CASE WHEN use_returned THEN v_returned_at ELSE v_resolved_at END"),
+            ("end_v", "COALESCE(v_resolved_at, CASE WHEN use_returned THEN v_returned_at END)"),
             (
                 "end_unknown",
                 f"({bad['resolved_at']} OR (use_returned AND {bad['returned_at']}))",
@@ -539,8 +550,9 @@ class Compiler:
                 "(withdrawn OR resolved_c)" if "resolved" in cls else "withdrawn",
             ),
             (
-                "before_end",
-                "CASE WHEN use_returned THEN before_returned_at ELSE before_resolved_at END",
+                "before_end",  # both never NULL
+                "((use_returned AND before_returned_at)"
+                " OR (NOT use_returned AND before_resolved_at))",
             ),
             (
                 "can_derive",
@@ -551,7 +563,11 @@ class Compiler:
         third: Layer = [
             ("without_end", "(COALESCE(ended, FALSE) AND end_v IS NULL AND NOT end_unknown)"),
         ]
-        fourth: Layer = [("end_bad", "(end_unknown OR without_end OR before_end)")]
+        fourth: Layer = [
+            ("end_bad", "(end_unknown OR without_end OR before_end)"),
+            # the end date where it is known, for comparisons (Val: a bad value is NULL)
+            ("end_k", "CASE WHEN NOT end_bad THEN end_v END"),
+        ]
         return [*first, *second, *third, *fourth]
 
     def _due(self) -> tuple[str, list[tuple[str, str]]]:
@@ -579,6 +595,7 @@ class Compiler:
                 "due_bad",
                 f"({bad.format('due_at')} OR (take AND NOT due_derived) OR before_due_at)",
             ),
+            ("due_k", "CASE WHEN NOT due_bad THEN due_v END"),
         ]
         return join, [*layer, *after]
 
@@ -608,21 +625,20 @@ class Compiler:
 
     def _code_day(self) -> list[tuple[str, str]]:
         """validate's CODE_DATE_MISMATCH: the received date written in the dossier code
-        (glibc's %y%m%d: two-digit years from 1969, 31/02 rolled over); each number cut out once."""
-        s = "code_ymd"
-        y2, m, d = "code_y2", "code_m", "code_d"
+        (glibc's %y%m%d: two-digit years from 1969, 31/02 rolled over). The six digits are cut
+        out once and read as one number; its parts by integer arithmetic."""
+        n, m, d = "code_n", "code_m", "code_d"
+        # glibc reads a second digit of the month only after 0-1, of the day only after 0-3
         ok = (
-            f"{s} <> '' AND substr({s}, 3, 1) IN ('0', '1') AND {m} BETWEEN 1 AND 12"
-            f" AND substr({s}, 5, 1) IN ('0', '1', '2', '3') AND {d} BETWEEN 1 AND 31"
+            f"{n} IS NOT NULL AND {n} // 1000 % 10 <= 1 AND {m} BETWEEN 1 AND 12"
+            f" AND {n} // 10 % 10 <= 3 AND {d} BETWEEN 1 AND 31"
         )
         days = D.days_from_civil("code_year", m)
         return [
-            ("code_ymd", f"regexp_extract(v_dossier_id, {lit(CODE_DATE)}, 1)"),
-            *(
-                (name, f"TRY_CAST(substr({s}, {at}, 2) AS INTEGER)")
-                for name, at in ((y2, 1), (m, 3), (d, 5))
-            ),
-            ("code_year", f"(CASE WHEN {y2} >= 69 THEN 1900 ELSE 2000 END + {y2})"),
+            (n, f"TRY_CAST({code_digits('v_dossier_id')} AS INTEGER)"),
+            (m, f"{n} // 100 % 100"),
+            (d, f"{n} % 100"),
+            ("code_year", f"(CASE WHEN {n} >= 690000 THEN 1900 ELSE 2000 END + {n} // 10000)"),
             (
                 "code_mismatch",
                 f"(CASE WHEN {ok} THEN DATE '1970-01-01' + CAST({days} + {d} - 1 AS INTEGER) END"
@@ -634,18 +650,18 @@ class Compiler:
 
     def _period(self) -> list[tuple[str, str]]:
         recv = self.env("received_at")
-        end = Val(F.DATE, "end_v", "end_bad")
-        due = Val(F.DATE, "due_v", "due_bad")
+        end = Val(F.DATE, "end_k", "end_bad")
+        due = Val(F.DATE, "due_k", "due_bad")
         first: Layer = [
             ("ended_before", cmp(end, "<", "p_start")),
             ("received_after", cmp(recv, ">", "p_end")),
             (
-                "timeliness",
-                "CASE WHEN end_bad THEN NULL WHEN end_v IS NULL THEN ''"
-                " WHEN withdrawn IS NULL THEN NULL WHEN withdrawn THEN 'on_time'"
-                " WHEN due_bad OR due_v IS NULL THEN NULL"
-                " WHEN end_v < due_v THEN 'early' WHEN end_v = due_v THEN 'on_time'"
-                " ELSE 'late' END",
+                "timeliness",  # the usual case (both dates known, not withdrawn) first
+                "CASE WHEN NOT end_bad AND end_v IS NOT NULL AND withdrawn IS FALSE"
+                " AND NOT due_bad AND due_v IS NOT NULL THEN CASE WHEN end_v < due_v THEN 'early'"
+                " WHEN end_v = due_v THEN 'on_time' ELSE 'late' END"
+                " WHEN end_bad THEN NULL WHEN end_v IS NULL THEN ''"
+                " WHEN withdrawn IS NULL THEN NULL WHEN withdrawn THEN 'on_time' END",
             ),
         ]
         second: Layer = [
@@ -729,20 +745,17 @@ class Compiler:
             assert ind.denominator is not None and ind.numerator is not None
             raw += [(f"d{k}", self.cond(ind.denominator)), (f"n{k}", self.cond(ind.numerator))]
             # evaluate.count: a row set aside as a whole that would, or might, be in the
-            # denominator is left out of it; elsewhere excluded rows are known-false
-            masked.append(
-                (f"den{k}", f"CASE WHEN _active THEN d{k} WHEN d{k} = FALSE THEN FALSE END")
-            )
-            nums.append((f"num{k}", f"CASE WHEN _active THEN den{k} AND n{k} ELSE FALSE END"))
+            # denominator is left out of it (unknown); elsewhere excluded rows are known-false.
+            # Kleene logic, no CASE: _active is never NULL, so ``_active OR NULL`` is TRUE or
+            # unknown, and ``d AND unknown`` is FALSE only where d is FALSE
+            masked.append((f"den{k}", f"(d{k} AND (_active OR NULL))"))
+            nums.append((f"num{k}", f"(_active AND den{k} AND n{k})"))
             why = self.why(needed_fields(self.plan, ind))
-            states.append(
-                (
-                    f"s{k}",
-                    # the usual cases first; left out: den unknown, or den and num unknown
-                    f"CASE WHEN num{k} THEN 2 WHEN NOT den{k} THEN 0"
-                    f" WHEN den{k} AND NOT num{k} THEN 1 ELSE {why} END",
-                )
-            )
+            # 0 outside the denominator, 1 in it, 2 in the numerator: den + num, which is NULL
+            # exactly when the row is left out (den unknown, or den and num unknown); the
+            # reason is worked out for those rows only
+            known = f"CAST(den{k} AS INTEGER) + CAST(num{k} AS INTEGER)"
+            states.append((f"s{k}", f"COALESCE({known}, {why})"))
         summary: Layer = [
             ("in_period", "(received_in_period OR resolved_in_period OR open_at_end)"),
             ("nr", "(_active AND received IS FALSE)"),
