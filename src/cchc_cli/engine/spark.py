@@ -48,6 +48,7 @@ import re
 import shutil
 import tempfile
 import warnings
+import weakref
 from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -271,13 +272,15 @@ class SparkConnection:
     def __init__(self, spark: SparkSession, staging: str | None = None):
         self.spark = spark
         self.staging = staging
-        self._views: dict[str, object] = {}  # name -> the Arrow table last registered
+        # name -> the table last registered (weakly: a file's cells are not kept alive by it)
+        self._views: dict[str, weakref.ref] = {}
         self._held: dict[str, str | DataFrame] = {}  # name -> its Parquet file or cached frame
         self._parts = 0
 
     def register(self, name: str, table: pa.Table | DataFrame) -> None:
         """``table`` as the temp view ``name`` (not converted again if it is the same table)."""
-        if self._views.get(name) is table:
+        last = self._views.get(name)
+        if last is not None and last() is table:
             return
         held: str | DataFrame | None = None
         if isinstance(table, pa.Table) and self.staging:
@@ -291,7 +294,7 @@ class SparkConnection:
         else:
             df = table
         df.createOrReplaceTempView(name)
-        self._views[name] = table
+        self._views[name] = weakref.ref(table)
         self._release(name)
         if held is not None:
             self._held[name] = held
