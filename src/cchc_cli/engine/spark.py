@@ -15,7 +15,9 @@ The rewrites (everything else transpiles as is):
   ``try_to_timestamp`` per format, with every number at its full width (``dd``, ``MM``, ``yyyy``
   …). Spark's parser then reads exactly two digits (four for the year) and refuses impossible days
   and times, so it accepts only zero-padded cells, which glibc reads to the same value; the cells
-  it leaves take the exact path, as in DuckDB. (sqlglot's own mapping, ``d``/``M``/``H``, would
+  it leaves take the exact path, as in DuckDB. Each parse is guarded by the format's shape
+  (``cell LIKE '__/__/____'``): a cell of another shape, which could only fail, never reaches the
+  parser, whose failures are slow exceptions. (sqlglot's own mapping, ``d``/``M``/``H``, would
   accept a digit fewer and leaves the ``T`` of ISO dates unquoted.)
 * ``regexp_extract(cell, rx, ['g1', …])`` (one STRUCT of every group): ``named_struct`` of one
   ``regexp_extract`` per group (Spark, like DuckDB, gives '' for a group that took no part).
@@ -41,13 +43,13 @@ from __future__ import annotations
 
 import atexit
 import contextlib
-import getpass
 import os
 import re
 import shutil
 import tempfile
 import warnings
-from collections.abc import Iterator, Mapping, Sequence
+import weakref
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
@@ -73,7 +75,12 @@ if TYPE_CHECKING:
 
 DEFAULT_MASTER = "local[2]"
 STAGED_ROW_GROUP = 100_000  # rows per Parquet row group of a staged table: Spark's unit of work
-LOG = os.path.join(tempfile.gettempdir(), f"cchc-spark-{getpass.getuser()}.log")  # appended
+# the JVM's own output, of the latest session started (the user's own folder: no shared /tmp)
+LOG = os.path.join(
+    os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"),
+    "cchc",
+    "spark.log",
+)
 
 
 _LOG4J = """\
@@ -186,7 +193,7 @@ def _replace(node: exp.RegexpReplace) -> exp.Expression:
     if set(flags) - {"g"}:
         raise ValueError(f"regexp_replace options {flags!r} have no Spark form")
     if "g" in flags:
-        pattern, rewrite = pattern, java_rewrite(rewrite)
+        rewrite = java_rewrite(rewrite)
     else:  # the first match only: what comes before it kept as group 1
         pattern, rewrite = f"(?s)^(.*?)(?:{pattern})", "$1" + java_rewrite(rewrite, shift=1)
     return exp.RegexpReplace(
@@ -196,7 +203,9 @@ def _replace(node: exp.RegexpReplace) -> exp.Expression:
     )
 
 
-def to_spark(tree: exp.Expression, parquet=None) -> exp.Expression:
+def to_spark(
+    tree: exp.Expression, parquet: Callable[[list[str]], str] | None = None
+) -> exp.Expression:
     """The rewrites of the module docstring on a DuckDB syntax tree (a new tree).
     ``parquet(paths) -> view name`` registers the parts a ``read_parquet`` reads."""
 
@@ -282,13 +291,15 @@ class SparkConnection:
     def __init__(self, spark: SparkSession, staging: str | None = None):
         self.spark = spark
         self.staging = staging
-        self._views: dict[str, object] = {}  # name -> the Arrow table last registered
+        # name -> the table last registered (weakly: a file's cells are not kept alive by it)
+        self._views: dict[str, weakref.ref] = {}
         self._held: dict[str, str | DataFrame] = {}  # name -> its Parquet file or cached frame
         self._parts = 0
 
     def register(self, name: str, table: pa.Table | DataFrame) -> None:
         """``table`` as the temp view ``name`` (not converted again if it is the same table)."""
-        if self._views.get(name) is table:
+        last = self._views.get(name)
+        if last is not None and last() is table:
             return
         held: str | DataFrame | None = None
         if isinstance(table, pa.Table) and self.staging:
@@ -302,7 +313,7 @@ class SparkConnection:
         else:
             df = table
         df.createOrReplaceTempView(name)
-        self._views[name] = table
+        self._views[name] = weakref.ref(table)
         self._release(name)
         if held is not None:
             self._held[name] = held
@@ -415,8 +426,9 @@ def _start(master: str | None) -> SparkSession:
             conf.update(LOCAL_CONF)
     for key, value in conf.items():
         builder = builder.config(key, value)
+    log = _log_file()
     try:
-        with _jvm_output(LOG), _quiet():
+        with _jvm_output(log), _quiet():
             spark = builder.getOrCreate()
     except Exception as exc:  # pyspark's own errors for a JVM that did not start
         raise CchcError(
@@ -425,12 +437,21 @@ def _start(master: str | None) -> SparkSession:
                 f"Spark did not start (master {master or 'from the Spark settings'})",
             ),
             Msg(
-                f"kiểm tra java -version (cần 17 trở lên) và JAVA_HOME; lời báo của Spark ở {LOG}",
-                f"check java -version (17 or later) and JAVA_HOME; Spark's own messages are in {LOG}",
+                f"kiểm tra java -version (cần 17 trở lên) và JAVA_HOME; lời báo của Spark ở {log}",
+                f"check java -version (17 or later) and JAVA_HOME; Spark's own messages are in {log}",
             ),
         ) from exc
     spark.sparkContext.setLogLevel("ERROR")
     return spark
+
+
+def _log_file() -> str:
+    """:data:`LOG`, or a new private temp folder's file where the user's folder is not writable."""
+    try:
+        os.makedirs(os.path.dirname(LOG), mode=0o700, exist_ok=True)
+        return LOG
+    except OSError:
+        return os.path.join(tempfile.mkdtemp(prefix="cchc-spark-log-"), "spark.log")
 
 
 @contextlib.contextmanager
@@ -452,7 +473,7 @@ def _jvm_output(log: str) -> Iterator[None]:
     old_opts = os.environ.get("SPARK_SUBMIT_OPTS")
     os.environ["SPARK_SUBMIT_OPTS"] = f"{old_opts or ''} -Dlog4j2.configurationFile=file:{settings}"
     saved = [os.dup(1), os.dup(2)]
-    out = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    out = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     try:
         os.dup2(out, 1)
         os.dup2(out, 2)
