@@ -212,6 +212,11 @@ def to_spark(
     def rewrite(node: exp.Expression) -> exp.Expression:
         if isinstance(node, exp.Anonymous) and node.name.lower() == "try_strptime":
             return _fast_date(node)
+        if isinstance(node, exp.Anonymous) and node.name.lower() == "strlen":
+            # DuckDB's strlen counts bytes, as Spark's octet_length does
+            return exp.Anonymous(
+                this="OCTET_LENGTH", expressions=[e.copy() for e in node.expressions]
+            )
         if isinstance(node, exp.RegexpExtract) and isinstance(node.args.get("group"), exp.Array):
             return _group_struct(node)
         if isinstance(node, exp.RegexpFullMatch):
