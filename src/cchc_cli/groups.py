@@ -36,10 +36,9 @@ def groupable(plan) -> tuple[str, ...]:
     return (MONTH, *text)
 
 
-def check_grouping(plan, records, by: str, where=None) -> None:
+def check_grouping(plan, records, by: str) -> None:
     """A breakdown asked for by name needs that column in the export: grouping every dossier
-    under "(not given)" would look like an answer and is not one. ``where``: what has the
-    file's ``path`` and ``header_line`` (``records`` itself by default)."""
+    under "(not given)" would look like an answer and is not one."""
     choices = groupable(plan)
     if by not in choices:
         raise CchcError(
@@ -60,7 +59,7 @@ def check_grouping(plan, records, by: str, where=None) -> None:
             f"export the dossier list again with that column (headers accepted: {names}), "
             f"or drop --by {by}",
         ),
-        Location((where or records).path, (where or records).header_line),
+        Location(records.path, records.header_line),
     )
 
 

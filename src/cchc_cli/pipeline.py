@@ -102,7 +102,9 @@ def expand_inputs(given: Sequence[str | Path]) -> tuple[Path, ...]:
     for item in given:
         p = Path(item)
         if not p.exists() and _GLOB & set(str(item)):
-            found = sorted(q for q in Path(p.anchor or ".").glob(_relative_pattern(p)) if q.is_file())
+            found = sorted(
+                q for q in Path(p.anchor or ".").glob(_relative_pattern(p)) if q.is_file()
+            )
             if not found:
                 raise CchcError(
                     Msg(f"không tệp nào khớp mẫu {item}", f"no file matches the pattern {item}"),
@@ -215,7 +217,7 @@ def run(request: Request) -> Run:
     """Load, read, compile and run; the whole period and, with ``by="month"``, each month in
     the same query."""
     from . import engine
-    from .groups import MONTH, check_grouping, months_of
+    from .groups import MONTH, months_of
 
     plan, span, actuals = load(request)
     staged = read_inputs(plan, request)
@@ -227,8 +229,6 @@ def run(request: Request) -> Run:
         settings = engine.Settings(memory_limit=os.environ.get("CCHC_MEMORY_LIMIT", MEMORY_LIMIT))
         figures = engine.run_periods(plan, staged, spans, settings, connection=con)
         whole = figures[PERIOD]
-        if request.by is not None:
-            check_grouping(plan, whole, request.by, whole.summary)
         result = assemble(plan, span, whole, whole.counts, whole.files, actuals)
         per_month = None
         if monthly:
@@ -280,7 +280,9 @@ def convert(request: Request, folder: Path) -> Converted:
     import duckdb
 
     from .binding import bind_headers
+    from .engine.bind import first_cells
     from .io.parquet import SET_FILE, write_set
+    from .io.staged import cell_names
     from .output import check_folder, publish_folder
     from .plan import load_plan
 
@@ -303,8 +305,13 @@ def convert(request: Request, folder: Path) -> Converted:
     con = duckdb.connect()
     try:
         staged.register(con, "cells")
+        names = cell_names(len(info.headers))
         bound = bind_headers(
-            plan, info.headers, info.path, info.header_line, lambda i: _sample(con, i)
+            plan,
+            info.headers,
+            info.path,
+            info.header_line,
+            lambda i: first_cells(con, "cells", names[i]),
         )
         received = bound.where.get("received_at", (None, ""))[0]
         partitions: dict[str, int] = {}
@@ -318,13 +325,3 @@ def convert(request: Request, folder: Path) -> Converted:
         con.close()
         staged.close()
     return Converted(folder, info.rows, dict(sorted(partitions.items())))
-
-
-def _sample(con, i: int):
-    """The first SAMPLE_CELLS non-empty cells of column ``i``, as binding asks for them."""
-    from .binding import SAMPLE_CELLS
-    from .sources import ABSENT
-
-    col = f'"{i}"'
-    query = f"SELECT {col} FROM cells WHERE {col} <> '' AND {col} <> $absent LIMIT {SAMPLE_CELLS}"
-    return con.sql(query, params={"absent": ABSENT}).to_arrow_table().column(0)

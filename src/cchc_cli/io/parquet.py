@@ -57,6 +57,7 @@ def write_set(
                 years = np.zeros(n, dtype=np.int16)
                 known = np.zeros(n, dtype=bool)
                 months = years.astype(np.int8)
+                ym = np.zeros(n, dtype=np.int64)
             else:
                 cells = pc.if_else(
                     pc.equal(batch.column(str(received)), sources.ABSENT),
@@ -64,17 +65,16 @@ def write_set(
                     batch.column(str(received)),
                 )
                 cells = pa.chunked_array([cells])
-                empty = np.asarray(
-                    pc.equal(cells, "").to_numpy(zero_copy_only=False), dtype=bool
-                )
+                empty = np.asarray(pc.equal(cells, "").to_numpy(zero_copy_only=False), dtype=bool)
                 days, invalid = parse_dates(cells, empty)
                 known = ~np.isnat(days) & ~invalid
                 ym = days.astype("datetime64[M]").astype(np.int64)
                 years = np.where(known, ym // 12 + 1970, 0).astype(np.int16)
                 months = np.where(known, ym % 12 + 1, 0).astype(np.int8)
-            for y, m in zip(years[known].tolist(), months[known].tolist(), strict=True):
-                key = f"{y:04d}-{m:02d}"
-                counts[key] = counts.get(key, 0) + 1
+            codes, per = np.unique(ym[known], return_counts=True)  # months since 1970-01
+            for code, rows in zip(codes.tolist(), per.tolist(), strict=True):
+                key = f"{code // 12 + 1970:04d}-{code % 12 + 1:02d}"
+                counts[key] = counts.get(key, 0) + rows
             if (~known).any():
                 counts[""] = counts.get("", 0) + int((~known).sum())
             mask = pa.array(~known)

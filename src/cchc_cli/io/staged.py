@@ -14,7 +14,6 @@ from __future__ import annotations
 import contextlib
 import shutil
 import tempfile
-from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -112,9 +111,6 @@ def from_raw(raw: RawTable) -> Staged:
     )
     return Staged(info, arrow=pa.table(arrays))
 
-
-def infos(staged: Sequence[Staged]) -> tuple[TableInfo, ...]:
-    return tuple(s.info for s in staged)
 
 
 class StageWriter:
