@@ -355,3 +355,10 @@ def _check_years(years: Iterable[int]) -> None:
         raise ValueError(
             f"years {bad} are outside {first}–{last}, the range the holidays package covers"
         )
+
+
+def plan_calendar(plan, years) -> WorkCalendar:
+    """Vietnam's working calendar plus the plan's own days off and make-up days."""
+    return WorkCalendar.vietnam(
+        years, extra_days_off=plan.days_off, extra_working_days=plan.working_days
+    )

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import fields as F
+from .calendar import plan_calendar
 from .conditions import And, Condition, Not, Or, Ref, Test
 from .errors import Reason
 from .plan import Plan
@@ -289,15 +290,6 @@ def due_calendar(plan: Plan, received: np.ndarray):
     first = received.min().astype(object).year
     last = received.max().astype(object).year
     return plan_calendar(plan, range(first, min(last + 2, 2101)))  # holidays stops at 2100
-
-
-def plan_calendar(plan: Plan, years):
-    """Vietnam's working calendar plus the plan's own days off and make-up days."""
-    from .calendar import WorkCalendar
-
-    return WorkCalendar.vietnam(
-        years, extra_days_off=plan.days_off, extra_working_days=plan.working_days
-    )
 
 
 def _timeliness(end_at: Dates, withdrawn: Tri, due: Dates) -> Cat:

@@ -28,6 +28,7 @@ from .cli_common import (
     CutoffOpt,
     DelimiterOpt,
     EncodingOpt,
+    ExportsArg,
     FromOpt,
     Group,
     Lang,
@@ -43,12 +44,13 @@ from .cli_common import (
     fail,
     gloss,
 )
+from .cli_convert import register as _register_convert
 from .cli_explain import add_evidence
 from .cli_explain import register as _register_explain
 from .cli_inspect import register as _register_inspect
 from .cli_plans import register as _register_plans
 from .cli_report import register as _register_report
-from .errors import CchcError, ExitCode, Msg, exit_code
+from .errors import CchcError, ExitCode, Location, Msg, exit_code
 
 ROOT_HELP = CommandHelp(
     summary=Msg(
@@ -188,7 +190,7 @@ CHECK_HELP = CommandHelp(
 
 @command(app, "check", CHECK_HELP)
 def check(
-    records: RecordsArg,
+    records: ExportsArg,
     plan: PlanOpt = None,
     period: PeriodOpt = None,
     cutoff: CutoffOpt = None,
@@ -200,7 +202,8 @@ def check(
         typer.Option(
             "--format",
             help=gloss(
-                "Định dạng kết quả; xlsx, docx, html cần -o", "Output format; xlsx, docx, html need -o"
+                "Định dạng kết quả; xlsx, docx, html cần -o",
+                "Output format; xlsx, docx, html need -o",
             ),
         ),
     ] = Format.table,
@@ -255,14 +258,10 @@ def check(
     ] = None,
 ) -> None:
     """Every indicator of the plan over one period (help: :data:`CHECK_HELP`)."""
-    from .actuals import load_actuals
-    from .classify import classify
     from .compare import attach, read_previous
-    from .evaluate import breakdown, evaluate
     from .output import check_target, require_file, write_text
-    from .period import resolve_period
-    from .plan import load_plan
-    from .records import read_records
+    from .pipeline import ReadOptions, Request
+    from .pipeline import run as run_pipeline
     from .render import FILE_FORMATS, render
 
     try:
@@ -270,29 +269,47 @@ def check(
             require_file(
                 fmt.value, output, "bao-cao.html" if fmt is Format.html else f"phu-luc.{fmt.value}"
             )
-        check_target(output, (records, plan, actuals, compare))  # before any file is written
-        the_plan = load_plan(plan)
-        check_target(output, tuple(b.path for b in the_plan.bases))  # an overlay's bases too
-        span = resolve_period(
-            period, date_from, date_to, the_plan.period, cutoff, the_plan.reporting
+        check_target(output, (*records, plan, actuals, compare))  # before any file is written
+        request = Request(
+            tuple(records),
+            plan,
+            period=period,
+            date_from=date_from,
+            date_to=date_to,
+            cutoff=cutoff,
+            actuals=actuals,
+            read=ReadOptions(encoding, delimiter, sheet),
+            by=by.value if by else None,
+            months=fmt in (Format.xlsx, Format.html),  # their month sheet
         )
-        the_actuals = load_actuals(actuals, the_plan) if actuals else None
         previous = read_previous(compare) if compare is not None else None
-        data = read_records(records, the_plan, encoding=encoding, delimiter=delimiter, sheet=sheet)
-        classified = classify(the_plan, data, span)
-        result = evaluate(the_plan, data, span, the_actuals, classified=classified)
+        done = run_pipeline(request)
+        the_plan, span, result = done.plan, done.period, done.result
+        check_target(output, tuple(b.path for b in the_plan.bases))  # an overlay's bases too
         shown = attach(result, previous) if previous is not None else result
-        groups = (by.value, breakdown(the_plan, data, span, by.value, classified)) if by else None
-        months = groups if by is By.month else None  # the xlsx month sheet: what --by month gives
-        if fmt in (Format.xlsx, Format.html) and months is None:
-            months = ("month", breakdown(the_plan, data, span, "month", classified))
+        groups = (by.value, done.groups) if by and done.groups is not None else None
+        months = ("month", done.months) if done.months is not None else None
         color = output is None and fmt is Format.table and sys.stdout.isatty()
         width = shutil.get_terminal_size((160, 24)).columns if color else None
         parts = {}
+        rows = None  # the pandas route's rows: Biểu 06 and the evidence rows still read them
+        if fmt is Format.html or evidence is not None:
+            from .classify import classify
+            from .records import read_records
+
+            data = read_records(
+                _one_export(records, "--evidence" if evidence is not None else "--format html"),
+                the_plan,
+                encoding=encoding,
+                delimiter=delimiter,
+                sheet=sheet,
+            )
+            rows = (data, classify(the_plan, data, span))
         if fmt is Format.html:  # Biểu 06 and the worklists over the same period
             from .render.html_report import report_parts
 
-            parts = report_parts(the_plan, data, span, classified)
+            assert rows is not None
+            parts = report_parts(the_plan, rows[0], span, rows[1])
         text = render(
             shown,
             fmt.value,
@@ -305,11 +322,33 @@ def check(
         )
         if evidence is not None:  # after all computing: a failure above leaves no folder
             # the run itself, which verify can re-run: the comparison is not part of it
-            add_evidence(result, the_plan, data, classified, evidence, sys.argv)
+            assert rows is not None
+            add_evidence(result, the_plan, rows[0], rows[1], evidence, sys.argv)
         write_text(text, output)
     except CchcError as exc:
         fail(exc, lang.value)
     raise typer.Exit(exit_code(result.summary, strict=strict))
+
+
+def _one_export(records: list[Path], option: str) -> Path:
+    """What still reads one export file at a time (Biểu 06, the evidence rows)."""
+    from .io.parquet import is_converted
+    from .pipeline import expand_inputs
+
+    files = expand_inputs(records)
+    if len(files) != 1 or is_converted(files[0]):
+        raise CchcError(
+            Msg(
+                f"{option} cần đúng một tệp xuất (chưa nhận nhiều tệp hay thư mục Parquet)",
+                f"{option} needs exactly one export file (not yet several files or a Parquet set)",
+            ),
+            Msg(
+                f"chạy {option} trên tệp xuất gốc; các số liệu của check không đổi",
+                f"run {option} on the original export file; check's figures are the same",
+            ),
+            Location(str(records[0])),
+        )
+    return files[0]
 
 
 class ProblemFormat(str, Enum):
@@ -404,6 +443,7 @@ _register_report(app)
 _register_explain(app)
 _register_inspect(app)
 _register_plans(app)
+_register_convert(app)
 
 
 def _lang_of(argv: list[str]) -> str:

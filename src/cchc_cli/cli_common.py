@@ -182,6 +182,19 @@ RecordsArg = Annotated[
         ),
     ),
 ]
+ExportsArg = Annotated[
+    list[Path],
+    typer.Argument(
+        metavar="RECORDS...",
+        help=gloss(
+            "Tệp xuất danh sách hồ sơ (.csv, .txt, .xlsx, .xls); nhiều tệp, một thư mục hoặc một "
+            "mẫu tên trong dấu nháy ('ho-so-*.csv') được tính như một tệp; hoặc thư mục của cchc "
+            "convert",
+            "The dossier export (.csv, .txt, .xlsx, .xls); several files, a folder or a quoted "
+            "pattern ('ho-so-*.csv') count as one export; or a folder cchc convert wrote",
+        ),
+    ),
+]
 PlanOpt = Annotated[
     Path | None,
     typer.Option(

@@ -142,7 +142,9 @@ def explain_command(
     ] = RowsKind.failing,
     fmt: Annotated[
         ExplainFormat,
-        typer.Option("--format", help=gloss("Định dạng kết quả; xlsx cần -o", "Output format; xlsx needs -o")),
+        typer.Option(
+            "--format", help=gloss("Định dạng kết quả; xlsx cần -o", "Output format; xlsx needs -o")
+        ),
     ] = ExplainFormat.table,
     output: OutputOpt = None,
     lang: LangOpt = None,

@@ -21,9 +21,9 @@ from fractions import Fraction
 from pathlib import Path
 
 from .errors import CchcError, Location, Msg, Notice
-from .evaluate import Result
 from .period import CALENDAR, CUTOFF, Span, span_from_json, span_json
 from .plan import MEASURES
+from .results import Result
 
 MAX_BYTES = 64 * 2**20  # a check JSON of 31 indicators is ~30 KB; with --by, a few MB
 STATUSES = ("pass", "fail", "no_data")

@@ -25,15 +25,13 @@ import hashlib
 import json
 import os
 import re
-import shutil
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__
 from .errors import CchcError, Location, Msg, say
-from .output import current_umask
+from .output import check_folder, publish_folder
 
 MANIFEST = "manifest.json"
 REPORT = "report.json"
@@ -172,6 +170,9 @@ def build_manifest(
     }
 
 
+EVIDENCE_FOLDER = Msg("thư mục bằng chứng", "evidence folder")
+
+
 def write_evidence(
     result,
     plan,
@@ -192,33 +193,7 @@ def write_evidence(
     from .classify import classify
 
     target = Path(directory)
-    where = Location(str(directory))
-    if target.exists() and not target.is_dir():
-        raise CchcError(
-            Msg("--evidence phải là một thư mục", "--evidence must be a folder"), None, where
-        )
-    replacing = False
-    if target.is_dir() and any(target.iterdir()):
-        if not (target / MANIFEST).is_file():
-            raise CchcError(
-                Msg(
-                    "thư mục bằng chứng đã có tệp khác (không phải bằng chứng cũ của cchc)",
-                    "the evidence folder holds other files (not an earlier cchc evidence folder)",
-                ),
-                Msg("chọn một thư mục mới hoặc thư mục trống", "choose a new or empty folder"),
-                where,
-            )
-        replacing = True
-    parent = target.parent if str(target.parent) else Path(".")
-    if not parent.is_dir():
-        raise CchcError(
-            Msg(
-                "thư mục chứa thư mục bằng chứng không tồn tại",
-                "the folder to hold the evidence does not exist",
-            ),
-            Msg(f"tạo thư mục {parent} trước", f"create {parent} first"),
-            where,
-        )
+    check_folder(target, "--evidence", EVIDENCE_FOLDER, MANIFEST)  # before the work
     cl = classified if classified is not None else classify(plan, records, result.period)
     files, _, manifest = _folder(
         result,
@@ -231,51 +206,12 @@ def write_evidence(
     )
     manifest_bytes = _json_bytes(manifest)
 
-    try:
-        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=parent))
-    except OSError as exc:
-        raise CchcError(
-            Msg(
-                f"không ghi được thư mục bằng chứng: {exc.strerror}",
-                f"cannot write the evidence folder: {exc.strerror}",
-            ),
-            Msg("kiểm tra quyền ghi và dung lượng đĩa", "check write permission and disk space"),
-            where,
-        ) from None
-    old: Path | None = None
-    try:
-        os.chmod(tmp, 0o777 & ~current_umask())  # mkdtemp makes it private; give it a normal folder's mode
+    def fill(tmp: Path) -> None:
         for name, data in files.items():
             (tmp / name).write_bytes(data)
         (tmp / MANIFEST).write_bytes(manifest_bytes)
-        if replacing:
-            old = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old", dir=parent))
-            os.replace(target, old / "evidence")
-        os.replace(tmp, target)
-    except OSError as exc:
-        shutil.rmtree(tmp, ignore_errors=True)
-        if old is not None and (old / "evidence").exists() and not target.exists():
-            os.replace(old / "evidence", target)  # put the earlier evidence back
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
-        raise CchcError(
-            Msg(
-                f"không ghi được thư mục bằng chứng: {exc.strerror}",
-                f"cannot write the evidence folder: {exc.strerror}",
-            ),
-            None,
-            where,
-        ) from None
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        if old is not None and (old / "evidence").exists() and not target.exists():
-            os.replace(old / "evidence", target)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
-        raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
-    return target
+
+    return publish_folder(target, fill, "--evidence", EVIDENCE_FOLDER, MANIFEST)
 
 
 # ---------------------------------------------------------------------------------------------

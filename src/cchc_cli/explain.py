@@ -3,7 +3,7 @@
 The counts come from :func:`cchc_cli.evaluate.count` and the verdict from the same functions
 ``check`` uses, so ``explain`` can never disagree with ``check``. Every row of the export gets one
 class for the indicator — counted and passing, counted and failing, left out (with the first bad
-cell, in the order :func:`cchc_cli.evaluate._attribute` uses), not in the denominator, or *open and
+cell, in the order :func:`cchc_cli.evaluate.count` attributes them), not in the denominator, or *open and
 due*: outside the denominator, still open at the period's end and due on or before it (only for an
 indicator whose rule reads the due date) — the dossiers that will count late unless resolved by
 their due date, the worklist before a cut-off. Kept as numpy arrays; only the rows actually shown
@@ -30,6 +30,7 @@ from .classify import Classified, Dates, Tri, classify, first_reasons
 from .errors import CchcError, Msg, Reason
 from .plan import Indicator, Plan
 from .records import EMPTY, UNKNOWN, Records
+from .results import actual_result, dossier_result
 
 ROW_KINDS = ("failing", "counted", "left-out", "open-due", "all")
 COUNTED_PASS, COUNTED_FAIL, LEFT_OUT, NOT_IN_DENOMINATOR, OPEN_DUE = (
@@ -97,7 +98,7 @@ def row_classes(
         outside = cls == CLASSES.index(NOT_IN_DENOMINATOR)
         cls[outside & cl.active & open_and_due(cl)] = CLASSES.index(OPEN_DUE)
 
-    # the same walk as evaluate._attribute, kept per row
+    # the same walk as evaluate.count attributes left-out rows by, kept per row
     reason, labels = first_reasons(cl, left, E.needed_fields(plan, ind))
 
     def label(code: str, field: str) -> int:
@@ -431,7 +432,7 @@ def explain(
     ind = plan.indicator(indicator) if isinstance(indicator, str) else indicator
     period = period or plan.period
     if ind.source != "dossiers":
-        result = E._actual_result(ind, actuals)
+        result = actual_result(ind, actuals)
         return Explanation(plan, ind, period, result, actuals=actuals)
     if records is None:
         raise CchcError(
@@ -444,11 +445,8 @@ def explain(
     _check_kind(rows)
     cl = classified or classify(plan, records, period)
     counts, classes = row_classes(plan, ind, records, cl)
-    # what check's evaluate._dossier_result gives, from the counts just made (counted once)
-    if E._lacking(plan, ind, records):
-        result = E._dossier_result(plan, ind, records, cl)  # no data: the column is missing
-    else:
-        result = E.ratio_result(ind, counts)
+    # check's verdict, from the counts just made (no data when a column it reads is missing)
+    result = dossier_result(plan, ind, records, counts)
     index = classes.select(rows)
     if result.reason == Reason.MISSING_COLUMN.value:
         index = index[:0]  # without the column the rows say nothing about this indicator

@@ -36,9 +36,10 @@ def groupable(plan) -> tuple[str, ...]:
     return (MONTH, *text)
 
 
-def check_grouping(plan, records, by: str) -> None:
+def check_grouping(plan, records, by: str, where=None) -> None:
     """A breakdown asked for by name needs that column in the export: grouping every dossier
-    under "(not given)" would look like an answer and is not one."""
+    under "(not given)" would look like an answer and is not one. ``where``: what has the
+    file's ``path`` and ``header_line`` (``records`` itself by default)."""
     choices = groupable(plan)
     if by not in choices:
         raise CchcError(
@@ -59,7 +60,7 @@ def check_grouping(plan, records, by: str) -> None:
             f"export the dossier list again with that column (headers accepted: {names}), "
             f"or drop --by {by}",
         ),
-        Location(records.path, records.header_line),
+        Location((where or records).path, (where or records).header_line),
     )
 
 

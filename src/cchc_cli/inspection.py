@@ -206,7 +206,7 @@ def _unknown_words(
     """Words no vocabulary knows: as the check reads them (records), and in the columns a guess
     gives a field to (the raw cells against the field's vocabulary)."""
     found: list[tuple[str, str, Counter]] = []
-    for name, col in (records.columns.items() if records is not None else ()):
+    for name, col in records.columns.items() if records is not None else ():
         if col.kind != F.CATEGORY or col.header is None or col.raw is None:
             continue
         mask = np.asarray(col.values) == UNKNOWN
@@ -218,7 +218,9 @@ def _unknown_words(
         if vocab is None or plan.columns[name].kind != F.CATEGORY:
             continue
         cells = _cells(table, i)
-        found.append((name, table.headers[i], Counter(c for c in cells if fold_value(c) not in vocab.words)))
+        found.append(
+            (name, table.headers[i], Counter(c for c in cells if fold_value(c) not in vocab.words))
+        )
     out = []
     for name, header, counts in found:
         vocab = plan.vocabulary_of(name)
@@ -226,7 +228,9 @@ def _unknown_words(
         spellings: dict[str, Counter] = {}  # Xong, xong, XONG: one word, as the check reads it
         for word, n in counts.items():
             spellings.setdefault(fold_value(word), Counter())[word] += n
-        ranked = sorted(spellings.values(), key=lambda c: (-sum(c.values()), c.most_common(1)[0][0]))
+        ranked = sorted(
+            spellings.values(), key=lambda c: (-sum(c.values()), c.most_common(1)[0][0])
+        )
         for forms in ranked:
             word = forms.most_common(1)[0][0]
             nearest = closest(word, list(known))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import stat
 import sys
 import tempfile
@@ -144,3 +145,84 @@ def write_text(text: str | bytes, path: str | Path | None, *, binary: bytes | No
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def check_folder(target: Path, option: str, noun: Msg, marker: str) -> bool:
+    """Refuse a folder target that cannot be written whole, before any work. It must not exist,
+    be empty, or be one cchc wrote earlier (it holds ``marker``), which will be replaced; any
+    other folder is refused, so no unrelated file is ever deleted. True: it will be replaced."""
+    where = Location(str(target))
+    if target.exists() and not target.is_dir():
+        raise CchcError(
+            Msg(f"{option} phải là một thư mục", f"{option} must be a folder"), None, where
+        )
+    parent = target.parent if str(target.parent) else Path(".")
+    if not parent.is_dir():
+        raise CchcError(
+            Msg(
+                f"thư mục chứa {noun.vi} không tồn tại",
+                f"the folder to hold the {noun.en} does not exist",
+            ),
+            Msg(f"tạo thư mục {parent} trước", f"create {parent} first"),
+            where,
+        )
+    if target.is_dir() and any(target.iterdir()):
+        if not (target / marker).is_file():
+            raise CchcError(
+                Msg(
+                    f"{noun.vi} đã có tệp khác (không phải {noun.vi} cũ của cchc)",
+                    f"the {noun.en} holds other files (not an earlier cchc {noun.en})",
+                ),
+                Msg("chọn một thư mục mới hoặc thư mục trống", "choose a new or empty folder"),
+                where,
+            )
+        return True
+    return False
+
+
+def publish_folder(target: Path, fill, option: str, noun: Msg, marker: str) -> Path:
+    """Write a folder all or nothing: ``fill(tmp)`` writes it in a hidden sibling, which then
+    takes ``target``'s place (an earlier one is put back if that fails)."""
+    replacing = check_folder(target, option, noun, marker)
+    parent = target.parent if str(target.parent) else Path(".")
+    where = Location(str(target))
+
+    def failed(exc: OSError) -> CchcError:
+        return CchcError(
+            Msg(
+                f"không ghi được {noun.vi}: {exc.strerror}",
+                f"cannot write the {noun.en}: {exc.strerror}",
+            ),
+            Msg("kiểm tra quyền ghi và dung lượng đĩa", "check write permission and disk space"),
+            where,
+        )
+
+    try:
+        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=parent))
+    except OSError as exc:
+        raise failed(exc) from None
+    old: Path | None = None
+
+    def undo() -> None:
+        shutil.rmtree(tmp, ignore_errors=True)
+        if old is not None and (old / "previous").exists() and not target.exists():
+            os.replace(old / "previous", target)  # put the earlier folder back
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+
+    try:
+        os.chmod(tmp, 0o777 & ~current_umask())  # mkdtemp makes it private: a normal folder's mode
+        fill(tmp)
+        if replacing:
+            old = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old", dir=parent))
+            os.replace(target, old / "previous")
+        os.replace(tmp, target)
+    except OSError as exc:
+        undo()
+        raise failed(exc) from None
+    except BaseException:
+        undo()
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+    return target

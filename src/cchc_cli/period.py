@@ -351,7 +351,7 @@ def incomplete_notices(plan: Plan, period: tuple[dt.date, dt.date], inputs) -> t
     short = [i for i in inputs if i.last_received is not None and i.last_received < end]
     if not short:
         return ()
-    from .classify import plan_calendar
+    from .calendar import plan_calendar
 
     cal = plan_calendar(plan, range(end.year, end.year + 1))
     last = end

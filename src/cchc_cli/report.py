@@ -686,7 +686,7 @@ def calendar_dict(plan, year: int) -> dict:
     """The working calendar the due dates of ``year`` are derived from (for ``cchc calendar``)."""
     import holidays
 
-    from .classify import plan_calendar
+    from .calendar import plan_calendar
 
     try:
         cal = plan_calendar(plan, [year])

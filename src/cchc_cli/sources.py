@@ -49,18 +49,26 @@ Layout rules
 Every problem raises :class:`~cchc_cli.errors.CchcError` with a bilingual message that names the
 file and a hint that says what to do; no traceback leaks for bad input.
 
-Speed (1,000,000 rows x 16 columns, 240 MB of UTF-8: about 1.5-2.5 s, 0.85 GB peak RSS): the
-file is read once; pyarrow's multi-threaded CSV reader parses it and, for files over 2 MiB,
-also validates the UTF-8 (only the first MiB is decoded in Python, for the header search, more
-only if it does not hold 50 records; an invalid byte further on restarts detection). Line numbers cost nothing unless a field holds a
-newline (then one count per column); columns are NFC-normalised or stripped only when a cheap
-byte-level test says they may need it. Rows with fewer cells are re-read single-threaded and
-spliced in; a quote that may be left open sends the file to pandas' C parser, which reports it.
+Reading and speed: :func:`stage_table` reads into a :class:`~cchc_cli.io.staged.Staged` (Arrow,
+or Parquet parts for many rows); :func:`read_table` is the same reading kept in memory. A UTF-8
+text file larger than one block (8 MB) is read block by block (:func:`_stream_text`): memory
+stays about 0.3 GB whatever its size (1,000,000 rows: 290 MB; 10,000,000 rows: 2.9 GB), with
+exactly the cells, lines and errors of a whole-file reading; anything else (workbooks, HTML, a
+code page, UTF-16, a small file) is read whole. pyarrow's multi-threaded CSV reader parses the
+text and validates the UTF-8 (only the first MiB is decoded in Python, for the header search,
+more only if it does not hold 50 records; an invalid byte further on restarts detection). Line
+numbers cost nothing unless a field holds a newline (then one count per column); columns are
+NFC-normalised or stripped only when a cheap byte-level test says they may need it. Rows with
+fewer cells are re-read single-threaded and spliced in; a quote that may be left open sends the
+text to pandas' C parser, which reports it.
 
 Known limits: the byte-level NFC test trusts characters in U+1000..U+2FFF (Vietnamese letters,
 punctuation) to be NFC, so e.g. a decomposed Greek letter or an Ohm sign there is kept as is;
 workbooks read at openpyxl's pace (roughly 50-100k cells/s), and formula cells saved without a
-cached value (by some generators) read as "".
+cached value (by some generators) read as "". Read block by block, a file holds more than a
+block in memory only for a record longer than a block (a quote left open: the rest of the
+file) or when it turns out not to be UTF-8 past its head (then it is read whole, with its code
+page).
 """
 
 from __future__ import annotations
@@ -73,23 +81,26 @@ import functools
 import hashlib
 import io
 import itertools
+import os
 import re
 import threading
 import warnings
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, BinaryIO
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
 from .errors import CchcError, Location, Msg
 from .io import bom_codec
+from .io.blocks import LONE_CR, NulByte, TextBlocks, measure, parity_cut, record_cut
 from .io.html import (
     HtmlError,
     declared_encoding,
@@ -97,10 +108,14 @@ from .io.html import (
     markup_kind,
     read_html,
 )
+from .io.staged import MEMORY_ROWS, Staged, StageWriter, TableInfo
 from .io.xls import XlsError, ole_streams, read_xls
 from .text import INVISIBLE, ODD_SPACES, clean, closest, fold, nfc, visible
 
-__all__ = ["HEADER_SEARCH_ROWS", "HeaderScore", "RawTable", "read_table"]
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["HEADER_SEARCH_ROWS", "HeaderScore", "RawTable", "read_table", "stage_table"]
 
 HeaderScore = Callable[[Sequence[str]], int]
 
@@ -113,6 +128,10 @@ _CHUNK = 16 << 20  # UTF-8 validation / NFC check chunk
 # treats it as unknown, never as an empty cell (a cut-off row must not read as "Không").
 ABSENT = "\x00"
 _BLOCK = 8 << 20  # pyarrow CSV block: fewer, larger chunks keep per-chunk overhead low
+# UTF-8 text files larger than this are read block by block (_stream_text), each block about
+# this size: the few-thousand-row files of a department are read whole, as one block.
+_STREAM_BLOCK = 8 << 20
+_PROBE = 64 << 10  # at least the bytes io.html sniffs a page by
 _SAMPLE = 64 << 10  # bytes given to charset-normalizer and the NUL/binary sniffers
 _DELIMITERS = (",", ";", "\t")
 _DELIMITER_NAMES = {
@@ -127,7 +146,6 @@ _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP = (b"PK\x03\x04", b"PK\x05\x06")
 # Letters that only Vietnamese text decoded with the right code page produces (after NFC).
 _VIETNAMESE = frozenset("ăđơưĂĐƠƯĩũĨŨ" + "".join(chr(c) for c in range(0x1EA0, 0x1EFA)))
-_LONE_CR = re.compile(rb"\r(?!\n)")
 
 
 @dataclass(frozen=True)
@@ -171,23 +189,134 @@ def read_table(
     names to suggest when no header row is found. ``keys``: header names (any spelling
     :func:`~cchc_cli.text.fold` equates) of the columns every dossier fills — its id, its
     received date; a row with one of them filled is never set aside as layout.
+
+    :func:`stage_table` with every block kept in memory, in RawTable's shape.
     """
+    staged = stage_table(
+        path,
+        header_score,
+        encoding=encoding,
+        delimiter=delimiter,
+        sheet=sheet,
+        min_score=min_score,
+        expected=expected,
+        keys=keys,
+        memory_rows=None,
+    )
+    info, table = staged.info, staged.arrow
+    return RawTable(
+        path=info.path,
+        sha256=info.sha256,
+        size=info.size,
+        encoding=info.encoding,
+        delimiter=info.delimiter,
+        sheet=info.sheet,
+        header_line=info.header_line,
+        headers=info.headers,
+        data=table.drop_columns(["_line"]).to_pandas(),
+        lines=table["_line"].to_numpy(),
+        blank_rows=info.blank_rows,
+        format=info.format,
+        layout=info.layout,
+    )
+
+
+def stage_table(
+    path: str | Path,
+    header_score: HeaderScore,
+    *,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+    sheet: str | None = None,
+    min_score: int = 2,
+    expected: Sequence[str] = (),
+    keys: Sequence[str] = (),
+    workdir: str | Path | None = None,
+    memory_rows: int | None = MEMORY_ROWS,
+) -> Staged:
+    """:func:`read_table`'s reading (same rules, cells, lines and errors) into a
+    :class:`~cchc_cli.io.staged.Staged`: Arrow in memory up to ``memory_rows`` rows (None: no
+    limit), else Parquet part files in a fresh folder under ``workdir`` (default: the system's
+    temporary folder), removed by ``Staged.close()`` — and by this function when it fails.
+
+    A UTF-8 text file larger than ``_STREAM_BLOCK`` is read block by block (see
+    :func:`_stream_text`): memory stays bounded whatever the file's size.
+    """
+    sink = StageWriter(memory_rows=memory_rows, workdir=None if workdir is None else str(workdir))
+    try:
+        info = _read(
+            path, header_score, sink, encoding, delimiter, sheet, min_score, expected, keys
+        )
+        return sink.finish(info)
+    except BaseException:
+        sink.discard()
+        raise
+
+
+def _read(
+    path: str | Path,
+    header_score: HeaderScore,
+    sink: StageWriter,
+    encoding: str | None,
+    delimiter: str | None,
+    sheet: str | None,
+    min_score: int,
+    expected: Sequence[str],
+    keys: Sequence[str],
+) -> TableInfo:
+    """Read the file into ``sink``: a large UTF-8 text file block by block, anything else
+    (workbooks, HTML, code pages, UTF-16, small files) whole."""
     shown = str(path)
     p = Path(path)
-    data = _read_bytes(p, shown)
-    digest = _Sha256(data)
     ctx = _Ctx(
         shown, p, header_score, min_score, tuple(expected), frozenset(fold(k) for k in keys)
     )
-    if data.startswith(_OLE2) and not _encrypted_ole(data):
+    with _open_file(p, shown) as fh:
+        parts, legacy = None, False
+        # what the whole-file reader looks at in the first bytes: sniffers, the UTF-8 head
+        probe = max(_SAMPLE, _PROBE, 2 * _HEAD_CHARS + 8)
+        if os.fstat(fh.fileno()).st_size > max(_STREAM_BLOCK, probe):
+            try:
+                parts = _stream_text(
+                    ctx, fh, _read_from(fh, p, shown, probe), encoding, delimiter, sink
+                )
+            except _Legacy:
+                sink.reset()
+                legacy = True
+            if parts is None:
+                fh.seek(0)
+        if parts is None:
+            data = _read_from(fh, p, shown, -1)
+            if not data:
+                raise _empty_error(p, shown)
+            parts = _whole(ctx, data, encoding, delimiter, sheet, sink, legacy)
+    return TableInfo(path=shown, rows=sink.rows, **parts)
+
+
+def _whole(
+    ctx: _Ctx,
+    data: bytes,
+    encoding: str | None,
+    delimiter: str | None,
+    sheet: str | None,
+    sink: StageWriter,
+    legacy: bool = False,
+) -> dict:
+    """The whole-file reader: every format, the file's bytes in memory (``legacy``: a text
+    file found not to be UTF-8 while streamed)."""
+    digest = _Sha256(data)
+    if legacy:
+        parts = _legacy_table(ctx, data, _delimiter_option(delimiter, ctx.shown))
+    elif data.startswith(_OLE2) and not _encrypted_ole(data):
         parts = _read_xls(data, ctx, sheet)
     elif looks_like_html(data):
         parts = _read_html(data, ctx, encoding, sheet)
     elif _looks_like_xlsx(data, ctx):
         parts = _read_xlsx(data, ctx, sheet)
     else:
-        parts = _read_text(data, ctx, encoding, _delimiter_option(delimiter, shown))
-    return RawTable(path=shown, sha256=digest.result(), size=len(data), **parts)
+        parts = _read_text(data, ctx, encoding, _delimiter_option(delimiter, ctx.shown))
+    sink.add(parts.pop("cells"), parts.pop("lines"))
+    return {"sha256": digest.result(), "size": len(data), **parts}
 
 
 # --------------------------------------------------------------------------- plumbing
@@ -227,14 +356,14 @@ class _Sha256:
         return self._value
 
 
-def _read_bytes(p: Path, shown: str) -> bytes:
+def _file_error(exc: OSError, p: Path, shown: str) -> CchcError:
+    """The message for a file that cannot be opened or read."""
+
     def fail(vi: str, en: str, hint_vi: str, hint_en: str) -> CchcError:
         return CchcError(Msg(vi, en), Msg(hint_vi, hint_en), Location(shown))
 
     name = p.name or shown
-    try:
-        data = p.read_bytes()
-    except FileNotFoundError:
+    if isinstance(exc, FileNotFoundError):
         hint_vi, hint_en = "kiểm tra lại đường dẫn và tên tệp", "check the path and file name"
         parent = p.parent if str(p.parent) else Path(".")
         try:
@@ -245,39 +374,60 @@ def _read_bytes(p: Path, shown: str) -> bytes:
         if near:
             hint_vi += f"; có phải ý bạn là '{parent / near}'?"
             hint_en += f"; did you mean '{parent / near}'?"
-        raise fail(
+        return fail(
             f"không tìm thấy tệp '{shown}'", f"file '{shown}' does not exist", hint_vi, hint_en
-        ) from None
-    except IsADirectoryError:
-        raise fail(
+        )
+    if isinstance(exc, IsADirectoryError):
+        return fail(
             f"'{shown}' là một thư mục, không phải tệp",
             f"'{shown}' is a directory, not a file",
             "chỉ định tệp danh sách hồ sơ (.csv, .txt hoặc .xlsx) bên trong thư mục",
             "give the dossier export file (.csv, .txt or .xlsx) inside it",
-        ) from None
-    except PermissionError:
-        raise fail(
+        )
+    if isinstance(exc, PermissionError):
+        return fail(
             f"không có quyền đọc tệp '{name}'",
             f"permission denied reading '{name}'",
             "cấp quyền đọc cho tệp, hoặc đóng chương trình đang khóa tệp (ví dụ Excel) "
             "rồi thử lại",
             "make the file readable, or close the program locking it (e.g. Excel) and retry",
-        ) from None
+        )
+    return fail(
+        f"không đọc được tệp '{name}': {exc.strerror or exc}",
+        f"cannot read '{name}': {exc.strerror or exc}",
+        "kiểm tra tệp và ổ đĩa, rồi thử lại",
+        "check the file and the disk, then retry",
+    )
+
+
+def _open_file(p: Path, shown: str) -> BinaryIO:
+    try:
+        fh = open(p, "rb")  # noqa: SIM115 - the caller's with-block closes it
+        if os.path.isdir(p):  # some systems open a directory for reading
+            fh.close()
+            raise IsADirectoryError(p)
+        return fh
     except OSError as exc:
-        raise fail(
-            f"không đọc được tệp '{name}': {exc.strerror or exc}",
-            f"cannot read '{name}': {exc.strerror or exc}",
-            "kiểm tra tệp và ổ đĩa, rồi thử lại",
-            "check the file and the disk, then retry",
-        ) from None
-    if not data:
-        raise fail(
-            f"tệp '{name}' rỗng (0 byte)",
-            f"file '{name}' is empty (0 bytes)",
+        raise _file_error(exc, p, shown) from None
+
+
+def _read_from(fh: BinaryIO, p: Path, shown: str, n: int) -> bytes:
+    try:
+        return fh.read(n)
+    except OSError as exc:
+        raise _file_error(exc, p, shown) from None
+
+
+def _empty_error(p: Path, shown: str) -> CchcError:
+    name = p.name or shown
+    return CchcError(
+        Msg(f"tệp '{name}' rỗng (0 byte)", f"file '{name}' is empty (0 bytes)"),
+        Msg(
             "xuất lại danh sách hồ sơ từ phần mềm Một cửa",
             "export the dossier list from the one-stop system again",
-        )
-    return data
+        ),
+        Location(shown),
+    )
 
 
 def _delimiter_option(delimiter: str | None, shown: str) -> str | None:
@@ -483,8 +633,24 @@ def _decode_error(
     may have given ``--encoding``)."""
     offset = base + exc.start
     before = data[:offset].decode(encoding, errors="replace")
-    line = before.count("\n") + 1
-    bad = data[offset : offset + min(4, max(1, exc.end - exc.start))].hex(" ")
+    bad = data[offset : offset + min(4, max(1, exc.end - exc.start))]
+    return _located_decode_error(
+        ctx, encoding, offset, bad, before.count("\n") + 1, bom_codec(data), hint
+    )
+
+
+def _located_decode_error(
+    ctx: _Ctx,
+    encoding: str,
+    offset: int,
+    bad_bytes: bytes,
+    line: int,
+    bom: str | None,
+    hint: Msg | None = None,
+) -> CchcError:
+    """:func:`_decode_error` from its parts: the bytes at ``offset`` that do not decode, on
+    ``line``; ``bom`` is the codec the file's byte-order mark names."""
+    bad = bad_bytes.hex(" ")
     hint_vi = (
         "chỉ định đúng bảng mã (utf-8, utf-16, cp1258), hoặc bỏ tùy chọn bảng mã để tự nhận "
         "diện; tốt nhất là mở bằng Excel và 'Lưu thành' CSV UTF-8"
@@ -495,7 +661,7 @@ def _decode_error(
     )
     if hint is not None:
         hint_vi, hint_en = hint.vi, hint.en
-    name = bom_codec(data)
+    name = bom
     if name is not None and codecs.lookup(name).name != codecs.lookup(encoding).name:
         hint_vi = f"tệp bắt đầu bằng BOM của {name}: dùng bảng mã {name}; " + hint_vi
         hint_en = f"the file starts with a {name} byte-order mark: use {name}; " + hint_en
@@ -603,7 +769,25 @@ def _mostly_utf8(sample: bytes, final: bool) -> bool:
 def _decode_legacy(ctx: _Ctx, data: bytes, delimiter: str | None) -> _Decoded:
     """Not valid UTF-8 and no BOM: pick the code page under which the header reads best."""
     sample = data[:_SAMPLE]
-    complete = len(sample) == len(data)
+    first_error: CchcError | None = None
+    for enc in _legacy_order(ctx, sample, len(sample) == len(data), delimiter):
+        try:
+            text = data.decode(enc)
+        except UnicodeDecodeError as exc:
+            err = _decode_error(ctx, data, enc, exc)
+            if enc == "utf-8":  # the header reads as UTF-8: the file is damaged UTF-8
+                raise err from None
+            first_error = first_error or err
+            continue
+        return _from_text(text, enc)
+    if first_error is not None:
+        raise first_error
+    raise _binary_error(ctx, None)  # pragma: no cover - cp1252 decodes almost anything
+
+
+def _legacy_order(ctx: _Ctx, sample: bytes, complete: bool, delimiter: str | None) -> list[str]:
+    """The codecs to try for a file that is not UTF-8, best first: scored by how well the
+    header row of ``sample`` (``complete``: the whole file) reads under each."""
     candidates: list[str] = []
     # Mostly-valid UTF-8 with a few bad bytes is damaged UTF-8, not a code page: if it wins
     # below, its strict decode fails and the bad byte is reported.
@@ -634,21 +818,7 @@ def _decode_legacy(ctx: _Ctx, data: bytes, delimiter: str | None) -> _Decoded:
         score = hit.score if hit else -1
         scored.append(((score, _vietnamese_letters(head), -rank), enc))
     scored.sort(reverse=True)
-
-    first_error: CchcError | None = None
-    for _, enc in scored:
-        try:
-            text = data.decode(enc)
-        except UnicodeDecodeError as exc:
-            err = _decode_error(ctx, data, enc, exc)
-            if enc == "utf-8":  # the header reads as UTF-8: the file is damaged UTF-8
-                raise err from None
-            first_error = first_error or err
-            continue
-        return _from_text(text, enc)
-    if first_error is not None:
-        raise first_error
-    raise _binary_error(ctx, None)  # pragma: no cover - cp1252 decodes almost anything
+    return [enc for _, enc in scored]
 
 
 # --------------------------------------------------------------------------- header search
@@ -781,7 +951,12 @@ def _read_text(data: bytes, ctx: _Ctx, encoding: str | None, delimiter: str | No
         if dec.must:
             exc = UnicodeDecodeError("utf-8", data, bad, bad + 1, "invalid byte")
             raise _decode_error(ctx, data, "utf-8", exc) from None
-        return _text_table(ctx, data, _decode_legacy(ctx, data, delimiter), delimiter)
+        return _legacy_table(ctx, data, delimiter)
+
+
+def _legacy_table(ctx: _Ctx, data: bytes, delimiter: str | None) -> dict:
+    """A text file that is not UTF-8 after all, decoded whole with the code page that fits."""
+    return _text_table(ctx, data, _decode_legacy(ctx, data, delimiter), delimiter)
 
 
 def _csv_parse_error(ctx: _Ctx, detail: str) -> CchcError:
@@ -798,10 +973,41 @@ def _text_table(ctx: _Ctx, data: bytes, dec: _Decoded, delimiter: str | None) ->
     if b"\x00" in buf:  # NUL characters in the text
         raise _binary_error(ctx, buf.find(b"\x00") if buf is data else None)
     if b"\r" in buf and buf.count(b"\r") != buf.count(b"\r\n"):
-        buf = buf[:start] + _LONE_CR.sub(b"\n", buf[start:])  # lone CR = line break
+        buf = buf[:start] + LONE_CR.sub(b"\n", buf[start:])  # lone CR = line break
+    hit, offset = _header(ctx, lambda _: buf, start, delimiter)
+    width, first_line = len(hit.record.cells), hit.record.end + 1
+    region = _Region(buf, offset, hit.delimiter, width, first_line, dec.verified)
+    columns, nrec = _parse_region(ctx, region)
+    cells, lines, blank, layout = _finish(
+        columns, nrec, region.physical, first_line, hit.record.cells, ctx.keys
+    )
+    return _text_parts(dec.encoding, hit, cells, lines, blank, layout)
 
+
+def _text_parts(encoding: str, hit: _Hit, cells, lines, blank: int, layout) -> dict:
+    return {
+        "encoding": encoding,
+        "delimiter": hit.delimiter,
+        "sheet": None,
+        "header_line": hit.record.start,
+        "headers": tuple(hit.record.cells),
+        "cells": cells,
+        "lines": lines,
+        "blank_rows": blank,
+        "layout": tuple(layout),
+    }
+
+
+def _header(
+    ctx: _Ctx, text: Callable[[int], bytes], start: int, delimiter: str | None
+) -> tuple[_Hit, int]:
+    """The header row (the best one under the best delimiter) and the offset just after it.
+
+    ``text(n)`` gives the text with at least its first ``n`` bytes (or all of it): the head
+    searched grows 4x at a time until it holds HEADER_SEARCH_ROWS records."""
     size = _HEAD_CHARS
     while True:
+        buf = text(start + size + 1)
         head, complete = _head_at(buf, start, size)
         hit, final = _best_header(ctx, head, complete, delimiter)
         if final:
@@ -815,8 +1021,6 @@ def _text_table(ctx: _Ctx, data: bytes, dec: _Decoded, delimiter: str | None) ->
             key=lambda recs: len(recs[0].cells) if recs else 0,
         )
         raise _no_header_error(ctx, widest, "", "")
-
-    headers = tuple(hit.record.cells)
     # byte offset after the header record's last line
     offset = start
     for _ in range(hit.record.end):
@@ -825,23 +1029,237 @@ def _text_table(ctx: _Ctx, data: bytes, dec: _Decoded, delimiter: str | None) ->
             offset = len(buf)
             break
         offset = nl + 1
-    first_line = hit.record.end + 1
-    region = _Region(buf, offset, hit.delimiter, len(headers), first_line, dec.verified)
-    columns, nrec = _parse_region(ctx, region)
-    data_df, lines, blank, layout = _finish(
-        columns, nrec, region.physical, first_line, headers, ctx.keys
+    return hit, offset
+
+
+# --------------------------------------------------------------------------- large text files
+
+
+def _stream_text(
+    ctx: _Ctx,
+    fh: BinaryIO,
+    head: bytes,
+    encoding: str | None,
+    delimiter: str | None,
+    sink: StageWriter,
+) -> dict | None:
+    """A large UTF-8 text file read block by block into ``sink``, with the whole-file reader's
+    results and errors; None when the file is something else (the caller reads it whole).
+
+    ``head`` is the file's first bytes (more follow), enough for every test the whole-file
+    reader makes on the start of a file. Blocks of about ``_STREAM_BLOCK`` bytes end just after
+    a record (:func:`_next_block`) and are parsed and finished one at a time (pyarrow,
+    multi-threaded within a block), starting on the line where the previous one stopped. What
+    the whole-file reader looks for in the whole file comes first whatever block holds it: a
+    NUL, then (past the header) invalid UTF-8, then the first bad row; so once a problem is
+    found the rest of the file is only scanned for what outranks it (:meth:`TextBlocks.drain`).
+    Blank and layout rows (a repeated header at a page break too) are judged row by row, so
+    per block. A file that turns out not to be UTF-8 is read again whole (a code page)."""
+    if head.startswith((_OLE2, *_ZIP)) or markup_kind(head) is not None:
+        return None
+    _looks_like_xlsx(head, ctx)  # a PDF, an archive, a .xlsx that is not one: the same errors
+    delimiter = _delimiter_option(delimiter, ctx.shown)
+    if encoding is not None:
+        name = _codec(ctx, encoding)
+        must = True
+    else:
+        name = bom_codec(head) or "utf-8"
+        must = name != "utf-8"
+        if not must and b"\x00" in head[:_SAMPLE]:
+            return None  # UTF-16 without a BOM, or a binary file
+    if name not in ("utf-8", "utf-8-sig"):
+        return None
+    start = 3 if head.startswith(codecs.BOM_UTF8) else 0
+    try:  # the whole-file reader's test of the head of a large file
+        codecs.getincrementaldecoder("utf-8")().decode(
+            memoryview(head)[start : start + _HEAD_CHARS]
+        )
+    except UnicodeDecodeError as exc:
+        if not must:
+            return None  # a code page
+        raise _decode_error(ctx, head, "utf-8", exc, start) from None
+    try:
+        blocks = TextBlocks(fh, head, _STREAM_BLOCK)
+    except NulByte as nul:
+        raise _binary_error(ctx, nul.offset) from None
+    try:
+        return _stream_blocks(ctx, blocks, head, name, must, start, delimiter, sink)
+    except NulByte as nul:
+        raise _binary_error(ctx, nul.offset) from None
+    except OSError as exc:
+        raise _file_error(exc, ctx.path, ctx.shown) from None
+    finally:
+        blocks.close()
+
+
+class _Legacy(Exception):
+    """The streamed file is not UTF-8 after all: it is read again, whole, with a code page."""
+
+
+def _stream_blocks(
+    ctx: _Ctx,
+    blocks: TextBlocks,
+    head: bytes,
+    encoding: str,
+    must: bool,
+    start: int,
+    delimiter: str | None,
+    sink: StageWriter,
+) -> dict:
+    def bad_utf8(offset: int, span: int) -> CchcError:
+        """Invalid UTF-8 at ``offset`` (``span``: the bytes Python names): the rest of the file
+        is scanned for a NUL, which comes first; then the whole-file reader's error (a forced
+        or BOM-announced UTF-8 shows one byte), or _Legacy when a code page reads better."""
+        blocks.drain(utf8=False)
+        if not must and _legacy_order(ctx, head[:_SAMPLE], False, delimiter)[0] != "utf-8":
+            raise _Legacy
+        bad = os.pread(blocks.fileno(), 1 if must else min(4, max(1, span)), offset)
+        line = blocks.count(b"\n", 0, offset) + 1
+        return _located_decode_error(ctx, "utf-8", offset, bad, line, bom_codec(head))
+
+    try:
+        hit, offset = _header(ctx, blocks.ensure, start, delimiter)
+    except _NotUtf8:
+        bad = _first_bad_utf8(blocks.buf, start)
+        if bad is None:  # pragma: no cover - the decoder and itself disagree
+            raise _csv_parse_error(ctx, "invalid UTF-8") from None
+        raise bad_utf8(bad, _utf8_span(blocks.buf, bad)) from None
+    except CchcError:
+        blocks.drain(utf8=False)  # a NUL further on is reported first
+        raise
+    blocks.consume(offset)
+    headers = hit.record.cells
+    blank, layout = 0, []
+    region = _Region(b"", 0, hit.delimiter, len(headers), hit.record.end + 1, False, last=False)
+    # Block k+1 is cut and parsed in a thread (pyarrow and the byte scans release the GIL)
+    # while block k is finished here: the two cores stay busy.
+    with ThreadPoolExecutor(1, thread_name_prefix="cchc-block") as pool:
+        pending = pool.submit(_parse_block, ctx, blocks.ensure(_STREAM_BLOCK + 1), blocks.eof, region)
+        while not region.last:
+            region, columns, nrec = _block_result(ctx, blocks, pending, region, bad_utf8)
+            if not region.last:
+                blocks.consume(region.stop)
+                buf = blocks.ensure(_STREAM_BLOCK + 1)
+                pending = pool.submit(_parse_block, ctx, buf, blocks.eof, region)
+            cells, lines, emptied, found = _finish(
+                columns, nrec, region.physical, region.first_line, headers, ctx.keys, region.plain
+            )
+            sink.add(cells, lines)
+            blank += emptied
+            layout += found
+    parts = _text_parts(encoding, hit, None, None, blank, layout)
+    del parts["cells"], parts["lines"]
+    return {"sha256": blocks.sha256(), "size": blocks.size, **parts}
+
+
+class _BlockError(Exception):
+    """A block, cut where its records end, does not parse: ``error`` (at ``cut``)."""
+
+    def __init__(self, error: CchcError, cut: int):
+        super().__init__(error)
+        self.error, self.cut = error, cut
+
+
+def _parse_block(
+    ctx: _Ctx, buf: bytes, eof: bool, prev: _Region, exact: bool = False
+) -> tuple[_Region, list[pa.ChunkedArray], int] | None:
+    """The records at the start of ``buf`` (the text after ``prev``, the block before; at the
+    end of the file, ``eof``: all of it), parsed; None when no record ends in ``buf``.
+
+    The block is cut after the last newline preceded by an even number of quotes
+    (:func:`parity_cut`). That is where a record ends unless a quote stands inside an unquoted
+    field (pyarrow reads it as text), which then is in a cell: parsed cells holding no quote
+    prove the cut. Otherwise, and when the block fails to parse, the cut is checked with
+    :func:`record_cut` (pyarrow's reading of quotes), and the block cut (``exact``) and parsed
+    again if it was wrong. A block that still fails raises :class:`_BlockError`."""
+    if eof:
+        found = measure(buf, len(buf), _WATCH)
+    elif exact:
+        found = measure(buf, record_cut(buf, len(buf), prev.delimiter), _WATCH)
+    else:
+        found = parity_cut(buf, len(buf), _WATCH)
+    cut = found.end
+    if cut == 0 and not eof:
+        return None
+    region = _Region(
+        buf,
+        0,
+        prev.delimiter,
+        prev.width,
+        prev.first_line + prev.physical,
+        False,
+        last=eof,
+        odd_quotes=prev.odd_quotes ^ prev.odd_here,
+        multiline=prev.multiline or prev.records != prev.physical,
+        end=cut,
+        lines=found.lines,
+        plain=not found.watched and buf.find(_OGHAM_SPACE, 0, cut) < 0,
     )
-    return {
-        "encoding": dec.encoding,
-        "delimiter": hit.delimiter,
-        "sheet": None,
-        "header_line": hit.record.start,
-        "headers": headers,
-        "data": data_df,
-        "lines": lines,
-        "blank_rows": blank,
-        "layout": layout,
-    }
+    checked = eof or exact
+    try:
+        columns, nrec = _parse_region(ctx, region)
+    except CchcError as err:
+        if not checked and record_cut(buf, cut, prev.delimiter) != cut:
+            return _parse_block(ctx, buf, eof, prev, exact=True)
+        raise _BlockError(err, cut) from None
+    if not checked and _cells_hold_quote(columns) and record_cut(buf, cut, prev.delimiter) != cut:
+        return _parse_block(ctx, buf, eof, prev, exact=True)
+    region.records, region.odd_here = nrec, found.odd_quotes
+    return region, columns, nrec
+
+
+def _block_result(
+    ctx: _Ctx,
+    blocks: TextBlocks,
+    pending: Future,
+    prev: _Region,
+    bad_utf8: Callable[[int, int], CchcError],
+) -> tuple[_Region, list[pa.ChunkedArray], int]:
+    """The parsed block ``pending`` computes from ``blocks.buf`` (the block after ``prev``),
+    read further while no record ends in it. The first problem found (a bad row, an unclosed
+    quote) is raised only after the rest of the file was scanned for what the whole-file
+    reader reports first: a NUL, then invalid UTF-8."""
+    try:
+        done = pending.result()
+        while done is None:  # one record longer than what was read: read more
+            done = _parse_block(ctx, blocks.ensure(2 * len(blocks.buf)), blocks.eof, prev)
+        return done
+    except _NotUtf8:
+        # the first bad byte of the text read is in the block (the bytes before were valid)
+        bad = _first_bad_utf8(blocks.buf, 0)
+        if bad is None:  # pragma: no cover - the parser and Python disagree
+            raise _csv_parse_error(ctx, "invalid UTF-8") from None
+        raise bad_utf8(blocks.base + bad, _utf8_span(blocks.buf, bad)) from None
+    except _BlockError as failed:
+        blocks.consume(failed.cut)
+        found = blocks.drain(utf8=True)
+        if found is not None:
+            raise bad_utf8(*found) from None
+        raise failed.error from None
+
+
+def _utf8_span(buf: bytes, bad: int) -> int:
+    """How many bytes from ``bad`` (the first that is not UTF-8) Python's decoder names."""
+    end = buf.find(b"\n", bad)
+    try:
+        str(memoryview(buf)[bad : len(buf) if end < 0 else end + 1], "utf-8")
+    except UnicodeDecodeError as exc:
+        return exc.end - exc.start
+    return 1  # pragma: no cover - bad is where decoding failed
+
+
+def _cells_hold_quote(columns: list[pa.ChunkedArray]) -> bool:
+    """Whether a parsed cell holds a quote (a doubled one, or one inside an unquoted field)."""
+    for col in columns:
+        for chunk in col.chunks:
+            if len(chunk) == 0:
+                continue
+            _, off_buf, data_buf = chunk.buffers()
+            offsets = np.frombuffer(off_buf, dtype=np.int64)
+            lo, hi = int(offsets[chunk.offset]), int(offsets[chunk.offset + len(chunk)])
+            if hi > lo and (np.frombuffer(data_buf, np.uint8, hi - lo, lo) == 0x22).any():
+                return True
+    return False
 
 
 def _names(n: int) -> list[str]:
@@ -858,16 +1276,32 @@ class _Region:
     width: int  # header cells
     first_line: int
     verified: bool  # buf is known to be valid UTF-8
+    # Read block by block (large files): whether this block ends the file, and what the blocks
+    # before it say for the unclosed-quote test, which the whole-file reader makes on the whole
+    # text: an odd number of quotes in them, a record spanning lines in them.
+    last: bool = True
+    odd_quotes: bool = False
+    multiline: bool = False
+    records: int = 0  # parsed records (set once parsed)
+    odd_here: bool = False  # an odd number of quotes in this block (set once parsed)
+    end: int = -1  # where the records end in buf (-1: at its end)
+    lines: int = -1  # LF bytes in the region, if counted already
+    plain: bool = False  # no byte of _WATCH nor U+1680: cells clean, NFC, ASCII spaces only
+
+    @property
+    def stop(self) -> int:
+        return len(self.buf) if self.end < 0 else self.end
 
     @functools.cached_property
     def physical(self) -> int:
         """Text lines in the region (a last line without a newline counts)."""
-        buf = self.buf
-        tail = len(buf) > self.offset and not buf.endswith(b"\n")
-        return buf.count(b"\n", self.offset) + (1 if tail else 0)
+        buf, stop = self.buf, self.stop
+        tail = stop > self.offset and buf[stop - 1] != 0x0A
+        lines = self.lines if self.lines >= 0 else buf.count(b"\n", self.offset, stop)
+        return lines + (1 if tail else 0)
 
     def view(self) -> memoryview:
-        return memoryview(self.buf)[self.offset :]
+        return memoryview(self.buf)[self.offset : self.stop]
 
 
 def _arrow_csv(
@@ -876,7 +1310,12 @@ def _arrow_csv(
     names = _names(region.width)
     return pa_csv.read_csv(
         pa.BufferReader(pa.py_buffer(region.view())),
-        read_options=pa_csv.ReadOptions(column_names=names, block_size=_BLOCK, use_threads=threads),
+        read_options=pa_csv.ReadOptions(
+            column_names=names,
+            # two pieces at least, one per core (a streamed block may be smaller than _BLOCK)
+            block_size=min(_BLOCK, max(1 << 20, (region.stop - region.offset) // 2 + 1)),
+            use_threads=threads,
+        ),
         parse_options=pa_csv.ParseOptions(
             delimiter=region.delimiter,
             quote_char='"',
@@ -901,7 +1340,7 @@ def _parse_region(ctx: _Ctx, region: _Region) -> tuple[list[pa.ChunkedArray], in
     Fast path: pyarrow, multi-threaded. Rows with fewer cells are re-read single-threaded and
     padded (:func:`_parse_region_padded`); a possibly unclosed quote goes to the C parser of
     pandas, which reports it (:func:`_parse_region_pandas`)."""
-    if region.offset >= len(region.buf):
+    if region.offset >= region.stop:
         return [pa.chunked_array([], pa.large_string()) for _ in range(region.width)], 0
     invalid: list[int] = []
 
@@ -992,16 +1431,21 @@ def _parse_region_padded(ctx: _Ctx, region: _Region) -> tuple[list[pa.ChunkedArr
 
 def _maybe_unclosed_quote(region: _Region, nrec: int) -> bool:
     """pyarrow takes a quote left open at the end of the file as running to the end; the C
-    parser reports it, so it checks the file when the quote count suggests one."""
-    buf = region.buf
-    if region.physical == nrec:  # no field spans lines: only the last line can be open
-        last = buf.rfind(b"\n", region.offset, len(buf) - 1) + 1
-        return buf.count(b'"', max(last, region.offset)) % 2 == 1
-    return buf.count(b'"', region.offset) % 2 == 1
+    parser reports it, so it checks the file when the quote count suggests one. A block that
+    is not the file's last ends after a record: no quote is open there."""
+    if not region.last:
+        return False
+    buf, stop = region.buf, region.stop
+    if region.physical == nrec and not region.multiline:  # only the last line can be open
+        last = buf.rfind(b"\n", region.offset, stop - 1) + 1
+        return buf.count(b'"', max(last, region.offset), stop) % 2 == 1
+    return (buf.count(b'"', region.offset, stop) + region.odd_quotes) % 2 == 1
 
 
 def _parse_region_pandas(ctx: _Ctx, region: _Region) -> tuple[list[pa.ChunkedArray], int]:
     """Slower path that pads short rows and reports unterminated quotes."""
+    import pandas as pd
+
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", pd.errors.ParserWarning)
@@ -1111,7 +1555,10 @@ def _column_needs(col: pa.ChunkedArray) -> tuple[bool, bool]:
         _, off_buf, data_buf = chunk.buffers()
         offsets = np.frombuffer(off_buf, dtype=np.int64)
         lo, hi = int(offsets[chunk.offset]), int(offsets[chunk.offset + len(chunk)])
-        data = data_buf[lo:hi].to_pybytes()
+        # one pass keeps the few bytes either test looks for; the tests then read those
+        data = data_buf[lo:hi].to_pybytes().translate(None, _UNREMARKABLE)
+        if not data:
+            continue
         dirty = dirty or not _surely_clean(data)
         not_nfc = not_nfc or not _surely_nfc(data)
         if dirty and not_nfc:
@@ -1122,6 +1569,13 @@ def _column_needs(col: pa.ChunkedArray) -> tuple[bool, bool]:
 # Every character text.clean removes or replaces is encoded with one of these lead bytes.
 _ODD_LEADS = frozenset(ch.encode("utf-8")[0] for ch in INVISIBLE + ODD_SPACES)
 _NOT_ODD_LEAD = bytes(b for b in range(256) if b not in _ODD_LEADS)
+# Bytes that neither _surely_clean nor _surely_nfc looks for, and those they look for.
+_UNREMARKABLE = bytes(
+    b for b in range(256) if b not in _ODD_LEADS and (b < 0xCC or b in b"\xe1\xe2")
+)
+_WATCH = bytes(b for b in range(256) if b not in _UNREMARKABLE)
+# The one Unicode space (U+1680) whose UTF-8 bytes are not in _WATCH.
+_OGHAM_SPACE = "\u1680".encode()
 _INVISIBLE_RE = f"[{INVISIBLE}]"
 _ODD_SPACE_RE = f"[{ODD_SPACES}]"
 
@@ -1163,11 +1617,14 @@ _SPACE_LEAD = np.zeros(256, dtype=bool)  # first byte of a non-ASCII space
 _SPACE_LEAD[[0xC2, 0xE1, 0xE2, 0xE3]] = True
 _SPACE_LAST = np.zeros(256, dtype=bool)  # last byte of a non-ASCII space
 _SPACE_LAST[[0x85, 0xA0, 0xA8, 0xA9, 0xAF, 0x9F, *range(0x80, 0x8B)]] = True
+_MAY_START = _ASCII_SPACE | _SPACE_LEAD  # a cell starting with this byte may need trimming
+_MAY_END = _ASCII_SPACE | _SPACE_LAST
 
 
-def _needs_trim(col: pa.ChunkedArray) -> bool:
+def _needs_trim(col: pa.ChunkedArray, ascii_spaces: bool = False) -> bool:
     """Does any cell start or end with whitespace? Looks at the bytes next to the string
-    boundaries instead of trimming (which would copy the column)."""
+    boundaries instead of trimming (which would copy the column). ``ascii_spaces``: the text
+    is known to hold no other whitespace than ASCII's."""
     for chunk in col.chunks:
         if len(chunk) == 0:
             continue
@@ -1180,6 +1637,13 @@ def _needs_trim(col: pa.ChunkedArray) -> bool:
         offsets = offsets[chunk.offset : chunk.offset + len(chunk) + 1]
         data = np.frombuffer(data_buf, dtype=np.uint8)
         starts, ends = offsets[:-1], offsets[1:]
+        # quick look (an empty cell shows its neighbour's byte: at worst a closer look)
+        may_start, may_end = (_ASCII_SPACE, _ASCII_SPACE) if ascii_spaces else (_MAY_START, _MAY_END)
+        if not (
+            may_start[np.take(data, starts, mode="clip")].any()
+            or may_end[np.take(data, ends - 1, mode="clip")].any()
+        ):
+            continue
         full = ends > starts
         if not full.all():
             starts, ends = starts[full], ends[full]
@@ -1206,11 +1670,15 @@ def _finish(
     first_line: int,
     headers: Sequence[str] = (),
     keys: frozenset[str] = frozenset(),
-) -> tuple[pd.DataFrame, np.ndarray, int, tuple[tuple[int, str], ...]]:
-    """Line numbers, stripping, blank-record and layout-row removal, DataFrame of str columns.
+    plain: bool = False,
+) -> tuple[pa.Table, np.ndarray, int, list[tuple[int, str]]]:
+    """Line numbers, stripping, blank-record and layout-row removal: the cells as a table of
+    large_string columns "0", "1", …, their lines, the blank rows and the layout rows.
 
     ``physical`` is the number of text lines the records span (None: ``first_line`` is the row
-    of record 0 and records are one row each, as in a worksheet).
+    of record 0 and records are one row each, as in a worksheet). ``plain``: the text holds no
+    byte :func:`_column_needs` looks for (one pass over the block found none), nor U+1680:
+    its only whitespace is ASCII's.
     """
     names = _names(len(columns))
     if nrec == 0:
@@ -1224,30 +1692,30 @@ def _finish(
         lines = np.arange(first_line, first_line + nrec, dtype=np.int64)
         lines[1:] += np.cumsum(inner[:-1])
     for i, col in enumerate(columns):
-        dirty, not_nfc = _column_needs(col)
+        dirty, not_nfc = (False, False) if plain else _column_needs(col)
         if dirty:  # removing a character can leave a mark next to a letter: normalise after
             col = _clean_column(col)
         if dirty or not_nfc:
             columns[i] = pc.utf8_normalize(col, "NFC")
-    columns = [pc.utf8_trim_whitespace(col) if _needs_trim(col) else col for col in columns]
+    columns = [
+        pc.utf8_trim_whitespace(col) if _needs_trim(col, plain) else col for col in columns
+    ]
     blank = 0
-    layout: tuple[tuple[int, str], ...] = ()
+    layout: list[tuple[int, str]] = []
     if nrec and columns:
         kinds = _layout_kinds(columns, headers, keys)
         if kinds:
             drop = np.zeros(len(lines), dtype=bool)
-            found = []
             for i, kind in kinds.items():
                 drop[i] = True
                 if kind == BLANK:
                     blank += 1
                 else:
-                    found.append((int(lines[i]), kind))
-            layout = tuple(found)
+                    layout.append((int(lines[i]), kind))
             keep = pa.array(~drop)
             columns = [pc.filter(col, keep) for col in columns]
             lines = lines[~drop]
-    return pa.table(columns, names=names).to_pandas(), lines, blank, layout
+    return pa.table(columns, names=names), lines, blank, layout
 
 
 # --------------------------------------------------------------------------- layout rows
@@ -1278,13 +1746,19 @@ def _layout_kinds(
     key_at = [j for j, h in enumerate(folded) if h in keys and j < len(columns)]
     cand = None
     if key_at:
-        for j in key_at:  # no id or date there: empty, or a column number / a total's figure
-            m = pc.or_(pc.equal(columns[j], ""), pc.equal(columns[j], ABSENT))
-            m = pc.or_(m, pc.match_substring_regex(columns[j], _NUMBER_CELL_ARROW))
-            cand = m if cand is None else pc.and_(cand, m)
+        # Byte lengths first: a column number or a count has at most 5 bytes ("(123)"), the
+        # header again its own length; the compute kernels run only where such cells are.
+        sizes = {j: _byte_lengths(columns[j]) for j in key_at}
+        if all((sizes[j] <= 5).any() for j in key_at):
+            for j in key_at:  # no id or date there: empty, or a column number / a count
+                m = pc.or_(pc.equal(columns[j], ""), pc.equal(columns[j], ABSENT))
+                m = pc.or_(m, pc.match_substring_regex(columns[j], _NUMBER_CELL_ARROW))
+                cand = m if cand is None else pc.and_(cand, m)
         for j in key_at:  # the header again, at a page break
-            if headers[j]:
-                cand = pc.or_(cand, pc.equal(columns[j], headers[j]))
+            size = len(headers[j].encode("utf-8"))
+            if headers[j] and (sizes[j] == size).any():
+                same = pc.equal(columns[j], headers[j])
+                cand = same if cand is None else pc.or_(cand, same)
     else:
         for j, col in enumerate(columns[:2]):
             m = pc.or_(pc.equal(col, ""), pc.equal(col, ABSENT))
@@ -1309,6 +1783,17 @@ def _layout_kinds(
         if kind is not None:
             out[i] = kind
     return out
+
+
+def _byte_lengths(col: pa.ChunkedArray) -> np.ndarray:
+    """The UTF-8 length of each cell of a large_string column, from its offsets."""
+    parts = [np.zeros(0, dtype=np.int64)]
+    for chunk in col.chunks:
+        if len(chunk) == 0:
+            continue
+        offsets = np.frombuffer(chunk.buffers()[1], dtype=np.int64)
+        parts.append(np.diff(offsets[chunk.offset : chunk.offset + len(chunk) + 1]))
+    return np.concatenate(parts)
 
 
 def _is_value(cell: str) -> bool:
@@ -1801,7 +2286,7 @@ def _sheet_rows(ctx: _Ctx, ws, others=(), last: int | None = None) -> dict:
     for num, row in rows:
         add(num, [_cell_text(v) for v in row])
     columns = [pa.chunked_array([pa.array(c, pa.large_string())]) for c in cols]
-    df, kept, emptied, layout = _finish(
+    cells, kept, emptied, layout = _finish(
         columns, len(line_list), None, 0, header.cells, ctx.keys
     )
     rows_at = np.asarray(line_list, dtype=np.int64)  # _finish numbered the rows 0, 1, …
@@ -1812,7 +2297,7 @@ def _sheet_rows(ctx: _Ctx, ws, others=(), last: int | None = None) -> dict:
         "sheet": ws.title,
         "header_line": header.start,
         "headers": tuple(header.cells),
-        "data": df,
+        "cells": cells,
         "lines": rows_at[kept],
         "blank_rows": blank + emptied,
         "layout": tuple((int(rows_at[i]), kind) for i, kind in layout),

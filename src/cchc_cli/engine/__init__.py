@@ -20,9 +20,9 @@ from dataclasses import dataclass
 
 import duckdb
 
-from ..evaluate import Counts, InputSummary, LeftOut
 from ..io.staged import Staged, from_raw
 from ..plan import Plan
+from ..results import Counts, InputSummary, LeftOut
 from ..sources import RawTable
 from .bind import Bound, bind, release
 from .compile import Binding, Compiler

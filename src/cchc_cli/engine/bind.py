@@ -1,10 +1,10 @@
 """A staged file bound to the plan: which of its cell columns is which field.
 
 Which header means which field (aliases, folded headers, two headers claiming one field, the
-required columns) is decided by :func:`cchc_cli.records.records_from_table`, so the engine reads
-the same columns and raises the same errors. It is run on the rows its choice looks at only (the
-first :data:`~cchc_cli.records.SAMPLE_CELLS` non-empty cells of each claiming column, and the
-first row), fetched by SQL into a small table: the file's cells stay in DuckDB.
+required columns) is decided by :func:`cchc_cli.binding.bind_headers`, as the pandas route
+decides it, so the engine reads the same columns and raises the same errors. Only the cells its
+choice looks at (the first :data:`~cchc_cli.binding.SAMPLE_CELLS` filled cells of each claiming
+column) are fetched, by SQL: the file's cells stay in DuckDB.
 """
 
 from __future__ import annotations
@@ -12,15 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 import duckdb
-import numpy as np
-import pandas as pd
 import pyarrow as pa
 
+from ..binding import SAMPLE_CELLS, HeaderBinding, bind_headers
 from ..io.staged import Staged, TableInfo, cell_names
 from ..plan import Plan
-from ..records import SAMPLE_CELLS, Records, header_matcher, records_from_table
-from ..sources import ABSENT, RawTable
-from ..text import fold
+from ..sources import ABSENT
 from .compile import ABSENT as ABSENT_SQL
 from .compile import q
 
@@ -33,7 +30,7 @@ class Bound:
 
     staged: Staged
     relation: str
-    columns: Records  # records of the sampled rows: headers, missing, choices (no cell values)
+    columns: HeaderBinding  # which column is which field; what the file lacks
     index: int = 0  # the file's position among the files counted together
 
     @property
@@ -42,10 +39,8 @@ class Bound:
 
     def column(self, name: str) -> str | None:
         """The cell column holding field ``name`` (None: the file lacks it)."""
-        col = self.columns.columns[name]
-        if col.header is None or col.index is None:
-            return None
-        return cell_names(len(self.info.headers))[col.index - 1]
+        found = self.columns.where.get(name)
+        return None if found is None else cell_names(len(self.info.headers))[found[0]]
 
     @property
     def last(self) -> str | None:
@@ -64,47 +59,15 @@ def _filled(col: str) -> str:
     return f"{q(col)} <> '' AND {q(col)} <> {ABSENT_SQL}"
 
 
-def claiming_columns(info: TableInfo, plan: Plan) -> list[int]:
-    """The columns of headers that claim a field another header claims too."""
-    matcher = header_matcher(plan)
-    claims: dict[str, list[int]] = {}
-    for i, header in enumerate(info.headers):
-        name = matcher.get(fold(header)) if header else None
-        if name is not None:
-            claims.setdefault(name, []).append(i)
-    return sorted(i for found in claims.values() if len(found) > 1 for i in found)
-
-
-def sample_table(con, relation: str, info: TableInfo, plan: Plan) -> RawTable:
-    """The rows records looks at to choose between headers claiming one field (the first row,
-    and the first SAMPLE_CELLS filled cells of each claiming column) as a small RawTable with
-    the file's header: the claiming columns' cells, "" in the others (never looked at)."""
-    names = cell_names(len(info.headers))
-    rel = q(relation)
-    claiming = [names[i] for i in claiming_columns(info, plan)]
-    parts = [f"(SELECT min(_line) AS _line FROM {rel})"]
-    parts += [
-        f"(SELECT _line FROM {rel} WHERE {_filled(c)} ORDER BY _line LIMIT {SAMPLE_CELLS})"
-        for c in claiming
-    ]
-    picked = ", ".join(["_line", *(q(c) for c in claiming)])
-    got = con.execute(
-        f"SELECT {picked} FROM {rel} WHERE _line IN ({' UNION '.join(parts)}) ORDER BY _line"
-    ).fetchall()
-    cells = {c: [r[k + 1] for r in got] for k, c in enumerate(claiming)}
-    data = pd.DataFrame(
-        {n: pd.array(cells.get(n, [""] * len(got)), dtype="str") for n in names},
-        index=pd.RangeIndex(len(got)),
+def first_cells(con, relation: str, column: str) -> pa.ChunkedArray:
+    """The first SAMPLE_CELLS filled cells of a column, in the file's order: what tells two
+    headers claiming one field apart (:func:`cchc_cli.binding.bind_headers`)."""
+    query = (
+        f"SELECT {q(column)} FROM {q(relation)} WHERE {_filled(column)} "
+        f"ORDER BY _line LIMIT {SAMPLE_CELLS}"
     )
-    return RawTable(
-        **file_facts(info),
-        headers=info.headers,
-        data=data,
-        lines=np.asarray([r[0] for r in got], dtype=np.int64),
-        blank_rows=info.blank_rows,
-        format=info.format,
-        layout=info.layout,
-    )
+    cells = [r[0] for r in con.execute(query).fetchall()]  # a connection's plainest answer
+    return pa.chunked_array([pa.array(cells, pa.string())])
 
 
 def bind(
@@ -114,7 +77,15 @@ def bind(
     and choose its columns."""
     release(con, relation)
     in_batches(staged).register(con, relation)
-    columns = records_from_table(sample_table(con, relation, staged.info, plan), plan)
+    info = staged.info
+    names = cell_names(len(info.headers))
+    columns = bind_headers(
+        plan,
+        info.headers,
+        info.path,
+        info.header_line,
+        lambda i: first_cells(con, relation, names[i]),
+    )
     return Bound(staged, relation, columns, index)
 
 
@@ -132,8 +103,11 @@ def in_batches(staged: Staged) -> Staged:
 
 
 def release(con, relation: str) -> None:
-    """Forget the relation ``relation`` of ``con`` (a registered table or a view)."""
-    con.execute(f"DROP VIEW IF EXISTS {q(relation)}")
+    """Forget the relation ``relation`` of a DuckDB ``con`` (a registered table or a view).
+    Another connection (:class:`cchc_cli.engine.spark.SparkConnection`) replaces a view of the
+    same name itself and keeps what it registered for the next run."""
+    if isinstance(con, duckdb.DuckDBPyConnection):
+        con.execute(f"DROP VIEW IF EXISTS {q(relation)}")
 
 
 def sample_cells(con, bound: Bound, names: list[str]) -> dict[str, list[str]]:

@@ -15,8 +15,7 @@ import datetime as dt
 import numpy as np
 import pyarrow as pa
 
-from ..calendar import supported_years
-from ..classify import plan_calendar
+from ..calendar import plan_calendar, supported_years
 from ..plan import Plan
 
 _TABLES: dict[tuple, pa.Table] = {}  # built once per first year and plan calendar

@@ -44,7 +44,9 @@ LEAP_SECOND = r"[0-9]:[0-5][0-9]:6[0-9]"  # a clock time that does not exist
 FAR_OFFSET = r"[+-](?:1[5-9]|[2-9][0-9]):?[0-9]{2}$"  # zones run from -12:00 to +14:00
 DAY_OF = r"^(?:([0-9]{1,2})[/-][0-9]{1,2}[/-][0-9]{4}|[0-9]{4}-[0-9]{1,2}-([0-9]{1,2}))"
 
-_WS = "[[:space:]]"  # glibc's isspace: space, \t, \n, \v, \f, \r
+# glibc's isspace: space, \t, \n, \v, \f, \r (spelled out, not [[:space:]], which Java's regex,
+# Spark's, does not know)
+_WS = r"[ \t\n\x0b\f\r]"
 # glibc's number ranges per conversion; Y has 4 digits at most
 _RANGES = {"d": (1, 31), "m": (1, 12), "Y": (0, 9999), "H": (0, 23), "M": (0, 59), "S": (0, 61)}
 FIELDS = ("Y", "m", "d", "H", "M", "S", "zs", "zh", "zm")  # parts a format's regex extracts

@@ -24,11 +24,11 @@ import pyarrow as pa
 
 from .. import fields as F
 from ..errors import Reason
-from ..evaluate import Counts, InputSummary, LeftOut
 from ..plan import Plan
+from ..results import Counts, InputSummary, LeftOut
 from ..text import fold_value
 from . import dates as D
-from .bind import Bound, file_facts, sample_cells
+from .bind import Bound, file_facts, release, sample_cells
 from .calendar_sql import calendar_table
 from .compile import (
     ABSENT,
@@ -72,9 +72,7 @@ def connect(settings: Settings | None = None) -> duckdb.DuckDBPyConnection:
 
 
 def header_of(bound: Bound, name: str) -> str:
-    header = bound.columns.columns[name].header
-    assert header is not None
-    return header
+    return bound.columns.where[name][1]
 
 
 class Learner:
@@ -165,7 +163,6 @@ class Learner:
         )
         query = nest("SELECT f, c FROM odd_dates", D.exact_date_layers("c"))
         rows = self.con.execute(f"SELECT f, c, day FROM ({query}) AS x").fetchall()
-        self.con.unregister("odd_dates")
         found = {(f, c): day for f, c, day in rows if day is not None}
         if not found:
             return
@@ -189,18 +186,17 @@ def find_dups(con, compiler: Compiler) -> Dups:
     if sql is None:
         return Dups()
     ids = compiler.ids_sql()
+    hashed = f"SELECT id, k, CAST(hash(id) >> 1 AS BIGINT) AS h FROM ({ids}) AS _i"
     hashes = con.execute(
-        f"SELECT h FROM (SELECT hash(id) AS h FROM ({ids}) AS _i) AS _h"
-        " GROUP BY h HAVING count(*) > 1"
+        f"SELECT h FROM ({hashed}) AS _h GROUP BY h HAVING count(*) > 1"
     ).fetchall()
     if not hashes:
         return Dups()
-    con.register("dup_hashes", pa.table({"h": pa.array([h for (h,) in hashes], pa.uint64())}))
+    con.register("dup_hashes", pa.table({"h": pa.array([h for (h,) in hashes], pa.int64())}))
     rows = con.execute(
-        f"SELECT id, min(k) AS first_row FROM ({ids}) AS _i"
-        " WHERE hash(id) IN (SELECT h FROM dup_hashes) GROUP BY id HAVING count(*) > 1"
+        f"SELECT id, min(k) AS first_row FROM ({hashed}) AS _h"
+        " WHERE h IN (SELECT h FROM dup_hashes) GROUP BY id HAVING count(*) > 1"
     ).fetchall()
-    con.unregister("dup_hashes")
     if len(rows) <= INLINE_DUPS:
         return Dups(dict(rows))
     con.register(
@@ -282,13 +278,13 @@ def first_year(con, received: list[str], periods: Sequence[tuple[str, dt.date, d
     return max(D.FIRST_YEAR, min(years) - 1)
 
 
-SCRATCH = ("work_calendar", "exact_dates", "dup_ids", "group_keys")  # what a run registers
+SCRATCH = ("work_calendar", "exact_dates", "dup_ids", "dup_hashes", "group_keys", "odd_dates")
 
 
 def release_scratch(con) -> None:
     """Forget the relations a run registered besides the files' (a reused connection)."""
     for name in SCRATCH:
-        con.execute(f"DROP VIEW IF EXISTS {q(name)}")
+        release(con, name)
 
 
 @dataclass
@@ -348,9 +344,8 @@ def execute(
         compiler = Compiler(plan, bindings, options)
         sql = compiler.sql(periods)
         con.register("work_calendar", calendar_table(plan, first))
-        cursor = con.execute(sql)
-        names = [d[0] for d in cursor.description]
-        rows = [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
+        names = compiler.result_columns()
+        rows = [dict(zip(names, r, strict=True)) for r in con.execute(sql).fetchall()]
         bits = 0
         for r in rows:
             bits |= r["unread"] or 0
@@ -380,10 +375,11 @@ def unread_cells(
             c, rel = q(got.column or name), q(b.relation)
             filled = f"{c} <> '' AND {c} <> {ABSENT}"
             if plan.columns[name].kind == F.DATE:
+                # the fast path once per distinct cell: a filter on the aggregate, which the
+                # optimizer cannot push below the GROUP BY to every row
+                fast = D.fast_date(f"min({c})", got.formats)
                 sql = (
-                    f"WITH d AS MATERIALIZED (SELECT {c} AS word FROM {rel} WHERE {filled}"
-                    f" GROUP BY {c}) SELECT word FROM d WHERE {D.fast_date('word', got.formats)}"
-                    " IS NULL"
+                    f"SELECT min({c}) FROM {rel} WHERE {filled} GROUP BY {c} HAVING {fast} IS NULL"
                 )
                 cells = {r[0] for r in con.execute(sql).fetchall()} - got.exact.keys()
             else:
@@ -467,10 +463,10 @@ def summary(bound: Bound, totals: Mapping) -> InputSummary:
         problems=totals["problems"],
         due_dates_derived=totals["due_dates_derived"],
         missing_columns=cols.missing,
-        headers=tuple((n, c.header) for n, c in cols.columns.items() if c.header),
+        headers=cols.headers,
         rows_received_in_period=totals["rows_received_in_period"],
         rows_resolved_in_period=totals["rows_resolved_in_period"],
-        columns_chosen=cols.columns_chosen,
+        columns_chosen=cols.chosen,
         format=info.format,
         layout=info.layout,
         last_received=totals["last_received"],

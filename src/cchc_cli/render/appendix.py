@@ -99,7 +99,9 @@ def file_lines(result, lang: str) -> list[str]:
     f = lambda n: fmt_int(n, lang)  # noqa: E731
     out = [f"{'Kế hoạch' if vi else 'Plan'}: {shown_path(plan.path, lang)} — SHA-256 {plan.sha256}"]
     for base in plan.bases:
-        out.append(f"  {'mở rộng từ' if vi else 'extends'}: {shown_path(base.path, lang)} — SHA-256 {base.sha256}")
+        out.append(
+            f"  {'mở rộng từ' if vi else 'extends'}: {shown_path(base.path, lang)} — SHA-256 {base.sha256}"
+        )
     for i in result.inputs:
         rows = (
             f"đọc {f(i.rows_read)} dòng: dùng {f(i.rows_used)}, ngoài kỳ {f(i.rows_out_of_period)}, "

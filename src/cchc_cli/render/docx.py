@@ -161,7 +161,11 @@ def render_check_docx(result, lang: str = "vi", *, breakdown=None, **_) -> bytes
         _paragraph(doc, head("notes", lang) + ":", bold=True, size=10)
         for line in notes:
             _paragraph(doc, line, size=10)
-    for line in [summary_line(result, lang), *file_lines(result, lang), *context_lines(result, lang)]:
+    for line in [
+        summary_line(result, lang),
+        *file_lines(result, lang),
+        *context_lines(result, lang),
+    ]:
         _paragraph(doc, line, size=9, italic=True)
 
     if breakdown is not None:

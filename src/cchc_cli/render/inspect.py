@@ -89,13 +89,15 @@ def render_inspection(ins, fmt: str, lang: str, color: bool = False) -> str:
                 f"× {f(len(lines))} ({'dòng' if vi else 'line'} {shown})"
             )
     table = Table(header_style="bold")
-    for name in (("Cột", "Tên cột", "Đọc là", "Ví dụ") if vi else ("Col", "Header", "Read as", "Examples")):
+    for name in (
+        ("Cột", "Tên cột", "Đọc là", "Ví dụ") if vi else ("Col", "Header", "Read as", "Examples")
+    ):
         table.add_column(name)
     for h in ins.headers:
         if h.field:
             used = h.field
         elif h.guess:
-            used = (f"không dùng — có thể là {h.guess}?" if vi else f"not used — maybe {h.guess}?")
+            used = f"không dùng — có thể là {h.guess}?" if vi else f"not used — maybe {h.guess}?"
         else:
             used = "không dùng" if vi else "not used"
         table.add_row(
@@ -106,7 +108,11 @@ def render_inspection(ins, fmt: str, lang: str, color: bool = False) -> str:
         con.print("Từ ngoài danh mục:" if vi else "Words outside the vocabularies:")
         for w in ins.unknown_words:
             near = (
-                (f" — gần '{w.nearest}' ({w.category})" if vi else f" — near '{w.nearest}' ({w.category})")
+                (
+                    f" — gần '{w.nearest}' ({w.category})"
+                    if vi
+                    else f" — near '{w.nearest}' ({w.category})"
+                )
                 if w.category
                 else ""
             )
@@ -124,7 +130,11 @@ def render_inspection(ins, fmt: str, lang: str, color: bool = False) -> str:
     if ins.records_error:
         con.print(ins.records_error)
     if not (ins.missing or ins.unknown_words or ins.records_error):
-        con.print("Kế hoạch đọc được mọi cột cần thiết." if vi else "The plan reads every column it needs.")
+        con.print(
+            "Kế hoạch đọc được mọi cột cần thiết."
+            if vi
+            else "The plan reads every column it needs."
+        )
     else:
         con.print(
             "→ cchc inspect … --write-plan lop-ke-hoach.yaml ghi các bổ sung cần thiết để bạn kiểm tra."

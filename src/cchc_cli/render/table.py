@@ -42,10 +42,14 @@ def render_table(
     console.print(f"Kỳ báo cáo: {span}" if vi else f"Period: {span}")
     if plan.bases:  # an overlay: which files made the plan (paths and hashes never wrapped)
         name = "Kế hoạch" if vi else "Plan"
-        console.print(f"{name}: {shown_path(plan.path, lang)} (SHA-256 {plan.sha256})", soft_wrap=True)
+        console.print(
+            f"{name}: {shown_path(plan.path, lang)} (SHA-256 {plan.sha256})", soft_wrap=True
+        )
         for base in plan.bases:
             word = "mở rộng từ" if vi else "extends"
-            console.print(f"  {word}: {shown_path(base.path, lang)} (SHA-256 {base.sha256})", soft_wrap=True)
+            console.print(
+                f"  {word}: {shown_path(base.path, lang)} (SHA-256 {base.sha256})", soft_wrap=True
+            )
     for i in result.inputs:
         f = lambda n: fmt_int(n, lang)  # noqa: E731
         if vi:

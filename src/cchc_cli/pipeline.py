@@ -1,0 +1,312 @@
+"""The one library pipeline every command runs: load plan → read inputs → compile → run → result.
+
+Commands parse their options into a :class:`Request`, call :func:`run` and render the
+:class:`Run`; ``verify`` re-runs a recorded request the same way. The counting is the SQL engine's
+(:mod:`cchc_cli.engine`); nothing here imports pandas.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .errors import CchcError, Location, Msg
+from .results import Counts, Group, Result, assemble, dossier_result
+
+if TYPE_CHECKING:
+    from .actuals import Actuals
+    from .engine import EngineResult
+    from .io.staged import Staged
+    from .plan import Plan
+
+Span = tuple[dt.date, dt.date]
+PERIOD = "period"  # the key of the whole period among the spans run in one query
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    """How to read the exports: None lets the reader detect it (recorded ones for verify)."""
+
+    encoding: str | None = None
+    delimiter: str | None = None
+    sheet: str | None = None
+
+
+@dataclass(frozen=True)
+class Request:
+    """A run as the command line or a recorded evidence folder states it."""
+
+    inputs: tuple[str | Path, ...]
+    plan: str | Path | None = None
+    bases: Sequence[Path] | None = None  # an overlay's base files, as recorded (verify)
+    period: str | None = None
+    date_from: str | None = None
+    date_to: str | None = None
+    cutoff: bool | None = None
+    span: Span | None = None  # the period itself (verify: as recorded); overrides the above
+    actuals: Path | None = None
+    read: ReadOptions = ReadOptions()
+    by: str | None = None  # a breakdown: "month" or a groupable text field
+    months: bool = False  # each month too (the xlsx and HTML month sheets), whatever ``by`` is
+
+
+@dataclass(frozen=True)
+class Run:
+    plan: Plan
+    period: Span
+    result: Result
+    groups: tuple[Group, ...] | None  # per month or per value of ``Request.by``
+    months: tuple[Group, ...] | None  # per month (``by="month"`` or ``months``)
+    sql: str  # the query the engine ran
+
+
+def load(request: Request) -> tuple[Plan, Span, Actuals | None]:
+    """The plan, the period and the actuals of a request: everything before the exports."""
+    from .actuals import load_actuals
+    from .period import resolve_period
+    from .plan import load_plan
+
+    plan = load_plan(request.plan, bases=request.bases or ())
+    span = request.span or resolve_period(
+        request.period,
+        request.date_from,
+        request.date_to,
+        plan.period,
+        request.cutoff,
+        plan.reporting,
+    )
+    actuals = load_actuals(request.actuals, plan) if request.actuals else None
+    return plan, span, actuals
+
+
+EXPORT_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xls", ".htm", ".html")
+_GLOB = frozenset("*?[")
+
+
+def expand_inputs(given: Sequence[str | Path]) -> tuple[Path, ...]:
+    """The export files a request names: a file; a folder (its export files by name, not its
+    subfolders; a set ``cchc convert`` wrote is one export); a quoted glob pattern. Counting a
+    file twice would double every figure, so the same file named twice is an error."""
+    from .io.parquet import is_converted
+
+    out: list[Path] = []
+    for item in given:
+        p = Path(item)
+        if not p.exists() and _GLOB & set(str(item)):
+            found = sorted(q for q in Path(p.anchor or ".").glob(_relative_pattern(p)) if q.is_file())
+            if not found:
+                raise CchcError(
+                    Msg(f"không tệp nào khớp mẫu {item}", f"no file matches the pattern {item}"),
+                    Msg("kiểm tra thư mục và mẫu tên tệp", "check the folder and the name pattern"),
+                    Location(str(item)),
+                )
+            out.extend(found)
+        elif p.is_dir() and not is_converted(p):
+            found = sorted(
+                q
+                for q in p.iterdir()
+                if q.is_file()
+                and q.suffix.lower() in EXPORT_SUFFIXES
+                and not q.name.startswith((".", "~$"))  # hidden files, Excel's lock files
+            )
+            if not found:
+                raise CchcError(
+                    Msg(
+                        "thư mục không có tệp xuất nào (.csv, .xlsx, .xls …)",
+                        "the folder holds no export file (.csv, .xlsx, .xls …)",
+                    ),
+                    Msg(
+                        "đặt các tệp xuất hàng tháng vào thư mục, hoặc chỉ ra từng tệp",
+                        "put the monthly exports in the folder, or name each file",
+                    ),
+                    Location(str(item)),
+                )
+            out.extend(found)
+        else:
+            out.append(p)
+    _no_twice(out)
+    return tuple(out)
+
+
+def _relative_pattern(p: Path) -> str:
+    return str(p.relative_to(p.anchor)) if p.anchor else str(p)
+
+
+def _no_twice(paths: list[Path]) -> None:
+    seen: dict[tuple[int, int], Path] = {}
+    for p in paths:
+        try:
+            st = p.stat()
+        except OSError:
+            continue  # the reader says what is wrong with it
+        key = (st.st_dev, st.st_ino)
+        if key in seen:
+            raise CchcError(
+                Msg(
+                    f"tệp được chỉ ra hai lần: {seen[key]} và {p}: mọi số liệu sẽ bị đếm đôi",
+                    f"a file is named twice: {seen[key]} and {p}: every figure would count it "
+                    "twice",
+                ),
+                Msg("chỉ ra mỗi tệp một lần", "name each file once"),
+                Location(str(p)),
+            )
+        seen[key] = p
+
+
+def read_inputs(plan: Plan, request: Request) -> tuple[Staged, ...]:
+    """Each export the request names, read and staged for the engine (a big file streamed to
+    Parquet parts, a set ``cchc convert`` wrote as it is); an export with no dossier is an error.
+    The caller closes them (:func:`close_all`)."""
+    from .binding import expected_headers, header_score, key_headers
+    from .io.parquet import is_converted, read_set
+    from .sources import stage_table
+
+    out: list[Staged] = []
+    o = request.read
+    try:
+        for path in expand_inputs(request.inputs):
+            if is_converted(path):
+                staged = read_set(path)
+            else:
+                staged = stage_table(
+                    path,
+                    header_score(plan),
+                    encoding=o.encoding,
+                    delimiter=o.delimiter,
+                    sheet=o.sheet,
+                    expected=expected_headers(plan),
+                    keys=key_headers(plan),
+                )
+            out.append(staged)
+            if staged.info.rows == 0:
+                raise _no_dossiers(staged.info.path, staged.info.header_line)
+    except BaseException:
+        close_all(out)
+        raise
+    return tuple(out)
+
+
+def close_all(staged: Sequence[Staged]) -> None:
+    for s in staged:
+        s.close()
+
+
+def _no_dossiers(path: str, header_line: int) -> CchcError:
+    return CchcError(
+        Msg("tệp chỉ có dòng tiêu đề, không có hồ sơ nào", "the file has a header but no dossiers"),
+        Msg(
+            "xuất lại danh sách hồ sơ từ phần mềm Một cửa (kiểm tra bộ lọc thời gian khi xuất)",
+            "export the dossier list again (check the date filter used for the export)",
+        ),
+        Location(path, header_line),
+    )
+
+
+def run(request: Request) -> Run:
+    """Load, read, compile and run; the whole period and, with ``by="month"``, each month in
+    the same query."""
+    from . import engine
+    from .groups import MONTH, check_grouping, months_of
+
+    plan, span, actuals = load(request)
+    staged = read_inputs(plan, request)
+    try:
+        monthly = request.months or request.by == MONTH
+        months = months_of(span) if monthly else []
+        spans = {PERIOD: span, **{f"{m[0]:%Y-%m}": m for m in months}}
+        figures = engine.run_periods(plan, staged, spans)
+        whole = figures[PERIOD]
+        if request.by is not None:
+            check_grouping(plan, whole, request.by, whole.summary)
+        result = assemble(plan, span, whole, whole.counts, whole.files, actuals)
+        per_month = None
+        if monthly:
+            per_month = tuple(
+                _group(plan, whole, key, figures[key].period, figures[key].counts)
+                for key in spans
+                if key != PERIOD
+            )
+        groups = per_month if request.by == MONTH else None
+        if request.by is not None and request.by != MONTH:
+            groups = tuple(
+                _group(plan, whole, g.key, g.period, g.counts)
+                for g in engine.breakdown(plan, staged, span, request.by)
+            )
+    finally:
+        close_all(staged)
+    return Run(plan, span, result, groups, per_month, whole.sql)
+
+
+def _group(
+    plan: Plan, columns: EngineResult, key: str | None, span: Span, counts: Mapping[str, Counts]
+) -> Group:
+    dossier = [i for i in plan.indicators if i.source == "dossiers"]
+    return Group(
+        key, span, tuple(dossier_result(plan, i, columns, counts.get(i.id)) for i in dossier)
+    )
+
+
+@dataclass(frozen=True)
+class Converted:
+    folder: Path
+    rows: int
+    partitions: dict[str, int]  # "2023-05" -> rows; "" -> rows with no usable received date
+
+
+def convert(request: Request, folder: Path) -> Converted:
+    """``cchc convert``: the export staged and written as a partitioned Parquet set (all or
+    nothing), which ``check`` and the other commands then read as the export itself."""
+    import duckdb
+
+    from .binding import bind_headers
+    from .io.parquet import SET_FILE, write_set
+    from .output import check_folder, publish_folder
+    from .plan import load_plan
+
+    noun = Msg("thư mục Parquet", "Parquet folder")
+    check_folder(folder, "DIR", noun, SET_FILE)
+    plan = load_plan(request.plan, bases=request.bases or ())
+    staged_all = read_inputs(plan, request)
+    if len(staged_all) != 1:
+        close_all(staged_all)
+        raise CchcError(
+            Msg(
+                "convert đọc đúng một tệp xuất mỗi lần",
+                "convert reads exactly one export at a time",
+            ),
+            Msg("chạy convert cho từng tệp", "run convert for each file"),
+            Location(str(request.inputs[0])),
+        )
+    (staged,) = staged_all
+    info = staged.info
+    con = duckdb.connect()
+    try:
+        staged.register(con, "cells")
+        bound = bind_headers(
+            plan, info.headers, info.path, info.header_line, lambda i: _sample(con, i)
+        )
+        received = bound.where.get("received_at", (None, ""))[0]
+        partitions: dict[str, int] = {}
+
+        def fill(tmp: Path) -> None:
+            batches = con.sql("SELECT * FROM cells").to_arrow_reader(1 << 17)
+            partitions.update(write_set(info, iter(batches), received, tmp))
+
+        publish_folder(folder, fill, "DIR", noun, SET_FILE)
+    finally:
+        con.close()
+        staged.close()
+    return Converted(folder, info.rows, dict(sorted(partitions.items())))
+
+
+def _sample(con, i: int):
+    """The first SAMPLE_CELLS non-empty cells of column ``i``, as binding asks for them."""
+    from .binding import SAMPLE_CELLS
+    from .sources import ABSENT
+
+    col = f'"{i}"'
+    query = f"SELECT {col} FROM cells WHERE {col} <> '' AND {col} <> $absent LIMIT {SAMPLE_CELLS}"
+    return con.sql(query, params={"absent": ABSENT}).to_arrow_table().column(0)
