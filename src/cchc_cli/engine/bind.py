@@ -18,6 +18,7 @@ from ..binding import SAMPLE_CELLS, HeaderBinding, bind_headers
 from ..io.staged import Staged, TableInfo, cell_names
 from ..plan import Plan
 from ..sources import ABSENT
+from . import arrow as A
 from .compile import ABSENT as ABSENT_SQL
 from .compile import q
 
@@ -67,7 +68,7 @@ def first_cells(con, relation: str, column: str) -> pa.ChunkedArray:
         f"ORDER BY _line LIMIT {SAMPLE_CELLS}"
     )
     cells = [r[0] for r in con.execute(query).fetchall()]  # a connection's plainest answer
-    return pa.chunked_array([pa.array(cells, pa.string())])
+    return pa.chunked_array([A.strings(cells)])
 
 
 def bind(

@@ -20,13 +20,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 import duckdb
-import pyarrow as pa
 
 from .. import fields as F
 from ..errors import Reason
 from ..plan import Plan
 from ..results import Counts, InputSummary, LeftOut
 from ..text import fold_value
+from . import arrow as A
 from . import dates as D
 from .bind import Bound, file_facts, release, sample_cells
 from .calendar_sql import calendar_table
@@ -158,9 +158,8 @@ class Learner:
         if not new:
             return
         self.tried.update(new)
-        self.con.register(
-            "odd_dates", pa.table({"f": [f for f, _ in new], "c": [c for _, c in new]})
-        )
+        odd = A.table({"f": A.strings([f for f, _ in new]), "c": A.strings([c for _, c in new])})
+        self.con.register("odd_dates", odd)
         query = nest("SELECT f, c FROM odd_dates", D.exact_date_layers("c"))
         rows = self.con.execute(f"SELECT f, c, day FROM ({query}) AS x").fetchall()
         found = {(f, c): day for f, c, day in rows if day is not None}
@@ -168,11 +167,11 @@ class Learner:
             return
         self.days.update(found)
         keys = sorted(self.days)
-        table = pa.table(
+        table = A.table(
             {
-                "f": [f for f, _ in keys],
-                "c": [c for _, c in keys],
-                "day": pa.array([self.days[k] for k in keys], pa.date32()),
+                "f": A.strings([f for f, _ in keys]),
+                "c": A.strings([c for _, c in keys]),
+                "day": A.dates([self.days[k] for k in keys]),
             }
         )
         self.con.register("exact_dates", table)
@@ -192,19 +191,15 @@ def find_dups(con, compiler: Compiler) -> Dups:
     ).fetchall()
     if not hashes:
         return Dups()
-    con.register("dup_hashes", pa.table({"h": pa.array([h for (h,) in hashes], pa.int64())}))
+    con.register("dup_hashes", A.table({"h": A.numbers([h for (h,) in hashes])}))
     rows = con.execute(
         f"SELECT id, min(k) AS first_row FROM ({hashed}) AS _h"
         " WHERE h IN (SELECT h FROM dup_hashes) GROUP BY id HAVING count(*) > 1"
     ).fetchall()
     if len(rows) <= INLINE_DUPS:
         return Dups(dict(rows))
-    con.register(
-        "dup_ids",
-        pa.table(
-            {"id": [r[0] for r in rows], "first_row": pa.array([r[1] for r in rows], pa.int64())}
-        ),
-    )
+    ids = A.strings([r[0] for r in rows])
+    con.register("dup_ids", A.table({"id": ids, "first_row": A.numbers([r[1] for r in rows])}))
     return Dups(joined=True)
 
 
@@ -259,7 +254,7 @@ def grouping_of(con, bounds: Sequence[Bound], by: str) -> tuple[Grouping, list[s
         return Grouping(by, index), labels
     con.register(
         "group_keys",
-        pa.table({"c": list(index), "g": pa.array(list(index.values()), pa.int64())}),
+        A.table({"c": A.strings(list(index)), "g": A.numbers(list(index.values()))}),
     )
     return Grouping(by, {"": index.get("", -1)}, joined=True), labels
 
