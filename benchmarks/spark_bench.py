@@ -112,7 +112,7 @@ def main() -> None:
         jvm = f", JVM peak {st['jvm_kb'] / 1024:.0f} MB" if st["jvm_kb"] else ""
         print(
             f"{'engine ' + name:18s} wall {wall:6.2f} s  max RSS {rss:6.0f} MB{jvm}"
-            f"  (read {st['read']:.2f} s, Spark start {st['start']:.2f} s,"
+            f"  (read {st['read']:.2f} s, session {st['start']:.2f} s,"
             f" queries {st['count']:.2f} s)"
         )
     same = runs["duckdb"]["figures"] == runs["spark"]["figures"]

@@ -246,3 +246,26 @@ def test_missing_extra_or_java_is_named():
     done = _start_in_child("", {**env, "PATH": "/nonexistent"})
     assert "CchcError: không khởi động được Spark (master local[1])" in done.stderr
     assert "PySparkRuntimeError" in done.stderr  # the cause, kept for CCHC_DEBUG
+
+
+def test_check_engine_spark_on_a_converted_set_gives_duckdbs_json(sc, tmp_path):
+    """The command line end to end: ``cchc convert`` then ``check --engine spark`` on the set,
+    with a text breakdown, against ``check`` (DuckDB) on the CSV itself."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from cchc_cli.cli import app
+
+    runner = CliRunner()
+    out = tmp_path / "set"
+    assert runner.invoke(app, ["convert", str(SAMPLE), str(out)]).exit_code == 0
+    args = ["--period", "2023-Q3", "--by", "field", "--format", "json"]
+    got = runner.invoke(app, ["check", str(out), "--engine", "spark", *args])
+    want = runner.invoke(app, ["check", str(SAMPLE), *args])
+    assert got.exit_code == want.exit_code == 1, got.output[-2000:]
+    got_doc, want_doc = json.loads(got.output), json.loads(want.output)
+    for doc in (got_doc, want_doc):
+        doc.pop("generated_at", None)
+    assert got_doc == want_doc
+    assert len(got_doc["breakdown"]["groups"]) >= 3

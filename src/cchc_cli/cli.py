@@ -96,6 +96,11 @@ app = typer.Typer(
 )
 
 
+class Engine(str, Enum):
+    duckdb = "duckdb"
+    spark = "spark"
+
+
 class Format(str, Enum):
     table = "table"
     json = "json"
@@ -245,6 +250,29 @@ def check(
             ),
         ),
     ] = None,
+    engine: Annotated[
+        Engine,
+        typer.Option(
+            "--engine",
+            help=gloss(
+                "Máy tính: duckdb (mặc định, trong máy) hoặc spark (cụm Apache Spark; cài thêm "
+                "'.[spark]')",
+                "What runs the queries: duckdb (default, embedded) or spark (an Apache Spark "
+                "cluster; needs the '.[spark]' extra)",
+            ),
+        ),
+    ] = Engine.duckdb,
+    master: Annotated[
+        str | None,
+        typer.Option(
+            "--master",
+            metavar="URL",
+            help=gloss(
+                "Spark master (spark://…, yarn, local[4]); mặc định SPARK_MASTER hoặc local[2]",
+                "The Spark master (spark://…, yarn, local[4]); default SPARK_MASTER or local[2]",
+            ),
+        ),
+    ] = None,
     compare: Annotated[
         Path | None,
         typer.Option(
@@ -281,6 +309,8 @@ def check(
             read=ReadOptions(encoding, delimiter, sheet),
             by=by.value if by else None,
             months=fmt in (Format.xlsx, Format.html),  # their month sheet
+            engine=engine.value,
+            master=master,
         )
         previous = read_previous(compare) if compare is not None else None
         done = run_pipeline(request)

@@ -8,6 +8,7 @@ Commands parse their options into a :class:`Request`, call :func:`run` and rende
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +25,9 @@ if TYPE_CHECKING:
 
 Span = tuple[dt.date, dt.date]
 PERIOD = "period"  # the key of the whole period among the spans run in one query
+# DuckDB's memory for the query (what does not fit spills to the system's temporary folder):
+# with the reader's own bounded blocks, a whole run stays near this plus ~200 MB of Python.
+MEMORY_LIMIT = "300MB"
 
 
 @dataclass(frozen=True)
@@ -51,6 +55,8 @@ class Request:
     read: ReadOptions = ReadOptions()
     by: str | None = None  # a breakdown: "month" or a groupable text field
     months: bool = False  # each month too (the xlsx and HTML month sheets), whatever ``by`` is
+    engine: str = "duckdb"  # or "spark": the same queries run by PySpark (the [spark] extra)
+    master: str | None = None  # Spark's master (None: SPARK_MASTER, else local[2])
 
 
 @dataclass(frozen=True)
@@ -217,7 +223,9 @@ def run(request: Request) -> Run:
         monthly = request.months or request.by == MONTH
         months = months_of(span) if monthly else []
         spans = {PERIOD: span, **{f"{m[0]:%Y-%m}": m for m in months}}
-        figures = engine.run_periods(plan, staged, spans)
+        con = _connection(request)
+        settings = engine.Settings(memory_limit=os.environ.get("CCHC_MEMORY_LIMIT", MEMORY_LIMIT))
+        figures = engine.run_periods(plan, staged, spans, settings, connection=con)
         whole = figures[PERIOD]
         if request.by is not None:
             check_grouping(plan, whole, request.by, whole.summary)
@@ -233,11 +241,21 @@ def run(request: Request) -> Run:
         if request.by is not None and request.by != MONTH:
             groups = tuple(
                 _group(plan, whole, g.key, g.period, g.counts)
-                for g in engine.breakdown(plan, staged, span, request.by)
+                for g in engine.breakdown(plan, staged, span, request.by, settings, con)
             )
     finally:
         close_all(staged)
     return Run(plan, span, result, groups, per_month, whole.sql)
+
+
+def _connection(request: Request):
+    """None: the engine opens (and closes) an embedded DuckDB; a Spark session otherwise,
+    which answers the engine's queries in Spark SQL (kept for the next run)."""
+    if request.engine == "duckdb":
+        return None
+    from .engine import spark
+
+    return spark.connect(request.master or os.environ.get("SPARK_MASTER") or spark.DEFAULT_MASTER)
 
 
 def _group(

@@ -15,7 +15,9 @@ The rewrites (everything else transpiles as is):
   ``try_to_timestamp`` per format, with every number at its full width (``dd``, ``MM``, ``yyyy``
   …). Spark's parser then reads exactly two digits (four for the year) and refuses impossible days
   and times, so it accepts only zero-padded cells, which glibc reads to the same value; the cells
-  it leaves take the exact path, as in DuckDB. (sqlglot's own mapping, ``d``/``M``/``H``, would
+  it leaves take the exact path, as in DuckDB. Each parse is guarded by the format's shape
+  (``cell LIKE '__/__/____'``): a cell of another shape, which could only fail, never reaches the
+  parser, whose failures are slow exceptions. (sqlglot's own mapping, ``d``/``M``/``H``, would
   accept a digit fewer and leaves the ``T`` of ISO dates unquoted.)
 * ``regexp_extract(cell, rx, ['g1', …])`` (one STRUCT of every group): ``named_struct`` of one
   ``regexp_extract`` per group (Spark, like DuckDB, gives '' for a group that took no part).
@@ -41,17 +43,15 @@ from __future__ import annotations
 
 import atexit
 import contextlib
-import dataclasses
-import getpass
 import os
 import re
 import shutil
 import tempfile
 import warnings
-from collections.abc import Iterator, Mapping, Sequence
+import weakref
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
@@ -62,7 +62,7 @@ except ImportError:  # pragma: no cover - the tests run with the extra
     pass
 
 from ..errors import CchcError, Msg
-from ..io.staged import Staged, cell_names
+from ..io.staged import Staged
 from ..plan import Plan
 from ..sources import RawTable
 
@@ -75,7 +75,12 @@ if TYPE_CHECKING:
 
 DEFAULT_MASTER = "local[2]"
 STAGED_ROW_GROUP = 100_000  # rows per Parquet row group of a staged table: Spark's unit of work
-LOG = os.path.join(tempfile.gettempdir(), f"cchc-spark-{getpass.getuser()}.log")  # appended
+# the JVM's own output, of the latest session started (the user's own folder: no shared /tmp)
+LOG = os.path.join(
+    os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"),
+    "cchc",
+    "spark.log",
+)
 
 
 _LOG4J = """\
@@ -188,7 +193,7 @@ def _replace(node: exp.RegexpReplace) -> exp.Expression:
     if set(flags) - {"g"}:
         raise ValueError(f"regexp_replace options {flags!r} have no Spark form")
     if "g" in flags:
-        pattern, rewrite = pattern, java_rewrite(rewrite)
+        rewrite = java_rewrite(rewrite)
     else:  # the first match only: what comes before it kept as group 1
         pattern, rewrite = f"(?s)^(.*?)(?:{pattern})", "$1" + java_rewrite(rewrite, shift=1)
     return exp.RegexpReplace(
@@ -198,13 +203,20 @@ def _replace(node: exp.RegexpReplace) -> exp.Expression:
     )
 
 
-def to_spark(tree: exp.Expression, parquet=None) -> exp.Expression:
+def to_spark(
+    tree: exp.Expression, parquet: Callable[[list[str]], str] | None = None
+) -> exp.Expression:
     """The rewrites of the module docstring on a DuckDB syntax tree (a new tree).
     ``parquet(paths) -> view name`` registers the parts a ``read_parquet`` reads."""
 
     def rewrite(node: exp.Expression) -> exp.Expression:
         if isinstance(node, exp.Anonymous) and node.name.lower() == "try_strptime":
             return _fast_date(node)
+        if isinstance(node, exp.Anonymous) and node.name.lower() == "strlen":
+            # DuckDB's strlen counts bytes, as Spark's octet_length does
+            return exp.Anonymous(
+                this="OCTET_LENGTH", expressions=[e.copy() for e in node.expressions]
+            )
         if isinstance(node, exp.RegexpExtract) and isinstance(node.args.get("group"), exp.Array):
             return _group_struct(node)
         if isinstance(node, exp.RegexpFullMatch):
@@ -214,6 +226,10 @@ def to_spark(tree: exp.Expression, parquet=None) -> exp.Expression:
             )
         if isinstance(node, exp.RegexpReplace):
             return _replace(node)
+        if isinstance(node, exp.CTE) and node.args.get("materialized") is not None:
+            node = node.copy()  # DuckDB's AS MATERIALIZED: Spark plans the CTE itself
+            node.set("materialized", None)
+            return node
         if isinstance(node, exp.ReadParquet):
             if parquet is None:
                 raise ValueError("read_parquet needs a Spark session")
@@ -249,14 +265,23 @@ def _value(value: Any) -> Any:
 
 
 class _Result:
-    def __init__(self, rows: list[tuple]):
+    def __init__(
+        self, rows: list[tuple], frame: DataFrame | None = None, names: Sequence[str] = ()
+    ):
         self._rows = rows
+        self._frame = frame
+        self.description = [(n,) for n in names]  # as a DB-API cursor: the column names
 
     def fetchall(self) -> list[tuple]:
         return self._rows
 
     def fetchone(self) -> tuple | None:
         return self._rows[0] if self._rows else None
+
+    def to_arrow_table(self) -> pa.Table:
+        assert self._frame is not None
+        with _quiet():
+            return self._frame.toArrow()
 
 
 class SparkConnection:
@@ -271,13 +296,15 @@ class SparkConnection:
     def __init__(self, spark: SparkSession, staging: str | None = None):
         self.spark = spark
         self.staging = staging
-        self._views: dict[str, object] = {}  # name -> the Arrow table last registered
+        # name -> the table last registered (weakly: a file's cells are not kept alive by it)
+        self._views: dict[str, weakref.ref] = {}
         self._held: dict[str, str | DataFrame] = {}  # name -> its Parquet file or cached frame
         self._parts = 0
 
     def register(self, name: str, table: pa.Table | DataFrame) -> None:
         """``table`` as the temp view ``name`` (not converted again if it is the same table)."""
-        if self._views.get(name) is table:
+        last = self._views.get(name)
+        if last is not None and last() is table:
             return
         held: str | DataFrame | None = None
         if isinstance(table, pa.Table) and self.staging:
@@ -291,7 +318,7 @@ class SparkConnection:
         else:
             df = table
         df.createOrReplaceTempView(name)
-        self._views[name] = table
+        self._views[name] = weakref.ref(table)
         self._release(name)
         if held is not None:
             self._held[name] = held
@@ -318,8 +345,13 @@ class SparkConnection:
         args = list(parameters) if parameters else None
         if isinstance(tree, exp.Create):
             return self._create(tree, args)
-        rows = self.spark.sql(tree.sql(dialect="spark"), args=args).collect()
-        return _Result([tuple(_value(v) for v in r) for r in rows])
+        if isinstance(tree, exp.Drop):
+            for table in tree.args.get("tables") or [tree.this]:
+                self.unregister(table.name)  # and forget what was registered under the name
+            return _Result([])
+        frame = self.spark.sql(tree.sql(dialect="spark"), args=args)
+        rows = frame.collect()
+        return _Result([tuple(_value(v) for v in r) for r in rows], names=frame.columns)
 
     def _create(self, tree: exp.Create, args) -> _Result:
         """``CREATE [OR REPLACE] [TEMP] TABLE|VIEW name AS query``: a temp view (a table's
@@ -335,6 +367,18 @@ class SparkConnection:
         self._views.pop(target.name, None)
         self._release(target.name)
         return _Result([])
+
+    def sql(self, sql: str) -> _Result:
+        """A query whose result is read as Arrow (``.to_arrow_table()``), as DuckDB's ``sql``."""
+        (tree,) = sqlglot.parse(sql, read="duckdb")
+        assert tree is not None
+        tree = to_spark(tree, self._parquet)
+        return _Result([], self.spark.sql(tree.sql(dialect="spark")))
+
+    def unregister(self, name: str) -> None:
+        self.spark.catalog.dropTempView(name)
+        self._views.pop(name, None)
+        self._release(name)
 
     def close(self) -> None:
         """The session is kept for the next run (see :func:`connect`)."""
@@ -387,8 +431,9 @@ def _start(master: str | None) -> SparkSession:
             conf.update(LOCAL_CONF)
     for key, value in conf.items():
         builder = builder.config(key, value)
+    log = _log_file()
     try:
-        with _jvm_output(LOG), _quiet():
+        with _jvm_output(log), _quiet():
             spark = builder.getOrCreate()
     except Exception as exc:  # pyspark's own errors for a JVM that did not start
         raise CchcError(
@@ -397,12 +442,21 @@ def _start(master: str | None) -> SparkSession:
                 f"Spark did not start (master {master or 'from the Spark settings'})",
             ),
             Msg(
-                f"kiểm tra java -version (cần 17 trở lên) và JAVA_HOME; lời báo của Spark ở {LOG}",
-                f"check java -version (17 or later) and JAVA_HOME; Spark's own messages are in {LOG}",
+                f"kiểm tra java -version (cần 17 trở lên) và JAVA_HOME; lời báo của Spark ở {log}",
+                f"check java -version (17 or later) and JAVA_HOME; Spark's own messages are in {log}",
             ),
         ) from exc
     spark.sparkContext.setLogLevel("ERROR")
     return spark
+
+
+def _log_file() -> str:
+    """:data:`LOG`, or a new private temp folder's file where the user's folder is not writable."""
+    try:
+        os.makedirs(os.path.dirname(LOG), mode=0o700, exist_ok=True)
+        return LOG
+    except OSError:
+        return os.path.join(tempfile.mkdtemp(prefix="cchc-spark-log-"), "spark.log")
 
 
 @contextlib.contextmanager
@@ -424,7 +478,7 @@ def _jvm_output(log: str) -> Iterator[None]:
     old_opts = os.environ.get("SPARK_SUBMIT_OPTS")
     os.environ["SPARK_SUBMIT_OPTS"] = f"{old_opts or ''} -Dlog4j2.configurationFile=file:{settings}"
     saved = [os.dup(1), os.dup(2)]
-    out = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    out = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     try:
         os.dup2(out, 1)
         os.dup2(out, 2)
@@ -443,29 +497,9 @@ def _jvm_output(log: str) -> Iterator[None]:
 # ---------------------------------------------------------------- the engine's entry point
 
 
-def raw_table(staged: Staged, con: SparkConnection) -> RawTable:
-    """Staged cells as the :class:`RawTable` ``engine.run_periods`` reads today, in file order
-    (``_line``): Parquet parts read by Spark (:meth:`Staged.register`), Arrow as it is."""
-    import pandas as pd
-
-    cells = staged.arrow
-    if cells is None:
-        staged.register(con, "_staged")
-        with _quiet():
-            cells = con.spark.table("_staged").toArrow()
-    cells = cells.sort_by("_line")
-    info = staged.info
-    data = pd.DataFrame(
-        {n: cells.column(n).cast(pa.string()).to_pandas() for n in cell_names(len(info.headers))}
-    )
-    lines = np.asarray(cells.column("_line").to_numpy(), dtype=np.int64)
-    facts = {f.name: getattr(info, f.name) for f in dataclasses.fields(info) if f.name != "rows"}
-    return RawTable(**facts, data=data, lines=lines)
-
-
 def run_periods_spark(
     plan: Plan,
-    source: Staged | RawTable,
+    source: Staged | RawTable | Sequence[Staged | RawTable],
     periods: Mapping[str, tuple[dt.date, dt.date]],
     master: str | None = DEFAULT_MASTER,
 ) -> dict[str, EngineResult]:
@@ -473,8 +507,7 @@ def run_periods_spark(
     from . import run_periods
 
     con = connect(master)
-    table = source if isinstance(source, RawTable) else raw_table(source, con)
-    return run_periods(plan, table, periods, connection=con)  # type: ignore[arg-type]
+    return run_periods(plan, source, periods, connection=con)  # type: ignore[arg-type]
 
 
 __all__ = ["SparkConnection", "connect", "java_pattern", "run_periods_spark", "transpile"]
