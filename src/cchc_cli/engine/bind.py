@@ -18,6 +18,7 @@ from ..binding import SAMPLE_CELLS, HeaderBinding, bind_headers
 from ..io.staged import Staged, TableInfo, cell_names
 from ..plan import Plan
 from ..sources import ABSENT
+from . import arrow as A
 from .compile import ABSENT as ABSENT_SQL
 from .compile import q
 
@@ -66,7 +67,8 @@ def first_cells(con, relation: str, column: str) -> pa.ChunkedArray:
         f"SELECT {q(column)} FROM {q(relation)} WHERE {_filled(column)} "
         f"ORDER BY _line LIMIT {SAMPLE_CELLS}"
     )
-    return con.sql(query).to_arrow_table().column(0)
+    cells = [r[0] for r in con.execute(query).fetchall()]  # a connection's plainest answer
+    return pa.chunked_array([A.strings(cells)])
 
 
 def bind(
@@ -102,8 +104,11 @@ def in_batches(staged: Staged) -> Staged:
 
 
 def release(con, relation: str) -> None:
-    """Forget the relation ``relation`` of ``con`` (a registered table or a view)."""
-    con.execute(f"DROP VIEW IF EXISTS {q(relation)}")
+    """Forget the relation ``relation`` of a DuckDB ``con`` (a registered table or a view).
+    Another connection (:class:`cchc_cli.engine.spark.SparkConnection`) replaces a view of the
+    same name itself and keeps what it registered for the next run."""
+    if isinstance(con, duckdb.DuckDBPyConnection):
+        con.execute(f"DROP VIEW IF EXISTS {q(relation)}")
 
 
 def sample_cells(con, bound: Bound, names: list[str]) -> dict[str, list[str]]:

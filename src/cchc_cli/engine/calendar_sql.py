@@ -17,6 +17,7 @@ import pyarrow as pa
 
 from ..calendar import plan_calendar, supported_years
 from ..plan import Plan
+from . import arrow as A
 
 _TABLES: dict[tuple, pa.Table] = {}  # built once per first year and plan calendar
 
@@ -39,10 +40,10 @@ def _build(plan: Plan, first_year: int) -> pa.Table:
     )
     # the first working day on or after a day is that day exactly when it is a working day
     working = cal.add_working_days(days, np.zeros(len(days), dtype=np.int64)) == days
-    return pa.table(
+    return A.table(
         {
-            "day": pa.array(days, pa.date32()),
-            "ord": pa.array(np.cumsum(working, dtype=np.int32)),
-            "working": pa.array(working),
+            "day": A.numbers((days - np.datetime64("1970-01-01")).astype(np.int32), pa.date32()),
+            "ord": A.numbers(np.cumsum(working, dtype=np.int32), pa.int32()),
+            "working": A.flags(working),
         }
     )

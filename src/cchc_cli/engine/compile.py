@@ -145,10 +145,12 @@ def lit(text: str) -> str:
 def code_digits(cell: str) -> str:
     """The six digits of CODE_DATE in ``cell`` ('' if none). RE2 runs a pattern anchored at the
     start once, one anchored at the end from every position: an ASCII code (one character a
-    byte, reversed exactly) is matched reversed, anchored at its start (DuckDB-only)."""
+    byte, reversed exactly: DuckDB reverses grapheme clusters, which would move a combining mark
+    after a hyphen) is matched reversed, anchored at its start."""
     backwards = f"reverse(regexp_extract(reverse({cell}), {lit(CODE_DATE_REVERSED)}, 1))"
     forwards = f"regexp_extract({cell}, {lit(CODE_DATE)}, 1)"
-    return f"CASE WHEN strlen({cell}) = length({cell}) THEN {backwards} ELSE {forwards} END"
+    ascii = f"bit_length({cell}) = 8 * length({cell})"  # a byte per character
+    return f"CASE WHEN {ascii} THEN {backwards} ELSE {forwards} END"
 
 
 def day_lit(day: dt.date) -> str:
@@ -783,6 +785,12 @@ class Compiler:
         if self.options.grouping is not None:
             out.append("_g")
         return out
+
+    def result_columns(self) -> list[str]:
+        """The names of the columns :meth:`sql` gives, in order."""
+        out = [*self.keys(), *self.states(), "n", "problems", "due_derived"]
+        out += ["received_in_period", "resolved_in_period", "last_received", "uncovered"]
+        return out + (["unread"] if self.options.collect else [])
 
     def sql(self, periods: Sequence[tuple[str, dt.date, dt.date]]) -> str:
         """One row per combination of keys and states. The period's rules are written once

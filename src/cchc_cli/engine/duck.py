@@ -20,15 +20,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 import duckdb
-import pyarrow as pa
 
 from .. import fields as F
 from ..errors import Reason
 from ..plan import Plan
 from ..results import Counts, InputSummary, LeftOut
 from ..text import fold_value
+from . import arrow as A
 from . import dates as D
-from .bind import Bound, file_facts, sample_cells
+from .bind import Bound, file_facts, release, sample_cells
 from .calendar_sql import calendar_table
 from .compile import (
     ABSENT,
@@ -158,22 +158,20 @@ class Learner:
         if not new:
             return
         self.tried.update(new)
-        self.con.register(
-            "odd_dates", pa.table({"f": [f for f, _ in new], "c": [c for _, c in new]})
-        )
+        odd = A.table({"f": A.strings([f for f, _ in new]), "c": A.strings([c for _, c in new])})
+        self.con.register("odd_dates", odd)
         query = nest("SELECT f, c FROM odd_dates", D.exact_date_layers("c"))
         rows = self.con.execute(f"SELECT f, c, day FROM ({query}) AS x").fetchall()
-        self.con.unregister("odd_dates")
         found = {(f, c): day for f, c, day in rows if day is not None}
         if not found:
             return
         self.days.update(found)
         keys = sorted(self.days)
-        table = pa.table(
+        table = A.table(
             {
-                "f": [f for f, _ in keys],
-                "c": [c for _, c in keys],
-                "day": pa.array([self.days[k] for k in keys], pa.date32()),
+                "f": A.strings([f for f, _ in keys]),
+                "c": A.strings([c for _, c in keys]),
+                "day": A.dates([self.days[k] for k in keys]),
             }
         )
         self.con.register("exact_dates", table)
@@ -187,28 +185,21 @@ def find_dups(con, compiler: Compiler) -> Dups:
     if sql is None:
         return Dups()
     ids = compiler.ids_sql()
+    hashed = f"SELECT id, k, CAST(hash(id) >> 1 AS BIGINT) AS h FROM ({ids}) AS _i"
     hashes = con.execute(
-        f"SELECT h FROM (SELECT hash(id) AS h FROM ({ids}) AS _i) AS _h"
-        " GROUP BY h HAVING count(*) > 1"
+        f"SELECT h FROM ({hashed}) AS _h GROUP BY h HAVING count(*) > 1"
     ).fetchall()
     if not hashes:
         return Dups()
-    values = [h for (h,) in hashes]
-    kind = pa.int64() if min(values) < 0 else pa.uint64()  # DuckDB: UBIGINT; Spark: a signed INT
-    con.register("dup_hashes", pa.table({"h": pa.array(values, kind)}))
+    con.register("dup_hashes", A.table({"h": A.numbers([h for (h,) in hashes])}))
     rows = con.execute(
-        f"SELECT id, min(k) AS first_row FROM ({ids}) AS _i"
-        " WHERE hash(id) IN (SELECT h FROM dup_hashes) GROUP BY id HAVING count(*) > 1"
+        f"SELECT id, min(k) AS first_row FROM ({hashed}) AS _h"
+        " WHERE h IN (SELECT h FROM dup_hashes) GROUP BY id HAVING count(*) > 1"
     ).fetchall()
-    con.unregister("dup_hashes")
     if len(rows) <= INLINE_DUPS:
         return Dups(dict(rows))
-    con.register(
-        "dup_ids",
-        pa.table(
-            {"id": [r[0] for r in rows], "first_row": pa.array([r[1] for r in rows], pa.int64())}
-        ),
-    )
+    ids = A.strings([r[0] for r in rows])
+    con.register("dup_ids", A.table({"id": ids, "first_row": A.numbers([r[1] for r in rows])}))
     return Dups(joined=True)
 
 
@@ -263,7 +254,7 @@ def grouping_of(con, bounds: Sequence[Bound], by: str) -> tuple[Grouping, list[s
         return Grouping(by, index), labels
     con.register(
         "group_keys",
-        pa.table({"c": list(index), "g": pa.array(list(index.values()), pa.int64())}),
+        A.table({"c": A.strings(list(index)), "g": A.numbers(list(index.values()))}),
     )
     return Grouping(by, {"": index.get("", -1)}, joined=True), labels
 
@@ -282,13 +273,13 @@ def first_year(con, received: list[str], periods: Sequence[tuple[str, dt.date, d
     return max(D.FIRST_YEAR, min(years) - 1)
 
 
-SCRATCH = ("work_calendar", "exact_dates", "dup_ids", "group_keys")  # what a run registers
+SCRATCH = ("work_calendar", "exact_dates", "dup_ids", "dup_hashes", "group_keys", "odd_dates")
 
 
 def release_scratch(con) -> None:
     """Forget the relations a run registered besides the files' (a reused connection)."""
     for name in SCRATCH:
-        con.execute(f"DROP VIEW IF EXISTS {q(name)}")
+        release(con, name)
 
 
 @dataclass
@@ -348,9 +339,8 @@ def execute(
         compiler = Compiler(plan, bindings, options)
         sql = compiler.sql(periods)
         con.register("work_calendar", calendar_table(plan, first))
-        cursor = con.execute(sql)
-        names = [d[0] for d in cursor.description]
-        rows = [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
+        names = compiler.result_columns()
+        rows = [dict(zip(names, r, strict=True)) for r in con.execute(sql).fetchall()]
         bits = 0
         for r in rows:
             bits |= r["unread"] or 0
@@ -380,10 +370,11 @@ def unread_cells(
             c, rel = q(got.column or name), q(b.relation)
             filled = f"{c} <> '' AND {c} <> {ABSENT}"
             if plan.columns[name].kind == F.DATE:
+                # the fast path once per distinct cell: a filter on the aggregate, which the
+                # optimizer cannot push below the GROUP BY to every row
+                fast = D.fast_date(f"min({c})", got.formats)
                 sql = (
-                    f"WITH d AS MATERIALIZED (SELECT {c} AS word FROM {rel} WHERE {filled}"
-                    f" GROUP BY {c}) SELECT word FROM d WHERE {D.fast_date('word', got.formats)}"
-                    " IS NULL"
+                    f"SELECT min({c}) FROM {rel} WHERE {filled} GROUP BY {c} HAVING {fast} IS NULL"
                 )
                 cells = {r[0] for r in con.execute(sql).fetchall()} - got.exact.keys()
             else:
