@@ -76,7 +76,8 @@ if TYPE_CHECKING:
 DEFAULT_MASTER = "local[2]"
 # The driver's JVM (a local master's executors too) compiles with the JIT's first tier only: Spark
 # generates one huge method per stage of these queries, which the optimising tier spends more time
-# on than it saves (1M rows: 280 s -> 190 s; the sample about half). SPARK_SUBMIT_OPTS overrides.
+# compiling than it saves: the sample's run about half (66-74 s -> 34-39 s), 1M rows the same
+# within noise (110-117 s against 109-121 s). SPARK_SUBMIT_OPTS overrides it.
 DRIVER_JVM = "-XX:TieredStopAtLevel=1"
 STAGED_ROW_GROUP = 100_000  # rows per Parquet row group of a staged table: Spark's unit of work
 # the JVM's own output, of the latest session started (the user's own folder: no shared /tmp)
