@@ -96,9 +96,11 @@ def cli_reference() -> str:
 
 SAMPLE = "sample_data/ho-so-mot-cua-2023.csv"
 ACTUALS = "sample_data/actuals2023.yaml"
-PREVIOUS = ("check", SAMPLE, "--period", "2023-H1", "--format", "json", "-o", "truoc.json")
-EXAMPLE = ("check", SAMPLE, "--actuals", ACTUALS, "--compare", "truoc.json", "--by", "month",
-           "--format", "json")  # fmt: skip
+REGISTERS = "sample_data/so-theo-doi-cchc-2023.xlsx"
+PREVIOUS = ("check", SAMPLE, "--period", "2023-H1", "--registers", REGISTERS, "--format", "json",
+            "-o", "truoc.json")  # fmt: skip
+EXAMPLE = ("check", SAMPLE, "--registers", REGISTERS, "--actuals", ACTUALS, "--compare",
+           "truoc.json", "--by", "month", "--format", "json")  # fmt: skip
 # Lists are cut to one element: this one (else the first).
 PICK = {"indicators": "dossiers_on_time", "breakdown.groups[].indicators": "dossiers_on_time"}
 NOTES = {
@@ -110,7 +112,7 @@ NOTES = {
     "period.name": "the named period (--period, or the plan's year); null for bare --from/--to",
     "period.cutoff_day": "a cut-off window's day (14): it adds calendar: {start, end}; "
     "--from/--to narrowing --period adds narrowed_from: {period, start, end}",
-    "inputs": "the export read, as typed on the command line",
+    "inputs": "the export read, as typed on the command line; then each register file (below)",
     "inputs[].format": "csv | xlsx | xls (BIFF8) | html (a table saved as .xls)",
     "inputs[].sheet": "the sheet read (a workbook), else null",
     "inputs[].header_line": "the line of the header row (title rows above it are skipped)",
@@ -124,21 +126,21 @@ NOTES = {
     "inputs[].last_received": "the latest received date in the file",
     "inputs[].columns_chosen": "two headers for one field: [{field, header, column, kind, "
     "not_used: [{header, column, example}]}]",
-    "actuals": "the register figures (--actuals), or null",
+    "actuals": "the typed figures (--actuals), or null",
     "summary": "the verdicts: what the exit code is made from",
     "warnings": "[{code, message: {vi, en}, …}]: incomplete_data, compare_other_plan, "
     "compare_other_kind, compare_dropped; [] usually",
     "compare": "--compare: the earlier run; null without it",
     "compare.dropped": "ids the earlier run has and the plan no longer does",
     "indicators": "one per indicator of the plan (here dossiers_on_time)",
-    "indicators[].source": "dossiers | actuals",
+    "indicators[].source": "dossiers | registers | actuals",
     "indicators[].measure": "ratio | count | score",
     "indicators[].status": "pass | fail | no_data",
     "indicators[].value": "a percent for a ratio, full precision; null without data",
     "indicators[].target": "unit: percent | count | baseline",
     "indicators[].left_out_by": "[{reason, field, rows}]: the rows this indicator left out",
     "indicators[].reason": "why no_data: a reason code (missing_column, zero_denominator, "
-    "no_actuals)",
+    "no_register, no_actuals)",
     "indicators[].evidence": "an actuals entry's {document, date, note}; null otherwise",
     "indicators[].headroom": "kind: absorb | need | unlimited | impossible",
     "indicators[].compare": "--compare: the change since the earlier run; null without it",

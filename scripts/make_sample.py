@@ -19,6 +19,7 @@ from pathlib import Path
 import holidays
 import numpy as np
 import pandas as pd
+import sample_registers
 
 SEED = 20230101
 ROOT = Path(__file__).resolve().parent.parent
@@ -485,6 +486,7 @@ def main() -> None:
     print(f"wrote {OUT.relative_to(ROOT)}: {len(df)} rows")
     for key, value in summary.items():
         print(f"  {key}: {value}")
+    sample_registers.main()  # the registers (sổ theo dõi) of the same department
 
 
 if __name__ == "__main__":

@@ -13,6 +13,8 @@ ACTUALS = ROOT / "sample_data" / "actuals2023.yaml"
 PLAN = ROOT / "plan2023.yaml"
 SAMPLE_REL = "sample_data/ho-so-mot-cua-2023.csv"
 ACTUALS_REL = "sample_data/actuals2023.yaml"
+REGISTERS = ROOT / "sample_data" / "so-theo-doi-cchc-2023.xlsx"  # the 22 counted figures' rows
+REGISTERS_REL = "sample_data/so-theo-doi-cchc-2023.xlsx"
 # What staff read in the verdict column, written out here rather than taken from the code.
 VERDICT = {
     "vi": {"pass": "ĐẠT", "fail": "KHÔNG ĐẠT", "no_data": "CHƯA CÓ DỮ LIỆU"},

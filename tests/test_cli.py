@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from cchc_cli.cli import app
 from cchc_cli.errors import ExitCode
-from conftest import ACTUALS, ROOT, SAMPLE, write_export
+from conftest import ACTUALS, REGISTERS_REL, ROOT, SAMPLE, write_export
 
 runner = CliRunner()
 SAMPLE_REL = "sample_data/ho-so-mot-cua-2023.csv"
@@ -53,7 +53,16 @@ def test_english_table():
 
 
 def test_json_schema_and_values():
-    res = invoke("check", SAMPLE_REL, "--format", "json", "--actuals", ACTUALS_REL)
+    res = invoke(
+        "check",
+        SAMPLE_REL,
+        "--format",
+        "json",
+        "--actuals",
+        ACTUALS_REL,
+        "--registers",
+        REGISTERS_REL,
+    )
     assert res.exit_code == ExitCode.FAIL
     doc = json.loads(res.stdout)
     assert doc["schema_version"] == 1
@@ -98,17 +107,20 @@ def test_json_schema_and_values():
         ind["par_index_improved"]["value"] == 86.12
         and ind["par_index_improved"]["baseline"] == 84.5
     )
-    assert ind["staff_trained"]["status"] == "fail"
-    assert ind["staff_trained"]["evidence"]["document"]
+    assert ind["staff_trained"]["status"] == "fail"  # 24/32, counted from the registers
+    assert (ind["staff_trained"]["source"], ind["staff_trained"]["numerator"]) == ("registers", 24)
+    assert ind["center_self_financed"]["evidence"]["document"]  # typed, with its evidence
     assert doc["summary"] == {"pass": 25, "fail": 6, "no_data": 0}  # as the README shows
 
 
 def test_without_actuals_register_indicators_are_no_data_never_pass():
     doc = json.loads(invoke("check", SAMPLE_REL, "--format", "json").stdout)
-    register = [i for i in doc["indicators"] if i["source"] == "actuals"]
-    assert len(register) == 24
-    assert {i["status"] for i in register} == {"no_data"}
-    assert {i["reason"] for i in register} == {"no_actuals"}
+    typed = [i for i in doc["indicators"] if i["source"] == "actuals"]
+    assert len(typed) == 2
+    assert {(i["status"], i["reason"]) for i in typed} == {("no_data", "no_actuals")}
+    counted = [i for i in doc["indicators"] if i["source"] == "registers"]
+    assert len(counted) == 22
+    assert {(i["status"], i["reason"]) for i in counted} == {("no_data", "no_register")}
 
 
 def test_strict_fails_on_no_data(export):
@@ -140,7 +152,16 @@ def test_json_is_deterministic_but_for_generated_at():
 
 def test_golden_json():
     res = invoke(
-        "check", SAMPLE_REL, "--format", "json", "--actuals", ACTUALS_REL, "--period", "2023-Q2"
+        "check",
+        SAMPLE_REL,
+        "--format",
+        "json",
+        "--actuals",
+        ACTUALS_REL,
+        "--period",
+        "2023-Q2",
+        "--registers",
+        REGISTERS_REL,
     )
     doc = json.loads(res.stdout)
     for volatile in ("generated_at",):
@@ -239,11 +260,11 @@ def test_missing_required_column_lists_headers(export):
 def test_actuals_mistakes_are_located(tmp_path):
     bad = tmp_path / "a.yaml"
     bad.write_text(
-        "indicators:\n  staff_traind:\n    numerator: 1\n    denominator: 2\n", encoding="utf-8"
+        "indicators:\n  par_index_improvd:\n    value: 1\n    baseline: 2\n", encoding="utf-8"
     )
     res = invoke("check", SAMPLE_REL, "--actuals", str(bad), "--lang", "en")
     assert res.exit_code == ExitCode.ERROR
-    assert f"{bad}:2:3:" in res.stderr and "did you mean 'staff_trained'" in res.stderr
+    assert f"{bad}:2:3:" in res.stderr and "did you mean 'par_index_improved'" in res.stderr
     bad.write_text(
         "indicators:\n  dossiers_on_time:\n    numerator: 1\n    denominator: 2\n", encoding="utf-8"
     )
@@ -402,11 +423,17 @@ def test_unwritable_output_folder_is_a_clear_error(tmp_path):
 
 
 def test_actuals_numerator_above_denominator_only_where_it_can_be(tmp_path):
+    plan = tmp_path / "plan.yaml"  # a typed ratio that cannot pass 100%
+    plan.write_text(
+        "extends: plan2023\nindicators:\n  - id: typed_share\n    section: '9'\n"
+        "    title: Tỷ lệ nhập tay\n    target: '= 100%'\n    source: actuals\n",
+        encoding="utf-8",
+    )
     bad = tmp_path / "a.yaml"
     bad.write_text(
-        "indicators:\n  staff_trained: {numerator: 40, denominator: 32}\n", encoding="utf-8"
+        "indicators:\n  typed_share: {numerator: 40, denominator: 32}\n", encoding="utf-8"
     )
-    res = invoke("check", SAMPLE_REL, "--actuals", str(bad), "--lang", "en")
+    res = invoke("check", SAMPLE_REL, "--plan", str(plan), "--actuals", str(bad), "--lang", "en")
     assert res.exit_code == ExitCode.ERROR and "exceeds denominator" in res.stderr
     ok = tmp_path / "b.yaml"
     ok.write_text(

@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 from cchc_cli.cli import app
 from cchc_cli.errors import ExitCode
 from conftest import SAMPLE
+from register_kit import write_register
 
 runner = CliRunner()
 
@@ -35,9 +36,14 @@ ROWS = [
 ACTUALS = """\
 plan: snv-dongnai-2023
 indicators:
-  iso_processes_applied: {{numerator: {iso}, evidence: {{document: "QĐ 71"}}}}
   par_index_improved: {{value: {par}, baseline: {base}, evidence: {{document: "QĐ 612"}}}}
 """
+
+
+def _iso_register(folder, n: int):
+    """A procedure catalogue with ``n`` procedures under ISO 9001 (iso_processes_applied)."""
+    rows = [{"procedure_code": f"P{i}", "kind": "TTHC", "iso_applied": "Có"} for i in range(n)]
+    return write_register(folder, "thu_tuc", rows).parent
 
 
 def invoke(*args):
@@ -49,21 +55,34 @@ def runs(export, tmp_path):
     """The export, and April's JSON as the earlier run (actuals: 12 ISO processes, PAR 84.50)."""
     path = export(ROWS)
     april = tmp_path / "april.yaml"
-    april.write_text(ACTUALS.format(iso=12, par=84.50, base=84.00), encoding="utf-8")
+    april.write_text(ACTUALS.format(par=84.50, base=84.00), encoding="utf-8")
     may = tmp_path / "may.yaml"
-    may.write_text(ACTUALS.format(iso=9, par=86.12, base=84.50), encoding="utf-8")
+    may.write_text(ACTUALS.format(par=86.12, base=84.50), encoding="utf-8")
     before = tmp_path / "ket-qua-thang-4.json"
     res = invoke(
-        "check", path, "--period", "2023-04", "--actuals", april, "--format", "json", "-o", before
+        "check",
+        path,
+        "--period",
+        "2023-04",
+        "--actuals",
+        april,
+        "--format",
+        "json",
+        "-o",
+        before,
+        "--registers",
+        _iso_register(tmp_path / "so-thang-4", 12),
     )
     assert res.exit_code == ExitCode.FAIL, res.output
     return path, may, before
 
 
-def may_vs_april(runs, *args):
+def may_vs_april(runs, *args, registers=True):
+    """May against April; ``registers``: May's catalogue, 9 procedures under ISO 9001."""
     path, may, before = runs
+    iso = ("--registers", _iso_register(before.parent / "so-thang-5", 9)) if registers else ()
     return invoke(
-        "check", path, "--period", "2023-05", "--actuals", may, "--compare", before, *args
+        "check", path, "--period", "2023-05", "--actuals", may, "--compare", before, *iso, *args
     )
 
 
@@ -224,7 +243,16 @@ def test_a_cutoff_run_compared_with_a_calendar_run_says_so(runs, tmp_path):
 
 def test_the_evidence_folder_is_the_run_itself_and_verifies(runs, tmp_path):
     folder = tmp_path / "ev"
-    res = may_vs_april(runs, "--evidence", folder, "--format", "json", "-o", tmp_path / "out.json")
+    res = may_vs_april(
+        runs,
+        "--evidence",
+        folder,
+        "--format",
+        "json",
+        "-o",
+        tmp_path / "out.json",
+        registers=False,  # evidence of the export alone, for now
+    )
     assert res.exit_code == ExitCode.FAIL, res.output
     report = json.loads((folder / "report.json").read_text(encoding="utf-8"))
     assert report["compare"] is None

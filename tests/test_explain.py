@@ -459,15 +459,15 @@ def test_csv_is_full_and_excel_safe(app, export):
 def test_actuals_indicator_shows_figures_and_evidence(app):
     from conftest import ACTUALS
 
-    res = invoke(app, "explain", "procedures_published", "--plan", PLAN, "--actuals", ACTUALS)
+    res = invoke(app, "explain", "center_self_financed", "--plan", PLAN, "--actuals", ACTUALS)
     assert res.exit_code == 0, res.stderr
-    assert "18 / 18 = 100" in res.stdout
-    assert "Căn cứ: Báo cáo số 310/BC-SNgV, ngày 15/12/2023" in res.stdout
+    assert "3.850 / 3.620 = 106,35%" in res.stdout
+    assert "Căn cứ: Báo cáo số 12/BC-TTDVĐN, ngày 15/01/2024" in res.stdout
     data = json.loads(
         invoke(
             app,
             "explain",
-            "procedures_published",
+            "center_self_financed",
             "--plan",
             PLAN,
             "--actuals",
@@ -477,14 +477,18 @@ def test_actuals_indicator_shows_figures_and_evidence(app):
         ).stdout
     )
     assert data["evidence"] == {
-        "document": "Báo cáo số 310/BC-SNgV",
-        "date": "2023-12-15",
-        "note": None,
+        "document": "Báo cáo số 12/BC-TTDVĐN",
+        "date": "2024-01-15",
+        "note": "Quyết toán thu chi năm 2023",
     }
     assert data["rows"] is None
-    res = invoke(app, "explain", "procedures_published", "--plan", PLAN)
+    res = invoke(app, "explain", "center_self_financed", "--plan", PLAN)
     assert res.exit_code == 0
     assert "CHƯA CÓ DỮ LIỆU" in res.stdout
+    # a register indicator's rows are not listed yet: it says which register it needs
+    res = invoke(app, "explain", "procedures_published", "--plan", PLAN)
+    assert res.exit_code == 0
+    assert "chưa có sổ theo dõi (dùng --registers): Danh mục thủ tục hành chính" in res.stdout
 
 
 def test_unknown_indicator_exits_2_with_did_you_mean(app, may_export):

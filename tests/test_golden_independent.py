@@ -4,8 +4,9 @@ The goldens (``tests/golden/*.json``) were written from cchc's output once, so c
 them only shows that nothing changed, not that the figures are right. Here each figure comes
 from another route: the dossier figures from the DuckDB reference (benchmarks/reference.sql via
 duckdb_reference.py — the seven indicators, and the same rules in SQL's three-valued logic for
-Biểu 06, the row accounting and the left-out rows), the register figures from the actuals file
-read with plain yaml, ratios, verdicts and headroom with exact fractions and by counting, hashes
+Biểu 06, the row accounting and the left-out rows), the typed figures from the actuals file
+read with plain yaml, the register figures by hand from the sample registers' rules
+(scripts/sample_registers.py), ratios, verdicts and headroom with exact fractions and by counting, hashes
 with hashlib, and the reasons for the few broken cells of the sample by hand.
 ``tests/fixtures/variants/expected.json`` holds the variants' canonical cells: the figures of
 ``cchc check`` and ``cchc report`` on the variant files must be those of the reference on them.
@@ -26,7 +27,7 @@ import yaml
 from typer.testing import CliRunner
 
 from cchc_cli.cli import app
-from conftest import ACTUALS, PLAN, ROOT, SAMPLE, write_export
+from conftest import ACTUALS, PLAN, REGISTERS, ROOT, SAMPLE, write_export
 
 pytest.importorskip("duckdb")
 
@@ -133,7 +134,60 @@ def test_check_golden_dossier_figures():
         assert sum(x["rows"] for x in got["left_out_by"]) == got["left_out"]
 
 
-def test_check_golden_register_figures_are_the_actuals_file():
+def _in_q2(offset_days: int) -> bool:
+    return Q2[0] <= dt.date(2023, 1, 3) + dt.timedelta(days=offset_days) <= Q2[1]
+
+
+# The sample registers' figures over 2023-Q2, from the rules that wrote them
+# (scripts/sample_registers.py): (numerator, denominator, left out)
+REGISTER_Q2 = {
+    "legal_docs_on_schedule": (1, 1, 0),  # deadline 30/04 met; the other is 31/10
+    "legal_docs_reviewed": (2, 5, 0),  # two reviewed on 10/05, three in November/December
+    "procedures_updated_timely": (1, 1, 0),  # ABTC, effective 15/05; 01/07 and 01/09 after Q2
+    "procedures_published": (18, 18, 0),  # the catalogue's own rules: no date in P
+    "procedures_with_sample_dossier": (14, 18, 0),
+    "internal_procedures_published": (4, 4, 0),
+    "internal_procedures_simplified": (2, 3, 0),
+    "procedures_simplification_plan": (2, 18, 0),
+    "declared_info_reduced": (46, 219, 0),  # the sums of REDUCED and INFO
+    "procedures_online": (16, 16, 0),
+    "iso_processes_applied": (12, None, 0),
+    "staff_placed_correctly": (32, 32, 0),
+    # courses of staff n end in month 3 + n % 9 (n = 1: on 31/12); in Q2: n % 9 in 1..3 among
+    # the 24 trained: 2, 3, 10, 12, 19, 20, 29
+    "staff_trained": (7, 32, 0),
+    "reception_staff_trained": (1, 3, 0),  # CB010's course ends in April; CB004's, CB007's later
+    "staff_records_in_database": (32, 32, 0),
+    "work_files_online": (
+        sum(1 for n in range(1, 241) if n % 20 and _in_q2(n * 37 % 360)),  # not secret
+        sum(1 for n in range(1, 241) if n % 20 and _in_q2(n * 37 % 360)),
+        0,
+    ),
+    "leaders_digital_signature": (9, 9, 0),
+    "internal_inspections_digital": (0, 1, 0),  # NB 02, 09/05, in person
+    "staff_using_document_system": (22, 22, 0),
+    "documents_via_interconnect": (
+        sum(1 for n in range(1, 361) if n % 30 and n % 12 and _in_q2(n * 53 % 360)),
+        sum(1 for n in range(1, 361) if n % 30 and n % 12 and _in_q2(n * 53 % 360)),
+        1,  # 31/11/2023: whether it is in Q2 is unknown
+    ),
+    "units_inspected": (2, 5, 0),  # Văn phòng 12/06, Thanh tra 13/06; the rest in October
+    "findings_remedied": (1, 3, 0),  # three found in June, one remedied by 30/06
+}
+
+
+def test_check_golden_register_figures_by_hand():
+    golden = {i["id"]: i for i in _load(GOLDEN / "check-sample-2023-Q2.json")["indicators"]}
+    counted = {i: g for i, g in golden.items() if g["source"] == "registers"}
+    got = {i: (g["numerator"], g["denominator"], g["left_out"]) for i, g in counted.items()}
+    assert got == REGISTER_Q2
+    assert (
+        REGISTER_Q2["work_files_online"][0] == 57
+        and REGISTER_Q2["documents_via_interconnect"][0] == 82
+    )
+
+
+def test_check_golden_typed_figures_are_the_actuals_file():
     golden = {i["id"]: i for i in _load(GOLDEN / "check-sample-2023-Q2.json")["indicators"]}
     actuals = yaml.safe_load(ACTUALS.read_text(encoding="utf-8"))["indicators"]
     register = [i for i in golden if golden[i]["source"] == "actuals"]
@@ -179,9 +233,18 @@ def test_check_golden_values_verdicts_headroom_and_summary():
 def test_check_golden_inputs():
     doc = _load(GOLDEN / "check-sample-2023-Q2.json")
     period = doc["period"]  # 2023-Q2, by hand: a calendar quarter, not a cut-off window
-    assert (period["start"], period["end"], period["name"]) == ("2023-04-01", "2023-06-30", "2023-Q2")
+    assert (period["start"], period["end"], period["name"]) == (
+        "2023-04-01",
+        "2023-06-30",
+        "2023-Q2",
+    )
     assert period["kind"] == "calendar"
-    (inp,) = doc["inputs"]
+    inp, *registers = doc["inputs"]
+    book = REGISTERS.read_bytes()
+    assert len(registers) == 9
+    assert {(r["sha256"], r["size"]) for r in registers} == {
+        (hashlib.sha256(book).hexdigest(), len(book))
+    }
     data = SAMPLE.read_bytes()
     assert inp["sha256"] == hashlib.sha256(data).hexdigest() and inp["size"] == len(data)
     assert doc["plan"]["sha256"] == hashlib.sha256(PLAN.read_bytes()).hexdigest()

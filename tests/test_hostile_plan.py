@@ -103,7 +103,7 @@ def test_yaml_nested_too_deeply_is_located(tmp_path, source, option, name, neste
     [
         (PLAN, "--plan", "title: Kế hoạch", "title: !include /etc/passwd\nx: Kế", "!include", "!include"),
         (PLAN, "--plan", "id: ", "id: !!binary ", "!!binary", "!!binary"),
-        (ACTUALS, "--actuals", "numerator: 2 ", "numerator: !env NUM ", "!env", "!env"),
+        (ACTUALS, "--actuals", "numerator: 3850 ", "numerator: !env NUM ", "!env", "!env"),
         (ACTUALS, "--actuals", "indicators:", "indicators: !!python/object:os.system", "!!python", "!!python/object:os.system"),
     ],
 )  # fmt: skip
@@ -128,7 +128,7 @@ def test_core_tags_are_read_others_refused(tmp_path):
     [".inf", "-.inf", ".nan", ".NaN", "1.0e+400", "9" * 5000, "1" + "0" * 15, "="],
 )
 def test_actuals_figure_that_is_no_number_is_located(tmp_path, figure):
-    p = _edited(ACTUALS, tmp_path, "numerator: 2 ", f"numerator: {figure} ", "actuals.yaml")
+    p = _edited(ACTUALS, tmp_path, "numerator: 3850 ", f"numerator: {figure} ", "actuals.yaml")
     res = _check("--actuals", str(p), "--lang", "en")
     where = _where(p, "numerator: " + figure[:20], len("numerator: "))
     says = "cannot read the value" if len(figure) > 4300 or figure == "=" else "invalid number"
@@ -137,7 +137,7 @@ def test_actuals_figure_that_is_no_number_is_located(tmp_path, figure):
 
 
 def test_actuals_impossible_date_is_located(tmp_path):
-    p = _edited(ACTUALS, tmp_path, "date: 2023-12-15", "date: 2023-02-30", "actuals.yaml")
+    p = _edited(ACTUALS, tmp_path, "date: 2024-01-15", "date: 2023-02-30", "actuals.yaml")
     res = _check("--actuals", str(p), "--lang", "en")
     where = _where(p, "2023-02-30")
     _assert_input_error(res, where, "invalid date '2023-02-30'")
@@ -145,15 +145,15 @@ def test_actuals_impossible_date_is_located(tmp_path):
 
 def test_actuals_largest_figure_allowed_one_more_refused(tmp_path):
     big = "999999999999999"  # 10^15 - 1
-    p = _edited(ACTUALS, tmp_path, "numerator: 2 ", f"numerator: {big} ", "actuals.yaml")
+    p = _edited(ACTUALS, tmp_path, "numerator: 3850 ", f"numerator: {big} ", "actuals.yaml")
     p.write_text(
-        p.read_text(encoding="utf-8").replace("denominator: 2", f"denominator: {big}", 1),
+        p.read_text(encoding="utf-8").replace("denominator: 3620", f"denominator: {big}", 1),
         encoding="utf-8",
     )
     res = _check("--actuals", str(p), "--format", "json")
     assert res.exit_code == ExitCode.FAIL, res.output  # the sample fails on other indicators
     doc = json.loads(res.stdout)
-    (row,) = [r for r in doc["indicators"] if r["id"] == "legal_docs_on_schedule"]
+    (row,) = [r for r in doc["indicators"] if r["id"] == "center_self_financed"]
     assert (row["numerator"], row["denominator"], row["value"]) == (10**15 - 1, 10**15 - 1, 100)
     p.write_text(p.read_text(encoding="utf-8").replace(big, str(10**15)), encoding="utf-8")
     res = _check("--actuals", str(p), "--lang", "en")

@@ -67,10 +67,10 @@ CASES = [
         "did you mean 'online'",
         "onlin",
     ),
-    (
+    (  # a comparison parses, but is a register indicator's
         "numerator: channel == online",
         "numerator: channel >= online",
-        "unexpected character",
+        "for register indicators only",
         "channel >=",
     ),
     ("numerator: e_result", "numerator: channel", "not a yes/no field", "numerator: channel"),

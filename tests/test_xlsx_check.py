@@ -14,7 +14,16 @@ import pytest
 from openpyxl import load_workbook
 
 from cchc_cli.errors import ExitCode
-from conftest import ACTUALS, ACTUALS_REL, PLAN, SAMPLE, SAMPLE_REL, VERDICT, cli
+from conftest import (
+    ACTUALS,
+    ACTUALS_REL,
+    PLAN,
+    REGISTERS_REL,
+    SAMPLE,
+    SAMPLE_REL,
+    VERDICT,
+    cli,
+)
 
 pytestmark = pytest.mark.usefixtures("at_root")
 invoke = cli
@@ -182,34 +191,36 @@ def test_source_says_export_register_or_typed(tmp_path):
     actuals = tmp_path / "actuals.yaml"
     actuals.write_text(
         "plan: snv-dongnai-2023\nindicators:\n"
-        "  staff_trained: {numerator: 24, denominator: 32}\n"
-        "  legal_docs_reviewed:\n    numerator: 5\n    denominator: 5\n"
-        "    evidence: {document: Báo cáo số 268/BC-SNgV, date: 2023-11-20}\n",
+        "  center_self_financed: {numerator: 3850, denominator: 3620}\n",
         encoding="utf-8",
     )
-    out, _ = xlsx_of(tmp_path, SAMPLE_REL, "--actuals", actuals)
+    out, _ = xlsx_of(tmp_path, SAMPLE_REL, "--actuals", actuals, "--registers", REGISTERS_REL)
     _, rows = table(load_workbook(out).worksheets[0], "STT")
     source = {r["Mã chỉ tiêu"].value: r["Nguồn số liệu"].value for r in rows}
     assert source["dossiers_on_time"] == "Tệp xuất phần mềm Một cửa"
-    assert (
-        source["legal_docs_reviewed"] == "Sổ sách, văn bản: Báo cáo số 268/BC-SNgV ngày 20/11/2023"
+    assert source["staff_trained"] == "Sổ theo dõi can_bo (--registers)"
+    assert source["center_self_financed"] == "Nhập tay (--actuals), không có văn bản"
+    assert source["par_index_improved"] == "Sổ sách, báo cáo (--actuals): chưa có"
+    out, _ = xlsx_of(tmp_path, SAMPLE_REL, "--actuals", ACTUALS_REL)
+    _, rows = table(load_workbook(out).worksheets[0], "STT")
+    source = {r["Mã chỉ tiêu"].value: r["Nguồn số liệu"].value for r in rows}
+    assert source["par_index_improved"] == (
+        "Sổ sách, văn bản: Quyết định số 612/QĐ-UBND ngày 20/03/2024 (Chỉ số CCHC 2023)"
     )
-    assert source["staff_trained"] == "Nhập tay (--actuals), không có văn bản"
-    assert source["legal_docs_on_schedule"] == "Sổ sách, báo cáo (--actuals): chưa có"
 
 
 def test_a_rate_is_shown_with_the_decimals_that_keep_its_verdict(tmp_path):
-    """13999/20000 = 69.995% fails "≥ 70%"; "0.00%" would show 70.00%."""
+    """19999/20000 = 99.995% fails "≥ 100%"; "0.00%" would show 100.00%."""
     actuals = tmp_path / "actuals.yaml"
     actuals.write_text(
         "plan: snv-dongnai-2023\nindicators:\n"
-        "  procedures_with_sample_dossier: {numerator: 13999, denominator: 20000}\n",
+        "  center_self_financed: {numerator: 19999, denominator: 20000}\n",
         encoding="utf-8",
     )
     out, _ = xlsx_of(tmp_path, SAMPLE_REL, "--actuals", actuals)
     _, rows = table(load_workbook(out).worksheets[0], "STT")
-    row = next(r for r in rows if r["Mã chỉ tiêu"].value == "procedures_with_sample_dossier")
-    assert row["Giá trị"].value == pytest.approx(0.69995)
+    row = next(r for r in rows if r["Mã chỉ tiêu"].value == "center_self_financed")
+    assert row["Giá trị"].value == pytest.approx(0.99995)
     assert (row["Giá trị"].number_format, row["Kết quả"].value) == ("0.000%", "KHÔNG ĐẠT")
 
 
@@ -342,6 +353,9 @@ def test_compare_column_and_line_follow_the_json(tmp_path):
         if delta is None or delta == 0:
             continue
         sign = "+" if delta > 0 else "−"
-        assert text.startswith(f"{sign}{abs(delta):.2f}".replace(".", ",") + " điểm %"), (ident, text)
+        assert text.startswith(f"{sign}{abs(delta):.2f}".replace(".", ",") + " điểm %"), (
+            ident,
+            text,
+        )
         seen += 1
     assert seen >= 3  # on time, online, digitised… all moved between April and May

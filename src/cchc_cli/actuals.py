@@ -90,6 +90,13 @@ def load_actuals(path: str | Path, plan: Plan) -> Actuals:
             guess = closest(ident, candidates)
             why = (
                 Msg(
+                    f"'{ident}' được đếm từ sổ '{ind.register}' (--registers), không nhập tay: "
+                    "mỗi chỉ tiêu chỉ có một nguồn số liệu",
+                    f"'{ident}' is counted from the register '{ind.register}' (--registers), "
+                    "not entered: one source for each figure",
+                )
+                if ind is not None and ind.register is not None
+                else Msg(
                     f"'{ident}' được tính từ tệp hồ sơ, không nhập tay",
                     f"'{ident}' is computed from the dossier export, not entered",
                 )
@@ -102,6 +109,12 @@ def load_actuals(path: str | Path, plan: Plan) -> Actuals:
                 why,
                 Msg(f"có phải ý bạn là '{guess}'?", f"did you mean '{guess}'?")
                 if guess and ind is None
+                else Msg(
+                    f"xoá mục '{ident}' khỏi tệp số liệu; đưa sổ vào bằng --registers",
+                    f"delete the entry '{ident}' from the actuals file; give the register with "
+                    "--registers",
+                )
+                if ind is not None and ind.register is not None
                 else None,
             )
         spec = node.mapping(

@@ -149,17 +149,18 @@ def _root(
 CHECK_HELP = CommandHelp(
     summary=Msg("Kiểm tra mọi chỉ tiêu của kế hoạch", "Check every indicator"),
     about=Msg(
-        "Tính từng chỉ tiêu trong kỳ (mặc định: năm của kế hoạch) từ tệp hồ sơ và tệp số liệu "
-        "sổ sách (--actuals), so với mục tiêu và in ĐẠT / KHÔNG ĐẠT / CHƯA CÓ DỮ LIỆU kèm dư địa. "
-        "Chỉ tiêu không tính từ hồ sơ mà thiếu --actuals thì CHƯA CÓ DỮ LIỆU, không bao giờ ĐẠT.",
-        "Computes each indicator over the period (default: the plan's year) from the export "
-        "and the register figures (--actuals), compares it with its target and prints PASS / "
-        "FAIL / NO DATA with the headroom. An indicator not computed from dossiers has NO DATA "
-        "without --actuals, never PASS.",
+        "Tính từng chỉ tiêu trong kỳ (mặc định: năm của kế hoạch) từ tệp hồ sơ, các sổ theo dõi "
+        "của Sở (--registers) và số liệu nhập tay (--actuals), so với mục tiêu và in ĐẠT / KHÔNG "
+        "ĐẠT / CHƯA CÓ DỮ LIỆU kèm dư địa. Chỉ tiêu thiếu sổ hay số liệu của nó thì CHƯA CÓ DỮ "
+        "LIỆU, không bao giờ ĐẠT.",
+        "Computes each indicator over the period (default: the plan's year) from the export, "
+        "the department's registers (--registers) and the typed figures (--actuals), compares "
+        "it with its target and prints PASS / FAIL / NO DATA with the headroom. An indicator "
+        "whose register or figure is not given has NO DATA, never PASS.",
     ),
     examples=(
         (
-            "cchc check ho-so-2023.xlsx --actuals so-lieu-2023.yaml",
+            "cchc check ho-so-2023.xlsx --registers so-theo-doi-2023.xlsx --actuals so-lieu-2023.yaml",
             Msg("bảng ĐẠT / KHÔNG ĐẠT của cả năm", "the pass/fail table for the plan's year"),
         ),
         (
@@ -202,6 +203,19 @@ def check(
     date_from: FromOpt = None,
     date_to: ToOpt = None,
     actuals: ActualsOpt = None,
+    registers: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--registers",
+            metavar="PATH",
+            help=gloss(
+                "Sổ theo dõi của Sở: sổ làm việc (mỗi sổ một sheet) hoặc thư mục tệp CSV/xlsx; "
+                "có thể ghi nhiều lần",
+                "The department's registers: a workbook (a sheet per register) or a folder of "
+                "CSV/xlsx files; may be given more than once",
+            ),
+        ),
+    ] = None,
     fmt: Annotated[
         Format,
         typer.Option(
@@ -297,7 +311,20 @@ def check(
             require_file(
                 fmt.value, output, "bao-cao.html" if fmt is Format.html else f"phu-luc.{fmt.value}"
             )
-        check_target(output, (*records, plan, actuals, compare))  # before any file is written
+        check_target(output, (*records, plan, actuals, compare, *(registers or ())))
+        if registers and evidence is not None:
+            raise CchcError(
+                Msg(
+                    "--evidence chưa ghi các dòng của sổ theo dõi (--registers)",
+                    "--evidence does not yet record the registers' rows (--registers)",
+                ),
+                Msg(
+                    "ghi bằng chứng cho tệp hồ sơ riêng (bỏ --registers); các số liệu không đổi",
+                    "write the evidence of the export alone (without --registers); its figures "
+                    "are the same",
+                ),
+                Location(str(evidence)),
+            )
         request = Request(
             tuple(records),
             plan,
@@ -311,6 +338,7 @@ def check(
             months=fmt in (Format.xlsx, Format.html),  # their month sheet
             engine=engine.value,
             master=master,
+            registers=tuple(registers or ()),
         )
         previous = read_previous(compare) if compare is not None else None
         done = run_pipeline(request)

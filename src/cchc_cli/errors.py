@@ -60,6 +60,7 @@ class Reason(str, enum.Enum):
     MISSING_COLUMN = "missing_column"  # indicator-level: a needed column is absent
     ZERO_DENOMINATOR = "zero_denominator"  # indicator-level: nothing to compute from
     NO_ACTUALS = "no_actuals"  # indicator-level: no actuals file / no entry
+    NO_REGISTER = "no_register"  # indicator-level: a register it counts was not given
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ from .results import (
     lacking_columns,
     lacking_detail,
     needed_fields,
+    no_register,
     ratio_result,
 )
 
@@ -67,6 +68,8 @@ def evaluate(
     for ind in plan.indicators:
         if ind.source == "dossiers":
             results.append(_dossier_result(plan, ind, records, cl))
+        elif ind.source == "registers":  # the oracle counts dossiers only
+            results.append(no_register(plan, ind))
         else:
             results.append(actual_result(ind, actuals))
     inputs = (input_summary(plan, records, cl),)

@@ -30,7 +30,7 @@ from .classify import Classified, Dates, Tri, classify, first_reasons
 from .errors import CchcError, Msg, Reason
 from .plan import Indicator, Plan
 from .records import EMPTY, UNKNOWN, Records
-from .results import actual_result, dossier_result
+from .results import actual_result, dossier_result, no_register
 
 ROW_KINDS = ("failing", "counted", "left-out", "open-due", "all")
 COUNTED_PASS, COUNTED_FAIL, LEFT_OUT, NOT_IN_DENOMINATOR, OPEN_DUE = (
@@ -431,8 +431,9 @@ def explain(
     """Explain one indicator; dossier indicators need ``records``, the others ``actuals``."""
     ind = plan.indicator(indicator) if isinstance(indicator, str) else indicator
     period = period or plan.period
-    if ind.source != "dossiers":
-        result = actual_result(ind, actuals)
+    if ind.source != "dossiers":  # a register indicator's rows are not listed yet
+        typed = ind.source == "actuals"
+        result = actual_result(ind, actuals) if typed else no_register(plan, ind)
         return Explanation(plan, ind, period, result, actuals=actuals)
     if records is None:
         raise CchcError(

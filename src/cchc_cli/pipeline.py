@@ -57,6 +57,7 @@ class Request:
     months: bool = False  # each month too (the xlsx and HTML month sheets), whatever ``by`` is
     engine: str = "duckdb"  # or "spark": the same queries run by PySpark (the [spark] extra)
     master: str | None = None  # Spark's master (None: SPARK_MASTER, else local[2])
+    registers: tuple[str | Path, ...] = ()  # workbooks, folders, files holding the registers
 
 
 @dataclass(frozen=True)
@@ -229,7 +230,8 @@ def run(request: Request) -> Run:
         settings = engine.Settings(memory_limit=os.environ.get("CCHC_MEMORY_LIMIT", MEMORY_LIMIT))
         figures = engine.run_periods(plan, staged, spans, settings, connection=con)
         whole = figures[PERIOD]
-        result = assemble(plan, span, whole, whole.counts, whole.files, actuals)
+        registered = run_registers(plan, request, span, con)
+        result = assemble(plan, span, whole, whole.counts, whole.files, actuals, registered)
         per_month = None
         if monthly:
             per_month = tuple(
@@ -246,6 +248,21 @@ def run(request: Request) -> Run:
     finally:
         close_all(staged)
     return Run(plan, span, result, groups, per_month, whole.sql)
+
+
+def run_registers(plan: Plan, request: Request, span: Span, connection=None):
+    """The register indicators over the registers the request names (none given: each is
+    no_data, with the register it needs); None when the plan counts nothing from registers."""
+    from .engine.registers import run_registers as count
+    from .io.registers import read_registers
+
+    if not any(i.source == "registers" for i in plan.indicators):
+        return None
+    staged = read_registers(plan, request.registers) if request.registers else {}
+    try:
+        return count(plan, staged, span, connection)
+    finally:
+        close_all(list(staged.values()))
 
 
 def _connection(request: Request):

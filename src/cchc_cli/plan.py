@@ -18,13 +18,26 @@ from decimal import Decimal
 from fractions import Fraction
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import fields as F
-from .conditions import Condition, ConditionSyntaxError, Ref, Test, parse_condition, tests_of
+from .conditions import (
+    Condition,
+    ConditionSyntaxError,
+    Ref,
+    Test,
+    extended_of,
+    offset_of,
+    parse_condition,
+    tests_of,
+)
 from .errors import CchcError, CchcWarning, Location, Msg, show_path_as
 from .period import CALENDAR, CUTOFF, Reporting, whole_months
 from .text import closest, fold, fold_value, shorten
 from .yamlfile import Node, load_yaml, merge, new_mapping, new_sequence
+
+if TYPE_CHECKING:
+    from .registers import Register, RegisterRule
 
 SCHEMA_VERSION = 1
 DEFAULT_PLAN = "plan2023.yaml"
@@ -34,7 +47,7 @@ _TARGET = re.compile(
     r"^\s*(?P<op>>=|<=|==|≥|≤|>|<|=)\s*(?:(?P<num>\d{1,15}(?:[.,]\d{1,15})?)\s*(?P<pct>%?)|(?P<base>baseline))\s*$"
 )
 MEASURES = ("ratio", "count", "score")
-SOURCES = ("dossiers", "actuals")
+SOURCES = ("dossiers", "actuals", "registers")
 
 
 @dataclass(frozen=True)
@@ -147,6 +160,12 @@ class Indicator:
     note: str | None = None
     pass_label: str | None = None  # e.g. "hồ sơ đúng hạn", for headroom texts
     fail_label: str | None = None  # e.g. "hồ sơ trễ hạn"
+    rule: RegisterRule | None = None  # source "registers": the register and what is counted
+
+    @property
+    def register(self) -> str | None:
+        """The register a ``source: registers`` indicator counts (``from:``)."""
+        return self.rule.register if self.rule is not None else None
 
     def title_in(self, lang: str) -> str:
         return self.title_en if lang == "en" and self.title_en else self.title
@@ -170,6 +189,7 @@ class Plan:
     bases: tuple[PlanFile, ...] = ()  # what the plan extends, nearest first (empty: a whole plan)
     # the cut-off day, and whether a period means its cut-off window by default
     reporting: Reporting = field(default_factory=Reporting)
+    registers: Mapping[str, Register] = field(default_factory=dict)  # the department's lists
 
     def indicator(self, ident: str) -> Indicator:
         for ind in self.indicators:
@@ -319,6 +339,7 @@ def load_plan(path: str | Path | None = None, *, bases: Sequence[str | Path] = (
             "vocabularies",
             "classification",
             "indicators",
+            "registers",
         ],
         [
             "schema",
@@ -355,6 +376,11 @@ def load_plan(path: str | Path | None = None, *, bases: Sequence[str | Path] = (
     vocabularies = _vocabularies(top["vocabularies"])
     columns = _columns(top["columns"], vocabularies)
     days_off, working_days = _calendar(top["calendar"]) if "calendar" in top else ({}, {})
+    registers = {}
+    if "registers" in top:
+        from .registers import parse_registers
+
+        registers = parse_registers(top["registers"], vocabularies)
     plan = Plan(
         id=top["id"].text(),
         title=top["title"].text(),
@@ -371,6 +397,7 @@ def load_plan(path: str | Path | None = None, *, bases: Sequence[str | Path] = (
         working_days=working_days,
         bases=tuple(files[1:]),
         reporting=reporting,
+        registers=registers,
     )
     classification = _classification(top["classification"], plan)
     indicators = _indicators(top["indicators"], plan)
@@ -740,28 +767,9 @@ def _columns(node: Node, vocabularies: Mapping[str, Vocabulary]) -> dict[str, Co
             ["aliases", "type"],
             Msg(f" (cột '{name}')", f" (column '{name}')"),
         )
-        ctype = spec["type"].text()
-        if ctype not in types:
-            guess = closest(ctype, types)
-            raise spec["type"].error(
-                Msg(f"kiểu '{ctype}' không tồn tại", f"unknown type '{ctype}'"),
-                Msg(f"có phải ý bạn là '{guess}'?", f"did you mean '{guess}'?")
-                if guess
-                else Msg(f"các kiểu: {', '.join(types)}", f"types: {', '.join(types)}"),
-            )
+        ctype = field_type(spec["type"], types)
         headers = _aliases(spec["aliases"], name, ctype, vocabularies)
-        for alias in headers:
-            k = fold(alias.header)
-            if k in seen_alias and seen_alias[k] != name:
-                raise CchcError(
-                    Msg(
-                        f"tên cột '{alias.header}' đã dùng cho '{seen_alias[k]}'",
-                        f"header '{alias.header}' is already used by '{seen_alias[k]}'",
-                    ),
-                    None,
-                    alias.location,
-                )
-            seen_alias[k] = name
+        claim_headers(headers, name, seen_alias)
         cs = ColumnSpec(
             field=name,
             headers=headers,
@@ -880,6 +888,21 @@ def _condition(node: Node, plan: Plan) -> Condition:
         cond = parse_condition(text)
     except ConditionSyntaxError as exc:
         raise CchcError(exc.message, exc.hint, loc(exc.offset)) from None
+    for leaf in extended_of(cond)[:1]:
+        raise CchcError(
+            Msg(
+                "so sánh hai trường, 'in period' và 'has a … row' chỉ dùng cho chỉ tiêu đếm từ sổ",
+                "comparisons of two fields, 'in period' and 'has a … row' are for register "
+                "indicators only",
+            ),
+            Msg(
+                "chỉ tiêu từ hồ sơ dùng các trường suy ra (received_in_period, …); chỉ tiêu đếm "
+                "từ sổ ghi 'from: <sổ>'",
+                "dossier indicators use the derived fields (received_in_period, …); a register "
+                "indicator says 'from: <register>'",
+            ),
+            loc(offset_of(leaf)),
+        )
     for test in tests_of(cond):
         kind = plan.field_kind(test.field)
         if kind is None:
@@ -894,17 +917,7 @@ def _condition(node: Node, plan: Plan) -> Condition:
             )
         if isinstance(test, Ref):
             if kind != F.BOOL:
-                raise CchcError(
-                    Msg(
-                        f"'{test.field}' không phải trường có/không",
-                        f"'{test.field}' is not a yes/no field",
-                    ),
-                    Msg(
-                        f"viết ví dụ '{test.field} == …' hoặc '{test.field} is empty'",
-                        f"write e.g. '{test.field} == …' or '{test.field} is empty'",
-                    ),
-                    loc(test.offset),
-                )
+                raise not_yes_no(test.field, loc(test.offset))
             continue
         if test.op in ("empty", "not empty"):
             if test.field in F.DERIVED and kind == F.BOOL:
@@ -933,23 +946,71 @@ def _condition(node: Node, plan: Plan) -> Condition:
                 ),
                 loc(test.offset),
             )
-        for word, at in zip(test.values, test.value_offsets, strict=True):
-            if word not in cats:
-                guess = closest(word, cats)
-                raise CchcError(
-                    Msg(
-                        f"'{word}' không phải giá trị của '{test.field}'",
-                        f"'{word}' is not a value of '{test.field}'",
-                    ),
-                    Msg(
-                        f"có phải ý bạn là '{guess}'? Các giá trị: {', '.join(cats)}",
-                        f"did you mean '{guess}'? Values: {', '.join(cats)}",
-                    )
-                    if guess
-                    else Msg(f"các giá trị: {', '.join(cats)}", f"values: {', '.join(cats)}"),
-                    loc(at),
-                )
+        check_words(test, cats, loc)
     return cond
+
+
+def field_type(node: Node, types: Sequence[str]) -> str:
+    """A column's or register field's ``type:``, one of ``types`` (else did-you-mean)."""
+    ctype = node.text()
+    if ctype not in types:
+        guess = closest(ctype, types)
+        raise node.error(
+            Msg(f"kiểu '{ctype}' không tồn tại", f"unknown type '{ctype}'"),
+            Msg(f"có phải ý bạn là '{guess}'?", f"did you mean '{guess}'?")
+            if guess
+            else Msg(f"các kiểu: {', '.join(types)}", f"types: {', '.join(types)}"),
+        )
+    return ctype
+
+
+def claim_headers(headers: Sequence[Alias], name: str, seen: dict[str, str]) -> None:
+    """Record that ``headers`` mean field ``name``; a header another field has is an error."""
+    for alias in headers:
+        k = fold(alias.header)
+        if k in seen and seen[k] != name:
+            raise CchcError(
+                Msg(
+                    f"tên cột '{alias.header}' đã dùng cho '{seen[k]}'",
+                    f"header '{alias.header}' is already used by '{seen[k]}'",
+                ),
+                None,
+                alias.location,
+            )
+        seen[k] = name
+
+
+def not_yes_no(name: str, where: Location) -> CchcError:
+    """A bare field reference to a field that is not yes/no."""
+    return CchcError(
+        Msg(f"'{name}' không phải trường có/không", f"'{name}' is not a yes/no field"),
+        Msg(
+            f"viết ví dụ '{name} == …' hoặc '{name} is empty'",
+            f"write e.g. '{name} == …' or '{name} is empty'",
+        ),
+        where,
+    )
+
+
+def check_words(test: Test, cats: Sequence[str], loc) -> None:
+    """Every word a vocabulary test names is a category of the field (else did-you-mean, at
+    the word: ``loc(offset)``)."""
+    for word, at in zip(test.values, test.value_offsets, strict=True):
+        if word not in cats:
+            guess = closest(word, cats)
+            raise CchcError(
+                Msg(
+                    f"'{word}' không phải giá trị của '{test.field}'",
+                    f"'{word}' is not a value of '{test.field}'",
+                ),
+                Msg(
+                    f"có phải ý bạn là '{guess}'? Các giá trị: {', '.join(cats)}",
+                    f"did you mean '{guess}'? Values: {', '.join(cats)}",
+                )
+                if guess
+                else Msg(f"các giá trị: {', '.join(cats)}", f"values: {', '.join(cats)}"),
+                loc(at),
+            )
 
 
 def _categories(plan: Plan, name: str) -> tuple[str, ...] | None:
@@ -1060,6 +1121,7 @@ _IND_KEYS = [
     "note",
     "pass_label",
     "fail_label",
+    "from",
 ]
 
 
@@ -1101,7 +1163,11 @@ def _indicators(node: Node, plan: Plan) -> tuple[Indicator, ...]:
         source = (
             spec["source"].text()
             if "source" in spec
-            else ("dossiers" if "denominator" in spec else "actuals")
+            else (
+                "registers"
+                if "from" in spec
+                else ("dossiers" if "denominator" in spec else "actuals")
+            )
         )
         if source not in SOURCES:
             raise spec["source"].error(
@@ -1119,7 +1185,25 @@ def _indicators(node: Node, plan: Plan) -> tuple[Indicator, ...]:
             )
         num = den = None
         num_text = den_text = None
-        if source == "dossiers":
+        rule = None
+        if ("from" in spec) != (source == "registers"):
+            raise (spec["from"] if "from" in spec else spec["source"]).error(
+                Msg(
+                    "chỉ tiêu đếm từ sổ cần 'from: <sổ>' và không ghi 'source' khác",
+                    "a register indicator has 'from: <register>' and no other 'source'",
+                ),
+                Msg(
+                    f"các sổ: {', '.join(plan.registers) or '(chưa khai báo)'}",
+                    f"registers: {', '.join(plan.registers) or '(none declared)'}",
+                ),
+            )
+        if source == "registers":
+            from .registers import register_rule
+
+            rule = register_rule(spec, plan.registers, plan.vocabularies, ident, measure)
+            num_text = spec["numerator"].text()
+            den_text = spec["denominator"].text() if "denominator" in spec else None
+        elif source == "dossiers":
             if measure != "ratio":
                 raise spec["measure"].error(
                     Msg("chỉ tiêu từ hồ sơ luôn là tỷ lệ (ratio)", "dossier indicators are ratios"),
@@ -1162,6 +1246,7 @@ def _indicators(node: Node, plan: Plan) -> tuple[Indicator, ...]:
                 note=spec["note"].text() if "note" in spec else None,
                 pass_label=spec["pass_label"].text() if "pass_label" in spec else None,
                 fail_label=spec["fail_label"].text() if "fail_label" in spec else None,
+                rule=rule,
             )
         )
     if not out:

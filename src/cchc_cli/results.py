@@ -21,6 +21,7 @@ from .text import visible
 if TYPE_CHECKING:
     from .actuals import Actuals, Evidence
     from .compare import Comparison
+    from .engine.registers import RegisterInput, RegisterRun
     from .plan import Indicator, Plan
 
 
@@ -121,6 +122,7 @@ class Result:
     actuals: Actuals | None
     warnings: tuple[Notice, ...] = ()  # the data may be incomplete; the comparison's caveats
     comparison: Comparison | None = None  # --compare: each indicator's change since a run
+    registers: tuple[RegisterInput, ...] = ()  # the register files read (--registers)
 
     @property
     def summary(self) -> dict[str, int]:
@@ -258,16 +260,36 @@ def assemble(
     counts: Mapping[str, Counts],
     inputs: tuple[InputSummary, ...],
     actuals: Actuals | None,
+    registered: RegisterRun | None = None,
 ) -> Result:
-    """Every indicator of the plan, in its order: dossier ones from ``counts``, the others from
-    ``actuals``; the notices that the data may be incomplete."""
+    """Every indicator of the plan, in its order: dossier ones from ``counts``, register ones
+    from ``registered`` (none: no register was given), the others from ``actuals``; the notices
+    that the data may be incomplete."""
     from .period import incomplete_notices
 
+    counted = registered.results if registered is not None else {}
     results = tuple(
         dossier_result(plan, ind, columns, counts.get(ind.id))
         if ind.source == "dossiers"
+        else counted.get(ind.id) or no_register(plan, ind)
+        if ind.source == "registers"
         else actual_result(ind, actuals)
         for ind in plan.indicators
     )
     warnings = incomplete_notices(plan, period, inputs)
-    return Result(plan, period, inputs, results, actuals, warnings)
+    given = registered.inputs if registered is not None else ()
+    return Result(plan, period, inputs, results, actuals, warnings, registers=given)
+
+
+def no_register(plan: Plan, ind: Indicator) -> IndicatorResult:
+    """A register indicator without its register: no data, never a pass."""
+    reg = plan.registers[ind.register]
+    return IndicatorResult(
+        ind,
+        NO_DATA,
+        None,
+        None,
+        None,
+        reason=Reason.NO_REGISTER.value,
+        reason_detail=f"{reg.title} ({reg.name})",
+    )

@@ -51,7 +51,47 @@ REASON_TEXT = {
     "missing_column": Msg("tệp thiếu cột", "the file lacks the column"),
     "zero_denominator": Msg("không có hồ sơ nào thuộc mẫu số", "nothing in the denominator"),
     "no_actuals": Msg("chưa có số liệu (dùng --actuals)", "no figures given (use --actuals)"),
+    "no_register": Msg(
+        "chưa có sổ theo dõi (dùng --registers)", "register not given (use --registers)"
+    ),
 }
+
+
+def register_line(i, lang: str, sha: bool = False) -> str:
+    """One register file read: ``Sổ theo dõi thu_tuc: so.xlsx (sheet 'Thủ tục') — đọc 20 dòng``,
+    the rows its repeated or empty keys set aside, its bad cells (and, ``sha``, its hash)."""
+    vi = lang == "vi"
+    f = lambda n: fmt_int(n, lang)  # noqa: E731
+    head = f"{'Sổ theo dõi' if vi else 'Register'} {i.register}: {i.path}{sheet_note(i)}"
+    if sha:
+        head += f" — SHA-256 {i.sha256}"
+    text = f"đọc {f(i.rows_read)} dòng" if vi else f"{f(i.rows_read)} rows read"
+    for lo in i.set_aside_by:
+        reason = reason_text(lo.reason, lang)
+        column = visible(dict(i.headers).get(lo.field, lo.field))
+        text += (
+            f", để riêng {f(lo.rows)} dòng ({reason}, cột {column})"
+            if vi
+            else f", {f(lo.rows)} set aside ({reason}, column {column})"
+        )
+    if i.problems:
+        text += f", {f(i.problems)} ô có vấn đề" if vi else f", {f(i.problems)} problem cells"
+    return f"{head}{';' if sha else ' —'} {text}{layout_note(i, lang)}"
+
+
+def field_header(result):
+    """``field -> header`` as a left-out row's field is shown: the (first) export's header, or
+    for a register's field (``boi_duong.ended_at``) the header in that register's file."""
+    export = result.inputs[0].header if result.inputs else (lambda name: name)
+    files = {i.register: dict(i.headers) for i in getattr(result, "registers", ())}
+
+    def header(field: str) -> str:
+        register, _, name = field.rpartition(".")
+        if not register:
+            return export(field)
+        return visible(files.get(register, {}).get(name, name))
+
+    return header
 
 
 def sheet_note(i) -> str:

@@ -17,6 +17,7 @@ from . import (
     layout_note,
     period_text,
     reason_text,
+    register_line,
     sheet_note,
 )
 
@@ -112,6 +113,7 @@ def file_lines(result, lang: str) -> list[str]:
         ) + layout_note(i, lang)
         name = "Tệp hồ sơ" if vi else "Dossier file"
         out.append(f"{name}: {i.path}{sheet_note(i)} — SHA-256 {i.sha256}; {rows}")
+    out += [register_line(i, lang, sha=True) for i in getattr(result, "registers", ())]
     if result.actuals:
         a = result.actuals
         out.append(f"{'Số liệu khác' if vi else 'Other figures'}: {a.path} — SHA-256 {a.sha256}")
@@ -124,6 +126,9 @@ def source_text(r, lang: str) -> str:
     vi = lang == "vi"
     if r.indicator.source == "dossiers":
         return "Tệp xuất phần mềm Một cửa" if vi else "One-stop system export"
+    if r.indicator.register is not None:
+        reg = r.indicator.register
+        return f"Sổ theo dõi {reg} (--registers)" if vi else f"Register {reg} (--registers)"
     ev = r.evidence
     if r.status == "no_data" and ev is None:
         return "Sổ sách, báo cáo (--actuals): chưa có" if vi else "Registers (--actuals): none"
@@ -158,11 +163,6 @@ def notes_text(r, header, lang: str) -> str:
         n = fmt_int(r.left_out, lang)
         out.append(f"loại ra {n} dòng — {parts}" if vi else f"{n} rows left out — {parts}")
     return "; ".join(out)
-
-
-def field_header(result):
-    """``field -> header`` of the (first) export, for :func:`notes_text`."""
-    return result.inputs[0].header if result.inputs else (lambda name: name)
 
 
 def titles_by_id(result, lang: str) -> dict[str, str]:

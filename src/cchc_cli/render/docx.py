@@ -12,12 +12,20 @@ from __future__ import annotations
 import io
 
 from ..text import nfc
-from . import by_head, by_title, change_text, fmt_int, fmt_target, fmt_value, group_name
+from . import (
+    by_head,
+    by_title,
+    change_text,
+    field_header,
+    fmt_int,
+    fmt_target,
+    fmt_value,
+    group_name,
+)
 from .appendix import (
     APPENDIX_TITLE,
     breakdown_rows,
     context_lines,
-    field_header,
     file_lines,
     head,
     headroom_cell,

@@ -26,6 +26,7 @@ from ..explain import explain
 from ..text import nfc
 from . import (
     STATUS_TEXT,
+    field_header,
     fmt_int,
     fmt_target,
     fmt_value,
@@ -33,7 +34,6 @@ from . import (
     reason_text,
 )
 from .appendix import (
-    field_header,
     file_lines,
     head,
     headroom_cell,

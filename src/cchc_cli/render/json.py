@@ -41,8 +41,8 @@ def columns_chosen_list(i) -> list[dict]:
     ]
 
 
-def input_dict(i) -> dict:
-    """One input file: where it came from, its hash, and where every row went."""
+def _file(i) -> dict:
+    """What identifies a file read and how it was read: an export's or a register's."""
     return {
         "path": i.path,
         "sha256": i.sha256,
@@ -55,6 +55,13 @@ def input_dict(i) -> dict:
         "rows_read": i.rows_read,
         "rows_layout": len(i.layout),
         "layout_rows": [{"line": line, "kind": kind} for line, kind in i.layout],
+    }
+
+
+def input_dict(i) -> dict:
+    """One input file: where it came from, its hash, and where every row went."""
+    return {
+        **_file(i),
         "rows_used": i.rows_used,
         "rows_out_of_period": i.rows_out_of_period,
         "rows_not_received": i.rows_not_received,
@@ -68,6 +75,19 @@ def input_dict(i) -> dict:
         "missing_columns": list(i.missing_columns),
         "last_received": i.last_received.isoformat() if i.last_received else None,
         "columns_chosen": columns_chosen_list(i),
+    }
+
+
+def register_input_dict(i) -> dict:
+    """One register file read (``register``: which): its hash, and the rows its key set aside."""
+    return {
+        "register": i.register,
+        **_file(i),
+        "blank_rows": i.blank_rows,
+        "rows_set_aside": i.rows_set_aside,
+        "set_aside_by": _left_out(i.set_aside_by),
+        "problems": i.problems,
+        "missing_columns": list(i.missing_columns),
     }
 
 
@@ -86,7 +106,10 @@ def result_dict(result, generated_at: str | None = None) -> dict:
             "bases": bases_list(plan),
         },
         "period": period_json(result.period),
-        "inputs": [input_dict(i) for i in result.inputs],
+        "inputs": [
+            *(input_dict(i) for i in result.inputs),
+            *(register_input_dict(i) for i in getattr(result, "registers", ())),
+        ],
         "actuals": (
             {"path": result.actuals.path, "sha256": result.actuals.sha256}
             if result.actuals

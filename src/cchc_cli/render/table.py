@@ -15,6 +15,7 @@ from . import (
     by_title,
     change_text,
     compare_line,
+    field_header,
     fmt_int,
     fmt_target,
     fmt_value,
@@ -22,6 +23,7 @@ from . import (
     layout_note,
     period_text,
     reason_text,
+    register_line,
     sheet_note,
     text_console,
 )
@@ -89,6 +91,8 @@ def render_table(
                 if vi
                 else f"  {f(i.due_dates_derived)} due dates derived from processing days (working days)"
             )
+    for i in getattr(result, "registers", ()):
+        console.print(register_line(i, lang), soft_wrap=True)
     if result.actuals:
         console.print(("Số liệu khác: " if vi else "Other figures: ") + result.actuals.path)
     if result.comparison is not None:
@@ -100,7 +104,7 @@ def render_table(
     _indicator_table(console, result, lang)
 
     notes = []
-    header = result.inputs[0].header if result.inputs else (lambda f: f)
+    header = field_header(result)
     for r in result.indicators:
         if r.status == "no_data":
             detail = f": {r.reason_detail}" if r.reason_detail else ""

@@ -1,0 +1,160 @@
+"""The department's registers found in what ``--registers`` names: a workbook, a folder, a file.
+
+A workbook holds one register per sheet, the sheet named like the register (``Danh mục TTHC``,
+``thu_tuc`` …: matched as headers are, :func:`cchc_cli.text.fold`); a folder holds one file per
+register, named likewise (``thu-tuc.csv``), or workbooks whose sheets are; a CSV file is the
+register its name says. Each sheet or file is read by the export reader
+(:func:`cchc_cli.sources.stage_table`: encodings, title rows above the header, layout rows),
+its header row found by the register's own headers. A register found twice is an error, as is a
+source in which no register is found; sheets and files of other names are not read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from ..binding import header_score
+from ..errors import CchcError, Location, Msg
+from ..plan import Plan
+from ..registers import Register
+from .staged import Staged
+
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")
+FILE_SUFFIXES = (".csv", ".txt", ".tsv", *WORKBOOK_SUFFIXES)
+
+
+@dataclass(frozen=True)
+class Found:
+    """Where a register is: a file and, in a workbook, its sheet."""
+
+    register: str
+    path: Path
+    sheet: str | None
+
+    def shown(self) -> str:
+        return f"{self.path} (sheet '{self.sheet}')" if self.sheet else str(self.path)
+
+
+def sheet_names(path: Path) -> list[str] | None:
+    """A workbook's sheet names, None when they cannot be listed (the reader then says why)."""
+    try:
+        if path.suffix.lower() == ".xls":
+            from .xls import read_xls
+
+            return [g.title for g in read_xls(path.read_bytes())]
+        import warnings
+
+        import openpyxl
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            wb = openpyxl.load_workbook(path, read_only=True)
+        try:
+            return list(wb.sheetnames)
+        finally:
+            wb.close()
+    except Exception:
+        return None
+
+
+def _matching(plan: Plan, name: str) -> Register | None:
+    return next((r for r in plan.registers.values() if r.matches(name)), None)
+
+
+def locate(plan: Plan, sources: Sequence[str | Path]) -> list[Found]:
+    """Every register in the sources, in the order found; twice is an error."""
+    found: list[Found] = []
+    for source in sources:
+        p = Path(source)
+        if not p.exists():
+            raise CchcError(
+                Msg(f"không có tệp hay thư mục '{p}'", f"no file or folder '{p}'"),
+                Msg(
+                    "chỉ ra sổ làm việc các sổ theo dõi (.xlsx) hoặc thư mục các tệp CSV",
+                    "name the registers' workbook (.xlsx) or the folder of their CSV files",
+                ),
+                Location(str(p)),
+            )
+        files = (
+            sorted(
+                f
+                for f in p.iterdir()
+                if f.is_file()
+                and f.suffix.lower() in FILE_SUFFIXES
+                and not f.name.startswith((".", "~$"))
+            )
+            if p.is_dir()
+            else [p]
+        )
+        here: list[Found] = []
+        for f in files:
+            reg = _matching(plan, f.stem)
+            if reg is not None:
+                here.append(Found(reg.name, f, None))
+            elif f.suffix.lower() in WORKBOOK_SUFFIXES or not p.is_dir():
+                for sheet in sheet_names(f) or []:
+                    reg = _matching(plan, sheet)
+                    if reg is not None:
+                        here.append(Found(reg.name, f, sheet))
+        if not here:
+            names = "; ".join(
+                f"{r.name}: {', '.join(r.names) or r.name}" for r in plan.registers.values()
+            )
+            raise CchcError(
+                Msg(
+                    f"không tìm thấy sổ theo dõi nào trong '{p}'",
+                    f"no register found in '{p}'",
+                ),
+                Msg(
+                    "đặt tên sheet (hoặc tệp) theo tên sổ — " + names,
+                    "name each sheet (or file) after its register — " + names,
+                ),
+                Location(str(p)),
+            )
+        for f in here:
+            twice = next((g for g in found if g.register == f.register), None)
+            if twice is not None:
+                raise CchcError(
+                    Msg(
+                        f"sổ '{f.register}' có ở hai nơi: {twice.shown()} và {f.shown()}",
+                        f"register '{f.register}' is given twice: {twice.shown()} and {f.shown()}",
+                    ),
+                    Msg(
+                        "giữ một sheet (tệp) cho mỗi sổ, hoặc đổi tên sheet kia",
+                        "keep one sheet (file) per register, or rename the other",
+                    ),
+                    Location(str(f.path)),
+                )
+            found.append(f)
+    return found
+
+
+def read_registers(plan: Plan, sources: Sequence[str | Path]) -> dict[str, Staged]:
+    """The registers the sources hold, each staged by the export reader (the caller closes
+    them)."""
+    from ..sources import stage_table
+
+    out: dict[str, Staged] = {}
+    try:
+        for f in locate(plan, sources):
+            reg = plan.registers[f.register]
+            view = replace(plan, columns=reg.columns)
+            keyed = reg.key or next(iter(reg.columns))
+            out[f.register] = stage_table(
+                f.path,
+                header_score(view),
+                sheet=f.sheet,
+                min_score=min(2, len(reg.columns)),
+                expected=[spec.aliases[0] for spec in reg.columns.values()],
+                keys=[keyed, *reg.columns[keyed].aliases],
+            )
+    except BaseException:
+        for s in out.values():
+            s.close()
+        raise
+    return out
+
+
+__all__ = ["Found", "locate", "read_registers"]
