@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 
+import openpyxl
 import pytest
 
 from conftest import ACTUALS, ROOT, SAMPLE, cli
@@ -172,3 +173,42 @@ def test_register_sql_transpiles_to_spark(tmp_path):
     for sql in queries:
         (spark,) = sqlglot.transpile(sql, read="duckdb", write="spark")
         assert "work_calendar" in spark or "reg_" in spark
+
+
+# -- cchc template registers ---------------------------------------------------------------------
+
+
+def test_template_registers_writes_the_plans_sheets_headers_and_lists(tmp_path):
+    out = tmp_path / "so-theo-doi.xlsx"
+    res = cli("template", "registers", "-o", out)
+    assert res.exit_code == 0, res.output
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames[0] == "Hướng dẫn"
+    assert wb["Danh sách từ"].sheet_state == "hidden"
+    ws = wb["CBCCVC"]
+    assert [c.value for c in ws[1]][:3] == ["Mã cán bộ", "Họ và tên", "Loại"]
+    lists = {str(d.sqref): d.formula1 for d in ws.data_validations.dataValidation}
+    words = wb["Danh sách từ"]
+    col = lists["C2:C1000"].split("!")[1].split(":")[0].replace("$", "")[0]
+    listed = [c.value for c in words[col]][1:]
+    assert listed[:3] == ["Công chức", "Viên chức", "Hợp đồng"]
+    assert "B2:B1000" not in lists  # a name: free text
+    notes = [[c.value for c in row] for row in wb["Hướng dẫn"].iter_rows(min_row=5)]
+    key = next(r for r in notes if r[0] == "CBCCVC" and r[1] == "Mã cán bộ")
+    assert key[5] == "khóa: không trùng, không trống"
+    # filled in, the template is read back as registers
+    ws.append(["CB01", "An", "Công chức", "VP", "", "Có"])
+    wb.save(out)
+    _, doc = _json("--registers", out)
+    ind = {i["id"]: i for i in doc["indicators"]}
+    assert (
+        ind["staff_placed_correctly"]["numerator"],
+        ind["staff_placed_correctly"]["denominator"],
+    ) == (1, 1)
+    assert ind["procedures_online"]["reason"] == "zero_denominator"  # an empty sheet
+
+
+def test_template_needs_an_output_file():
+    res = cli("template", "registers")
+    assert res.exit_code == 2
+    assert "cần -o TỆP.xlsx" in res.output

@@ -50,6 +50,7 @@ from .cli_explain import register as _register_explain
 from .cli_inspect import register as _register_inspect
 from .cli_plans import register as _register_plans
 from .cli_report import register as _register_report
+from .cli_template import register as _register_template
 from .errors import CchcError, ExitCode, Location, Msg, exit_code
 
 ROOT_HELP = CommandHelp(
@@ -502,6 +503,7 @@ _register_explain(app)
 _register_inspect(app)
 _register_plans(app)
 _register_convert(app)
+_register_template(app)
 
 
 def _lang_of(argv: list[str]) -> str:
