@@ -1,0 +1,34 @@
+"""The register queries run by PySpark (``--engine spark``) give DuckDB's figures on the sample
+registers, over the year and a quarter. Skipped only where the ``spark`` extra is absent (CI
+installs it and Java)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+pytest.importorskip("pyspark")
+
+from cchc_cli.engine import spark
+from cchc_cli.engine.registers import run_registers
+from cchc_cli.io.registers import read_registers
+from cchc_cli.plan import load_plan
+from conftest import ROOT
+
+FOLDER = ROOT / "sample_data" / "so-theo-doi-cchc-2023"
+
+
+@pytest.mark.parametrize(
+    "span",
+    [(dt.date(2023, 1, 1), dt.date(2023, 12, 31)), (dt.date(2023, 4, 1), dt.date(2023, 6, 30))],
+    ids=["2023", "2023-Q2"],
+)
+def test_spark_counts_the_registers_as_duckdb_does(span):
+    plan = load_plan()
+    staged = read_registers(plan, [FOLDER])
+    duck = run_registers(plan, staged, span)
+    got = run_registers(plan, staged, span, connection=spark.connect("local[2]"))
+    assert got.results == duck.results
+    assert got.inputs == duck.inputs
+    assert duck.results["staff_trained"].numerator == (24 if span[1].month == 12 else 7)
