@@ -212,3 +212,26 @@ def test_template_needs_an_output_file():
     res = cli("template", "registers")
     assert res.exit_code == 2
     assert "cần -o TỆP.xlsx" in res.output
+
+
+def test_bad_register_cells_are_located_by_register_file_sheet_line_and_column():
+    from cchc_cli.engine.registers import bad_cells, bind_register
+    from cchc_cli.io.registers import read_registers
+    from cchc_cli.plan import load_plan
+
+    plan = load_plan()
+    staged = read_registers(plan, [BOOK])
+    try:
+        found = [
+            (b.register, b.sheet, b.line, b.column, b.header, b.value, b.reason)
+            for name in ("van_ban", "ho_so_cong_viec")
+            for b in bad_cells(bind_register(plan, plan.registers[name], staged[name]))
+        ]
+    finally:
+        for s in staged.values():
+            s.close()
+    # rows 1–3 of each sheet are its title, a blank row and the header: data row n is line n + 3
+    assert found == [
+        ("van_ban", "Sổ văn bản", 364, 2, "Ngày", "31/11/2023", "invalid_date"),
+        ("ho_so_cong_viec", "Hồ sơ công việc", 245, 4, "Độ mật", "Bình thường", "unknown_value"),
+    ]
