@@ -67,6 +67,14 @@ class Register:
         return spec.kind
 
 
+def view(plan, register: Register):
+    """The plan as a register's file is bound and read by: its columns are the register's
+    fields (headers, aliases, words), so the export's header binding serves registers too."""
+    from dataclasses import replace
+
+    return replace(plan, columns=register.columns)
+
+
 @dataclass(frozen=True)
 class Side:
     """One side of a register ratio: the rows (``condition``, None: every row) and what they add

@@ -51,20 +51,16 @@ from ..conditions import (
 from ..errors import Reason
 from ..io.staged import Staged, cell_names
 from ..plan import Indicator, Plan
-from ..registers import Register, RegisterRule, Side, reads, registers_read, rule_reads
+from ..registers import Register, RegisterRule, Side, reads, registers_read, rule_reads, view
 from ..results import NO_DATA, IndicatorResult, LeftOut, lacking_detail, no_register, rate
+from ..sources import ABSENT  # a cell cut off a short row
 from ..text import fold_value
+from . import dates as D
 from .calendar_sql import calendar_table
 from .compile import day_lit, flatten, lit, nest
 
 REASONS: tuple[Reason, ...] = tuple(Reason)
 UNKNOWN_FIELD = ("", "?")  # a row left out without a bad cell to name
-ABSENT = "\x00"  # sources.ABSENT: a cell cut off a short row
-
-
-def view(plan: Plan, register: Register) -> Plan:
-    """The plan as a register's file is bound by: its columns are the register's fields."""
-    return replace(plan, columns=register.columns)
 
 
 def reason_index(reason: Reason) -> int:
@@ -457,8 +453,6 @@ def first_year(plan: Plan, tables: Sequence[Table], span) -> int:
                 low = pc.min(t.typed[f"v_{name}"]).as_py()
                 if low is not None:
                     years.append(low.year)
-    from . import dates as D
-
     return max(D.FIRST_YEAR, min(years) - 1)
 
 

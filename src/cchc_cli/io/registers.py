@@ -12,13 +12,13 @@ source in which no register is found; sheets and files of other names are not re
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..binding import header_score
 from ..errors import CchcError, Location, Msg
 from ..plan import Plan
-from ..registers import Register
+from ..registers import Register, view
 from .staged import Staged
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")
@@ -140,11 +140,10 @@ def read_registers(plan: Plan, sources: Sequence[str | Path]) -> dict[str, Stage
     try:
         for f in locate(plan, sources):
             reg = plan.registers[f.register]
-            view = replace(plan, columns=reg.columns)
             keyed = reg.key or next(iter(reg.columns))
             out[f.register] = stage_table(
                 f.path,
-                header_score(view),
+                header_score(view(plan, reg)),
                 sheet=f.sheet,
                 min_score=min(2, len(reg.columns)),
                 expected=[spec.aliases[0] for spec in reg.columns.values()],
