@@ -5,7 +5,7 @@
 Runs, each in its own process under ``/usr/bin/time -v``: the DuckDB reference
 (``duckdb_reference.py``, the yardstick), the SQL engine on DuckDB (``cchc_cli.engine.run``)
 and the same queries through PySpark (``engine.spark.run_periods_spark``); the file is read
-with ``sources.read_table`` by both engines. Prints wall time and peak RSS of each process (for
+with ``io.table.read_table`` by both engines. Prints wall time and peak RSS of each process (for
 Spark also the JVM's own peak, which ``time`` does not see: the JVM is not the Python process's
 waited-for child) and whether the two engines' figures are identical (numerator, denominator,
 left_out, left_out_by per indicator, the whole input summary). FILE defaults to
@@ -31,9 +31,9 @@ DEFAULT = HERE / "out" / "ho-so-1000000.csv"
 def child(path: str, engine_name: str, period: str, master: str) -> None:
     t0 = time.perf_counter()
     from cchc_cli import load_plan
+    from cchc_cli.io.table import read_table
     from cchc_cli.period import parse_period
     from cchc_cli.records import header_matcher
-    from cchc_cli.sources import read_table
     from cchc_cli.text import fold
 
     plan = load_plan(HERE.parent / "plan2023.yaml")

@@ -170,7 +170,7 @@ def read_inputs(plan: Plan, request: Request) -> tuple[Staged, ...]:
     The caller closes them (:func:`close_all`)."""
     from .binding import expected_headers, header_score, key_headers
     from .io.parquet import is_converted, read_set
-    from .sources import stage_table
+    from .io.table import stage_table
 
     out: list[Staged] = []
     o = request.read

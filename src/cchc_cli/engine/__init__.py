@@ -21,9 +21,9 @@ from dataclasses import dataclass
 import duckdb
 
 from ..io.staged import Staged, from_raw
+from ..io.table import RawTable
 from ..plan import Plan
 from ..results import Counts, InputSummary, LeftOut
-from ..sources import RawTable
 from .bind import Bound, bind, release
 from .compile import Binding, Compiler
 from .duck import (
