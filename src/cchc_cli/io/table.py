@@ -27,6 +27,10 @@ What :func:`read_table` accepts
   (rounded to the second); integral numbers become ``5`` not ``5.0``; booleans ``TRUE``/``FALSE``;
   formulas give their cached value. ``encoding``/``delimiter`` are ignored for workbooks and
   ``sheet`` is ignored for text files.
+* Parquet files (recognised by content) written by another system, with typed columns: read batch
+  by batch, each column written as text the way a workbook's cells are (:mod:`cchc_cli.io.typed`),
+  the header being the column names (then a hive set's ``key=value`` folder names); a row's line
+  is its row number in the file. ``cchc convert``'s own sets are read by :mod:`cchc_cli.io.parquet`.
 
 Layout rules
 ------------
@@ -90,6 +94,7 @@ from .files import Ctx, HeaderScore, Sha256, empty_error, open_file, read_from
 from .html import html_table, looks_like_html
 from .sniff import OLE2, looks_like_xlsx
 from .staged import MEMORY_ROWS, Staged, StageWriter, TableInfo
+from .typed import PARQUET_MAGIC, is_parquet, parquet_table
 from .xls import encrypted_ole, xls_table
 from .xlsx import xlsx_table
 
@@ -224,6 +229,10 @@ def _read(
         shown, p, header_score, min_score, tuple(expected), frozenset(fold(k) for k in keys)
     )
     with open_file(p, shown) as fh:
+        if is_parquet(read_from(fh, p, shown, len(PARQUET_MAGIC))):  # typed columns, by batch
+            parts = parquet_table(ctx, sink)
+            return TableInfo(path=shown, rows=sink.rows, **parts)
+        fh.seek(0)
         parts, legacy = None, False
         # what the whole-file reader looks at in the first bytes: sniffers, the UTF-8 head
         probe = max(sizes.SAMPLE, sizes.PROBE, 2 * sizes.HEAD_CHARS + 8)
