@@ -18,11 +18,12 @@ from __future__ import annotations
 import argparse
 import json
 import re
-import subprocess
 import sys
 import time
 from dataclasses import asdict
 from pathlib import Path
+
+from timing import timed
 
 HERE = Path(__file__).resolve().parent
 DEFAULT = HERE / "out" / "ho-so-1000000.csv"
@@ -72,21 +73,6 @@ def _peak_kb(pid: int) -> int | None:
     return int(m[1]) if m else None
 
 
-def timed(cmd: list[str]) -> tuple[float, float, str]:
-    """Wall seconds, max RSS (MB) and stdout of ``cmd`` under /usr/bin/time -v."""
-    done = subprocess.run(
-        ["/usr/bin/time", "-v", *cmd], capture_output=True, text=True, check=False
-    )
-    if done.returncode:
-        sys.exit(f"{cmd} failed:\n{done.stderr[-3000:]}")
-    wall = re.search(r"Elapsed \(wall clock\) time.*: (.+)", done.stderr)[1]
-    secs = 0.0
-    for part in wall.split(":"):
-        secs = secs * 60 + float(part)
-    rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", done.stderr)[1])
-    return secs, rss / 1024, done.stdout
-
-
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("file", nargs="?", default=str(DEFAULT))
@@ -100,13 +86,13 @@ def main() -> None:
     year = int(args.period[:4])
     ref = [sys.executable, str(HERE / "duckdb_reference.py"), args.file]
     ref += ["--from", f"{year}-01-01", "--to", f"{year}-12-31"] if args.period == str(year) else []
-    wall, rss, _ = timed(ref)
+    wall, rss, _, _ = timed(ref)
     print(f"file: {args.file}, period {args.period}")
     print(f"{'duckdb_reference':18s} wall {wall:6.2f} s  max RSS {rss:6.0f} MB")
     runs = {}
     for name in ("duckdb", "spark"):
         cmd = [sys.executable, __file__, args.file, "--child", name, "--period", args.period]
-        wall, rss, out = timed([*cmd, "--master", args.master])
+        wall, rss, _, out = timed([*cmd, "--master", args.master])
         runs[name] = json.loads(out.strip().splitlines()[-1])
         st = runs[name]["steps"]
         jvm = f", JVM peak {st['jvm_kb'] / 1024:.0f} MB" if st["jvm_kb"] else ""
