@@ -9,7 +9,8 @@ Where each step lives (a module imports only modules listed above it, never one 
 * ``header`` — the header row among the first records; ``encoding`` — a text file's encoding;
 * ``layout`` — layout rows (column numbers, totals, group rows); ``clean`` — cells made final;
 * ``sheet`` — what xlsx, xls and HTML share; then ``xlsx``, ``xls``, ``html``, one per format;
-* ``sniff`` — what a file is, from its first bytes;
+* ``sniff`` — what a file is, from its first bytes; ``typed`` — another system's Parquet file,
+  its typed columns as the text cells a workbook would give;
 * ``csv`` — delimited text read whole; ``csv_stream`` — a large one, block by block;
 * ``table`` — the entry points ``read_table`` / ``stage_table``: a reader chosen by content.
 
