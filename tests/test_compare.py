@@ -194,6 +194,33 @@ def test_markdown_and_csv_carry_the_change(runs):
     assert "previous_value" not in plain.splitlines()[0]
 
 
+def test_the_html_page_has_the_change_column(runs, tmp_path):
+    import lxml.html
+
+    out = tmp_path / "bao-cao.html"
+    res = may_vs_april(runs, "--format", "html", "-o", out)
+    assert res.exit_code == ExitCode.FAIL, res.output
+    doc = lxml.html.fromstring(out.read_text(encoding="utf-8"))
+    heads = [th.text_content() for th in doc.xpath('//table[@class="verdicts"]//th')]
+    assert heads.index("Thay đổi so với lần trước") == heads.index("Kết quả") + 1
+    change = {
+        tr.get("data-indicator"): tr.xpath('td[@class="change"]')[0].text_content()
+        for tr in doc.xpath('//tr[@class="indicator"]')
+    }
+    # the same hand-worked changes as the table's (May against April)
+    assert change["dossiers_digitized"] == "−20,00 điểm % (ĐẠT → KHÔNG ĐẠT)"
+    assert change["dossiers_online"] == "+13,33 điểm % (KHÔNG ĐẠT → ĐẠT)"
+    assert change["iso_processes_applied"] == "−3 (ĐẠT → KHÔNG ĐẠT)"
+    assert change["par_index_improved"].startswith("+1,62 điểm")
+    (line,) = doc.xpath('//p[@class="context"]')
+    assert line.text_content().startswith("So sánh với: ")
+    assert "ket-qua-thang-4.json (kỳ 01/04/2023 – 30/04/2023" in line.text_content()
+    plain = tmp_path / "plain.html"
+    invoke("check", runs[0], "--period", "2023-05", "--format", "html", "-o", plain)
+    page = lxml.html.fromstring(plain.read_text(encoding="utf-8"))
+    assert not page.xpath('//td[@class="change"] | //p[@class="context"]')
+
+
 def _edited(before, tmp_path, edit, name="edited.json"):
     doc = json.loads(before.read_text(encoding="utf-8"))
     edit(doc)

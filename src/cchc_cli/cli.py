@@ -301,7 +301,6 @@ def check(
     ] = None,
 ) -> None:
     """Every indicator of the plan over one period (help: :data:`CHECK_HELP`)."""
-    from .compare import attach, read_previous
     from .output import check_target, require_file, write_text
     from .pipeline import ReadOptions, Request
     from .pipeline import run as run_pipeline
@@ -341,11 +340,19 @@ def check(
             master=master,
             registers=tuple(registers or ()),
         )
-        previous = read_previous(compare) if compare is not None else None
+        previous = None
+        if compare is not None:
+            from .compare import read_previous
+
+            previous = read_previous(compare)
         done = run_pipeline(request)
         the_plan, span, result = done.plan, done.period, done.result
         check_target(output, tuple(b.path for b in the_plan.bases))  # an overlay's bases too
-        shown = attach(result, previous) if previous is not None else result
+        shown = result
+        if previous is not None:
+            from .compare import attach
+
+            shown = attach(result, previous)
         groups = (by.value, done.groups) if by and done.groups is not None else None
         months = ("month", done.months) if done.months is not None else None
         color = output is None and fmt is Format.table and sys.stdout.isatty()

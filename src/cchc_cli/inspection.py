@@ -21,9 +21,10 @@ import numpy as np
 from . import fields as F
 from .errors import CchcError
 from .evaluate import lacking_columns, needed_fields
+from .io.staged import ABSENT
+from .io.table import RawTable
 from .plan import Plan, default_plan_path
 from .records import UNKNOWN, Records, parse_dates, read_raw, records_from_table
-from .sources import ABSENT, RawTable
 from .text import closest, fold, fold_value, visible
 
 SAMPLES = 3  # distinct example values shown per header

@@ -89,7 +89,7 @@ def load(request: Request) -> tuple[Plan, Span, Actuals | None]:
     return plan, span, actuals
 
 
-EXPORT_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xls", ".htm", ".html")
+EXPORT_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xls", ".htm", ".html", ".parquet")
 _GLOB = frozenset("*?[")
 
 
@@ -114,13 +114,7 @@ def expand_inputs(given: Sequence[str | Path]) -> tuple[Path, ...]:
                 )
             out.extend(found)
         elif p.is_dir() and not is_converted(p):
-            found = sorted(
-                q
-                for q in p.iterdir()
-                if q.is_file()
-                and q.suffix.lower() in EXPORT_SUFFIXES
-                and not q.name.startswith((".", "~$"))  # hidden files, Excel's lock files
-            )
+            found = _folder_exports(p)
             if not found:
                 raise CchcError(
                     Msg(
@@ -138,6 +132,28 @@ def expand_inputs(given: Sequence[str | Path]) -> tuple[Path, ...]:
             out.append(p)
     _no_twice(out)
     return tuple(out)
+
+
+def _folder_exports(folder: Path) -> list[Path]:
+    """A folder's export files by name, and the Parquet files of a hive-partitioned set under
+    its ``key=value`` folders (another system's typed export); hidden files, Excel's lock files
+    and the ``_``-files Spark and Hive write beside their data are not exports."""
+    found = [
+        q
+        for q in folder.iterdir()
+        if q.is_file()
+        and q.suffix.lower() in EXPORT_SUFFIXES
+        and not q.name.startswith((".", "~$"))
+    ]
+    for sub in folder.iterdir():
+        if sub.is_dir() and "=" in sub.name[1:] and not sub.name.startswith((".", "_")):
+            found += [
+                q
+                for q in sub.rglob("*.parquet")
+                if q.is_file()
+                and not any(x.startswith((".", "_")) for x in q.relative_to(folder).parts)
+            ]
+    return sorted(found)
 
 
 def _relative_pattern(p: Path) -> str:
@@ -171,7 +187,7 @@ def read_inputs(plan: Plan, request: Request) -> tuple[Staged, ...]:
     The caller closes them (:func:`close_all`)."""
     from .binding import expected_headers, header_score, key_headers
     from .io.parquet import is_converted, read_set
-    from .sources import stage_table
+    from .io.table import stage_table
 
     out: list[Staged] = []
     o = request.read

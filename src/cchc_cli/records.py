@@ -29,8 +29,9 @@ from .binding import (
 )
 from .cells import EMPTY, UNKNOWN, encode_words, parse_dates, parse_integers
 from .errors import CchcError, Location, Msg, Reason
+from .io.staged import ABSENT
+from .io.table import RawTable, read_table
 from .plan import ColumnSpec, Plan
-from .sources import ABSENT, RawTable, read_table
 
 __all__ = [
     "EMPTY",
@@ -106,7 +107,7 @@ class Records:
     unmatched_headers: tuple[str, ...]
     excluded: np.ndarray  # rows unusable as a whole: no dossier_id, or a repeated one
     problems: pd.DataFrame = field(repr=False)
-    format: str = "csv"  # sources.RawTable.format
+    format: str = "csv"  # io.table.RawTable.format
     layout: tuple[tuple[int, str], ...] = ()  # (line, kind): set aside, not dossiers
     columns_chosen: tuple[ColumnChoice, ...] = ()  # fields several headers claimed
 

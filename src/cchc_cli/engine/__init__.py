@@ -5,7 +5,7 @@ the same file (per dossier indicator its :class:`~cchc_cli.evaluate.Counts`, and
 :class:`~cchc_cli.evaluate.InputSummary`), computed by one SQL query generated from the plan
 (:mod:`.compile`); ``sql_for(plan, period)`` is that query, for ``--explain-sql`` and for other
 dialects. The input is a :class:`~cchc_cli.io.staged.Staged` file (its cells in Arrow or Parquet
-parts; a :class:`~cchc_cli.sources.RawTable` is staged in memory first), or several of them
+parts; a :class:`~cchc_cli.io.table.RawTable` is staged in memory first), or several of them
 counted as one export (a year as twelve monthly downloads): each file is bound on its own (its own
 header order and aliases), their rows are one union, and an id repeated across files is a
 duplicate as it is within one file.
@@ -21,9 +21,9 @@ from dataclasses import dataclass
 import duckdb
 
 from ..io.staged import Staged, from_raw
+from ..io.table import RawTable
 from ..plan import Plan
 from ..results import Counts, InputSummary, LeftOut
-from ..sources import RawTable
 from .bind import Bound, bind, release
 from .compile import Binding, Compiler
 from .duck import (

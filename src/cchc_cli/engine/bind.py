@@ -15,9 +15,8 @@ import duckdb
 import pyarrow as pa
 
 from ..binding import SAMPLE_CELLS, HeaderBinding, bind_headers
-from ..io.staged import Staged, TableInfo, cell_names
+from ..io.staged import ABSENT, Staged, TableInfo, cell_names
 from ..plan import Plan
-from ..sources import ABSENT
 from . import arrow as A
 from .compile import ABSENT as ABSENT_SQL
 from .compile import q

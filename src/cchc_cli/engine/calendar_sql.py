@@ -22,8 +22,18 @@ from . import arrow as A
 _TABLES: dict[tuple, pa.Table] = {}  # built once per first year and plan calendar
 
 
-def calendar_table(plan: Plan, first_year: int) -> pa.Table:
-    """Every day from 1 January ``first_year`` to the last day the calendar knows."""
+def calendar_table(plan: Plan, first_year: int | None) -> pa.Table:
+    """Every day from 1 January ``first_year`` to the last day the calendar knows; None: no day
+    (no row can derive a due date, so the ``holidays`` package is not even read)."""
+    if first_year is None:
+        days = np.zeros(0, dtype=np.int32)
+        return A.table(
+            {
+                "day": A.numbers(days, pa.date32()),
+                "ord": A.numbers(days, pa.int32()),
+                "working": A.flags(days),
+            }
+        )
     key = (first_year, tuple(sorted(plan.days_off)), tuple(sorted(plan.working_days)))
     if key not in _TABLES:
         _TABLES[key] = _build(plan, first_year)

@@ -12,7 +12,7 @@ Two paths give that set in SQL:
 
 * the fast path, DuckDB's ``try_strptime`` with the formats in the order the column's sample
   suggests. On cells without surrounding white space (every cell of a
-  :class:`~cchc_cli.sources.RawTable` is stripped) it accepts only strings glibc accepts, with the
+  :class:`~cchc_cli.io.table.RawTable` is stripped) it accepts only strings glibc accepts, with the
   same value: it reads at most as many digits as glibc and refuses impossible days, hours 24 and
   seconds 60, so what it refuses is left to
 * the exact path, for the few cells the fast path leaves (a rolled-over day, ``08: 5``, a zone, a

@@ -334,7 +334,9 @@ def execute(
     options = Options(collect=True, by_file=by_file, grouping=grouping)
     dups = find_dups(con, Compiler(plan, bindings, options))
     options = replace(options, dups=dups)
-    first = first_year(con, learner.received, periods)
+    # the calendar only when some row can derive its due date (the query's ``uncovered`` count
+    # is the safety net: a row the probe missed is a row the calendar does not cover)
+    first = first_year(con, learner.received, periods) if derives(con, bindings) else None
     while True:
         compiler = Compiler(plan, bindings, options)
         sql = compiler.sql(periods)
@@ -353,6 +355,23 @@ def execute(
         if uncovered:
             first = D.FIRST_YEAR  # a received date before the guess: the whole calendar
     return Outcome(sql, compiler, _tallies(compiler, rows))
+
+
+def derives(con, bindings: Sequence[Binding]) -> bool:
+    """Whether some row may derive its due date from the working calendar: an empty (or
+    missing) due date beside a filled processing time (the query's ``can_derive`` asks more)."""
+    for b in bindings:
+        days, due = b.fields.get("processing_days"), b.fields.get("due_at")
+        if days is None or not days.present:
+            continue
+        c = q(days.column or "processing_days")
+        where = f"{c} <> '' AND {c} <> {ABSENT}"
+        if due is not None and due.present:
+            d = q(due.column or "due_at")
+            where += f" AND ({d} = '' OR {d} = {ABSENT})"
+        if con.execute(f"SELECT 1 FROM {q(b.relation)} WHERE {where} LIMIT 1").fetchall():
+            return True
+    return False
 
 
 def unread_cells(

@@ -49,11 +49,14 @@ from ..conditions import (
     Test,
 )
 from ..errors import Reason
-from ..io.staged import Staged, cell_names
+from ..io.staged import (
+    ABSENT,  # a cell cut off a short row
+    Staged,
+    cell_names,
+)
 from ..plan import Indicator, Plan
 from ..registers import Register, RegisterRule, Side, reads, registers_read, rule_reads, view
 from ..results import NO_DATA, IndicatorResult, LeftOut, lacking_detail, no_register, rate
-from ..sources import ABSENT  # a cell cut off a short row
 from ..text import fold_value
 from . import dates as D
 from .calendar_sql import calendar_table

@@ -63,8 +63,8 @@ except ImportError:  # pragma: no cover - the tests run with the extra
 
 from ..errors import CchcError, Msg
 from ..io.staged import Staged
+from ..io.table import RawTable
 from ..plan import Plan
-from ..sources import RawTable
 
 if TYPE_CHECKING:
     import datetime as dt

@@ -4,7 +4,7 @@ A workbook holds one register per sheet, the sheet named like the register (``Da
 ``thu_tuc`` …: matched as headers are, :func:`cchc_cli.text.fold`); a folder holds one file per
 register, named likewise (``thu-tuc.csv``), or workbooks whose sheets are; a CSV file is the
 register its name says. Each sheet or file is read by the export reader
-(:func:`cchc_cli.sources.stage_table`: encodings, title rows above the header, layout rows),
+(:func:`cchc_cli.io.table.stage_table`: encodings, title rows above the header, layout rows),
 its header row found by the register's own headers. A register found twice is an error, as is a
 source in which no register is found; sheets and files of other names are not read.
 """
@@ -134,7 +134,7 @@ def locate(plan: Plan, sources: Sequence[str | Path]) -> list[Found]:
 def read_registers(plan: Plan, sources: Sequence[str | Path]) -> dict[str, Staged]:
     """The registers the sources hold, each staged by the export reader (the caller closes
     them)."""
-    from ..sources import stage_table
+    from .table import stage_table
 
     out: dict[str, Staged] = {}
     try:
