@@ -45,18 +45,20 @@ def verify(app, directory, *extra):
     return CliRunner().invoke(app, ["verify", str(directory), *extra])
 
 
+def evidence_run(plan, paths, period=MAY, actuals=None):
+    """The pipeline's run of ``check --evidence`` over the exports ``paths`` (a path or several)."""
+    from cchc_cli.evidence import evidence_request
+    from cchc_cli.pipeline import Request, run
+
+    paths = (paths,) if isinstance(paths, str | Path) else tuple(paths)
+    return run(evidence_request(Request(paths, PLAN, span=period, actuals=actuals), plan))
+
+
 def make_evidence(plan, records_path, directory, generated_at=None, argv=("cchc", "check")):
-    from cchc_cli import read_records
-    from cchc_cli.classify import classify
-    from cchc_cli.evaluate import evaluate
     from cchc_cli.evidence import write_evidence
 
-    records = read_records(records_path, plan)
-    cl = classify(plan, records, MAY)
-    result = evaluate(plan, records, MAY, classified=cl)
-    return write_evidence(
-        result, plan, records, cl, directory, list(argv), generated_at=generated_at
-    )
+    run = evidence_run(plan, records_path)
+    return write_evidence(run, directory, list(argv), generated_at=generated_at)
 
 
 def read_csv(path: Path) -> list[list[str]]:
@@ -244,17 +246,13 @@ def test_failure_leaves_nothing_behind(plan, export, tmp_path, monkeypatch):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["export.csv"]
 
 
-def test_add_evidence_helper(app, plan, export, tmp_path):
-    """The helper `check --evidence` calls; classified may be None."""
-    from cchc_cli import read_records
-    from cchc_cli.cli_explain import add_evidence
-    from cchc_cli.evaluate import evaluate
+def test_evidence_of_a_check_command_line(app, plan, export, tmp_path):
+    """What `check --evidence` writes for its run: the command line recorded, verifiable."""
+    from cchc_cli.evidence import write_evidence
 
-    records = read_records(export(ROWS), plan)
-    result = evaluate(plan, records, MAY)
-    out = add_evidence(
-        result, plan, records, None, tmp_path / "ev", ["cchc", "check", "x.csv", "--evidence", "ev"]
-    )
+    run = evidence_run(plan, export(ROWS))
+    argv = ["cchc", "check", "x.csv", "--evidence", "ev"]
+    out = write_evidence(run, tmp_path / "ev", argv)
     assert verify(app, out).exit_code == 0
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["command_line"][-2:] == ["--evidence", "ev"]
@@ -406,24 +404,28 @@ def test_evidence_csv_is_write_csv_of_the_rows(plan, export, drop):
     from cchc_cli.classify import classify
     from cchc_cli.evaluate import evaluate
     from cchc_cli.evidence import evidence_files
-    from cchc_cli.explain import evidence_csv, evidence_rows
+    from cchc_cli.explain import EVIDENCE, evidence_csv, evidence_rows, row_table
+    from cchc_cli.explain_records import evidence_csv as oracle_csv
     from conftest import HEADERS
 
     path = export(_messy_rows(), [k for k in HEADERS if k not in drop])
     records = read_records(path, plan)
     for period in (MAY, plan.period):
-        cl = classify(plan, records, period)
-        result = evaluate(plan, records, period, classified=cl)
-        files = evidence_files(result, plan, records, cl)
-        for r in result.indicators:
+        run = evidence_run(plan, path, period)
+        files = evidence_files(run)
+        cl = classify(plan, records, period)  # the pandas route's rows, the oracle
+        oracle = {r.indicator.id: r for r in evaluate(plan, records, period, classified=cl).indicators}
+        for r in run.result.indicators:
             if r.indicator.source != "dossiers":
                 continue
-            header, rows = evidence_rows(plan, r.indicator, records, cl)
+            table = row_table(plan, r.indicator, run.rows, EVIDENCE, run.whole, r)
+            header, rows = evidence_rows(table)
             want = _reference(header, rows)
-            text, n = evidence_csv(plan, r.indicator, records, cl, r)
+            text, n = evidence_csv(table)
             assert (text, n) == (want, len(rows)), r.indicator.id
-            assert evidence_csv(plan, r.indicator, records, cl) == (want, len(rows))
             assert files[f"{r.indicator.id}.csv"] == want.encode("utf-8")
+            assert r == oracle[r.indicator.id]
+            assert oracle_csv(plan, r.indicator, records, cl, r) == (want, len(rows))
 
 
 def test_manifest_row_counts_match_the_files(plan, export, tmp_path):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import Counter
+from dataclasses import replace
 
 import pytest
 import typer
@@ -507,33 +508,41 @@ def test_dossier_indicator_needs_the_export(app):
 
 
 def test_explain_agrees_with_check_on_the_sample(plan):
-    """Per-row reasons add up to check's left_out_by; counts equal check's, every indicator."""
+    """Per-row reasons add up to check's left_out_by; counts equal check's (and the pandas
+    oracle's), every indicator."""
     from cchc_cli import read_records
     from cchc_cli.classify import classify
     from cchc_cli.evaluate import evaluate
-    from cchc_cli.explain import CLASSES, explain, row_classes
+    from cchc_cli.explain import CLASSES, explain, of_run
+    from cchc_cli.pipeline import Request, run
 
     records = read_records(SAMPLE, plan)
     cl = classify(plan, records, plan.period)
-    result = {
+    oracle = {
         r.indicator.id: r for r in evaluate(plan, records, plan.period, classified=cl).indicators
     }
-    for ind in plan.indicators:
-        if ind.source != "dossiers":
-            continue
-        _, rc = row_classes(plan, ind, records, cl)
-        r = result[ind.id]
-        n = Counter(rc.cls.tolist())
-        assert n[CLASSES.index("counted_pass")] == r.numerator
-        assert n[CLASSES.index("counted_pass")] + n[CLASSES.index("counted_fail")] == r.denominator
-        assert n[CLASSES.index("left_out")] == r.left_out
-        by = Counter(rc.labels[i] for i in rc.reason[rc.cls == CLASSES.index("left_out")].tolist())
+    dossier = [i for i in plan.indicators if i.source == "dossiers"]
+    request = Request((SAMPLE,), PLAN, span=plan.period)
+    done = run(replace(request, rows=tuple((i.id, "all") for i in dossier)))
+    checked = {r.indicator.id: r for r in done.result.indicators}
+    for ind in dossier:
+        e = of_run(done, ind, "all")
+        r = checked[ind.id]
+        assert r == oracle[ind.id] and e.result == r
+        rows = e.rows.rows()
+        assert len(rows) == records.n_rows
+        n = Counter(row["class"] for row in rows)
+        assert n["counted_pass"] == r.numerator
+        assert n["counted_pass"] + n["counted_fail"] == r.denominator
+        assert n["left_out"] == r.left_out
+        by = Counter((row["reason"], row["reason_field"]) for row in rows if row["class"] == "left_out")
         assert sorted((k[0], k[1], v) for k, v in by.items()) == [
             (lo.reason, lo.field, lo.rows) for lo in r.left_out_by
         ]
-        e = explain(plan, ind, records, plan.period, rows="failing", classified=cl)
-        assert e.result == r
-        assert len(e.rows) == r.denominator - r.numerator
+        assert set(n) <= set(CLASSES)
+        failing = explain(request, ind.id, rows="failing")
+        assert failing.result == r
+        assert len(failing.rows) == r.denominator - r.numerator
 
 
 def test_sample_broken_rows_are_listed(app):
@@ -559,9 +568,8 @@ def test_withdrawn_note_names_every_spelling(plan):
 def test_explain_csv_is_write_csv_of_the_rows(plan, export):
     """`explain --format csv` is built column by column; it is byte for byte what write_csv
     gives for the row dicts (line an int, due_derived a bool), on every kind of row and slice."""
-    from cchc_cli import read_records
-    from cchc_cli.classify import classify
-    from cchc_cli.explain import explain
+    from cchc_cli.explain import ROW_KINDS, of_run
+    from cchc_cli.pipeline import Request, run
     from cchc_cli.render.csv import write_csv
     from cchc_cli.render.explain import render_explain_csv
 
@@ -576,13 +584,12 @@ def test_explain_csv_is_write_csv_of_the_rows(plan, export):
         dict(id='a "quoted", id', recv="31/02/2023", due="", end="-3", ch="=cmd", days="+5"),
         dict(id="two\nlines", recv="", due="05/05/2023", end="08/05/2023", st="Đã trả kết quả"),
     ]
-    records = read_records(export(rows), plan)
-    cl = classify(plan, records, MAY)
-    for ind in plan.indicators:
-        if ind.source != "dossiers":
-            continue
+    dossier = [i for i in plan.indicators if i.source == "dossiers"]
+    pairs = tuple((i.id, kind) for i in dossier for kind in ROW_KINDS)
+    done = run(Request((export(rows),), PLAN, span=MAY, rows=pairs))
+    for ind in dossier:
         for kind in ("failing", "counted", "left-out", "open-due", "all"):
-            e = explain(plan, ind, records, MAY, rows=kind, classified=cl)
+            e = of_run(done, ind, kind)
             items = e.rows.rows()
             assert all(type(r["line"]) is int for r in items)
             assert all(type(r.get("due_derived", False)) is bool for r in items)

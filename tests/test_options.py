@@ -176,7 +176,7 @@ def test_recursion_and_memory_errors_take_the_same_path(monkeypatch, capsys, exc
 
 def test_debug_variable_adds_the_traceback(monkeypatch, capsys):
     monkeypatch.setenv("CCHC_DEBUG", "1")
-    monkeypatch.setattr("cchc_cli.engine.run_periods", _boom)  # while counting
+    monkeypatch.setattr("cchc_cli.engine.run_wanted", _boom)  # while counting
     code, _, err = _main(monkeypatch, capsys, "check", str(SAMPLE))
     assert code == ExitCode.INTERNAL
     assert err.startswith("Traceback (most recent call last):") and "in _boom" in err

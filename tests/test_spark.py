@@ -269,3 +269,23 @@ def test_check_engine_spark_on_a_converted_set_gives_duckdbs_json(sc, tmp_path):
         doc.pop("generated_at", None)
     assert got_doc == want_doc
     assert len(got_doc["breakdown"]["groups"]) >= 3
+
+
+def test_rows_behind_the_figures_as_duckdb(plan, sc, duck, tmp_path):
+    """The per-row output (every row's class and reason for every indicator, the cells shown,
+    dates as written or as the rule read them, days late) from the same Parquet parts: Spark's
+    rows are DuckDB's, in file order."""
+    from cchc_cli.explain import reads_due, shown_cells
+
+    path = write_export(tmp_path / "ho-so.csv", ROWS)
+    table = table_of(path, plan)
+    staged = partitioned(from_raw(table), HEADERS["recv"], tmp_path / "parts")
+    inds = [i for i in plan.indicators if i.source == "dossiers"]
+    wants = engine.Wants(
+        tuple(engine.Pick(i.id, None, reads_due(plan, i)) for i in inds), shown_cells(plan, inds)
+    )
+    want = engine.run_wanted(plan, table, {"period": Q1}, wants, connection=duck)[1].rows
+    got = engine.run_wanted(plan, staged, {"period": Q1}, wants, connection=sc)[1].rows
+    assert got.table.to_pylist() == want.table.to_pylist()
+    assert [r["_line"] for r in want.table.to_pylist()] == list(range(2, 10))
+    assert {r["t_days_late"] for r in want.table.to_pylist()} > {None}

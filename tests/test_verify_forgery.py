@@ -88,12 +88,12 @@ def first_input(m: dict) -> dict:
 # forgery -> (what it does to the manifest, whether report.json's figures are forged too, the
 # text the message must hold); every one is a malformed manifest, exit 2
 MANIFEST_FORGERIES = {
-    # the re-run only happened with exactly one input: hide it
-    "no inputs": (lambda m: m.update(inputs=[]), True, "'inputs' must hold exactly 1 item(s)"),
+    # the re-run needs an input: hide it, or count it twice
+    "no inputs": (lambda m: m.update(inputs=[]), True, "'inputs' must hold at least 1 item(s)"),
     "input listed twice": (
         lambda m: m.update(inputs=[first_input(m), first_input(m)]),
         True,
-        "'inputs' must hold exactly 1 item(s) (holds 2)",
+        "'inputs[1].path' repeats a listed file",
     ),
     # a read option the re-run needs is dropped: never assumed (re-detected)
     "encoding dropped": (
@@ -244,19 +244,14 @@ def test_the_rerun_uses_the_recorded_read_options(genuine):
 def test_not_verified_names_what_is_missing_and_how_to_supply_it(plan, export, tmp_path):
     """Actuals recorded but gone: the check is not re-run, and the verdict says which file is
     missing and how to supply it."""
-    from cchc_cli import load_actuals, read_records
-    from cchc_cli.classify import classify
-    from cchc_cli.evaluate import evaluate
     from cchc_cli.evidence import write_evidence
     from conftest import ACTUALS
-    from test_explain import MAY
+    from test_evidence import evidence_run
 
     copy = tmp_path / "actuals.yaml"
     copy.write_bytes(ACTUALS.read_bytes())
-    records = read_records(export(THREE), plan)
-    cl = classify(plan, records, MAY)
-    result = evaluate(plan, records, MAY, load_actuals(copy, plan), classified=cl)
-    out = write_evidence(result, plan, records, cl, tmp_path / "ev", ["cchc", "check"])
+    run = evidence_run(plan, export(THREE), actuals=copy)
+    out = write_evidence(run, tmp_path / "ev", ["cchc", "check"])
     assert verify(out).exit_code == 0
     copy.unlink()
     res = verify(out, "--lang", "en")

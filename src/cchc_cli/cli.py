@@ -45,7 +45,6 @@ from .cli_common import (
     gloss,
 )
 from .cli_convert import register as _register_convert
-from .cli_explain import add_evidence
 from .cli_explain import register as _register_explain
 from .cli_inspect import register as _register_inspect
 from .cli_plans import register as _register_plans
@@ -302,7 +301,7 @@ def check(
 ) -> None:
     """Every indicator of the plan over one period (help: :data:`CHECK_HELP`)."""
     from .output import check_target, require_file, write_text
-    from .pipeline import ReadOptions, Request
+    from .pipeline import ReadOptions, Request, load
     from .pipeline import run as run_pipeline
     from .render import FILE_FORMATS, render
 
@@ -345,7 +344,12 @@ def check(
             from .compare import read_previous
 
             previous = read_previous(compare)
-        done = run_pipeline(request)
+        loaded = load(request)
+        if evidence is not None:  # the rows it lists, from the query that counts them
+            from .evidence import evidence_request
+
+            request = evidence_request(request, loaded[0])
+        done = run_pipeline(request, loaded)
         the_plan, span, result = done.plan, done.period, done.result
         check_target(output, tuple(b.path for b in the_plan.bases))  # an overlay's bases too
         shown = result
@@ -358,13 +362,13 @@ def check(
         color = output is None and fmt is Format.table and sys.stdout.isatty()
         width = shutil.get_terminal_size((160, 24)).columns if color else None
         parts = {}
-        rows = None  # the pandas route's rows: Biểu 06 and the evidence rows still read them
-        if fmt is Format.html or evidence is not None:
+        rows = None  # the pandas route's rows: Biểu 06 still reads them
+        if fmt is Format.html:
             from .classify import classify
             from .records import read_records
 
             data = read_records(
-                _one_export(records, "--evidence" if evidence is not None else "--format html"),
+                _one_export(records, "--format html"),
                 the_plan,
                 encoding=encoding,
                 delimiter=delimiter,
@@ -388,8 +392,9 @@ def check(
         )
         if evidence is not None:  # after all computing: a failure above leaves no folder
             # the run itself, which verify can re-run: the comparison is not part of it
-            assert rows is not None
-            add_evidence(result, the_plan, rows[0], rows[1], evidence, sys.argv)
+            from .evidence import write_evidence
+
+            write_evidence(done, evidence, list(sys.argv))
         write_text(text, output)
     except CchcError as exc:
         fail(exc, lang.value)
@@ -397,7 +402,7 @@ def check(
 
 
 def _one_export(records: list[Path], option: str) -> Path:
-    """What still reads one export file at a time (Biểu 06, the evidence rows)."""
+    """What still reads one export file at a time (Biểu 06)."""
     from .io.parquet import is_converted
     from .pipeline import expand_inputs
 

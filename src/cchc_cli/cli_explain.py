@@ -53,16 +53,6 @@ class RowsKind(str, Enum):
     all = "all"
 
 
-def add_evidence(result, plan, records, classified, dir, argv) -> Path:
-    """Write the evidence folder of a ``check`` run (see :func:`cchc_cli.evidence.write_evidence`).
-
-    Raises CchcError (the caller prints it and exits 2); ``classified`` may be None.
-    """
-    from .evidence import write_evidence
-
-    return write_evidence(result, plan, records, classified, dir, list(argv))
-
-
 EXPLAIN_HELP = CommandHelp(
     summary=Msg("Giải thích một chỉ tiêu, kèm các dòng", "Explain one indicator"),
     about=Msg(
@@ -113,12 +103,14 @@ def explain_command(
         ),
     ],
     records: Annotated[
-        Path | None,
+        list[Path] | None,
         typer.Argument(
             metavar="RECORDS",
             help=gloss(
-                "Tệp xuất danh sách hồ sơ (cần cho chỉ tiêu tính từ hồ sơ)",
-                "The dossier export (needed for an indicator computed from dossiers)",
+                "Tệp xuất danh sách hồ sơ (cần cho chỉ tiêu tính từ hồ sơ); nhiều tệp, một thư "
+                "mục hoặc thư mục của cchc convert được tính như một tệp",
+                "The dossier export (needed for an indicator computed from dossiers); several "
+                "files, a folder or a folder cchc convert wrote count as one export",
             ),
         ),
     ] = None,
@@ -164,11 +156,9 @@ def explain_command(
     sheet: SheetOpt = None,
 ) -> None:
     """One indicator and the rows behind it (help: :data:`EXPLAIN_HELP`)."""
-    from .actuals import load_actuals
     from .explain import explain
     from .output import check_target, require_file, write_text
-    from .period import resolve_period
-    from .plan import load_plan
+    from .pipeline import ReadOptions, Request
     from .render.explain import render_explain
 
     try:
@@ -176,21 +166,19 @@ def explain_command(
             require_file(
                 "xlsx", output, "viec-can-lam.xlsx" if lang is Lang.vi else "worklist.xlsx"
             )
-        check_target(output, (records, plan, actuals))
-        the_plan = load_plan(plan)
-        ind = the_plan.indicator(indicator)
-        span = resolve_period(
-            period, date_from, date_to, the_plan.period, cutoff, the_plan.reporting
+        exports = tuple(records or ())
+        check_target(output, (*exports, plan, actuals))
+        request = Request(
+            exports,
+            plan,
+            period=period,
+            date_from=date_from,
+            date_to=date_to,
+            cutoff=cutoff,
+            actuals=actuals,
+            read=ReadOptions(encoding, delimiter, sheet),
         )
-        the_actuals = load_actuals(actuals, the_plan) if actuals else None
-        data = None
-        if ind.source == "dossiers" and records is not None:  # without: explain() says so
-            from .records import read_records
-
-            data = read_records(
-                records, the_plan, encoding=encoding, delimiter=delimiter, sheet=sheet
-            )
-        expl = explain(the_plan, ind, data, span, the_actuals, rows=rows.value)
+        expl = explain(request, indicator, rows=rows.value)
         color = output is None and fmt is ExplainFormat.table and sys.stdout.isatty()
         text = render_explain(expl, fmt.value, lang.value, limit=limit, color=color)
         write_text(text, output)
@@ -281,4 +269,4 @@ def register(app: typer.Typer) -> None:
     command(app, "verify", VERIFY_HELP)(verify_command)
 
 
-__all__ = ["add_evidence", "explain_command", "register", "verify_command"]
+__all__ = ["explain_command", "register", "verify_command"]

@@ -20,18 +20,24 @@ could not recompute (an input missing) is NOT VERIFIED.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__
 from .errors import CchcError, Location, Msg, say
 from .output import check_folder, publish_folder
+
+if TYPE_CHECKING:
+    from .pipeline import Request, Run
+    from .plan import Plan
 
 MANIFEST = "manifest.json"
 REPORT = "report.json"
@@ -56,26 +62,38 @@ def _now() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
 
 
-def evidence_files(result, plan, records, classified) -> dict[str, bytes]:
-    """``<id>.csv`` for every dossier indicator of the result, as bytes (deterministic)."""
-    return {
-        name: data for name, (data, _) in _evidence_csvs(result, plan, records, classified).items()
-    }
+def evidence_files(run: Run, names: Sequence[str] | None = None) -> dict[str, bytes]:
+    """``<id>.csv`` for every dossier indicator of the run, as bytes (deterministic)."""
+    return {name: data for name, (data, _) in _evidence_csvs(run, names).items()}
 
 
-def _evidence_csvs(result, plan, records, classified) -> dict[str, tuple[bytes, int]]:
-    """``<id>.csv`` -> (bytes, data rows) for every dossier indicator of the result; each
-    indicator's figures are the result's own (not counted again)."""
-    from .explain import evidence_csv
+def _evidence_csvs(run: Run, names: Sequence[str] | None = None) -> dict[str, tuple[bytes, int]]:
+    """``<id>.csv`` -> (bytes, data rows) for every dossier indicator of the run (which fetched
+    their failing and left-out rows, :func:`evidence_request`); each indicator's figures are
+    the run's own (not counted again). ``names``: how the rows name their files when several
+    were counted as one (default: their paths)."""
+    from .explain import EVIDENCE, evidence_csv, row_table
 
+    assert run.rows is not None and run.whole is not None, "the run fetched no rows"
+    files = list(names) if names is not None else [f.path for f in run.whole.files]
     out: dict[str, tuple[bytes, int]] = {}
-    for r in result.indicators:
+    for r in run.result.indicators:
         ind = r.indicator
         if ind.source != "dossiers":
             continue
-        text, n = evidence_csv(plan, ind, records, classified, r)
+        table = row_table(run.plan, ind, run.rows, EVIDENCE, run.whole, r, files)
+        text, n = evidence_csv(table)
         out[f"{ind.id}.csv"] = (text.encode("utf-8"), n)
     return out
+
+
+def evidence_request(request: Request, plan: Plan) -> Request:
+    """The request with the rows an evidence folder lists: every dossier indicator's failing
+    and left-out rows, fetched from the query that counts them."""
+    from .explain import EVIDENCE
+
+    picks = tuple((i.id, EVIDENCE) for i in plan.indicators if i.source == "dossiers")
+    return dataclasses.replace(request, rows=picks)
 
 
 def _json_bytes(doc: dict) -> bytes:
@@ -83,18 +101,20 @@ def _json_bytes(doc: dict) -> bytes:
 
 
 def _folder(
-    result, plan, records, classified, command_line, generated_at: str, cwd: str, pin=None
+    run: Run, command_line, generated_at: str, cwd: str, pin=None, names=None
 ) -> tuple[dict[str, bytes], dict, dict]:
     """Every file of an evidence folder (name -> bytes), its report and its manifest.
 
     ``write_evidence`` writes these and ``verify`` rebuilds them from its re-run and compares, so
     the two cannot disagree on what a folder holds. ``pin(doc)`` rewrites the report and the
     manifest before they are serialised (verify: back to the recorded paths and tool version,
-    which a re-run on another machine cannot reproduce).
+    which a re-run on another machine cannot reproduce); ``names``: how the rows name their
+    files (verify: as recorded).
     """
     from .render.json import result_dict
 
-    csvs = _evidence_csvs(result, plan, records, classified)
+    result = run.result
+    csvs = _evidence_csvs(run, names)
     report = result_dict(result, generated_at)
     if pin is not None:
         pin(report)
@@ -102,8 +122,7 @@ def _folder(
     files[REPORT] = _json_bytes(report)
     manifest = build_manifest(
         result,
-        plan,
-        records,
+        run.plan,
         files,
         command_line,
         generated_at,
@@ -127,7 +146,6 @@ def _count_rows(data: bytes) -> int:
 def build_manifest(
     result,
     plan,
-    records,
     files: dict[str, bytes],
     command_line,
     generated_at: str,
@@ -174,35 +192,24 @@ EVIDENCE_FOLDER = Msg("thư mục bằng chứng", "evidence folder")
 
 
 def write_evidence(
-    result,
-    plan,
-    records,
-    classified,
+    run: Run,
     directory: str | Path,
     command_line,
     *,
     generated_at: str | None = None,
     cwd: str | None = None,
 ) -> Path:
-    """Write the evidence folder for ``result`` into ``directory`` (all or nothing).
+    """Write the evidence folder of ``run`` (a run of :func:`evidence_request`) into
+    ``directory`` (all or nothing).
 
-    ``classified`` may be None (it is then computed for the result's period). ``directory`` must
-    not exist, be empty, or be an earlier evidence folder (it holds a manifest.json), which is
-    replaced; any other folder is refused, so no unrelated file is ever deleted.
+    ``directory`` must not exist, be empty, or be an earlier evidence folder (it holds a
+    manifest.json), which is replaced; any other folder is refused, so no unrelated file is ever
+    deleted.
     """
-    from .classify import classify
-
     target = Path(directory)
     check_folder(target, "--evidence", EVIDENCE_FOLDER, MANIFEST)  # before the work
-    cl = classified if classified is not None else classify(plan, records, result.period)
     files, _, manifest = _folder(
-        result,
-        plan,
-        records,
-        cl,
-        command_line,
-        generated_at or _now(),
-        cwd or os.path.abspath(os.getcwd()),
+        run, command_line, generated_at or _now(), cwd or os.path.abspath(os.getcwd())
     )
     manifest_bytes = _json_bytes(manifest)
 
@@ -366,7 +373,7 @@ MANIFEST_SHAPE = {  # build_manifest
     "cwd": _PATH,
     "plan": {"id": _TEXT, "path": _PATH, "sha256": _SHA256, "bases": _ListOf(_FILE_SHAPE)},
     "period": _PERIOD_SHAPE,
-    "inputs": _ListOf(_INPUT_SHAPE, 1, 1),  # check reads exactly one export
+    "inputs": _ListOf(_INPUT_SHAPE, 1),  # several files counted as one: one each
     "actuals": _Maybe(_FILE_SHAPE),
     "files": _ListOf({"name": _FILE_NAME, "sha256": _SHA256, "size": _COUNT, "rows?": _COUNT}, 1),
 }
@@ -467,6 +474,11 @@ def _check_relations(m: dict) -> None:
             )
     if REPORT not in seen:
         raise _Malformed("files", f"không ghi {REPORT}", f"does not list {REPORT}")
+    paths: set[str] = set()
+    for n, i in enumerate(m["inputs"]):  # check refuses a file named twice: so must a manifest
+        if i["path"] in paths:
+            raise _Malformed(f"inputs[{n}].path", "lặp lại một tệp đã ghi", "repeats a listed file")
+        paths.add(i["path"])
     if m["period"]["end"] < m["period"]["start"]:  # ISO dates sort as text
         raise _Malformed("period.end", "trước period.start", "is before period.start")
     cutoff = m["period"]["kind"] == "cutoff"
@@ -634,7 +646,8 @@ def verify(directory: str | Path, inputs: str | Path | None = None) -> Verificat
     recorded = [("plan", m["plan"], Msg("kế hoạch", "plan"))]
     for n, base in enumerate(m["plan"]["bases"]):  # every file of an overlay plan's chain
         recorded.append((f"base{n}", base, Msg("kế hoạch gốc", "base plan")))
-    recorded.append(("records", m["inputs"][0], Msg("tệp hồ sơ", "records")))
+    for n, entry in enumerate(m["inputs"]):  # every export counted
+        recorded.append((f"records{n}", entry, Msg("tệp hồ sơ", "records")))
     if m["actuals"] is not None:
         recorded.append(("actuals", m["actuals"], Msg("tệp số liệu", "actuals")))
     found: dict[str, Path] = {}
@@ -682,35 +695,34 @@ def _as_recorded(m: dict):
 
 
 def _rerun(d: Path, m: dict, paths: dict[str, Path]) -> list[Check]:
-    """Re-run the check with exactly the recorded plan, period, actuals and read options (never
-    re-detected), rebuild the folder and compare it, figure by figure and byte by byte."""
-    from .actuals import load_actuals
-    from .classify import classify
-    from .evaluate import evaluate
+    """Re-run the check through the pipeline with exactly the recorded plan, period, actuals,
+    exports and read options (never re-detected), rebuild the folder and compare it, figure by
+    figure and byte by byte."""
     from .period import span_from_json
-    from .plan import load_plan
-    from .records import read_records
+    from .pipeline import ReadOptions, Request, load
+    from .pipeline import run as run_pipeline
 
-    i = m["inputs"][0]
-    period = span_from_json(m["period"])  # as recorded: a cut-off window, a narrowed period
+    recorded = m["inputs"]
     try:
-        bases = [paths[f"base{n}"] for n in range(len(m["plan"]["bases"]))]
-        plan = load_plan(paths["plan"], bases=bases)
-        actuals = load_actuals(paths["actuals"], plan) if "actuals" in paths else None
-        records = read_records(
-            paths["records"],
-            plan,
-            encoding=i["encoding"],
-            delimiter=i["delimiter"],
-            sheet=i["sheet"],
+        bases = tuple(paths[f"base{n}"] for n in range(len(m["plan"]["bases"])))
+        request = Request(
+            tuple(paths[f"records{n}"] for n in range(len(recorded))),
+            paths["plan"],
+            bases=bases,
+            span=span_from_json(m["period"]),  # as recorded: a cut-off window, a narrowed period
+            actuals=paths.get("actuals"),
+            read_each=tuple(
+                ReadOptions(i["encoding"], i["delimiter"], i["sheet"]) for i in recorded
+            ),
         )
-        cl = classify(plan, records, period)
-        result = evaluate(plan, records, period, actuals, classified=cl)
+        loaded = load(request)
+        run = run_pipeline(evidence_request(request, loaded[0]), loaded)
     except CchcError as exc:
         vi, en = f"chạy lại thất bại: {exc.render('vi')}", f"re-run failed: {exc.render('en')}"
         return [_mismatch("check", vi, en)]
+    names = [i["path"] for i in recorded]
     files, report, manifest = _folder(
-        result, plan, records, cl, m["command_line"], m["generated_at"], m["cwd"], _as_recorded(m)
+        run, m["command_line"], m["generated_at"], m["cwd"], _as_recorded(m), names
     )
     checks = _compare_report(d, report)
     listed = {f["name"]: f["sha256"] for f in m["files"]}

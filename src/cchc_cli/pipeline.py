@@ -19,7 +19,7 @@ from .results import Counts, Group, Result, assemble, dossier_result
 
 if TYPE_CHECKING:
     from .actuals import Actuals
-    from .engine import EngineResult
+    from .engine import EngineResult, Rows
     from .io.staged import Staged
     from .plan import Plan
 
@@ -53,11 +53,14 @@ class Request:
     span: Span | None = None  # the period itself (verify: as recorded); overrides the above
     actuals: Path | None = None
     read: ReadOptions = ReadOptions()
+    read_each: tuple[ReadOptions, ...] = ()  # per input (verify: as recorded); overrides read
     by: str | None = None  # a breakdown: "month" or a groupable text field
     months: bool = False  # each month too (the xlsx and HTML month sheets), whatever ``by`` is
     engine: str = "duckdb"  # or "spark": the same queries run by PySpark (the [spark] extra)
     master: str | None = None  # Spark's master (None: SPARK_MASTER, else local[2])
     registers: tuple[str | Path, ...] = ()  # workbooks, folders, files holding the registers
+    # the rows behind figures: (indicator id, explain.KIND_CLASSES key), from the same query
+    rows: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -68,15 +71,19 @@ class Run:
     groups: tuple[Group, ...] | None  # per month or per value of ``Request.by``
     months: tuple[Group, ...] | None  # per month (``by="month"`` or ``months``)
     sql: str  # the query the engine ran
+    whole: EngineResult | None = None  # the period's figures, per file too
+    rows: Rows | None = None  # ``Request.rows``: the rows behind those figures
 
 
-def load(request: Request) -> tuple[Plan, Span, Actuals | None]:
-    """The plan, the period and the actuals of a request: everything before the exports."""
+def load(request: Request, plan: Plan | None = None) -> tuple[Plan, Span, Actuals | None]:
+    """The plan (unless given, already loaded), the period and the actuals of a request:
+    everything before the exports."""
     from .actuals import load_actuals
     from .period import resolve_period
     from .plan import load_plan
 
-    plan = load_plan(request.plan, bases=request.bases or ())
+    if plan is None:
+        plan = load_plan(request.plan, bases=request.bases or ())
     span = request.span or resolve_period(
         request.period,
         request.date_from,
@@ -190,9 +197,9 @@ def read_inputs(plan: Plan, request: Request) -> tuple[Staged, ...]:
     from .io.table import stage_table
 
     out: list[Staged] = []
-    o = request.read
     try:
-        for path in expand_inputs(request.inputs):
+        for k, path in enumerate(expand_inputs(request.inputs)):
+            o = request.read_each[k] if request.read_each else request.read
             if is_converted(path):
                 staged = read_set(path)
             else:
@@ -230,13 +237,13 @@ def _no_dossiers(path: str, header_line: int) -> CchcError:
     )
 
 
-def run(request: Request) -> Run:
-    """Load, read, compile and run; the whole period and, with ``by="month"``, each month in
-    the same query."""
+def run(request: Request, loaded: tuple[Plan, Span, Actuals | None] | None = None) -> Run:
+    """Load (unless ``loaded`` gives the plan, period and actuals :func:`load` gave), read,
+    compile and run; the whole period and, with ``by="month"``, each month in the same query."""
     from . import engine
     from .groups import MONTH, months_of
 
-    plan, span, actuals = load(request)
+    plan, span, actuals = loaded or load(request)
     staged = read_inputs(plan, request)
     try:
         monthly = request.months or request.by == MONTH
@@ -244,7 +251,8 @@ def run(request: Request) -> Run:
         spans = {PERIOD: span, **{f"{m[0]:%Y-%m}": m for m in months}}
         con = _connection(request)
         settings = engine.Settings(memory_limit=os.environ.get("CCHC_MEMORY_LIMIT", MEMORY_LIMIT))
-        figures = engine.run_periods(plan, staged, spans, settings, connection=con)
+        wants = _wants(plan, request)
+        figures, extras = engine.run_wanted(plan, staged, spans, wants, settings, connection=con)
         whole = figures[PERIOD]
         registered = run_registers(plan, request, span, con)
         result = assemble(plan, span, whole, whole.counts, whole.files, actuals, registered)
@@ -263,7 +271,24 @@ def run(request: Request) -> Run:
             )
     finally:
         close_all(staged)
-    return Run(plan, span, result, groups, per_month, whole.sql)
+    return Run(plan, span, result, groups, per_month, whole.sql, whole, extras.rows)
+
+
+def _wants(plan: Plan, request: Request):
+    """What the engine computes besides the figures: the rows of ``request.rows`` (one pick per
+    indicator, every class any of its kinds lists)."""
+    from .engine import Pick, Wants
+    from .explain import KIND_CLASSES, reads_due, shown_cells
+
+    kinds: dict[str, list[frozenset[str] | None]] = {}
+    for ident, kind in request.rows:
+        kinds.setdefault(plan.indicator(ident).id, []).append(KIND_CLASSES[kind])
+    picks = []
+    for ident, sets in kinds.items():
+        classes = None if None in sets else frozenset().union(*sets)
+        picks.append(Pick(ident, classes, reads_due(plan, plan.indicator(ident))))
+    shown = shown_cells(plan, [plan.indicator(i) for i in kinds]) if picks else ()
+    return Wants(tuple(picks), shown, PERIOD)
 
 
 def run_registers(plan: Plan, request: Request, span: Span, connection=None):

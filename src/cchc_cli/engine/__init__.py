@@ -25,7 +25,7 @@ from ..io.table import RawTable
 from ..plan import Plan
 from ..results import Counts, InputSummary, LeftOut
 from .bind import Bound, bind, release
-from .compile import Binding, Compiler
+from .compile import Binding, Compiler, Options
 from .duck import (
     Outcome,
     Settings,
@@ -35,6 +35,8 @@ from .duck import (
     release_scratch,
     summary,
 )
+from .rows import Pick, Rows
+from .rows import fetch as fetch_rows
 
 Span = tuple[dt.date, dt.date]
 Input = Staged | RawTable
@@ -117,10 +119,43 @@ def run_periods(
 ) -> dict[str, EngineResult]:
     """Several periods in one query (``--by month``: one key per month). ``connection``: a DuckDB
     connection to reuse (else one is opened with ``settings`` and closed)."""
+    return run_wanted(plan, table, periods, Wants(), settings, connection)[0]
+
+
+@dataclass(frozen=True)
+class Wants:
+    """What a run gives besides the figures, read from the very relation the figures are
+    counted from: the rows behind figures (``picks`` of period ``key``, with the cells of
+    ``shown``)."""
+
+    picks: tuple[Pick, ...] = ()
+    shown: tuple[str, ...] = ()
+    key: str = "period"
+
+
+@dataclass(frozen=True)
+class Extras:
+    rows: Rows | None = None
+
+
+def run_wanted(
+    plan: Plan,
+    table: Inputs,
+    periods: Mapping[str, Span],
+    wants: Wants,
+    settings: Settings | None = None,
+    connection: duckdb.DuckDBPyConnection | None = None,
+) -> tuple[dict[str, EngineResult], Extras]:
+    """:func:`run_periods` and, in the same session, what ``wants`` asks for."""
     spans = [(key, start, end) for key, (start, end) in periods.items()]
     with session(plan, table, settings, connection) as (con, bounds):
-        outcome = execute(con, plan, bounds, spans, by_file=len(bounds) > 1)
-    return {key: result_of(outcome, bounds, key, (start, end)) for key, start, end in spans}
+        options = Options(rows=bool(wants.picks))
+        outcome = execute(con, plan, bounds, spans, by_file=len(bounds) > 1, wants=options)
+        rows = None
+        if wants.picks:
+            rows = fetch_rows(con, outcome.compiler, spans, wants.key, wants.picks, wants.shown)
+    figures = {key: result_of(outcome, bounds, key, (start, end)) for key, start, end in spans}
+    return figures, Extras(rows)
 
 
 def result_of(outcome: Outcome, bounds: Sequence[Bound], key: str, span: Span) -> EngineResult:
@@ -240,4 +275,17 @@ def sql_for(plan: Plan, period: Span | None = None) -> str:
     return Compiler(plan, Binding.assumed(plan)).sql([("period", start, end)])
 
 
-__all__ = ["EngineResult", "GroupCounts", "Settings", "breakdown", "run", "run_periods", "sql_for"]
+__all__ = [
+    "EngineResult",
+    "Extras",
+    "GroupCounts",
+    "Pick",
+    "Rows",
+    "Settings",
+    "Wants",
+    "breakdown",
+    "run",
+    "run_periods",
+    "run_wanted",
+    "sql_for",
+]

@@ -44,6 +44,7 @@ SUMMARY_FIELDS = ("dossier_id", "status", "received_at", "resolved_at", "returne
 INTEGER_CELL = "[0-9]{1,6}([.,]0+)?"  # records.parse_integers: 5, 5.0 (Excel), 5,00
 CODE_DATE = "-([0-9]{6})-[0-9]{1,6}$"  # validate._CODE_DATE: Thông tư 01/2018 dossier codes
 CODE_DATE_REVERSED = "^[0-9]{1,6}-([0-9]{6})-"  # the same, on the code written backwards
+NO_CODE = "CAST(NULL AS INTEGER)"  # no reason: the cell is usable
 ROW_KEY = 1 << 32  # _file * ROW_KEY + _line orders the rows of several files (lines < 2^32)
 
 
@@ -116,6 +117,11 @@ class Options:
     collect: bool = False
     by_file: bool = False
     grouping: Grouping | None = None
+    rows: bool = False  # each field's cell as written too (``r_<field>``): the per-row output
+    # fields a file lacks that read as unknown (reason missing_column), not as empty cells
+    unknown: frozenset[str] = frozenset()
+    # Biểu 06's placement of each row (:mod:`.form`); the keys of its columns not available
+    form: frozenset[str] | None = None
 
 
 def exact_words(vocab) -> dict[str, str]:
@@ -341,6 +347,8 @@ class Compiler:
             out.append("_unread")
         if self.options.grouping is not None:
             out.append("_g")
+        if self.options.rows:
+            out += [f"r_{name}" for name in self.plan.columns]
         return out
 
     def collected(self) -> list[str]:
@@ -364,14 +372,19 @@ class Compiler:
             v = f"v_{name}"
             w = "wc_dossier_id" if name == "dossier_id" else f"w_{name}"
             if not got.present:
+                unknown = name in self.options.unknown
                 defs += [
-                    (v, self._absent(name)),
-                    (w, "CAST(NULL AS INTEGER)"),
+                    (v, self._unknown(name) if unknown else self._absent(name)),
+                    (w, str(reason_code(Reason.MISSING_COLUMN)) if unknown else NO_CODE),
                     (f"m_{name}", "FALSE"),
                 ]
+                if self.options.rows:
+                    defs.append((f"r_{name}", "''"))
                 continue
             c = q(got.column or name)
             cut = f"{c} = {ABSENT}"
+            if self.options.rows:
+                defs.append((f"r_{name}", f"CASE WHEN {cut} THEN '' ELSE {c} END"))
             empty_why = f"{missing}" if not spec.allow_empty else "NULL"
             head = f"CASE WHEN {cut} THEN {short} WHEN {c} = '' THEN {empty_why}"
             if spec.kind == F.TEXT:
@@ -460,6 +473,12 @@ class Compiler:
                 defs.append(("_g", f"CASE v_{grouping.field} {branches} END"))
         inner = nest(source, flatten(defs))
         return f"SELECT {', '.join(self.typed_columns())} FROM ({inner}) AS _t"
+
+    def _unknown(self, name: str) -> str:
+        """report._lacking_unknown: a column the file lacks, read as unknown on every row."""
+        kind = self.plan.columns[name].kind
+        sql_type = {F.DATE: "DATE", F.INTEGER: "INTEGER"}.get(kind, "VARCHAR")
+        return "''" if kind == F.TEXT else f"CAST(NULL AS {sql_type})"
 
     def _absent(self, name: str) -> str:
         """records._absent: a column the file lacks is empty on every row."""
@@ -615,15 +634,21 @@ class Compiler:
             if self.present(n)
         ]
         checks = ["without_end", *(f"before_{later}" for later, _, _ in F.DATE_ORDER)]
+        # an end date, but a status that says the dossier is still being processed (a warning)
+        unresolved = "FALSE"
         if "resolved" in self.plan.classification and self.present("status"):
-            checks.append(
-                "(h_status AND end_v IS NOT NULL AND NOT end_bad AND resolved_c IS FALSE AND withdrawn IS FALSE"
-                " AND received IS TRUE AND NOT COALESCE(v_status = '', FALSE))"
+            unresolved = (
+                "(h_status AND end_v IS NOT NULL AND NOT end_bad AND resolved_c IS FALSE"
+                " AND withdrawn IS FALSE AND received IS TRUE AND NOT COALESCE(v_status = '', FALSE))"
             )
+            checks.append("end_unresolved")
         checks.append("code_mismatch")
         active = " + ".join(f"CASE WHEN {c} THEN 1 ELSE 0 END" for c in checks)
         total = " + ".join(["CASE WHEN _short THEN 1 ELSE 0 END", *cells])
-        return [("problems", f"({total} + CASE WHEN _active THEN {active} ELSE 0 END)")]
+        return [
+            ("end_unresolved", unresolved),
+            ("problems", f"({total} + CASE WHEN _active THEN {active} ELSE 0 END)"),
+        ]
 
     def _code_day(self) -> list[tuple[str, str]]:
         """validate's CODE_DATE_MISMATCH: the received date written in the dossier code
@@ -723,15 +748,20 @@ class Compiler:
     def why(self, names: Sequence[str]) -> str:
         """``first_reasons``: the state of a left-out row, from the first bad cell among names."""
         seen: list[str] = []
-        branches = []
+        pairs = []
         for name in ("dossier_id", *(n for n in names if n != "dossier_id")):
             group = "due" if name in ("due_at", "processing_days") else name
             if group in seen:
                 continue
             seen.append(group)
-            branches += [f"WHEN {m} THEN {c}" for m, c in self.reason_entries(name)]
-        fallback = self.code(UNKNOWN_FIELD, Reason.UNKNOWN_VALUE)
-        return f"CASE {' '.join(branches)} ELSE {fallback} END"
+            pairs += self.reason_entries(name)
+        return self.first_of(pairs)
+
+    def first_of(self, pairs: Sequence[tuple[str, str]]) -> str:
+        """The code of the first (mask, code) pair whose mask holds; should none, the row's
+        unknown has no bad cell to name: ``unknown_value`` of no field (totals reconcile)."""
+        branches = " ".join(f"WHEN {m} THEN {c}" for m, c in pairs)
+        return f"CASE {branches} ELSE {self.code(UNKNOWN_FIELD, Reason.UNKNOWN_VALUE)} END"
 
     # -- indicators and the input summary -------------------------------------------------------
 
@@ -793,18 +823,27 @@ class Compiler:
         return out + (["unread"] if self.options.collect else [])
 
     def sql(self, periods: Sequence[tuple[str, dt.date, dt.date]]) -> str:
-        """One row per combination of keys and states. The period's rules are written once
-        for every period (one period: its dates are literals, no join); whatever does not depend
-        on the period is computed before the rows are repeated per period."""
+        """One row per combination of keys and states: :meth:`aggregate` over the per-row
+        relation :meth:`rows_sql`, written inline."""
+        return self.aggregate(f"({self.rows_sql(periods)})", periods)
+
+    def rows_sql(self, periods: Sequence[tuple[str, dt.date, dt.date]]) -> str:
+        """The per-row relation: every row of every file (each period's, ``p_key``, with several
+        periods), typed and classified, with each indicator's state ``s<k>`` (the aggregate's
+        input; the per-row output reads it too, so rows and figures cannot differ). The period's
+        rules are written once for every period (one period: its dates are literals, no join);
+        whatever does not depend on the period is computed before the rows are repeated per
+        period."""
         source, defs = self._rows()
         join, due = self._due()
         per_period = [*self._period(), *self._indicators()]
-        keys = [(k, k) for k in self.keys()]
+        if self.options.form is not None:
+            from .form import placement
+
+            per_period += placement(self, self.options.form)
         if len(periods) == 1:
-            key, start, end = periods[0]
-            fixed = {"p_key": lit(key), "p_start": day_lit(start), "p_end": day_lit(end)}
+            fixed = self.fixed(periods[0])
             hoisted, per_period = [(n, substitute(e, fixed)) for n, e in per_period], []
-            keys = [(k, fixed.get(k, k)) for k, _ in keys]
         else:
             hoisted, per_period = split_off(per_period, {"p_key", "p_start", "p_end"})
         typed = nest(source, flatten(defs))
@@ -821,6 +860,20 @@ class Compiler:
                 f" CROSS JOIN (VALUES {values}) AS periods(p_key, p_start, p_end)",
                 flatten(per_period),
             )
+        return rows
+
+    @staticmethod
+    def fixed(period: tuple[str, dt.date, dt.date]) -> dict[str, str]:
+        """The SQL of a single period's keys, inlined where its rules name them."""
+        key, start, end = period
+        return {"p_key": lit(key), "p_start": day_lit(start), "p_end": day_lit(end)}
+
+    def aggregate(self, rows: str, periods: Sequence[tuple[str, dt.date, dt.date]]) -> str:
+        """The figures of the per-row relation ``rows`` (a subquery or a view's name)."""
+        keys = [(k, k) for k in self.keys()]
+        if len(periods) == 1:
+            fixed = self.fixed(periods[0])
+            keys = [(k, fixed.get(k, k)) for k, _ in keys]
         groups = ", ".join([*(expr for _, expr in keys), *self.states()])
         picked = ", ".join([*(f"{expr} AS {k}" for k, expr in keys), *self.states()])
         misses = ", bit_or(_unread) AS unread" if self.options.collect else ""
@@ -832,5 +885,5 @@ class Compiler:
             " SUM(CASE WHEN resolved_in_period THEN 1 ELSE 0 END) AS resolved_in_period,"
             " MAX(v_received_at) AS last_received,"  # a bad date's value is NULL
             f" SUM(CASE WHEN _uncovered THEN 1 ELSE 0 END) AS uncovered{misses}"
-            f" FROM ({rows}) AS p GROUP BY {groups}"
+            f" FROM {rows} AS p GROUP BY {groups}"
         )

@@ -273,7 +273,16 @@ def first_year(con, received: list[str], periods: Sequence[tuple[str, dt.date, d
     return max(D.FIRST_YEAR, min(years) - 1)
 
 
-SCRATCH = ("work_calendar", "exact_dates", "dup_ids", "dup_hashes", "group_keys", "odd_dates")
+ROWS = "cchc_rows"  # the per-row relation's view (``execute(wants=…)``)
+SCRATCH = (
+    ROWS,
+    "work_calendar",
+    "exact_dates",
+    "dup_ids",
+    "dup_hashes",
+    "group_keys",
+    "odd_dates",
+)
 
 
 def release_scratch(con) -> None:
@@ -326,23 +335,34 @@ def execute(
     periods: Sequence[tuple[str, dt.date, dt.date]],
     by_file: bool = False,
     grouping: Grouping | None = None,
+    wants: Options | None = None,
 ) -> Outcome:
     """The query over the bound files (their relations registered in ``con``), run until every
-    cell it reads is read the way records reads it and the calendar covers every due date."""
+    cell it reads is read the way records reads it and the calendar covers every due date.
+
+    ``wants``: what the run computes besides the figures (``rows``, ``unknown``, ``form``). With
+    ``rows`` or ``form`` the per-row relation is the view :data:`ROWS` of ``con``, which the
+    figures' aggregate reads and which stays for the caller's own queries (the rows behind a
+    figure, the form), until :func:`release_scratch`."""
     learner = Learner(con, plan, bounds)
     bindings = learner.first()
-    options = Options(collect=True, by_file=by_file, grouping=grouping)
+    options = replace(wants or Options(), collect=True, by_file=by_file, grouping=grouping)
     dups = find_dups(con, Compiler(plan, bindings, options))
     options = replace(options, dups=dups)
     # the calendar only when some row can derive its due date (the query's ``uncovered`` count
     # is the safety net: a row the probe missed is a row the calendar does not cover)
     first = first_year(con, learner.received, periods) if derives(con, bindings) else None
+    view = options.rows or options.form is not None
     while True:
         compiler = Compiler(plan, bindings, options)
         sql = compiler.sql(periods)
         con.register("work_calendar", calendar_table(plan, first))
+        query = sql
+        if view:  # one relation, read by the figures here and by the caller's rows after
+            con.execute(f"CREATE OR REPLACE TEMP VIEW {ROWS} AS {compiler.rows_sql(periods)}")
+            query = compiler.aggregate(ROWS, periods)
         names = compiler.result_columns()
-        rows = [dict(zip(names, r, strict=True)) for r in con.execute(sql).fetchall()]
+        rows = [dict(zip(names, r, strict=True)) for r in con.execute(query).fetchall()]
         bits = 0
         for r in rows:
             bits |= r["unread"] or 0

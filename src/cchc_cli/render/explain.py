@@ -13,6 +13,7 @@ from rich.text import Text
 from .. import __version__
 from ..describe import definition, field_label
 from ..errors import shown_path
+from ..explain import LEAD
 from ..text import nfc
 from . import (
     STATUS_TEXT,
@@ -123,6 +124,16 @@ def explain_dict(expl, lang: str = "vi") -> dict:
             }
             if expl.input
             else None
+        ),
+        **(
+            {
+                "inputs": [
+                    {"path": f.path, "sha256": f.sha256, "rows_read": f.rows_read}
+                    for f in expl.files
+                ]
+            }
+            if len(getattr(expl, "files", ())) > 1
+            else {}
         ),
         "actuals": {"path": expl.actuals.path, "sha256": expl.actuals.sha256}
         if expl.actuals
@@ -238,11 +249,12 @@ def render_explain_table(
     p0, p1 = (fmt_date(d, lang) for d in expl.period)
     con.print(f"Kỳ báo cáo: {p0} – {p1}" if vi else f"Period: {p0} – {p1}")
     if expl.input is not None:
+        path = input_paths(expl)
         con.print(
             (
-                f"Tệp hồ sơ: {expl.input.path} ({f(expl.input.rows_read)} dòng)"
+                f"Tệp hồ sơ: {path} ({f(expl.input.rows_read)} dòng)"
                 if vi
-                else f"Dossier file: {expl.input.path} ({f(expl.input.rows_read)} rows)"
+                else f"Dossier file: {path} ({f(expl.input.rows_read)} rows)"
             ),
             markup=False,
         )
@@ -314,6 +326,12 @@ def render_explain_table(
     return buf.getvalue()
 
 
+def input_paths(expl) -> str:
+    """The export's path; several files counted as one: each one's, comma-separated."""
+    files = getattr(expl, "files", ())
+    return ", ".join(f.path for f in files) if len(files) > 1 else expl.input.path
+
+
 def rows_title(kind: str, lang: str) -> str:
     return _pick(ROWS_TITLE[kind], lang)
 
@@ -332,9 +350,14 @@ def row_columns(expl, lang: str, *, processing_days: bool = False) -> list[tuple
         out.append(("class", "Phân loại" if vi else "Class"))
     if kind in ("all", "left-out"):
         out.append(("reason", "Lý do" if vi else "Reason"))
-    out += [("dossier_id", "Mã hồ sơ" if vi else "dossier_id"), ("line", "Dòng" if vi else "Line")]
+    out.append(("dossier_id", "Mã hồ sơ" if vi else "dossier_id"))
+    if "file" in expl.rows.columns:  # several files counted as one export
+        out.append(("file", "Tệp" if vi else "File"))
+    out.append(("line", "Dòng" if vi else "Line"))
     headers = dict(getattr(expl.input, "headers", ()) or ())
-    for name in expl.rows.columns[5:]:
+    for name in expl.rows.columns:
+        if name in LEAD:
+            continue
         if name == "due_derived" or (name == "processing_days" and not processing_days):
             continue
         if name in _DERIVED_HEADERS:
@@ -442,7 +465,9 @@ def render_explain_xlsx(expl, lang: str = "vi") -> bytes:
     ]
     if expl.input is not None:
         name = "Tệp hồ sơ" if vi else "Dossier file"
-        lines.append((f"{name}: {expl.input.path} — SHA-256 {expl.input.sha256}", False))
+        files = getattr(expl, "files", ()) if len(getattr(expl, "files", ())) > 1 else [expl.input]
+        shown = "; ".join(f"{f.path} — SHA-256 {f.sha256}" for f in files)
+        lines.append((f"{name}: {shown}", False))
     lines.append((result_line(expl, lang), False))
     rows = expl.rows
     if rows is not None:

@@ -22,7 +22,7 @@ import re
 from importlib import resources
 
 from ..errors import Msg
-from ..explain import explain
+from ..explain_records import explain
 from ..text import nfc
 from . import (
     STATUS_TEXT,
