@@ -39,7 +39,7 @@ def reference(path: str, period: str) -> None:
     sys.path.insert(0, str(HERE))
     from duckdb_reference import compute
 
-    from cchc_cli.period import parse_period
+    from cchc_cli.plan.period import parse_period
 
     start, end = parse_period(period)
     t0, c0 = time.perf_counter(), cpu()
@@ -56,7 +56,7 @@ def child(path: str, mode: str, period: str, memory_limit: str | None) -> None:
     t0 = time.perf_counter()
     from cchc_cli import load_plan
     from cchc_cli.io.table import read_table
-    from cchc_cli.period import parse_period
+    from cchc_cli.plan.period import parse_period
     from cchc_cli.records import header_matcher
     from cchc_cli.text import fold
 

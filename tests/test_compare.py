@@ -13,7 +13,7 @@ from fractions import Fraction
 import pytest
 from typer.testing import CliRunner
 
-from cchc_cli.cli import app
+from cchc_cli.cli.app import app
 from cchc_cli.errors import ExitCode
 from conftest import SAMPLE
 
@@ -123,7 +123,7 @@ def test_the_library_delta_is_exact(runs, plan):
     from cchc_cli import load_actuals, read_records
     from cchc_cli.compare import attach, read_previous
     from cchc_cli.evaluate import evaluate
-    from cchc_cli.period import resolve_period
+    from cchc_cli.plan.period import resolve_period
 
     path, may, before = runs
     span = resolve_period("2023-05", None, None, plan.period)

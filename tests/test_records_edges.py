@@ -14,7 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cchc_cli import read_records
-from cchc_cli.cli import app
+from cchc_cli.cli.app import app
 from cchc_cli.errors import CchcError
 from cchc_cli.records import EMPTY
 from cchc_cli.report import build_form

@@ -24,7 +24,7 @@ from cchc_cli.io.blocks import NulByte, TextBlocks, record_cut
 from cchc_cli.io.layout import COLUMN_NUMBERS, GROUP, REPEATED_HEADER, TOTAL
 from cchc_cli.io.staged import ABSENT, Staged
 from cchc_cli.io.table import RawTable
-from cchc_cli.plan import load_plan
+from cchc_cli.plan.model import load_plan
 from cchc_cli.records import header_matcher
 from cchc_cli.text import fold
 from conftest import ROOT

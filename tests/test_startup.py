@@ -12,10 +12,10 @@ import sys
 import pytest
 import yaml
 
-from cchc_cli import yamlfile
-from cchc_cli.calendar import supported_years
 from cchc_cli.engine import calendar_sql, duck
 from cchc_cli.pipeline import Request, run
+from cchc_cli.plan import yamlfile
+from cchc_cli.plan.calendar import supported_years
 from conftest import ACTUALS, PLAN, ROOT, SAMPLE, write_export
 
 _spec = importlib.util.spec_from_file_location(
@@ -28,7 +28,7 @@ _spec.loader.exec_module(reference)
 _MODULES = """
 import json, sys
 sys.argv = ["cchc", *json.loads(sys.argv[1])]
-from cchc_cli.cli import main
+from cchc_cli.cli.app import main
 try:
     main()
 except SystemExit as exc:
@@ -123,7 +123,7 @@ def test_a_derived_due_date_is_counted_even_when_the_probe_says_none(monkeypatch
 
 
 def test_supported_years_need_no_import_of_holidays(tmp_path):
-    code = "import sys; from cchc_cli.calendar import supported_years as s; s(); "
+    code = "import sys; from cchc_cli.plan.calendar import supported_years as s; s(); "
     code += "print('holidays' in sys.modules)"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.stdout.strip() == "False"
@@ -178,7 +178,7 @@ def test_plans_are_read_by_libyaml_and_errors_worded_by_pyyaml(monkeypatch, tmp_
     """The pure-Python scanner (most of a plan's loading time) is not used for a good file;
     a bad one is read again by it, so its error is PyYAML's, located as before."""
     from cchc_cli.errors import CchcError
-    from cchc_cli.plan import load_plan
+    from cchc_cli.plan.model import load_plan
 
     scan = yaml.scanner.Scanner.fetch_more_tokens
 

@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import fields as F
-from .calendar import plan_calendar
-from .conditions import And, Condition, Not, Or, Ref, Test
 from .errors import Reason
-from .plan import Plan
+from .plan import fields as F
+from .plan.calendar import plan_calendar
+from .plan.conditions import And, Condition, Not, Or, Ref, Test
+from .plan.model import Plan
 from .records import EMPTY, UNKNOWN, Column, Records
 
 

@@ -6,10 +6,10 @@ import datetime as dt
 
 import numpy as np
 
-from .actuals import Actuals
 from .classify import Classified, Tri, classify, first_reasons
-from .period import incomplete_notices
-from .plan import Indicator, Plan
+from .io.actuals import Actuals
+from .plan.model import Indicator, Plan
+from .plan.period import incomplete_notices
 from .records import Records
 from .results import (
     FAIL,
@@ -182,11 +182,11 @@ def breakdown(
     classified: Classified | None = None,
 ) -> tuple[Group, ...]:
     """Each dossier indicator per month of the period (each month its own period: carried-over and
-    open-at-end are per month) or per value of a text column (:func:`cchc_cli.groups.groupable`:
+    open-at-end are per month) or per value of a text column (:func:`cchc_cli.engine.groups.groupable`:
     lĩnh vực, thủ tục, đơn vị…). An indicator whose columns the export lacks is no_data, with
     the reason, in every group."""
     from .classify import calendar_for
-    from .groups import MONTH, check_grouping, group_codes, months_of
+    from .engine.groups import MONTH, check_grouping, group_codes, months_of
 
     check_grouping(plan, records, by)
     dossier = [i for i in plan.indicators if i.source == "dossiers"]

@@ -24,11 +24,11 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import evaluate as E
-from . import fields as F
-from .actuals import Actuals
 from .classify import Classified, Dates, Tri, classify, first_reasons
 from .errors import CchcError, Msg, Reason
-from .plan import Indicator, Plan
+from .io.actuals import Actuals
+from .plan import fields as F
+from .plan.model import Indicator, Plan
 from .records import EMPTY, UNKNOWN, Records
 from .results import actual_result, dossier_result
 
@@ -393,7 +393,7 @@ class RowTable:
         elif getattr(col, "raw", None) is not None:  # text and words: as written in the file
             cells = _raw_cells(col, idx)
         elif col.kind == F.CATEGORY:
-            from .describe import category_label
+            from .plan.describe import category_label
 
             words = [category_label(self.plan, name, c, quoted=False) for c in col.categories]
             # EMPTY (-1) and UNKNOWN (-2) take the two "" at the end

@@ -18,12 +18,12 @@ from pathlib import Path
 
 import numpy as np
 
-from . import fields as F
 from .errors import CchcError
 from .evaluate import lacking_columns, needed_fields
 from .io.staged import ABSENT
 from .io.table import RawTable
-from .plan import Plan, default_plan_path
+from .plan import fields as F
+from .plan.model import Plan, default_plan_path
 from .records import UNKNOWN, Records, parse_dates, read_raw, records_from_table
 from .text import closest, fold, fold_value, visible
 

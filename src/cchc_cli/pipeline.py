@@ -18,10 +18,10 @@ from .errors import CchcError, Location, Msg
 from .results import Counts, Group, Result, assemble, dossier_result
 
 if TYPE_CHECKING:
-    from .actuals import Actuals
     from .engine import EngineResult, Rows
+    from .io.actuals import Actuals
     from .io.staged import Staged
-    from .plan import Plan
+    from .plan.model import Plan
 
 Span = tuple[dt.date, dt.date]
 PERIOD = "period"  # the key of the whole period among the spans run in one query
@@ -77,9 +77,9 @@ class Run:
 def load(request: Request, plan: Plan | None = None) -> tuple[Plan, Span, Actuals | None]:
     """The plan (unless given, already loaded), the period and the actuals of a request:
     everything before the exports."""
-    from .actuals import load_actuals
-    from .period import resolve_period
-    from .plan import load_plan
+    from .io.actuals import load_actuals
+    from .plan.model import load_plan
+    from .plan.period import resolve_period
 
     if plan is None:
         plan = load_plan(request.plan, bases=request.bases or ())
@@ -191,7 +191,7 @@ def read_inputs(plan: Plan, request: Request) -> tuple[Staged, ...]:
     """Each export the request names, read and staged for the engine (a big file streamed to
     Parquet parts, a set ``cchc convert`` wrote as it is); an export with no dossier is an error.
     The caller closes them (:func:`close_all`)."""
-    from .binding import expected_headers, header_score, key_headers
+    from .io.binding import expected_headers, header_score, key_headers
     from .io.parquet import is_converted, read_set
     from .io.table import stage_table
 
@@ -240,7 +240,7 @@ def run(request: Request, loaded: tuple[Plan, Span, Actuals | None] | None = Non
     """Load (unless ``loaded`` gives the plan, period and actuals :func:`load` gave), read,
     compile and run; the whole period and, with ``by="month"``, each month in the same query."""
     from . import engine
-    from .groups import MONTH, months_of
+    from .engine.groups import MONTH, months_of
 
     plan, span, actuals = loaded or load(request)
     staged = read_inputs(plan, request)
@@ -320,12 +320,12 @@ def convert(request: Request, folder: Path) -> Converted:
     nothing), which ``check`` and the other commands then read as the export itself."""
     import duckdb
 
-    from .binding import bind_headers
     from .engine.bind import first_cells
+    from .io.binding import bind_headers
     from .io.parquet import SET_FILE, write_set
     from .io.staged import cell_names
-    from .output import check_folder, publish_folder
-    from .plan import load_plan
+    from .plan.model import load_plan
+    from .render.output import check_folder, publish_folder
 
     noun = Msg("thư mục Parquet", "Parquet folder")
     check_folder(folder, "DIR", noun, SET_FILE)

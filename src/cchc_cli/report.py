@@ -65,10 +65,10 @@ received before P (carried over? nobody can tell) is left out of (1), reason
 Grouping
 --------
 ``None`` (the default): by ``field`` when the export has it, else every dossier in one row.
-A name (:func:`cchc_cli.groups.groupable`: ``month`` or any optional text column of the plan —
+A name (:func:`cchc_cli.engine.groups.groupable`: ``month`` or any optional text column of the plan —
 ``field``, ``procedure``, ``unit``…) must be a column of the export, else it is an error. A text
 column's groups are its text (NFC, trimmed), whitespace runs and case ignored, shown under the
-most frequent spelling (:func:`cchc_cli.groups.group_codes`); an empty cell is its own group
+most frequent spelling (:func:`cchc_cli.engine.groups.group_codes`); an empty cell is its own group
 (``group`` = None, ``group_empty`` in CSV and JSON, shown as "(không rõ lĩnh vực)"). Groups
 partition the dossiers, so every column of the total row is the sum of the rows.
 
@@ -91,10 +91,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import fields as F
+from .engine.groups import MONTH, check_grouping, empty_label, group_codes, months_of
 from .errors import CchcError, Msg, Reason
 from .evaluate import columns_read, lacking_columns, lacking_detail
-from .groups import MONTH, check_grouping, empty_label, group_codes, months_of
+from .plan import fields as F
 from .text import visible
 
 FORM_ID = "06/VPCP/KSTT"
@@ -236,7 +236,7 @@ class FormInput:
 
 @dataclass(frozen=True)
 class Form:
-    plan: object  # cchc_cli.plan.Plan
+    plan: object  # cchc_cli.plan.model.Plan
     period: tuple[dt.date, dt.date]
     by: str
     input: FormInput
@@ -686,7 +686,7 @@ def calendar_dict(plan, year: int) -> dict:
     """The working calendar the due dates of ``year`` are derived from (for ``cchc calendar``)."""
     import holidays
 
-    from .calendar import plan_calendar
+    from .plan.calendar import plan_calendar
 
     try:
         cal = plan_calendar(plan, [year])

@@ -16,7 +16,7 @@ import pyarrow.compute as pc
 from .classify import Classified, classify
 from .errors import Reason
 from .evaluate import input_summary
-from .plan import Plan
+from .plan.model import Plan
 from .records import PROBLEM_COLUMNS, Records, arrow_column
 
 # Thông tư 01/2018/TT-VPCP Điều 19: dossier codes end in -YYMMDD-XXXX (the received date)

@@ -22,7 +22,7 @@ import duckdb
 
 from ..io.staged import Staged, from_raw
 from ..io.table import RawTable
-from ..plan import Plan
+from ..plan.model import Plan
 from ..results import Counts, InputSummary, LeftOut
 from .bind import Bound, bind, release
 from .compile import Binding, Compiler, Options
@@ -232,7 +232,7 @@ class GroupCounts:
 
 @dataclass(frozen=True)
 class _Columns:
-    """What :func:`cchc_cli.groups.check_grouping` asks of the files."""
+    """What :func:`cchc_cli.engine.groups.check_grouping` asks of the files."""
 
     fields: frozenset[str]
     path: str
@@ -252,7 +252,7 @@ def breakdown(
 ) -> tuple[GroupCounts, ...]:
     """The counts of :func:`cchc_cli.evaluate.breakdown`: per month of the period (each month its
     own period, all in one query) or per group of a text column's values (one query, grouped)."""
-    from ..groups import MONTH, check_grouping, months_of
+    from .groups import MONTH, check_grouping, months_of
 
     with session(plan, table, settings, connection) as (con, bounds):
         has = frozenset(n for b in bounds for n in plan.columns if b.column(n) is not None)

@@ -30,10 +30,10 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from .. import fields as F
-from ..conditions import And, Condition, Not, Or, Ref, Test
 from ..errors import Reason
-from ..plan import Plan
+from ..plan import fields as F
+from ..plan.conditions import And, Condition, Not, Or, Ref, Test
+from ..plan.model import Plan
 from ..results import needed_fields
 from . import dates as D
 

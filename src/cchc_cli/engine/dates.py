@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import re
 
-from .. import fields as F
+from ..plan import fields as F
 
 # records' formats, tried in this order on cells not yet parsed (see the module docstring: the
 # order only matters for speed)

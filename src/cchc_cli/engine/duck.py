@@ -21,9 +21,9 @@ from dataclasses import dataclass, field, replace
 
 import duckdb
 
-from .. import fields as F
 from ..errors import Reason
-from ..plan import Plan
+from ..plan import fields as F
+from ..plan.model import Plan
 from ..results import Counts, InputSummary, LeftOut
 from ..text import fold_value
 from . import arrow as A
@@ -207,15 +207,15 @@ INLINE_GROUPS = 64  # more distinct values than this are joined, not written int
 
 
 def grouping_of(con, bounds: Sequence[Bound], by: str) -> tuple[Grouping, list[str | None]]:
-    """The groups of a breakdown by text field ``by``, as :func:`cchc_cli.groups.group_codes`
-    makes them: cells whose :func:`~cchc_cli.groups.group_key` (whitespace runs, case) is one
+    """The groups of a breakdown by text field ``by``, as :func:`cchc_cli.engine.groups.group_codes`
+    makes them: cells whose :func:`~cchc_cli.engine.groups.group_key` (whitespace runs, case) is one
     are one group, shown under its most frequent spelling (the first seen among equally
     frequent ones), sorted with diacritics ignored, the empty group (None) last. The keys are
     made in Python from the few distinct cells (counted by SQL), exactly as groups.py makes them;
     the query looks each row's value up. Returns the grouping and the labels, by index."""
     import pandas as pd
 
-    from ..groups import group_key
+    from .groups import group_key
 
     seen: dict[str, list[int]] = {}  # spelling -> [rows, first row's key]
     cells = {"": ""}  # each distinct cell's spelling (cells are cleaned already: itself, usually)

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from . import fields as F
-from .errors import CchcError, Location, Msg
+from ..errors import CchcError, Location, Msg
+from ..plan import fields as F
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -89,7 +89,7 @@ def group_codes(records, by: str) -> tuple[np.ndarray, list[str | None]]:
     (trimmed, NFC), the first seen among equally frequent ones."""
     import pandas as pd
 
-    from .text import fold_value
+    from ..text import fold_value
 
     col = records.columns.get(by)
     n = records.n_rows

@@ -9,7 +9,8 @@ from typing import Annotated
 
 import typer
 
-from .cli_common import (
+from ..errors import CchcError, ExitCode, Msg, exit_code
+from .common import (
     EXIT_BAD_INPUT,
     By,
     CommandHelp,
@@ -29,7 +30,6 @@ from .cli_common import (
     fail,
     gloss,
 )
-from .errors import CchcError, ExitCode, Msg, exit_code
 
 
 class ReportFormat(str, Enum):
@@ -118,12 +118,12 @@ def report(
     sheet: SheetOpt = None,
 ) -> None:
     """Biểu số 06/VPCP/KSTT (help: :data:`REPORT_HELP`)."""
-    from .output import check_target, require_file, write_text
-    from .period import resolve_period
-    from .plan import load_plan
-    from .records import read_records
-    from .render.report import identity_warnings, render_form, render_form_xlsx
-    from .report import build_form
+    from ..plan.model import load_plan
+    from ..plan.period import resolve_period
+    from ..records import read_records
+    from ..render.output import check_target, require_file, write_text
+    from ..render.report import identity_warnings, render_form, render_form_xlsx
+    from ..report import build_form
 
     try:
         if fmt is ReportFormat.xlsx:
@@ -189,9 +189,9 @@ def calendar(
     lang: LangOpt = None,
 ) -> None:
     """The working calendar of a year (help: :data:`CALENDAR_HELP`)."""
-    from .plan import load_plan
-    from .render.report import render_calendar
-    from .report import calendar_dict
+    from ..plan.model import load_plan
+    from ..render.report import render_calendar
+    from ..report import calendar_dict
 
     try:
         the_plan = load_plan(plan)
