@@ -6,7 +6,6 @@ import pytest
 
 from cchc_cli import load_plan
 from cchc_cli.io.html import read_html
-from cchc_cli.records import read_records
 from cchc_cli.sources import (
     ABSENT,
     COLUMN_NUMBERS,
@@ -17,6 +16,7 @@ from cchc_cli.sources import (
     read_table,
 )
 from conftest import ROOT
+from oracle.records import read_records
 
 
 def encode_cp1258(text: str) -> bytes:

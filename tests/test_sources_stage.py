@@ -22,10 +22,10 @@ from cchc_cli.errors import CchcError
 from cchc_cli.io.blocks import NulByte, TextBlocks, record_cut
 from cchc_cli.io.staged import Staged
 from cchc_cli.plan import load_plan
-from cchc_cli.records import header_matcher
 from cchc_cli.sources import ABSENT, COLUMN_NUMBERS, GROUP, REPEATED_HEADER, TOTAL, RawTable
 from cchc_cli.text import fold
 from conftest import ROOT
+from oracle.records import header_matcher
 
 PLAN = load_plan(ROOT / "plan2023.yaml")
 MATCH = header_matcher(PLAN)

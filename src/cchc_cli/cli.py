@@ -12,6 +12,7 @@ import shutil
 import sys
 import traceback
 import warnings
+from dataclasses import replace
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, NoReturn
@@ -36,11 +37,11 @@ from .cli_common import (
     OutputOpt,
     PeriodOpt,
     PlanOpt,
-    RecordsArg,
     SheetOpt,
     ToOpt,
     command,
     env_lang,
+    export_request,
     fail,
     gloss,
 )
@@ -49,7 +50,7 @@ from .cli_explain import register as _register_explain
 from .cli_inspect import register as _register_inspect
 from .cli_plans import register as _register_plans
 from .cli_report import register as _register_report
-from .errors import CchcError, ExitCode, Location, Msg, exit_code
+from .errors import CchcError, ExitCode, Msg, exit_code
 
 ROOT_HELP = CommandHelp(
     summary=Msg(
@@ -287,7 +288,7 @@ def check(
     """Every indicator of the plan over one period (help: :data:`CHECK_HELP`)."""
     from .compare import attach, read_previous
     from .output import check_target, require_file, write_text
-    from .pipeline import ReadOptions, Request, load
+    from .pipeline import load
     from .pipeline import run as run_pipeline
     from .render import FILE_FORMATS, render
 
@@ -297,15 +298,17 @@ def check(
                 fmt.value, output, "bao-cao.html" if fmt is Format.html else f"phu-luc.{fmt.value}"
             )
         check_target(output, (*records, plan, actuals, compare))  # before any file is written
-        request = Request(
-            tuple(records),
+        request = export_request(
+            records,
             plan,
-            period=period,
-            date_from=date_from,
-            date_to=date_to,
-            cutoff=cutoff,
+            period,
+            date_from,
+            date_to,
+            cutoff,
+            encoding,
+            delimiter,
+            sheet,
             actuals=actuals,
-            read=ReadOptions(encoding, delimiter, sheet),
             by=by.value if by else None,
             months=fmt in (Format.xlsx, Format.html),  # their month sheet
             engine=engine.value,
@@ -317,8 +320,12 @@ def check(
             from .evidence import evidence_request
 
             request = evidence_request(request, loaded[0])
+        if fmt is Format.html:  # Biểu 06 and the worklists over the same period
+            from .render.html_report import worklist_rows
+
+            request = replace(request, form="", rows=request.rows + worklist_rows(loaded[0]))
         done = run_pipeline(request, loaded)
-        the_plan, span, result = done.plan, done.period, done.result
+        the_plan, result = done.plan, done.result
         check_target(output, tuple(b.path for b in the_plan.bases))  # an overlay's bases too
         shown = attach(result, previous) if previous is not None else result
         groups = (by.value, done.groups) if by and done.groups is not None else None
@@ -326,24 +333,10 @@ def check(
         color = output is None and fmt is Format.table and sys.stdout.isatty()
         width = shutil.get_terminal_size((160, 24)).columns if color else None
         parts = {}
-        rows = None  # the pandas route's rows: Biểu 06 still reads them
         if fmt is Format.html:
-            from .classify import classify
-            from .records import read_records
-
-            data = read_records(
-                _one_export(records, "--format html"),
-                the_plan,
-                encoding=encoding,
-                delimiter=delimiter,
-                sheet=sheet,
-            )
-            rows = (data, classify(the_plan, data, span))
-        if fmt is Format.html:  # Biểu 06 and the worklists over the same period
             from .render.html_report import report_parts
 
-            assert rows is not None
-            parts = report_parts(the_plan, rows[0], span, rows[1])
+            parts = report_parts(done)
         text = render(
             shown,
             fmt.value,
@@ -363,27 +356,6 @@ def check(
     except CchcError as exc:
         fail(exc, lang.value)
     raise typer.Exit(exit_code(result.summary, strict=strict))
-
-
-def _one_export(records: list[Path], option: str) -> Path:
-    """What still reads one export file at a time (Biểu 06)."""
-    from .io.parquet import is_converted
-    from .pipeline import expand_inputs
-
-    files = expand_inputs(records)
-    if len(files) != 1 or is_converted(files[0]):
-        raise CchcError(
-            Msg(
-                f"{option} cần đúng một tệp xuất (chưa nhận nhiều tệp hay thư mục Parquet)",
-                f"{option} needs exactly one export file (not yet several files or a Parquet set)",
-            ),
-            Msg(
-                f"chạy {option} trên tệp xuất gốc; các số liệu của check không đổi",
-                f"run {option} on the original export file; check's figures are the same",
-            ),
-            Location(str(records[0])),
-        )
-    return files[0]
 
 
 class ProblemFormat(str, Enum):
@@ -425,7 +397,7 @@ VALIDATE_HELP = CommandHelp(
 
 @command(app, "validate", VALIDATE_HELP)
 def validate(
-    records: RecordsArg,
+    records: ExportsArg,
     plan: PlanOpt = None,
     period: PeriodOpt = None,
     cutoff: CutoffOpt = None,
@@ -453,20 +425,16 @@ def validate(
 ) -> None:
     """Every problem in an export (help: :data:`VALIDATE_HELP`)."""
     from .output import check_target, write_text
-    from .period import resolve_period
-    from .plan import load_plan
-    from .records import read_records
     from .render.validation import render_validation
     from .validate import validate as run_validation
 
     try:
-        check_target(output, (records, plan))
-        the_plan = load_plan(plan)
-        span = resolve_period(
-            period, date_from, date_to, the_plan.period, cutoff, the_plan.reporting
+        exports = tuple(records)
+        check_target(output, (*exports, plan))
+        request = export_request(
+            exports, plan, period, date_from, date_to, cutoff, encoding, delimiter, sheet
         )
-        data = read_records(records, the_plan, encoding=encoding, delimiter=delimiter, sheet=sheet)
-        result = run_validation(the_plan, data, span)
+        result = run_validation(request)
         color = output is None and fmt is ProblemFormat.table and sys.stdout.isatty()
         write_text(render_validation(result, fmt.value, lang.value, limit, color), output)
     except CchcError as exc:

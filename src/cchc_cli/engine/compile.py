@@ -11,15 +11,16 @@ of keys (period; file, group if asked) and per-row states (a few hundred at most
 :mod:`cchc_cli.engine.duck` adds up: per indicator, the state of a row is 0 (outside the
 denominator), 1 (in it, not in the numerator), 2 (in the numerator) or ``3 + reason code`` (left
 out, with the first bad cell in the order the rule reads the fields, exactly as
-:func:`cchc_cli.classify.first_reasons` picks it).
+the oracle's ``classify.first_reasons`` picks it).
 
 The rules are written as named definitions; :func:`flatten` stacks them in as few projections as
 their dependencies allow, so each value is computed once, and what does not depend on the period
 is computed before the rows are repeated per period.
 
-Every rule mirrors :mod:`cchc_cli.records` (typing), :mod:`cchc_cli.classify` (classification,
-three-valued: SQL's NULL is Kleene's unknown, so ``AND``/``OR``/``NOT`` are ``Tri``'s operators)
-and :mod:`cchc_cli.evaluate` (counting); the differential tests hold them to the same figures.
+Every rule mirrors the pandas route kept as the tests' oracle (``tests/oracle``: ``records``,
+typing; ``classify``, the classification, three-valued: SQL's NULL is Kleene's unknown, so
+``AND``/``OR``/``NOT`` are ``Tri``'s operators; ``evaluate``, counting); the differential tests
+hold them to the same figures and rows.
 Nothing in it is written per indicator: conditions are compiled from the plan's AST.
 """
 

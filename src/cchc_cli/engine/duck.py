@@ -213,8 +213,6 @@ def grouping_of(con, bounds: Sequence[Bound], by: str) -> tuple[Grouping, list[s
     frequent ones), sorted with diacritics ignored, the empty group (None) last. The keys are
     made in Python from the few distinct cells (counted by SQL), exactly as groups.py makes them;
     the query looks each row's value up. Returns the grouping and the labels, by index."""
-    import pandas as pd
-
     from ..groups import group_key
 
     seen: dict[str, list[int]] = {}  # spelling -> [rows, first row's key]
@@ -238,7 +236,7 @@ def grouping_of(con, bounds: Sequence[Bound], by: str) -> tuple[Grouping, list[s
             got[0] += n
             got[1] = min(got[1], key)
     spellings = sorted(seen, key=lambda sp: seen[sp][1])  # first seen first
-    keys = group_key(pd.Series(spellings, dtype="str")).tolist()
+    keys = [group_key(sp) for sp in spellings]
     lead: dict[str, str] = {}  # group key -> its label: most frequent, then first seen
     for sp, key in zip(spellings, keys, strict=True):
         if key not in lead or seen[sp][0] > seen[lead[key]][0]:

@@ -6,12 +6,10 @@ import datetime as dt
 
 import numpy as np
 
-from .actuals import Actuals
-from .classify import Classified, Tri, classify, first_reasons
-from .period import incomplete_notices
-from .plan import Indicator, Plan
-from .records import Records
-from .results import (
+from cchc_cli.actuals import Actuals
+from cchc_cli.period import incomplete_notices
+from cchc_cli.plan import Indicator, Plan
+from cchc_cli.results import (
     FAIL,
     NO_DATA,
     PASS,
@@ -29,6 +27,9 @@ from .results import (
     needed_fields,
     ratio_result,
 )
+
+from .classify import Classified, Tri, classify, first_reasons
+from .records import Records
 
 __all__ = [
     "FAIL",
@@ -185,8 +186,10 @@ def breakdown(
     open-at-end are per month) or per value of a text column (:func:`cchc_cli.groups.groupable`:
     lĩnh vực, thủ tục, đơn vị…). An indicator whose columns the export lacks is no_data, with
     the reason, in every group."""
+    from cchc_cli.groups import MONTH, check_grouping, months_of
+
     from .classify import calendar_for
-    from .groups import MONTH, check_grouping, group_codes, months_of
+    from .groups import group_codes
 
     check_grouping(plan, records, by)
     dossier = [i for i in plan.indicators if i.source == "dossiers"]

@@ -17,8 +17,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from . import fields as F
-from .binding import (
+from cchc_cli import fields as F
+from cchc_cli.binding import (
     SAMPLE_CELLS,
     ColumnChoice,
     bind_headers,
@@ -27,10 +27,10 @@ from .binding import (
     header_score,
     key_headers,
 )
-from .cells import EMPTY, UNKNOWN, encode_words, parse_dates, parse_integers
-from .errors import CchcError, Location, Msg, Reason
-from .plan import ColumnSpec, Plan
-from .sources import ABSENT, RawTable, read_table
+from cchc_cli.cells import EMPTY, UNKNOWN, encode_words, parse_dates, parse_integers
+from cchc_cli.errors import CchcError, Location, Msg, Reason
+from cchc_cli.plan import ColumnSpec, Plan
+from cchc_cli.sources import ABSENT, RawTable, read_table
 
 __all__ = [
     "EMPTY",
