@@ -181,20 +181,21 @@ def run_wanted(
         if lay is not None and lay.lacking:  # its own query: the absent columns unknown
             options = Options(form=lay.skip, unknown=lay.lacking)
             done = execute(con, plan, bounds, spans, grouping=lay.grouping, wants=options)
-            form = placement_of(con, lay, spans, done, wants.key)
+            form = placement_of(lay, done, wants.key)
         together = lay is not None and form is None  # the form from the figures' own query
         rows_too = bool(wants.picks) or wants.problems  # the cells as written
-        options = Options(rows=rows_too, form=lay.skip if together else None)
+        skip = lay.skip if together else None
+        options = Options(rows=rows_too, form=skip, received=wants.problems)
         grouping = lay.grouping if together else None
         outcome = execute(con, plan, bounds, spans, len(bounds) > 1, grouping, options)
         if together:
-            form = placement_of(con, lay, spans, outcome, wants.key)
+            form = placement_of(lay, outcome, wants.key)
         rows = None
         if wants.picks:
             rows = fetch_rows(con, outcome.compiler, spans, wants.key, wants.picks, wants.shown)
         found = None
         if wants.problems:
-            found = checked(con, outcome.compiler, bounds, spans, wants.key)
+            found = checked(con, outcome, bounds, spans, wants.key)
     figures = {key: result_of(outcome, bounds, key, (start, end)) for key, start, end in spans}
     return figures, Extras(rows, form, found)
 

@@ -313,6 +313,7 @@ class Outcome:
     sql: str
     compiler: Compiler
     tallies: Mapping[tuple[str, int | None, int | None], Tally]
+    rows: Sequence[Mapping] = ()  # the result rows themselves (Biểu 06's placement, grouped)
 
     def tally(self, key: str, file: int | None = None, group: int | None = None) -> Tally:
         """The rows of period ``key``, of one file and one group, or of all of them (None)."""
@@ -338,17 +339,18 @@ def execute(
     """The query over the bound files (their relations registered in ``con``), run until every
     cell it reads is read the way records reads it and the calendar covers every due date.
 
-    ``wants``: what the run computes besides the figures (``rows``, ``unknown``, ``form``). With
-    ``rows`` or ``form`` the per-row relation is the view :data:`ROWS` of ``con``, which the
-    figures' aggregate reads and which stays for the caller's own queries (the rows behind a
-    figure, the form), until :func:`release_scratch`."""
+    ``wants``: what the run computes besides the figures (``rows``, ``unknown``, ``form``,
+    ``received``; the last two in the figures' own aggregate). With ``rows`` the per-row
+    relation is the view :data:`ROWS` of ``con``, which the figures' aggregate reads and which
+    stays for the caller's own queries (the rows behind a figure, the problems), until
+    :func:`release_scratch`."""
     learner = Learner(con, plan, bounds)
     bindings = learner.first()
     options = replace(wants or Options(), collect=True, by_file=by_file, grouping=grouping)
     dups = find_dups(con, Compiler(plan, bindings, options))
     options = replace(options, dups=dups)
     first = first_year(con, learner.received, periods)
-    view = options.rows or options.form is not None
+    view = options.rows
     while True:
         compiler = Compiler(plan, bindings, options)
         sql = compiler.sql(periods)
@@ -370,7 +372,7 @@ def execute(
         bindings = learnt or bindings
         if uncovered:
             first = D.FIRST_YEAR  # a received date before the guess: the whole calendar
-    return Outcome(sql, compiler, _tallies(compiler, rows))
+    return Outcome(sql, compiler, _tallies(compiler, rows), rows)
 
 
 def unread_cells(
@@ -419,6 +421,7 @@ def _tallies(compiler: Compiler, rows: list[dict]) -> dict[tuple, Tally]:
             due_derived=row["due_derived"],
             rip=row["received_in_period"],
             resip=row["resolved_in_period"],
+            **{name: row[name] for name, _ in compiler.received_counts()},
         )
         last = row["last_received"]
         if last is not None and (tally.last is None or last > tally.last):

@@ -5,8 +5,9 @@ form gates it: a row set aside as a whole (no or repeated dossier id) is unknown
 be. Per row the query then gives ``f_in`` (bit i: in the i-th cell of ``report.ALL_KEYS``),
 ``f_unk`` (bit i: unknown there) and, for a row unknown somewhere, ``f_why``: the state code
 (:meth:`~.compile.Compiler.code`) of the first bad cell the failing step reads (placing the
-dossier, its channel, its outcome). Grouped by these few columns, the rows give every count,
-identity and left-out reason of the form (:func:`cchc_cli.report.form_of`).
+dossier, its channel, its outcome). The figures' own aggregate groups by these few columns as
+well, and its rows give every count, identity and left-out reason of the form
+(:func:`cchc_cli.report.form_of`): one query for the figures and the form.
 """
 
 from __future__ import annotations
@@ -148,30 +149,20 @@ def layout(con, plan: Plan, bounds: Sequence[Bound], by: str, columns: HasColumn
     return Layout(by, grouping, labels, not_available(columns), lacking)
 
 
-def tally(
-    con, periods: Sequence[tuple[str, dt.date, dt.date]], grouped: bool
-) -> tuple[dict[str, list[Placed]], int]:
-    """The rows of the per-row view grouped by their placement: per period key, the
-    :class:`~cchc_cli.report.Placed` (group, cells, unknown, why, rows); and the derived due
-    dates of the first period's rows."""
-    from .compile import lit
-    from .duck import ROWS
-
-    one = len(periods) == 1
-    key = lit(periods[0][0]) if one else "p_key"
-    group = "_g" if grouped else "0"
-    cols = [c for c, use in (("p_key", not one), ("_g", grouped)) if use]
-    sql = (
-        f"SELECT {key}, {group}, f_in, f_unk, f_why, count(*),"
-        " SUM(CASE WHEN due_derived THEN 1 ELSE 0 END)"
-        f" FROM {ROWS} GROUP BY {', '.join([*cols, 'f_in', 'f_unk', 'f_why'])}"
-    )
-    out: dict[str, list[Placed]] = {k: [] for k, _, _ in periods}
+def tally(outcome: Outcome, whole: str) -> tuple[dict[str, list[Placed]], int]:
+    """The query's result rows (grouped by placement too) as the form reads them: per period
+    key the :class:`~cchc_cli.report.Placed` (group, cells, unknown, why, rows), files and
+    states added up; and the derived due dates among the rows of period ``whole``."""
+    sums: dict[tuple, int] = {}
     derived = 0
-    for k, g, cells, unknown, why, n, dd in con.execute(sql).fetchall():
-        out[k].append(Placed(g, cells, unknown, why, n))
-        if k == periods[0][0]:
-            derived += dd
+    for r in outcome.rows:
+        key = (r["p_key"], r.get("_g") or 0, r["f_in"], r["f_unk"], r["f_why"])
+        sums[key] = sums.get(key, 0) + r["n"]
+        if r["p_key"] == whole:
+            derived += r["due_derived"]
+    out: dict[str, list[Placed]] = {}
+    for (k, g, cells, unknown, why), n in sums.items():
+        out.setdefault(k, []).append(Placed(g, cells, unknown, why, n))
     return out, derived
 
 
@@ -208,7 +199,7 @@ def form_of_placement(
     return form_of(plan, span, lay.by, parts, whole, summary, lay.gone, got.decode, derived, files)
 
 
-def placement_of(con, lay: Layout, periods, outcome: Outcome, whole: str) -> FormPlacement:
-    """The form's placement from the view ``outcome``'s query left (``Options.form``)."""
-    placed, derived = tally(con, periods, lay.grouping is not None)
+def placement_of(lay: Layout, outcome: Outcome, whole: str) -> FormPlacement:
+    """The form's placement from a query with ``Options.form``."""
+    placed, derived = tally(outcome, whole)
     return FormPlacement(lay, placed, derived, outcome.compiler.decode, whole)

@@ -19,8 +19,8 @@ from ..errors import Reason
 from ..sources import ABSENT
 from .bind import Bound
 from .compile import ABSENT as ABSENT_SQL
-from .compile import REASONS, Compiler, day_lit, lit, q, reason_code
-from .duck import ROWS
+from .compile import REASONS, Compiler, lit, q, reason_code
+from .duck import ROWS, Outcome
 from .rows import arrow_of
 
 
@@ -56,39 +56,29 @@ class Checked:
 
 def checked(
     con,
-    compiler: Compiler,
+    outcome: Outcome,
     bounds: Sequence[Bound],
     periods: Sequence[tuple[str, dt.date, dt.date]],
     key: str,
 ) -> Checked:
-    """The problems and the received-date counts of period ``key`` (the view of
-    :func:`~.duck.execute` with ``rows``)."""
-    period = next(p for p in periods if p[0] == key)
+    """The problems and the received-date counts of period ``key`` (a query run with ``rows``
+    and ``received``: the problems from its view, the counts from its aggregate)."""
     where = "" if len(periods) == 1 else f" WHERE p_key = {lit(key)}"
     unmatched = tuple(dict.fromkeys(h for b in bounds for h in b.columns.unmatched))
-    return Checked(
-        _problems(con, compiler, bounds, where),
-        unmatched,
-        *_received(con, period[1], period[2], where),
+    totals = outcome.tally(key).totals
+    names = (
+        "received_before",
+        "received_within",
+        "received_after",
+        "received_none",
+        "never_received",
+        "with_problems",
     )
-
-
-def _received(con, start: dt.date, end: dt.date, where: str) -> list[int]:
-    """Rows counted (not set aside, not known never received) by their received date against
-    the period; rows known never received; rows with a problem."""
-    counted = "(_active AND NOT COALESCE(not_received, FALSE))"
-    day = "v_received_at"
-    tests = [
-        f"{counted} AND {day} < {day_lit(start)}",
-        f"{counted} AND {day} >= {day_lit(start)} AND {day} <= {day_lit(end)}",
-        f"{counted} AND {day} > {day_lit(end)}",
-        f"{counted} AND {day} IS NULL",
-        "_active AND not_received IS TRUE",
-        "problems > 0",
-    ]
-    sums = ", ".join(f"SUM(CASE WHEN {t} THEN 1 ELSE 0 END)" for t in tests)
-    (row,) = con.execute(f"SELECT {sums} FROM {ROWS}{where}").fetchall()
-    return [int(v or 0) for v in row]
+    return Checked(
+        _problems(con, outcome.compiler, bounds, where),
+        unmatched,
+        *(int(totals[n]) for n in names),
+    )
 
 
 def _problems(con, compiler: Compiler, bounds: Sequence[Bound], where: str) -> Problems:
