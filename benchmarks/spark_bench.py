@@ -5,7 +5,7 @@
 Runs, each in its own process under ``/usr/bin/time -v``: the DuckDB reference
 (``duckdb_reference.py``, the yardstick), the SQL engine on DuckDB (``cchc_cli.engine.run``)
 and the same queries through PySpark (``engine.spark.run_periods_spark``); the file is read
-with ``sources.read_table`` by both engines. Prints wall time and peak RSS of each process (for
+with ``io.table.read_table`` by both engines. Prints wall time and peak RSS of each process (for
 Spark also the JVM's own peak, which ``time`` does not see: the JVM is not the Python process's
 waited-for child) and whether the two engines' figures are identical (numerator, denominator,
 left_out, left_out_by per indicator, the whole input summary). FILE defaults to
@@ -18,11 +18,12 @@ from __future__ import annotations
 import argparse
 import json
 import re
-import subprocess
 import sys
 import time
 from dataclasses import asdict
 from pathlib import Path
+
+from timing import timed
 
 HERE = Path(__file__).resolve().parent
 DEFAULT = HERE / "out" / "ho-so-1000000.csv"
@@ -31,9 +32,9 @@ DEFAULT = HERE / "out" / "ho-so-1000000.csv"
 def child(path: str, engine_name: str, period: str, master: str) -> None:
     t0 = time.perf_counter()
     from cchc_cli import load_plan
-    from cchc_cli.period import parse_period
-    from cchc_cli.records import header_matcher
-    from cchc_cli.sources import read_table
+    from cchc_cli.io.binding import header_matcher
+    from cchc_cli.io.table import read_table
+    from cchc_cli.plan.period import parse_period
     from cchc_cli.text import fold
 
     plan = load_plan(HERE.parent / "plan2023.yaml")
@@ -72,21 +73,6 @@ def _peak_kb(pid: int) -> int | None:
     return int(m[1]) if m else None
 
 
-def timed(cmd: list[str]) -> tuple[float, float, str]:
-    """Wall seconds, max RSS (MB) and stdout of ``cmd`` under /usr/bin/time -v."""
-    done = subprocess.run(
-        ["/usr/bin/time", "-v", *cmd], capture_output=True, text=True, check=False
-    )
-    if done.returncode:
-        sys.exit(f"{cmd} failed:\n{done.stderr[-3000:]}")
-    wall = re.search(r"Elapsed \(wall clock\) time.*: (.+)", done.stderr)[1]
-    secs = 0.0
-    for part in wall.split(":"):
-        secs = secs * 60 + float(part)
-    rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", done.stderr)[1])
-    return secs, rss / 1024, done.stdout
-
-
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("file", nargs="?", default=str(DEFAULT))
@@ -100,13 +86,13 @@ def main() -> None:
     year = int(args.period[:4])
     ref = [sys.executable, str(HERE / "duckdb_reference.py"), args.file]
     ref += ["--from", f"{year}-01-01", "--to", f"{year}-12-31"] if args.period == str(year) else []
-    wall, rss, _ = timed(ref)
+    wall, rss, _, _ = timed(ref)
     print(f"file: {args.file}, period {args.period}")
     print(f"{'duckdb_reference':18s} wall {wall:6.2f} s  max RSS {rss:6.0f} MB")
     runs = {}
     for name in ("duckdb", "spark"):
         cmd = [sys.executable, __file__, args.file, "--child", name, "--period", args.period]
-        wall, rss, out = timed([*cmd, "--master", args.master])
+        wall, rss, _, out = timed([*cmd, "--master", args.master])
         runs[name] = json.loads(out.strip().splitlines()[-1])
         st = runs[name]["steps"]
         jvm = f", JVM peak {st['jvm_kb'] / 1024:.0f} MB" if st["jvm_kb"] else ""

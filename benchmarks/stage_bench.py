@@ -1,4 +1,4 @@
-"""Staging an export (``sources.stage_table``) against the DuckDB reference and pyarrow's read.
+"""Staging an export (``io.table.stage_table``) against the DuckDB reference and pyarrow's read.
 
     python benchmarks/stage_bench.py [FILE ...] [--runs 3] [--memory-rows N]
 
@@ -50,8 +50,8 @@ def _child(mode: str, path: str, memory_rows: int | None) -> None:
         )
         rows = table.num_rows
     else:
-        from cchc_cli.plan import load_plan
-        from cchc_cli.sources import stage_table
+        from cchc_cli.io.table import stage_table
+        from cchc_cli.plan.model import load_plan
         from cchc_cli.text import fold
 
         plan = load_plan()

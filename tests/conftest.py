@@ -70,7 +70,7 @@ def cli(*args):
     """``cchc ARGS`` through Typer's test runner; paths may be ``Path`` objects."""
     from typer.testing import CliRunner
 
-    from cchc_cli.cli import app
+    from cchc_cli.cli.app import app
 
     return CliRunner().invoke(app, [str(a) for a in args])
 

@@ -14,7 +14,7 @@ import unicodedata
 
 from typer.testing import CliRunner
 
-from cchc_cli.cli import app
+from cchc_cli.cli.app import app
 from cchc_cli.errors import ExitCode
 from cchc_cli.report import build_form
 from cchc_cli.text import fold_value

@@ -17,10 +17,10 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from cchc_cli.cli import app
-from cchc_cli.cli_common import By
+from cchc_cli.cli.app import app
+from cchc_cli.cli.common import By
+from cchc_cli.engine.groups import groupable
 from cchc_cli.errors import ExitCode
-from cchc_cli.groups import groupable
 from conftest import PLAN, ROOT, SAMPLE
 
 TANDAN = ROOT / "tests" / "fixtures" / "vendors" / "tandan-canonical.csv"

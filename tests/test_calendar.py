@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cchc_cli.calendar import WorkCalendar
+from cchc_cli.plan.calendar import WorkCalendar, supported_years
 
 D = np.datetime64
 
@@ -150,6 +150,14 @@ def test_dates_the_holidays_package_cannot_compute_give_nat(cal):
         WorkCalendar.vietnam([2101])
     with pytest.raises(ValueError, match="outside"):
         cal.is_working_day(date(2150, 1, 2))
+
+
+def test_supported_years_are_the_packages():
+    """The range is written down (reading it would import holidays at every start): it must be
+    the installed package's own, or a year would be refused or silently left holiday-less."""
+    assert supported_years() == (holidays.Vietnam.start_year, holidays.Vietnam.end_year)
+    assert holidays.Vietnam(years=1901) and holidays.Vietnam(years=2100)  # both ends computed
+    assert not holidays.Vietnam(years=2101)  # past the lunar tables: nothing at all
 
 
 # -- local changes from the plan ---------------------------------------------------------------

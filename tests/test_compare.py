@@ -13,7 +13,7 @@ from fractions import Fraction
 import pytest
 from typer.testing import CliRunner
 
-from cchc_cli.cli import app
+from cchc_cli.cli.app import app
 from cchc_cli.errors import ExitCode
 from conftest import SAMPLE
 
@@ -122,7 +122,7 @@ def test_json_deltas_worked_by_hand(runs):
 def test_the_library_delta_is_exact(runs, plan):
     from cchc_cli import load_actuals
     from cchc_cli.compare import attach, read_previous
-    from cchc_cli.period import resolve_period
+    from cchc_cli.plan.period import resolve_period
     from oracle.evaluate import evaluate
     from oracle.records import read_records
 
@@ -174,6 +174,33 @@ def test_markdown_and_csv_carry_the_change(runs):
     # without --compare the CSV keeps its columns
     plain = invoke("check", runs[0], "--period", "2023-05", "--format", "csv").stdout
     assert "previous_value" not in plain.splitlines()[0]
+
+
+def test_the_html_page_has_the_change_column(runs, tmp_path):
+    import lxml.html
+
+    out = tmp_path / "bao-cao.html"
+    res = may_vs_april(runs, "--format", "html", "-o", out)
+    assert res.exit_code == ExitCode.FAIL, res.output
+    doc = lxml.html.fromstring(out.read_text(encoding="utf-8"))
+    heads = [th.text_content() for th in doc.xpath('//table[@class="verdicts"]//th')]
+    assert heads.index("Thay đổi so với lần trước") == heads.index("Kết quả") + 1
+    change = {
+        tr.get("data-indicator"): tr.xpath('td[@class="change"]')[0].text_content()
+        for tr in doc.xpath('//tr[@class="indicator"]')
+    }
+    # the same hand-worked changes as the table's (May against April)
+    assert change["dossiers_digitized"] == "−20,00 điểm % (ĐẠT → KHÔNG ĐẠT)"
+    assert change["dossiers_online"] == "+13,33 điểm % (KHÔNG ĐẠT → ĐẠT)"
+    assert change["iso_processes_applied"] == "−3 (ĐẠT → KHÔNG ĐẠT)"
+    assert change["par_index_improved"].startswith("+1,62 điểm")
+    (line,) = doc.xpath('//p[@class="context"]')
+    assert line.text_content().startswith("So sánh với: ")
+    assert "ket-qua-thang-4.json (kỳ 01/04/2023 – 30/04/2023" in line.text_content()
+    plain = tmp_path / "plain.html"
+    invoke("check", runs[0], "--period", "2023-05", "--format", "html", "-o", plain)
+    page = lxml.html.fromstring(plain.read_text(encoding="utf-8"))
+    assert not page.xpath('//td[@class="change"] | //p[@class="context"]')
 
 
 def _edited(before, tmp_path, edit, name="edited.json"):

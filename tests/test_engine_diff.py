@@ -25,10 +25,11 @@ from cchc_cli import engine
 from cchc_cli.engine import dates as D
 from cchc_cli.engine import duck
 from cchc_cli.engine.compile import nest
+from cchc_cli.engine.groups import months_of
 from cchc_cli.errors import CchcError
 from cchc_cli.explain import CLASSES, reads_due
-from cchc_cli.groups import months_of
-from cchc_cli.sources import ABSENT, RawTable, read_table
+from cchc_cli.io.staged import ABSENT
+from cchc_cli.io.table import RawTable, read_table
 from cchc_cli.text import clean, fold
 from conftest import HEADERS, ROOT, SAMPLE
 from oracle.classify import classify
@@ -307,7 +308,7 @@ def exports(draw, must: tuple[str, ...] = ()):
         if draw(st.integers(0, 9)) == 0:  # a short CSV row: its last cells are cut off
             cut = draw(st.integers(1, len(row)))
             row[-cut:] = [ABSENT] * cut
-        if draw(st.booleans()):  # NFD text, as some exports write it; sources makes it NFC
+        if draw(st.booleans()):  # NFD text, as some exports write it; the reader makes it NFC
             row = [unicodedata.normalize("NFD", c) for c in row]
         rows.append([c if c == ABSENT else clean(c) for c in row])
     data = pd.DataFrame({str(i): [r[i] for r in rows] for i in range(len(keys))}, dtype="str")

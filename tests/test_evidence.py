@@ -29,7 +29,7 @@ DOSSIER_IDS = [
 
 @pytest.fixture
 def app():
-    from cchc_cli.cli_explain import register
+    from cchc_cli.cli.explain import register
 
     a = typer.Typer()
 

@@ -2,7 +2,7 @@
 in lower case and has no final full stop — "kiểm tra lại đường dẫn", "did you mean 'x'?" — as the
 message above it does. The source is walked with ``ast``: each expression passed as a hint
 (``CchcError(message, hint)``, ``node.error(message, hint)``, ``hint=``, the four-text
-``fail``/``error(vi, en, hint_vi, hint_en)`` of ``sources.py``) is followed through ``Msg(…)``,
+``fail``/``error(vi, en, hint_vi, hint_en)`` of the readers in ``io/``) is followed through ``Msg(…)``,
 f-strings, ``+``, conditionals and the local or module names it was built in, down to the text
 that opens and the text that closes it."""
 
@@ -93,7 +93,7 @@ def _hint_args(call: ast.Call) -> list[ast.expr]:
     name = getattr(call.func, "id", None) or getattr(call.func, "attr", None)
     hints = [k.value for k in call.keywords if k.arg == "hint"]
     if name in ERROR_CALLS:
-        if len(call.args) >= 4:  # sources.py: (vi, en, hint_vi, hint_en, …)
+        if len(call.args) >= 4:  # the readers: (vi, en, hint_vi, hint_en, …)
             hints += call.args[2:4]
         elif len(call.args) >= 2:
             hints.append(call.args[1])
@@ -133,7 +133,7 @@ def test_every_hint_starts_in_lower_case_and_has_no_final_full_stop():
     assert _bad("end", "check the path.") and not _bad("end", "did you mean 'x'?")
     assert not _bad("end", 'text: put it in "…"')
     hints = _hints()
-    assert {"plan.py", "sources.py", "yamlfile.py", "period.py", "output.py"} <= {f for f, *_ in hints}
+    assert {"plan/model.py", "io/csv.py", "io/files.py", "plan/yamlfile.py", "plan/period.py", "render/output.py"} <= {f for f, *_ in hints}
     assert len(hints) > 200  # the walk reaches the hints (a walk finding none would pass)
     bad = sorted({(f, line, kind, text) for f, line, kind, text in hints if _bad(kind, text)})
     assert bad == [], "\n".join(f"{f}:{line}: {kind} {text!r}" for f, line, kind, text in bad)

@@ -17,10 +17,10 @@ import pytest
 from openpyxl.styles import Font
 from typer.testing import CliRunner
 
-from cchc_cli import fields as F
-from cchc_cli.cli import app
+from cchc_cli.cli.app import app
 from cchc_cli.errors import CchcError, ExitCode
-from cchc_cli.sources import read_table
+from cchc_cli.io.table import read_table
+from cchc_cli.plan import fields as F
 from cchc_cli.text import clean, fold, visible
 from oracle.records import parse_dates, read_records
 
@@ -307,7 +307,7 @@ def test_an_empty_row_in_the_middle_still_counts_and_data_after_styled_rows_is_r
 
 def test_sheet_xml_scan_across_chunks_and_prefixes(monkeypatch):
     """The byte scan finds the last value whatever the chunking and namespace prefix."""
-    from cchc_cli import sources
+    from cchc_cli.io import xlsx
 
     xml = (
         b'<x:worksheet xmlns:x="ns"><x:sheetData><x:row r="1"><x:c r="A1"><x:v>1</x:v></x:c>'
@@ -315,14 +315,14 @@ def test_sheet_xml_scan_across_chunks_and_prefixes(monkeypatch):
         b'</x:c></x:row><x:row r="3"><x:c r="A3" s="1"/></x:row><x:row r="4" s="1"/>'
         b"</x:sheetData><x:extLst/></x:worksheet>"
     )
-    monkeypatch.setattr(sources, "_OVERLAP", 40)
+    monkeypatch.setattr(xlsx, "_OVERLAP", 40)
     for size in range(1, len(xml) + 1):  # every place a chunk can end
-        monkeypatch.setattr(sources, "_XML_CHUNK", size)
-        assert sources._scan_sheet_xml(io.BytesIO(xml)) == 2, size
+        monkeypatch.setattr(xlsx, "_XML_CHUNK", size)
+        assert xlsx._scan_sheet_xml(io.BytesIO(xml)) == 2, size
     no_numbers = xml.replace(b' r="2"', b"")  # a row without its number: read everything
-    assert sources._scan_sheet_xml(io.BytesIO(no_numbers)) is None
+    assert xlsx._scan_sheet_xml(io.BytesIO(no_numbers)) is None
     empty = b'<worksheet><sheetData><row r="9"><c r="A9" s="1"/></row></sheetData></worksheet>'
-    assert sources._scan_sheet_xml(io.BytesIO(empty)) == 0
+    assert xlsx._scan_sheet_xml(io.BytesIO(empty)) == 0
 
 
 # --------------------------------------------------------------------------- date orderings

@@ -6,15 +6,9 @@ import pytest
 
 from cchc_cli import load_plan
 from cchc_cli.io.html import read_html
-from cchc_cli.sources import (
-    ABSENT,
-    COLUMN_NUMBERS,
-    GROUP,
-    REPEATED_HEADER,
-    TOTAL,
-    layout_kind,
-    read_table,
-)
+from cchc_cli.io.layout import COLUMN_NUMBERS, GROUP, REPEATED_HEADER, TOTAL, layout_kind
+from cchc_cli.io.staged import ABSENT
+from cchc_cli.io.table import read_table
 from conftest import ROOT
 from oracle.records import read_records
 

@@ -18,10 +18,10 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from cchc_cli.cli_report import register
+from cchc_cli.cli.report import register
 from cchc_cli.errors import ExitCode
 from cchc_cli.headroom import headroom, headroom_info, headroom_text
-from cchc_cli.plan import Target
+from cchc_cli.plan.model import Target
 from cchc_cli.report import ALL_KEYS, CHANNEL_UNKNOWN, KEYS, build_form, months_of
 from cchc_cli.results import Counts, ratio_result
 from conftest import ROOT, SAMPLE, by_id, run
@@ -571,7 +571,7 @@ def test_problems_are_counted_as_check_counts_them(export, plan):
     assert _form(path, plan).input.problems == 2
     res = invoke("report", path, "--period", "2023-05", "--format", "json")
     assert json.loads(res.stdout)["input"]["problems"] == 2
-    from cchc_cli.cli import app
+    from cchc_cli.cli.app import app
 
     doc = json.loads(runner.invoke(app, ["check", str(path), "--format", "json"]).stdout)
     assert doc["inputs"][0]["problems"] == 2

@@ -30,7 +30,7 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from cchc_cli.cli import app
+from cchc_cli.cli.app import app
 from cchc_cli.errors import ExitCode
 from cchc_cli.report import CHANNEL_UNKNOWN, build_form
 from conftest import ROOT

@@ -8,7 +8,7 @@ import json
 
 from typer.testing import CliRunner
 
-from cchc_cli.cli import app
+from cchc_cli.cli.app import app
 from cchc_cli.errors import ExitCode
 from conftest import SAMPLE
 from test_many_exports import _monthly_folder

@@ -20,7 +20,10 @@ import openpyxl
 import pytest
 
 from cchc_cli.errors import CchcError, Msg
-from cchc_cli.sources import _HEAD_CHARS, ABSENT, RawTable, _cell_text, read_table
+from cchc_cli.io.sheet import cell_text
+from cchc_cli.io.sizes import HEAD_CHARS
+from cchc_cli.io.staged import ABSENT
+from cchc_cli.io.table import RawTable, read_table
 from cchc_cli.text import fold
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -295,21 +298,21 @@ def test_xlsx_data_beyond_the_header_is_an_error(tmp_path):
 
 
 def test_cell_text():
-    assert _cell_text(None) == ""
-    assert _cell_text(5.0) == "5"
-    assert _cell_text(1.5) == "1.5"
-    assert _cell_text(12) == "12"
-    assert _cell_text(False) == "FALSE"
-    assert _cell_text(dt.datetime(2023, 5, 4)) == "2023-05-04"
-    assert _cell_text(dt.datetime(2023, 5, 4, 8, 30)) == "2023-05-04T08:30:00"
-    assert _cell_text(dt.datetime(2023, 5, 4, 8, 29, 59, 999_500)) == "2023-05-04T08:30:00"
-    assert _cell_text(dt.datetime(2023, 5, 4, 8, 29, 59, 999_996)) == "2023-05-04T08:30:00"
+    assert cell_text(None) == ""
+    assert cell_text(5.0) == "5"
+    assert cell_text(1.5) == "1.5"
+    assert cell_text(12) == "12"
+    assert cell_text(False) == "FALSE"
+    assert cell_text(dt.datetime(2023, 5, 4)) == "2023-05-04"
+    assert cell_text(dt.datetime(2023, 5, 4, 8, 30)) == "2023-05-04T08:30:00"
+    assert cell_text(dt.datetime(2023, 5, 4, 8, 29, 59, 999_500)) == "2023-05-04T08:30:00"
+    assert cell_text(dt.datetime(2023, 5, 4, 8, 29, 59, 999_996)) == "2023-05-04T08:30:00"
     # a real 23:59:59.7 is still 4 May: fractions are not rounded up into the next day
-    assert _cell_text(dt.datetime(2023, 5, 4, 23, 59, 59, 700_000)) == "2023-05-04T23:59:59"
-    assert _cell_text(dt.date(2023, 5, 4)) == "2023-05-04"
-    assert _cell_text(dt.time(8, 30)) == "08:30:00"
-    assert _cell_text(dt.timedelta(hours=36, minutes=5)) == "36:05:00"
-    assert _cell_text(unicodedata.normalize("NFD", "  Hộ tịch ")) == "Hộ tịch"
+    assert cell_text(dt.datetime(2023, 5, 4, 23, 59, 59, 700_000)) == "2023-05-04T23:59:59"
+    assert cell_text(dt.date(2023, 5, 4)) == "2023-05-04"
+    assert cell_text(dt.time(8, 30)) == "08:30:00"
+    assert cell_text(dt.timedelta(hours=36, minutes=5)) == "36:05:00"
+    assert cell_text(unicodedata.normalize("NFD", "  Hộ tịch ")) == "Hộ tịch"
 
 
 def test_zip_that_is_not_a_workbook(tmp_path):
@@ -479,7 +482,7 @@ def test_large_utf8(tmp_path):
     rows[100][1] = "Cấp giấy chứng nhận,\nquyền sử dụng đất"
     path = tmp_path / "big.csv"
     path.write_text(_big_csv(BIG_HEADERS, rows), encoding="utf-8")
-    assert path.stat().st_size > 2 * _HEAD_CHARS
+    assert path.stat().st_size > 2 * HEAD_CHARS
     table = read(path)
     assert table.encoding == "utf-8"
     assert table.data.values.tolist() == rows
@@ -492,7 +495,7 @@ def test_large_nfd_is_normalised(tmp_path):
     rows = _big_rows(BIG_ROWS)
     path = tmp_path / "big-nfd.csv"
     path.write_bytes(unicodedata.normalize("NFD", _big_csv(BIG_HEADERS, rows)).encode("utf-8"))
-    assert path.stat().st_size > 2 * _HEAD_CHARS
+    assert path.stat().st_size > 2 * HEAD_CHARS
     table = read(path)
     assert table.headers == tuple(BIG_HEADERS)
     assert table.data.values.tolist() == rows
@@ -505,7 +508,7 @@ def test_large_damaged_utf8_names_the_byte(tmp_path):
     raw[at] = 0xFF
     path = tmp_path / "damaged.csv"
     path.write_bytes(bytes(raw))
-    assert len(raw) > 2 * _HEAD_CHARS
+    assert len(raw) > 2 * HEAD_CHARS
     with pytest.raises(CchcError) as info:
         read(path)
     line = raw[:at].count(b"\n") + 1
@@ -524,7 +527,7 @@ def test_large_cp1258_after_an_ascii_head(tmp_path):
     path = tmp_path / "legacy.csv"
     raw = _cp1258(text)
     path.write_bytes(raw)
-    assert len(raw) > 2 * _HEAD_CHARS and raw[:_HEAD_CHARS].isascii() and not raw.isascii()
+    assert len(raw) > 2 * HEAD_CHARS and raw[:HEAD_CHARS].isascii() and not raw.isascii()
     table = read(path)
     assert table.encoding == "cp1258"
     assert table.data.values.tolist()[-2000:] == tail
@@ -545,9 +548,9 @@ def _cp1258(text: str) -> bytes:
 def test_line_breaks_in_cells_across_many_blocks(tmp_path, monkeypatch, block):
     """The fast parse (no line breaks in cells) must never be trusted when a block edge falls
     inside a quoted line break: records and their start lines stay exact."""
-    import cchc_cli.sources as S
+    from cchc_cli.io import sizes
 
-    monkeypatch.setattr(S, "_BLOCK", block)
+    monkeypatch.setattr(sizes, "BLOCK", block)
     n = 3000
     lines = [",".join(HEADERS)]
     starts = []

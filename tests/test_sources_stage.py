@@ -17,12 +17,14 @@ from pathlib import Path
 import duckdb
 import pytest
 
-import cchc_cli.sources as S
+import cchc_cli.io.table as S
 from cchc_cli.errors import CchcError
+from cchc_cli.io import csv_stream, sizes
 from cchc_cli.io.blocks import NulByte, TextBlocks, record_cut
-from cchc_cli.io.staged import Staged
-from cchc_cli.plan import load_plan
-from cchc_cli.sources import ABSENT, COLUMN_NUMBERS, GROUP, REPEATED_HEADER, TOTAL, RawTable
+from cchc_cli.io.layout import COLUMN_NUMBERS, GROUP, REPEATED_HEADER, TOTAL
+from cchc_cli.io.staged import ABSENT, Staged
+from cchc_cli.io.table import RawTable
+from cchc_cli.plan.model import load_plan
 from cchc_cli.text import fold
 from conftest import ROOT
 from oracle.records import header_matcher
@@ -94,12 +96,12 @@ def assert_same(raw, staged) -> None:
 @pytest.fixture
 def tiny(monkeypatch):
     """Small heads and probes, so that a few-KB file is 'large'; returns a block-size setter."""
-    monkeypatch.setattr(S, "_HEAD_CHARS", 256)
-    monkeypatch.setattr(S, "_SAMPLE", 512)
-    monkeypatch.setattr(S, "_PROBE", 512)
+    monkeypatch.setattr(sizes, "HEAD_CHARS", 256)
+    monkeypatch.setattr(sizes, "SAMPLE", 512)
+    monkeypatch.setattr(sizes, "PROBE", 512)
 
     def block(size: int) -> None:
-        monkeypatch.setattr(S, "_STREAM_BLOCK", size)
+        monkeypatch.setattr(sizes, "STREAM_BLOCK", size)
 
     return block
 
@@ -225,14 +227,14 @@ def test_many_blocks_give_the_whole_files_cells_and_lines(eol, bom, tiny, tmp_pa
     path = tmp_path.parent / f"export-{len(eol)}-{bom}.csv"
     data, cells, lines, layout, blank = write_export(path, eol=eol, bom=bom)
     wrong = []  # cuts after an even number of quotes that were inside a quoted field
-    real = S.record_cut
+    real = csv_stream.record_cut
 
     def spy(buf, end, delimiter):
         cut = real(buf, end, delimiter)
         wrong.append(buf[end - 1 : end] == b"\n" and cut != end)
         return cut
 
-    monkeypatch.setattr(S, "record_cut", spy)
+    monkeypatch.setattr(csv_stream, "record_cut", spy)
     raw = compare(path, tiny, 2048, tmp_path)
     assert raw.encoding == ("utf-8-sig" if bom else "utf-8")
     assert raw.header_line == 3 and raw.headers == tuple(HEAD)

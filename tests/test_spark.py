@@ -255,7 +255,7 @@ def test_check_engine_spark_on_a_converted_set_gives_duckdbs_json(sc, tmp_path):
 
     from typer.testing import CliRunner
 
-    from cchc_cli.cli import app
+    from cchc_cli.cli.app import app
 
     runner = CliRunner()
     out = tmp_path / "set"

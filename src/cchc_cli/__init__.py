@@ -16,11 +16,11 @@ __all__ = ["__version__", "load_actuals", "load_plan"]
 
 def __getattr__(name: str):  # lazy: keep `import cchc_cli` (and `cchc --help`) free of pandas
     if name == "load_plan":
-        from .plan import load_plan
+        from .plan.model import load_plan
 
         return load_plan
     if name == "load_actuals":
-        from .actuals import load_actuals
+        from .io.actuals import load_actuals
 
         return load_actuals
     raise AttributeError(name)

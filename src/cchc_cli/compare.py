@@ -21,8 +21,8 @@ from fractions import Fraction
 from pathlib import Path
 
 from .errors import CchcError, Location, Msg, Notice
-from .period import CALENDAR, CUTOFF, Span, span_from_json, span_json
-from .plan import MEASURES
+from .plan.model import MEASURES
+from .plan.period import CALENDAR, CUTOFF, Span, span_from_json, span_json
 from .results import Result
 
 MAX_BYTES = 64 * 2**20  # a check JSON of 31 indicators is ~30 KB; with --by, a few MB

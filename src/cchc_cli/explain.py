@@ -29,10 +29,10 @@ from .results import Counts, IndicatorResult, InputSummary, actual_result, neede
 if TYPE_CHECKING:
     import pyarrow as pa
 
-    from .actuals import Actuals
     from .engine.rows import Rows
+    from .io.actuals import Actuals
     from .pipeline import Request, Run
-    from .plan import Indicator, Plan
+    from .plan.model import Indicator, Plan
     from .results import HasColumns
 
 ROW_KINDS = ("failing", "counted", "left-out", "open-due", "all")
@@ -275,7 +275,7 @@ def explain(request: Request, indicator: str, *, rows: str = "failing") -> Expla
     """Explain one indicator: a dossier indicator over the request's exports (one run of the
     pipeline, its rows of kind ``rows`` fetched), any other from the actuals."""
     from . import pipeline
-    from .plan import load_plan
+    from .plan.model import load_plan
 
     check_kind(rows)
     plan = load_plan(request.plan, bases=request.bases or ())

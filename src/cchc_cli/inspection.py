@@ -18,8 +18,8 @@ from pathlib import Path
 
 import numpy as np
 
-from . import fields as F
-from .binding import (
+from .errors import CchcError
+from .io.binding import (
     SAMPLE_CELLS,
     HeaderBinding,
     bind_headers,
@@ -28,11 +28,12 @@ from .binding import (
     header_score,
     key_headers,
 )
-from .cells import encode_words, parse_dates
-from .errors import CchcError
-from .plan import Plan, default_plan_path
+from .io.cells import encode_words, parse_dates
+from .io.staged import ABSENT
+from .io.table import RawTable, read_table
+from .plan import fields as F
+from .plan.model import Plan, default_plan_path
 from .results import lacking_columns, needed_fields
-from .sources import ABSENT, RawTable, read_table
 from .text import closest, fold, fold_value, visible
 
 SAMPLES = 3  # distinct example values shown per header
@@ -154,7 +155,7 @@ def _column(table: RawTable, i: int):
 
 def _sample(table: RawTable, i: int):
     """The first SAMPLE_CELLS filled cells of column ``i``: what tells two claiming columns
-    apart (:func:`cchc_cli.binding.bind_headers`)."""
+    apart (:func:`cchc_cli.io.binding.bind_headers`)."""
     import pyarrow as pa
 
     return pa.chunked_array([pa.array(_cells(table, i)[:SAMPLE_CELLS], pa.string())])

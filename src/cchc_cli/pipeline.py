@@ -18,11 +18,11 @@ from .errors import CchcError, Location, Msg
 from .results import Counts, Group, Result, assemble, dossier_result
 
 if TYPE_CHECKING:
-    from .actuals import Actuals
     from .engine import EngineResult, Rows
     from .engine.problems import Checked
+    from .io.actuals import Actuals
     from .io.staged import Staged
-    from .plan import Plan
+    from .plan.model import Plan
     from .report import Form
 
 Span = tuple[dt.date, dt.date]
@@ -83,9 +83,9 @@ class Run:
 def load(request: Request, plan: Plan | None = None) -> tuple[Plan, Span, Actuals | None]:
     """The plan (unless given, already loaded), the period and the actuals of a request:
     everything before the exports."""
-    from .actuals import load_actuals
-    from .period import resolve_period
-    from .plan import load_plan
+    from .io.actuals import load_actuals
+    from .plan.model import load_plan
+    from .plan.period import resolve_period
 
     if plan is None:
         plan = load_plan(request.plan, bases=request.bases or ())
@@ -101,7 +101,7 @@ def load(request: Request, plan: Plan | None = None) -> tuple[Plan, Span, Actual
     return plan, span, actuals
 
 
-EXPORT_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xls", ".htm", ".html")
+EXPORT_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xls", ".htm", ".html", ".parquet")
 _GLOB = frozenset("*?[")
 
 
@@ -126,13 +126,7 @@ def expand_inputs(given: Sequence[str | Path]) -> tuple[Path, ...]:
                 )
             out.extend(found)
         elif p.is_dir() and not is_converted(p):
-            found = sorted(
-                q
-                for q in p.iterdir()
-                if q.is_file()
-                and q.suffix.lower() in EXPORT_SUFFIXES
-                and not q.name.startswith((".", "~$"))  # hidden files, Excel's lock files
-            )
+            found = _folder_exports(p)
             if not found:
                 raise CchcError(
                     Msg(
@@ -150,6 +144,28 @@ def expand_inputs(given: Sequence[str | Path]) -> tuple[Path, ...]:
             out.append(p)
     _no_twice(out)
     return tuple(out)
+
+
+def _folder_exports(folder: Path) -> list[Path]:
+    """A folder's export files by name, and the Parquet files of a hive-partitioned set under
+    its ``key=value`` folders (another system's typed export); hidden files, Excel's lock files
+    and the ``_``-files Spark and Hive write beside their data are not exports."""
+    found = [
+        q
+        for q in folder.iterdir()
+        if q.is_file()
+        and q.suffix.lower() in EXPORT_SUFFIXES
+        and not q.name.startswith((".", "~$"))
+    ]
+    for sub in folder.iterdir():
+        if sub.is_dir() and "=" in sub.name[1:] and not sub.name.startswith((".", "_")):
+            found += [
+                q
+                for q in sub.rglob("*.parquet")
+                if q.is_file()
+                and not any(x.startswith((".", "_")) for x in q.relative_to(folder).parts)
+            ]
+    return sorted(found)
 
 
 def _relative_pattern(p: Path) -> str:
@@ -181,9 +197,9 @@ def read_inputs(plan: Plan, request: Request) -> tuple[Staged, ...]:
     """Each export the request names, read and staged for the engine (a big file streamed to
     Parquet parts, a set ``cchc convert`` wrote as it is); an export with no dossier is an error.
     The caller closes them (:func:`close_all`)."""
-    from .binding import expected_headers, header_score, key_headers
+    from .io.binding import expected_headers, header_score, key_headers
     from .io.parquet import is_converted, read_set
-    from .sources import stage_table
+    from .io.table import stage_table
 
     out: list[Staged] = []
     try:
@@ -230,7 +246,7 @@ def run(request: Request, loaded: tuple[Plan, Span, Actuals | None] | None = Non
     """Load (unless ``loaded`` gives the plan, period and actuals :func:`load` gave), read,
     compile and run; the whole period and, with ``by="month"``, each month in the same query."""
     from . import engine
-    from .groups import MONTH
+    from .engine.groups import MONTH
 
     plan, span, actuals = loaded or load(request)
     staged = read_inputs(plan, request)
@@ -270,7 +286,7 @@ def run(request: Request, loaded: tuple[Plan, Span, Actuals | None] | None = Non
 
 
 def _month_keys(span: Span) -> list[tuple[str, Span]]:
-    from .groups import months_of
+    from .engine.groups import months_of
 
     return [(f"{m[0]:%Y-%m}", m) for m in months_of(span)]
 
@@ -323,12 +339,12 @@ def convert(request: Request, folder: Path) -> Converted:
     nothing), which ``check`` and the other commands then read as the export itself."""
     import duckdb
 
-    from .binding import bind_headers
     from .engine.bind import first_cells
+    from .io.binding import bind_headers
     from .io.parquet import SET_FILE, write_set
     from .io.staged import cell_names
-    from .output import check_folder, publish_folder
-    from .plan import load_plan
+    from .plan.model import load_plan
+    from .render.output import check_folder, publish_folder
 
     noun = Msg("thư mục Parquet", "Parquet folder")
     check_folder(folder, "DIR", noun, SET_FILE)

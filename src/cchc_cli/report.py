@@ -66,7 +66,7 @@ received before P (carried over? nobody can tell) is left out of (1), reason
 Grouping
 --------
 ``None`` (the default): by ``field`` when the export has it, else every dossier in one row.
-A name (:func:`cchc_cli.groups.groupable`: ``month`` or any optional text column of the plan —
+A name (:func:`cchc_cli.engine.groups.groupable`: ``month`` or any optional text column of the plan —
 ``field``, ``procedure``, ``unit``…) must be a column of the export, else it is an error. A text
 column's groups are its text (NFC, trimmed), whitespace runs and case ignored, shown under the
 most frequent spelling (:func:`cchc_cli.engine.duck.grouping_of`); an empty cell is its own group
@@ -91,8 +91,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from .engine.groups import MONTH, empty_label, months_of
 from .errors import CchcError, Msg, Reason
-from .groups import MONTH, empty_label, months_of
 from .results import HasColumns, columns_read, lacking_columns, lacking_detail
 from .text import visible
 
@@ -241,7 +241,7 @@ class FormInput:
 
 @dataclass(frozen=True)
 class Form:
-    plan: object  # cchc_cli.plan.Plan
+    plan: object  # cchc_cli.plan.model.Plan
     period: tuple[dt.date, dt.date]
     by: str
     input: FormInput
@@ -569,7 +569,7 @@ def calendar_dict(plan, year: int) -> dict:
     """The working calendar the due dates of ``year`` are derived from (for ``cchc calendar``)."""
     import holidays
 
-    from .calendar import plan_calendar
+    from .plan.calendar import plan_calendar
 
     try:
         cal = plan_calendar(plan, [year])

@@ -13,15 +13,15 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING, Protocol
 
-from . import fields as F
-from .conditions import tests_of
 from .errors import Notice, Reason
+from .plan import fields as F
+from .plan.conditions import tests_of
 from .text import visible
 
 if TYPE_CHECKING:
-    from .actuals import Actuals, Evidence
     from .compare import Comparison
-    from .plan import Indicator, Plan
+    from .io.actuals import Actuals, Evidence
+    from .plan.model import Indicator, Plan
 
 
 class HasColumns(Protocol):
@@ -261,7 +261,7 @@ def assemble(
 ) -> Result:
     """Every indicator of the plan, in its order: dossier ones from ``counts``, the others from
     ``actuals``; the notices that the data may be incomplete."""
-    from .period import incomplete_notices
+    from .plan.period import incomplete_notices
 
     results = tuple(
         dossier_result(plan, ind, columns, counts.get(ind.id))

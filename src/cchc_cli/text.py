@@ -22,14 +22,14 @@ INVISIBLE = (
     "\u2060\u2061\u2062\u2063\u2064\u2066\u2067\u2068\u2069\ufeff"
 )
 # Spaces that look like a space (no-break, narrow, figure, em, ideographic, ...). None of these
-# characters is encoded with the lead byte of Vietnamese letters (E1): sources relies on it.
+# characters is encoded with the lead byte of Vietnamese letters (E1): io.clean relies on it.
 ODD_SPACES = "\u00a0" + "".join(map(chr, range(0x2000, 0x200B))) + "\u202f\u205f\u3000"
 _CLEAN = {**dict.fromkeys(map(ord, INVISIBLE)), **dict.fromkeys(map(ord, ODD_SPACES), " ")}
 
 
 def clean(text: str) -> str:
     """A header or cell as matched and stored: invisible characters removed, odd spaces made plain
-    spaces, NFC, surrounding whitespace stripped. (:mod:`cchc_cli.sources` applies the same
+    spaces, NFC, surrounding whitespace stripped. (:mod:`cchc_cli.io.clean` applies the same
     characters to whole columns.)"""
     return nfc(text.translate(_CLEAN)).strip()
 

@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from cchc_cli import fields as F
-from cchc_cli.calendar import plan_calendar
-from cchc_cli.conditions import And, Condition, Not, Or, Ref, Test
 from cchc_cli.errors import Reason
-from cchc_cli.plan import Plan
+from cchc_cli.plan import fields as F
+from cchc_cli.plan.calendar import plan_calendar
+from cchc_cli.plan.conditions import And, Condition, Not, Or, Ref, Test
+from cchc_cli.plan.model import Plan
 
 from .records import EMPTY, UNKNOWN, Column, Records
 

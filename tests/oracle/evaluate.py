@@ -6,9 +6,9 @@ import datetime as dt
 
 import numpy as np
 
-from cchc_cli.actuals import Actuals
-from cchc_cli.period import incomplete_notices
-from cchc_cli.plan import Indicator, Plan
+from cchc_cli.io.actuals import Actuals
+from cchc_cli.plan.model import Indicator, Plan
+from cchc_cli.plan.period import incomplete_notices
 from cchc_cli.results import (
     FAIL,
     NO_DATA,
@@ -183,10 +183,10 @@ def breakdown(
     classified: Classified | None = None,
 ) -> tuple[Group, ...]:
     """Each dossier indicator per month of the period (each month its own period: carried-over and
-    open-at-end are per month) or per value of a text column (:func:`cchc_cli.groups.groupable`:
+    open-at-end are per month) or per value of a text column (:func:`cchc_cli.engine.groups.groupable`:
     lĩnh vực, thủ tục, đơn vị…). An indicator whose columns the export lacks is no_data, with
     the reason, in every group."""
-    from cchc_cli.groups import MONTH, check_grouping, months_of
+    from cchc_cli.engine.groups import MONTH, check_grouping, months_of
 
     from .classify import calendar_for
     from .groups import group_codes

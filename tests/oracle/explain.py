@@ -23,10 +23,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from cchc_cli import fields as F
-from cchc_cli.actuals import Actuals
 from cchc_cli.errors import CchcError, Msg, Reason
-from cchc_cli.plan import Indicator, Plan
+from cchc_cli.io.actuals import Actuals
+from cchc_cli.plan import fields as F
+from cchc_cli.plan.model import Indicator, Plan
 from cchc_cli.results import actual_result, dossier_result
 
 from . import evaluate as E
@@ -394,7 +394,7 @@ class RowTable:
         elif getattr(col, "raw", None) is not None:  # text and words: as written in the file
             cells = _raw_cells(col, idx)
         elif col.kind == F.CATEGORY:
-            from cchc_cli.describe import category_label
+            from cchc_cli.plan.describe import category_label
 
             words = [category_label(self.plan, name, c, quoted=False) for c in col.categories]
             # EMPTY (-1) and UNKNOWN (-2) take the two "" at the end

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from cchc_cli.groups import group_key
+from cchc_cli.engine.groups import group_key
 
 
 def group_codes(records, by: str) -> tuple[np.ndarray, list[str | None]]:

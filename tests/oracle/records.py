@@ -17,8 +17,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from cchc_cli import fields as F
-from cchc_cli.binding import (
+from cchc_cli.errors import CchcError, Location, Msg, Reason
+from cchc_cli.io.binding import (
     SAMPLE_CELLS,
     ColumnChoice,
     bind_headers,
@@ -27,10 +27,11 @@ from cchc_cli.binding import (
     header_score,
     key_headers,
 )
-from cchc_cli.cells import EMPTY, UNKNOWN, encode_words, parse_dates, parse_integers
-from cchc_cli.errors import CchcError, Location, Msg, Reason
-from cchc_cli.plan import ColumnSpec, Plan
-from cchc_cli.sources import ABSENT, RawTable, read_table
+from cchc_cli.io.cells import EMPTY, UNKNOWN, encode_words, parse_dates, parse_integers
+from cchc_cli.io.staged import ABSENT
+from cchc_cli.io.table import RawTable, read_table
+from cchc_cli.plan import fields as F
+from cchc_cli.plan.model import ColumnSpec, Plan
 
 __all__ = [
     "EMPTY",
@@ -106,7 +107,7 @@ class Records:
     unmatched_headers: tuple[str, ...]
     excluded: np.ndarray  # rows unusable as a whole: no dossier_id, or a repeated one
     problems: pd.DataFrame = field(repr=False)
-    format: str = "csv"  # sources.RawTable.format
+    format: str = "csv"  # io.table.RawTable.format
     layout: tuple[tuple[int, str], ...] = ()  # (line, kind): set aside, not dossiers
     columns_chosen: tuple[ColumnChoice, ...] = ()  # fields several headers claimed
 
@@ -265,7 +266,7 @@ def records_from_table(table: RawTable, plan: Plan) -> Records:
 
 def _sample(table: RawTable, i: int) -> pa.ChunkedArray:
     """The first SAMPLE_CELLS non-empty cells of column ``i``: what tells two claiming columns
-    apart (:func:`cchc_cli.binding.bind_headers`)."""
+    apart (:func:`cchc_cli.io.binding.bind_headers`)."""
     arr = arrow_column(table.data.iloc[:, i])
     return pc.filter(arr, pc.invert(pc.is_in(arr, pa.array(["", ABSENT]))))[:SAMPLE_CELLS]
 

@@ -9,9 +9,9 @@ import datetime as dt
 
 import numpy as np
 
-from cchc_cli import fields as F
+from cchc_cli.engine.groups import MONTH, check_grouping, months_of
 from cchc_cli.errors import Reason
-from cchc_cli.groups import MONTH, check_grouping, months_of
+from cchc_cli.plan import fields as F
 from cchc_cli.report import (
     ALL_KEYS,
     CHANNEL_CELLS,

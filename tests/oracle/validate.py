@@ -14,7 +14,7 @@ import pandas as pd
 import pyarrow.compute as pc
 
 from cchc_cli.errors import Reason
-from cchc_cli.plan import Plan
+from cchc_cli.plan.model import Plan
 
 from .classify import Classified, classify
 from .evaluate import input_summary

@@ -5,7 +5,7 @@
 route kept in ``tests/oracle`` computes the same), by one SQL query generated from the plan
 (:mod:`.compile`); ``sql_for(plan, period)`` is that query, for ``--explain-sql`` and for other
 dialects. The input is a :class:`~cchc_cli.io.staged.Staged` file (its cells in Arrow or Parquet
-parts; a :class:`~cchc_cli.sources.RawTable` is staged in memory first), or several of them
+parts; a :class:`~cchc_cli.io.table.RawTable` is staged in memory first), or several of them
 counted as one export (a year as twelve monthly downloads): each file is bound on its own (its own
 header order and aliases), their rows are one union, and an id repeated across files is a
 duplicate as it is within one file.
@@ -17,13 +17,14 @@ import datetime as dt
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import duckdb
 
 from ..io.staged import Staged, from_raw
-from ..plan import Plan
+from ..io.table import RawTable
+from ..plan.model import Plan
 from ..results import Counts, InputSummary, LeftOut
-from ..sources import RawTable
 from .bind import Bound, any_columns, bind, release
 from .compile import Binding, Compiler, Options
 from .duck import (
@@ -35,10 +36,12 @@ from .duck import (
     release_scratch,
     summary,
 )
-from .form import FormPlacement, layout, placement_of
 from .problems import Checked, checked
 from .rows import Pick, Rows
 from .rows import fetch as fetch_rows
+
+if TYPE_CHECKING:
+    from .form import FormPlacement
 
 Span = tuple[dt.date, dt.date]
 Input = Staged | RawTable
@@ -174,6 +177,8 @@ def run_wanted(
     """:func:`run_periods` and, in the same session, what ``wants`` asks for. The form reads a
     column the files lack as unknown, not as empty cells: then it has a query of its own, and
     the figures and rows the usual one."""
+    from .form import layout, placement_of  # Biểu 06's module reads report's, which reads ours
+
     spans = [(key, start, end) for key, (start, end) in periods.items()]
     with session(plan, table, settings, connection) as (con, bounds):
         lay = None if wants.form is None else layout(con, plan, bounds, wants.form, columns_of(bounds))
@@ -282,7 +287,7 @@ def breakdown(
 ) -> tuple[GroupCounts, ...]:
     """The counts of a breakdown: per month of the period (each month its
     own period, all in one query) or per group of a text column's values (one query, grouped)."""
-    from ..groups import MONTH, check_grouping, months_of
+    from .groups import MONTH, check_grouping, months_of
 
     with session(plan, table, settings, connection) as (con, bounds):
         check_grouping(plan, any_columns(plan, bounds), by)

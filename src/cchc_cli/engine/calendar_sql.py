@@ -3,7 +3,7 @@
 ``ord`` counts the working days up to and including ``day``, so the ``n``-th working day after
 ``d`` is the working day whose ``ord`` is ``ord(d) + n`` (and a same-day procedure received on a
 day off is due on the working day of ``ord(d) + 1``), as ``WorkCalendar.add_working_days`` says.
-The days come from :mod:`cchc_cli.calendar` (the ``holidays`` package plus the plan's own days
+The days come from :mod:`cchc_cli.plan.calendar` (the ``holidays`` package plus the plan's own days
 off and make-up days); the table runs to 31/12/2100, where the package stops, so a due date past
 it is NULL as it is NaT there.
 """
@@ -15,15 +15,25 @@ import datetime as dt
 import numpy as np
 import pyarrow as pa
 
-from ..calendar import plan_calendar, supported_years
-from ..plan import Plan
+from ..plan.calendar import plan_calendar, supported_years
+from ..plan.model import Plan
 from . import arrow as A
 
 _TABLES: dict[tuple, pa.Table] = {}  # built once per first year and plan calendar
 
 
-def calendar_table(plan: Plan, first_year: int) -> pa.Table:
-    """Every day from 1 January ``first_year`` to the last day the calendar knows."""
+def calendar_table(plan: Plan, first_year: int | None) -> pa.Table:
+    """Every day from 1 January ``first_year`` to the last day the calendar knows; None: no day
+    (no row can derive a due date, so the ``holidays`` package is not even read)."""
+    if first_year is None:
+        days = np.zeros(0, dtype=np.int32)
+        return A.table(
+            {
+                "day": A.numbers(days, pa.date32()),
+                "ord": A.numbers(days, pa.int32()),
+                "working": A.flags(days),
+            }
+        )
     key = (first_year, tuple(sorted(plan.days_off)), tuple(sorted(plan.working_days)))
     if key not in _TABLES:
         _TABLES[key] = _build(plan, first_year)

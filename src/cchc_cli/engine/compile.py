@@ -31,16 +31,16 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from .. import fields as F
-from ..conditions import And, Condition, Not, Or, Ref, Test
 from ..errors import Reason
-from ..plan import Plan
+from ..plan import fields as F
+from ..plan.conditions import And, Condition, Not, Or, Ref, Test
+from ..plan.model import Plan
 from ..results import needed_fields
 from . import dates as D
 
 REASONS: tuple[Reason, ...] = tuple(Reason)
 UNKNOWN_FIELD = "?"  # a row left out without a bad cell to name (never expected; totals reconcile)
-ABSENT = "chr(0)"  # sources.ABSENT: a cell cut off a short row
+ABSENT = "chr(0)"  # io.staged.ABSENT: a cell cut off a short row
 SUMMARY_FIELDS = ("dossier_id", "status", "received_at", "resolved_at", "returned_at")
 INTEGER_CELL = "[0-9]{1,6}([.,]0+)?"  # records.parse_integers: 5, 5.0 (Excel), 5,00
 CODE_DATE = "-([0-9]{6})-[0-9]{1,6}$"  # validate._CODE_DATE: Thông tư 01/2018 dossier codes

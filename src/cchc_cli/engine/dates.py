@@ -1,4 +1,4 @@
-"""Date cells typed in SQL, accepting exactly the cells :func:`cchc_cli.cells.parse_dates` accepts.
+"""Date cells typed in SQL, accepting exactly the cells :func:`cchc_cli.io.cells.parse_dates` accepts.
 
 records parses dates with pyarrow's ``strptime``, which on Linux is glibc's: each number may be
 preceded by white space, a space in the format matches zero or more spaces, ``%d`` reads a second
@@ -12,7 +12,7 @@ Two paths give that set in SQL:
 
 * the fast path, DuckDB's ``try_strptime`` with the formats in the order the column's sample
   suggests. On cells without surrounding white space (every cell of a
-  :class:`~cchc_cli.sources.RawTable` is stripped) it accepts only strings glibc accepts, with the
+  :class:`~cchc_cli.io.table.RawTable` is stripped) it accepts only strings glibc accepts, with the
   same value: it reads at most as many digits as glibc and refuses impossible days, hours 24 and
   seconds 60, so what it refuses is left to
 * the exact path, for the few cells the fast path leaves (a rolled-over day, ``08: 5``, a zone, a
@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import re
 
-from .. import fields as F
+from ..plan import fields as F
 
 # records' formats, tried in this order on cells not yet parsed (see the module docstring: the
 # order only matters for speed)

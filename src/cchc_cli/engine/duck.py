@@ -21,9 +21,9 @@ from dataclasses import dataclass, field, replace
 
 import duckdb
 
-from .. import fields as F
 from ..errors import Reason
-from ..plan import Plan
+from ..plan import fields as F
+from ..plan.model import Plan
 from ..results import Counts, InputSummary, LeftOut
 from ..text import fold_value
 from . import arrow as A
@@ -207,13 +207,13 @@ INLINE_GROUPS = 64  # more distinct values than this are joined, not written int
 
 
 def grouping_of(con, bounds: Sequence[Bound], by: str) -> tuple[Grouping, list[str | None]]:
-    """The groups of a breakdown by text field ``by``, as :func:`cchc_cli.groups.group_codes`
-    makes them: cells whose :func:`~cchc_cli.groups.group_key` (whitespace runs, case) is one
+    """The groups of a breakdown by text field ``by``, as :func:`cchc_cli.engine.groups.group_codes`
+    makes them: cells whose :func:`~cchc_cli.engine.groups.group_key` (whitespace runs, case) is one
     are one group, shown under its most frequent spelling (the first seen among equally
     frequent ones), sorted with diacritics ignored, the empty group (None) last. The keys are
     made in Python from the few distinct cells (counted by SQL), exactly as groups.py makes them;
     the query looks each row's value up. Returns the grouping and the labels, by index."""
-    from ..groups import group_key
+    from .groups import group_key
 
     seen: dict[str, list[int]] = {}  # spelling -> [rows, first row's key]
     cells = {"": ""}  # each distinct cell's spelling (cells are cleaned already: itself, usually)
@@ -349,7 +349,9 @@ def execute(
     options = replace(wants or Options(), collect=True, by_file=by_file, grouping=grouping)
     dups = find_dups(con, Compiler(plan, bindings, options))
     options = replace(options, dups=dups)
-    first = first_year(con, learner.received, periods)
+    # the calendar only when some row can derive its due date (the query's ``uncovered`` count
+    # is the safety net: a row the probe missed is a row the calendar does not cover)
+    first = first_year(con, learner.received, periods) if derives(con, bindings) else None
     view = options.rows
     while True:
         compiler = Compiler(plan, bindings, options)
@@ -373,6 +375,23 @@ def execute(
         if uncovered:
             first = D.FIRST_YEAR  # a received date before the guess: the whole calendar
     return Outcome(sql, compiler, _tallies(compiler, rows), rows)
+
+
+def derives(con, bindings: Sequence[Binding]) -> bool:
+    """Whether some row may derive its due date from the working calendar: an empty (or
+    missing) due date beside a filled processing time (the query's ``can_derive`` asks more)."""
+    for b in bindings:
+        days, due = b.fields.get("processing_days"), b.fields.get("due_at")
+        if days is None or not days.present:
+            continue
+        c = q(days.column or "processing_days")
+        where = f"{c} <> '' AND {c} <> {ABSENT}"
+        if due is not None and due.present:
+            d = q(due.column or "due_at")
+            where += f" AND ({d} = '' OR {d} = {ABSENT})"
+        if con.execute(f"SELECT 1 FROM {q(b.relation)} WHERE {where} LIMIT 1").fetchall():
+            return True
+    return False
 
 
 def unread_cells(

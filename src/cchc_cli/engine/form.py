@@ -31,7 +31,7 @@ from ..report import (
 )
 
 if TYPE_CHECKING:
-    from ..plan import Plan
+    from ..plan.model import Plan
     from ..report import Form
     from ..results import HasColumns, InputSummary
     from .bind import Bound
@@ -130,12 +130,12 @@ class Layout:
 
 def layout(con, plan: Plan, bounds: Sequence[Bound], by: str, columns: HasColumns) -> Layout:
     """``by`` "" is the form's default: by field (one row where no file has the column);
-    a name must be groupable and a column of the files (:func:`cchc_cli.groups.check_grouping`)."""
-    from ..groups import MONTH, check_grouping
+    a name must be groupable and a column of the files (:func:`cchc_cli.engine.groups.check_grouping`)."""
     from ..report import DEFAULT_BY, check_plan, form_reads, not_available
     from ..results import lacking_columns
     from .bind import any_columns
     from .duck import grouping_of
+    from .groups import MONTH, check_grouping
 
     if by:
         check_grouping(plan, any_columns(plan, bounds), by)
@@ -183,8 +183,8 @@ def form_of_placement(
     """Biểu 06 from the placement of the rows (per month, or per group of a field);
     ``summary``: the run's input summary (the problems ``check`` counts); ``files``: each file's
     path."""
-    from ..groups import MONTH, months_of
     from ..report import form_of
+    from .groups import MONTH, months_of
 
     lay, placed = got.layout, got.placed
     if lay.by == MONTH:

@@ -14,9 +14,9 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .. import fields as F
 from ..errors import Reason
-from ..sources import ABSENT
+from ..io.staged import ABSENT
+from ..plan import fields as F
 from .bind import Bound
 from .compile import ABSENT as ABSENT_SQL
 from .compile import REASONS, Compiler, lit, q, reason_code

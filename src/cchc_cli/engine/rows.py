@@ -17,9 +17,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .. import fields as F
 from ..errors import Reason
 from ..explain import CLASSES, COUNTED_FAIL, COUNTED_PASS, LEFT_OUT, NOT_IN_DENOMINATOR, OPEN_DUE
+from ..plan import fields as F
 from .compile import Compiler, lit, reason_code
 from .duck import ROWS
 

@@ -63,8 +63,8 @@ except ImportError:  # pragma: no cover - the tests run with the extra
 
 from ..errors import CchcError, Msg
 from ..io.staged import Staged
-from ..plan import Plan
-from ..sources import RawTable
+from ..io.table import RawTable
+from ..plan.model import Plan
 
 if TYPE_CHECKING:
     import datetime as dt

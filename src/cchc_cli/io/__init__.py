@@ -1,4 +1,21 @@
-"""Readers, one module per file format; each turns a file's bytes into rows of cells."""
+"""Readers, one module per file format; each turns a file's bytes into rows of cells.
+
+Where each step lives (a module imports only modules listed above it, never one below):
+
+* ``sizes`` — the byte sizes the readers work in (tests shrink them); ``grid`` — the sheet
+  shape xls and HTML give; ``blocks`` — a large text file's raw bytes, block by block;
+* ``staged`` — the contract with the engine: ``TableInfo``, ``Staged``, ``ABSENT``;
+* ``files`` — opening a file, the reading's context (``Ctx``), can't-read / empty / binary;
+* ``header`` — the header row among the first records; ``encoding`` — a text file's encoding;
+* ``layout`` — layout rows (column numbers, totals, group rows); ``clean`` — cells made final;
+* ``sheet`` — what xlsx, xls and HTML share; then ``xlsx``, ``xls``, ``html``, one per format;
+* ``sniff`` — what a file is, from its first bytes; ``typed`` — another system's Parquet file,
+  its typed columns as the text cells a workbook would give;
+* ``csv`` — delimited text read whole; ``csv_stream`` — a large one, block by block;
+* ``table`` — the entry points ``read_table`` / ``stage_table``: a reader chosen by content.
+
+``parquet`` writes and reads Parquet sets of staged cells (``cchc convert``, Parquet inputs).
+"""
 
 from __future__ import annotations
 

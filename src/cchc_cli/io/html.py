@@ -13,6 +13,9 @@ with no ``<tr>`` (``<tbody><td>…``) make a row of their own per parent element
 nested table, ``<p>``, ``<br>``) are separated from the text around them by a space. Every
 ``<tr`` tag of the file must come out as a row (or be text: a comment, a script): otherwise
 :class:`HtmlError` says how far the reading got.
+
+:func:`html_table` reads such a page as a one-sheet table: the page's encoding (``--encoding``,
+its BOM, what it declares, UTF-8, else Windows-1258) and the messages when the parser stops.
 """
 
 from __future__ import annotations
@@ -24,8 +27,12 @@ import unicodedata
 from collections import deque
 from collections.abc import Iterator
 
-from . import bom_codec
+from ..errors import CchcError, Msg
+from . import bom_codec, sizes
+from .encoding import codec, decode_error, first_bad_utf8, mostly_utf8
+from .files import Ctx
 from .grid import Grid
+from .sheet import Book, pick_sheet, sheet_rows
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""", re.I)
@@ -420,3 +427,117 @@ class _TextCount:
 
 def _tr_in(text: str) -> int:
     return len(_TR_TAG.findall(text.encode("utf-8")))
+
+
+# --------------------------------------------------------------------------- as a table
+
+
+def html_table(data: bytes, ctx: Ctx, encoding: str | None, sheet: str | None) -> dict:
+    """An HTML table saved as .xls, read as one sheet (``sheet`` must name it, if given)."""
+    page, name = _html_utf8(data, ctx, encoding)
+    grid = read_html(page)
+    if sheet is not None:  # the page's one sheet, or the same error as a workbook's
+        pick_sheet(ctx, Book([grid]), sheet)
+    try:
+        parts = sheet_rows(ctx, grid, [])
+    except HtmlError as exc:
+        raise _html_stopped(ctx, exc) from None
+    parts["encoding"] = name
+    return parts
+
+
+def _html_stopped(ctx: Ctx, exc: HtmlError) -> CchcError:
+    """libxml2 stopped early, or rows went missing: never a silently shorter table."""
+    if exc.lost:
+        vi = (
+            f"{exc.lost}/{exc.tags} thẻ <tr> của tệp không được đọc thành hàng: một chú thích "
+            "(<!--), <script>, <textarea> hoặc <plaintext> không đóng chiếm phần còn lại của tệp"
+        )
+        en = (
+            f"{exc.lost} of its {exc.tags} <tr> tags were not read as rows: a comment (<!--), "
+            "<script>, <textarea> or <plaintext> left open takes up the rest of the file"
+        )
+    else:
+        at_vi = f" ở dòng {exc.line} của tệp" if exc.line else ""
+        at_en = f" at line {exc.line} of the file" if exc.line else ""
+        vi = f"trình phân tích HTML dừng{at_vi} ({exc})"
+        en = f"the HTML parser stopped{at_en} ({exc})"
+    return ctx.error(
+        f"không đọc hết được trang HTML '{ctx.name}' sau hàng {exc.rows}: {vi}",
+        f"cannot read all of the HTML page '{ctx.name}' after row {exc.rows}: {en}",
+        "mở tệp bằng Excel và 'Lưu thành' Excel Workbook (.xlsx) hoặc CSV UTF-8, hoặc tải lại "
+        "danh sách từ phần mềm Một cửa",
+        "open the file in Excel and 'Save As' Excel Workbook (.xlsx) or CSV UTF-8, or download "
+        "the list from the one-stop system again",
+        exc.rows + 1,
+    )
+
+
+def _html_utf8(data: bytes, ctx: Ctx, encoding: str | None) -> tuple[bytes, str]:
+    """The page as UTF-8 bytes for the parser, and its encoding: ``--encoding``, else the BOM,
+    else what the page declares, else UTF-8 — damaged UTF-8 (a few bad bytes) is reported, as
+    for a CSV — else Windows-1258. Bytes the encoding cannot decode are an error naming the
+    offset and line, whose hint fits where the encoding came from."""
+    hint: Msg | None = None  # the default: the user gave --encoding
+    if encoding:
+        name = codec(ctx, encoding)
+    elif bom := bom_codec(data):
+        name = bom
+        hint = Msg(
+            f"tệp bắt đầu bằng BOM của {name} nhưng nội dung không theo bảng mã đó (tệp hỏng?): "
+            "tải/xuất lại tệp, hoặc chỉ định bảng mã đúng bằng --encoding",
+            f"the file starts with a {name} byte-order mark but its bytes are not {name} "
+            "(damaged?): download/export it again, or give the right encoding with --encoding",
+        )
+    elif declared := declared_encoding(data):
+        name = declared
+        hint = Msg(
+            f"trang tự khai báo bảng mã {name} (thẻ <meta charset> hoặc khai báo XML) nhưng nội "
+            "dung không theo bảng mã đó: chỉ định bảng mã đúng bằng --encoding (ví dụ utf-8 "
+            "hoặc cp1258)",
+            f"the page declares {name} (its <meta charset> or XML declaration) but its bytes "
+            "are not in it: give the right encoding with --encoding (e.g. utf-8 or cp1258)",
+        )
+    else:
+        bad = first_bad_utf8(data, 0)
+        if bad is None:
+            return data, "utf-8"
+        lo = max(0, bad - sizes.SAMPLE // 2)
+        while lo and 0x80 <= data[lo] < 0xC0:  # not in the middle of a character
+            lo -= 1
+        if mostly_utf8(data[lo : bad + sizes.SAMPLE // 2], bad + sizes.SAMPLE // 2 >= len(data)):
+            raise _utf8_error_at(
+                ctx,
+                data,
+                bad,
+                Msg(
+                    "tệp là UTF-8 nhưng có byte hỏng ở vị trí đó: tải/xuất lại tệp; nếu tệp "
+                    "thật sự dùng bảng mã khác, chỉ định bằng --encoding (ví dụ cp1258)",
+                    "the file is UTF-8 but for this byte (damaged?): download/export it again; "
+                    "if it really is in another code page, give it with --encoding "
+                    "(e.g. cp1258)",
+                ),
+            )
+        name = "cp1258"
+        hint = Msg(
+            "trang không khai báo bảng mã, và không phải UTF-8 hay Windows-1258: chỉ định bảng "
+            "mã đúng bằng --encoding",
+            "the page declares no encoding and is neither UTF-8 nor Windows-1258: give the "
+            "right encoding with --encoding",
+        )
+    if name in ("utf-8", "utf-8-sig"):
+        start = 3 if data.startswith(codecs.BOM_UTF8) else 0
+        bad = first_bad_utf8(data, start)
+        if bad is not None:
+            raise _utf8_error_at(ctx, data, bad, hint)
+        return (data[start:] if start else data), name
+    try:
+        text = data.decode(name)
+    except UnicodeDecodeError as exc:
+        raise decode_error(ctx, data, name, exc, hint=hint) from None
+    return text.encode("utf-8"), name
+
+
+def _utf8_error_at(ctx: Ctx, data: bytes, bad: int, hint: Msg | None) -> CchcError:
+    exc = UnicodeDecodeError("utf-8", data[bad : bad + 1], 0, 1, "invalid byte")
+    return decode_error(ctx, data, "utf-8", exc, bad, hint)

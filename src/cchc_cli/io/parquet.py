@@ -45,8 +45,8 @@ def write_set(
     import pyarrow.compute as pc
     import pyarrow.dataset as ds
 
-    from .. import sources
-    from ..cells import parse_dates
+    from .cells import parse_dates
+    from .staged import ABSENT
 
     counts: dict[str, int] = {}
 
@@ -60,7 +60,7 @@ def write_set(
                 ym = np.zeros(n, dtype=np.int64)
             else:
                 cells = pc.if_else(
-                    pc.equal(batch.column(str(received)), sources.ABSENT),
+                    pc.equal(batch.column(str(received)), ABSENT),
                     "",
                     batch.column(str(received)),
                 )

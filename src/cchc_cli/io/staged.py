@@ -2,10 +2,10 @@
 
 The contract between the readers and the engine. Columns: ``_line`` (int64, the 1-based file
 line, or worksheet row, where the record starts) then ``"0"``, ``"1"`` … one string column per
-header cell, cleaned as :class:`~cchc_cli.sources.RawTable` documents ("" empty, ``ABSENT`` cut
+header cell, cleaned as :class:`~cchc_cli.io.table.RawTable` documents ("" empty, ``ABSENT`` cut
 off). Blank and layout rows are already set aside (counted in :class:`TableInfo`).
 
-``sources.stage_table`` writes them through a :class:`StageWriter` (its cells are pyarrow
+``io.table.stage_table`` writes them through a :class:`StageWriter` (its cells are pyarrow
 ``large_string``; :func:`from_raw`'s are ``string``: DuckDB reads both as VARCHAR).
 """
 
@@ -26,8 +26,11 @@ if TYPE_CHECKING:
     import pyarrow.parquet as pq
 
     from ..errors import CchcError
-    from ..sources import RawTable
+    from .table import RawTable
 
+# A cell missing from a row shorter than the header (CSV) is this, not "": records reports it and
+# treats it as unknown, never as an empty cell (a cut-off row must not read as "Không").
+ABSENT = "\x00"
 # Rows a StageWriter keeps in memory (about 30 MB of cells for a typical export) before it
 # writes the cells to Parquet instead: a department's exports stay in Arrow.
 MEMORY_ROWS = 100_000

@@ -1,10 +1,15 @@
-"""BIFF8 ``.xls`` workbooks (Excel 97-2003, Apache POI HSSF exports such as OpenCPS) via xlrd."""
+"""BIFF8 ``.xls`` workbooks (Excel 97-2003, Apache POI HSSF exports such as OpenCPS) via xlrd
+(imported only when one is read): :func:`read_xls` gives the sheets, :func:`xls_table` the
+table, with the messages for an encrypted workbook and for another Office document renamed."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ..errors import CchcError, Msg
+from .files import Ctx
 from .grid import Grid
+from .sheet import Book, damaged_workbook, pick_sheet, sheet_rows
 
 
 class XlsError(Exception):
@@ -101,3 +106,58 @@ def _value(book, cell) -> object:
     if kind == xlrd.XL_CELL_NUMBER:
         return float(cell.value)
     return str(cell.value)
+
+
+# --------------------------------------------------------------------------- as a table
+
+
+def encrypted_ole(data: bytes) -> bool:
+    """An OLE2 container holding an encrypted OOXML workbook (a password-protected .xlsx): its
+    directory has an ``EncryptedPackage`` stream. (Only when the directory cannot be read are
+    the bytes searched for the name: a cell's text may hold it too.)"""
+    streams = ole_streams(data)
+    if streams is not None:
+        return "EncryptedPackage" in streams
+    return "EncryptedPackage".encode("utf-16-le") in data
+
+
+def xls_table(data: bytes, ctx: Ctx, sheet: str | None) -> dict:
+    try:
+        grids = read_xls(data)
+    except XlsError as exc:
+        if exc.encrypted:
+            raise ctx.error(
+                f"tệp Excel '{ctx.name}' đang được đặt mật khẩu (mã hóa)",
+                f"Excel file '{ctx.name}' is password-protected (encrypted)",
+                "mở tệp bằng Excel, gỡ mật khẩu rồi lưu lại (.xls hoặc .xlsx)",
+                "open it in Excel, remove the password and save it again (.xls or .xlsx)",
+            ) from None
+        if exc.document is not None:
+            raise _not_a_workbook(ctx, exc) from None
+        raise damaged_workbook(ctx, str(exc)) from None
+    ws = pick_sheet(ctx, Book(grids), sheet)
+    return sheet_rows(ctx, ws, [g for g in grids if g is not ws])
+
+
+_OLE_DOCUMENTS = {
+    "word": Msg("tài liệu Word (.doc)", "a Word document (.doc)"),
+    "powerpoint": Msg("bản trình chiếu PowerPoint (.ppt)", "a PowerPoint presentation (.ppt)"),
+    "visio": Msg("bản vẽ Visio (.vsd)", "a Visio drawing (.vsd)"),
+    "outlook": Msg("thư Outlook (.msg)", "an Outlook message (.msg)"),
+}
+
+
+def _not_a_workbook(ctx: Ctx, exc: XlsError) -> CchcError:
+    """An OLE2 file with no Workbook stream: another Office document renamed, not a damaged
+    workbook."""
+    what = _OLE_DOCUMENTS.get(exc.document or "")
+    vi = f"đây là {what.vi}" if what else f"bên trong chỉ có: {exc}"
+    en = f"it is {what.en}" if what else f"it holds only: {exc}"
+    return ctx.error(
+        f"'{ctx.name}' không phải sổ làm việc Excel: {vi}",
+        f"'{ctx.name}' is not an Excel workbook: {en}",
+        "chỉ định tệp danh sách hồ sơ xuất từ phần mềm Một cửa (.xls, .xlsx hoặc .csv); "
+        "đổi tên tệp không đổi được định dạng",
+        "give the dossier list exported from the one-stop system (.xls, .xlsx or .csv); "
+        "renaming a file does not convert it",
+    )

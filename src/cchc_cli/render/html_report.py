@@ -26,6 +26,7 @@ from ..explain import of_run
 from ..text import nfc
 from . import (
     STATUS_TEXT,
+    change_text,
     fmt_int,
     fmt_target,
     fmt_value,
@@ -33,6 +34,7 @@ from . import (
     reason_text,
 )
 from .appendix import (
+    context_lines,
     field_header,
     file_lines,
     head,
@@ -126,12 +128,17 @@ def report_parts(run) -> dict:
 
 
 def _verdict_table(result, lang: str) -> list[str]:
+    """One row per indicator; with ``--compare``, its change since the earlier run beside the
+    verdict (as in the xlsx appendix)."""
+    comparison = getattr(result, "comparison", None)
+    compared = comparison is not None
     out = [
         '<table class="verdicts"><thead><tr>',
         *(
             f"<th>{esc(head(k, lang))}</th>"
             for k in ("no", "section", "title", "target", "num_den", "value", "status")
         ),
+        *([f"<th>{esc(head('change', lang))}</th>"] if compared else []),
         f"<th>{esc(head('headroom', lang))}</th><th>{esc(head('source', lang))}</th>",
         "</tr></thead><tbody>",
     ]
@@ -157,7 +164,8 @@ def _verdict_table(result, lang: str) -> list[str]:
             f'<td class="num num-den">{esc(num_den)}</td>'
             f'<td class="num value">{esc(fmt_value(r, lang))}</td>'
             f'<td class="status {esc(r.status)}">{esc(STATUS_TEXT[r.status].get(lang))}</td>'
-            f"<td>{esc(headroom_cell(r, lang))}</td>"
+            + (f'<td class="change">{esc(change_text(comparison, r, lang))}</td>' if compared else "")
+            + f"<td>{esc(headroom_cell(r, lang))}</td>"
             f'<td class="small">{esc(source_text(r, lang))}</td></tr>'
         )
     out.append("</tbody></table>")
@@ -376,6 +384,7 @@ def render_check_html(
         out.append(f'<p class="meta">{esc(plan.agency)}</p>')
     out.append(f'<p class="meta period">{esc(period_line(result, lang))}</p>')
     out += [f'<p class="files">{esc(line)}</p>' for line in file_lines(result, lang)]
+    out += [f'<p class="context">{esc(line)}</p>' for line in context_lines(result, lang)]
     out.append(f'<p class="summary">{esc(summary_line(result, lang))}</p>')
     out.append("</header>")
     out += ['<section class="verdicts">', f"<h2>{esc(_t('verdicts', lang))}</h2>"]

@@ -12,8 +12,11 @@ a hand-typed list); a plan may add local days off and extra make-up working days
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
+import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
@@ -32,16 +35,20 @@ _WORKING_DAYS_PER_YEAR_LOW = 240
 _N_CLIP = 10_000_000
 
 
+# The years ``holidays.Vietnam`` computes (its ``start_year``/``end_year``: the lunar tables end
+# in 2100), written here because reading them imports the package and, through it, every
+# country it knows (~0.1 s at each start of a command that needs no calendar at all);
+# tests/test_calendar.py checks them against the installed package.
+SUPPORTED_YEARS = (1901, 2100)
+
+
 def supported_years() -> tuple[int, int]:
     """Years the ``holidays`` package can compute for Vietnam (lunar tables end in 2100).
 
     Why: outside this range the package silently returns no holidays at all, which would make
     every weekday a working day; we refuse (or give NaT) rather than compute a wrong due date.
     """
-    import holidays
-
-    cls = holidays.Vietnam
-    return int(getattr(cls, "start_year", 1901)), int(getattr(cls, "end_year", 2100))
+    return SUPPORTED_YEARS
 
 
 def _make_up_name(make_up: dt.date, days_off: Mapping[dt.date, str]) -> str:
@@ -57,21 +64,48 @@ def _make_up_name(make_up: dt.date, days_off: Mapping[dt.date, str]) -> str:
     return "Ngày làm việc bù"
 
 
+def _vietnam() -> Any:
+    """The ``holidays`` package's Vietnam class, its module loaded on its own.
+
+    Why: ``holidays.Vietnam`` (and any ``import holidays.countries.vietnam``) first runs
+    ``holidays/countries/__init__.py``, which imports the modules of all ~250 countries (~0.1 s,
+    more than the rest of a small ``check``); the Vietnam module needs only the package's
+    shared parts. It is registered under its own name, so a later import of the countries
+    package reuses it (the same class). If the package is laid out otherwise, the usual way.
+    """
+    import holidays
+
+    name = "holidays.countries.vietnam"
+    module = sys.modules.get(name)
+    if module is None:
+        path = Path(holidays.__file__).with_name("countries") / "vietnam.py"
+        spec = importlib.util.spec_from_file_location(name, path)
+        if not path.is_file() or spec is None or spec.loader is None:
+            return holidays.Vietnam
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        try:
+            spec.loader.exec_module(module)
+        except Exception:
+            del sys.modules[name]
+            return holidays.Vietnam
+    return getattr(module, "Vietnam", None) or holidays.Vietnam
+
+
 def _library_days(years: Iterable[int]) -> tuple[dict[dt.date, str], dict[dt.date, str]]:
     """Days off and make-up working days from ``holidays.Vietnam`` for exactly ``years``.
 
     Why a year either side is also built: a swap can cross the new year (27/12/2014 worked for
     02/01/2015), and the make-up day's name comes from its partner day off.
     """
-    import holidays
-
     wanted = set(years)
     if not wanted:
         return {}, {}
     first, last = supported_years()
     around = sorted({y + k for y in wanted for k in (-1, 0, 1) if first <= y + k <= last})
-    language = "vi" if "vi" in getattr(holidays.Vietnam, "supported_languages", ()) else None
-    lib = holidays.Vietnam(years=around, language=language)
+    vietnam = _vietnam()
+    language = "vi" if "vi" in getattr(vietnam, "supported_languages", ()) else None
+    lib = vietnam(years=around, language=language)
     all_off = {d: str(name) for d, name in lib.items()}
     days_off = {d: name for d, name in all_off.items() if d.year in wanted}
     make_up = {

@@ -19,11 +19,11 @@ from fractions import Fraction
 from importlib import resources
 from pathlib import Path
 
+from ..errors import CchcError, CchcWarning, Location, Msg, show_path_as
+from ..text import closest, fold, fold_value, shorten
 from . import fields as F
 from .conditions import Condition, ConditionSyntaxError, Ref, Test, parse_condition, tests_of
-from .errors import CchcError, CchcWarning, Location, Msg, show_path_as
 from .period import CALENDAR, CUTOFF, Reporting, whole_months
-from .text import closest, fold, fold_value, shorten
 from .yamlfile import Node, load_yaml, merge, new_mapping, new_sequence
 
 SCHEMA_VERSION = 1

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .errors import MAX_DEPTH, Msg, too_deep
+from ..errors import MAX_DEPTH, Msg, too_deep
 
 
 class ConditionSyntaxError(ValueError):

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import yaml
 
-from .errors import MAX_DEPTH, CchcError, Location, Msg, too_deep
-from .text import closest, shorten
+from ..errors import MAX_DEPTH, CchcError, Location, Msg, too_deep
+from ..text import closest, shorten
 
 # Why: a figure this large is a typo, and would overflow a float in the JSON output.
 MAX_NUMBER = 10**15
@@ -36,13 +36,11 @@ def _mark_location(path: str, mark: yaml.Mark) -> Location:
     return Location(path, mark.line + 1, mark.column + 1)
 
 
-class _Loader(yaml.SafeLoader):
-    """The SafeLoader's composer, refusing unknown explicit tags and too deep nesting, located."""
+class _Checks:
+    """The composer's checks, refusing unknown explicit tags and too deep nesting, located."""
 
-    def __init__(self, stream: str, path: str):
-        super().__init__(stream)
-        self.path = path
-        self.depth = 0
+    path: str
+    depth: int
 
     def compose_node(self, parent, index):
         event = self.peek_event()
@@ -76,6 +74,58 @@ class _Loader(yaml.SafeLoader):
             self.depth -= 1
         setattr(node, _FILE, self.path)
         return node
+
+
+class _Loader(_Checks, yaml.SafeLoader):
+    """PyYAML's own (pure Python) scanner and parser under the checked composer."""
+
+    def __init__(self, stream: str, path: str):
+        yaml.SafeLoader.__init__(self, stream)
+        self.path = path
+        self.depth = 0
+
+
+try:  # libyaml's scanner and parser, when PyYAML was built with it
+    from yaml.cyaml import CParser
+except ImportError:  # pragma: no cover - PyYAML's wheels include it
+    CParser = None
+
+
+if CParser is not None:
+
+    class _FastLoader(_Checks, yaml.composer.Composer, CParser, yaml.resolver.Resolver):
+        """libyaml's scanner and parser (~10× faster: most of the time a plan takes to load)
+        under the same checked composer, so the nodes are the same. Used only when it reads the
+        whole file: on any error the file is read again by :class:`_Loader`, whose error is the
+        one reported (libyaml words its syntax errors otherwise)."""
+
+        def __init__(self, stream: str, path: str):
+            CParser.__init__(self, stream)
+            yaml.composer.Composer.__init__(self)
+            yaml.resolver.Resolver.__init__(self)
+            self.path = path
+            self.depth = 0
+
+        def compose_scalar_node(self, anchor):
+            node = super().compose_scalar_node(anchor)
+            node.style = node.style or None  # a plain scalar: libyaml says '', PyYAML None
+            return node
+
+
+def _compose(text: str, path: str) -> yaml.Node | None:
+    if CParser is not None:
+        fast = _FastLoader(text, path)
+        try:
+            return fast.get_single_node()
+        except Exception:  # read again below, by the parser whose error is reported
+            pass
+        finally:
+            fast.dispose()
+    loader = _Loader(text, path)
+    try:
+        return loader.get_single_node()
+    finally:
+        loader.dispose()
 
 
 @dataclass(frozen=True)
@@ -315,9 +365,8 @@ def load_yaml(path: str | Path) -> Node:
             None,
             where,
         ) from None
-    loader = _Loader(text, str(path))
     try:
-        root = loader.get_single_node()
+        root = _compose(text, str(path))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         loc = _mark_location(str(path), mark) if mark else where
@@ -328,8 +377,6 @@ def load_yaml(path: str | Path) -> Node:
         ) from None
     except yaml.YAMLError as exc:
         raise CchcError(Msg(f"lỗi YAML: {exc}", f"YAML error: {exc}"), None, where) from None
-    finally:
-        loader.dispose()
     if root is None:
         raise CchcError(Msg("tệp YAML rỗng", "the YAML file is empty"), None, where)
     return Node(root, str(path))

@@ -18,7 +18,7 @@ from typing import Annotated, Any, NoReturn
 import typer
 from typer.core import TyperArgument, TyperCommand, TyperGroup
 
-from .errors import CchcError, ExitCode, Msg
+from ..errors import CchcError, ExitCode, Msg
 
 
 class Lang(str, Enum):
@@ -27,7 +27,7 @@ class Lang(str, Enum):
 
 
 class By(str, Enum):
-    """``--by``: each is :func:`cchc_cli.groups.groupable` for the shipped plan (a test says so)."""
+    """``--by``: each is :func:`cchc_cli.engine.groups.groupable` for the shipped plan (a test says so)."""
 
     field = "field"
     procedure = "procedure"
@@ -329,7 +329,7 @@ def export_request(
 ):
     """The pipeline request of the options every command reading exports shares (the exports,
     the plan, the period, how to read the files); ``more``: the command's own (actuals, rows …)."""
-    from .pipeline import ReadOptions, Request
+    from ..pipeline import ReadOptions, Request
 
     return Request(
         tuple(records or ()),

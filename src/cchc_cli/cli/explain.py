@@ -1,8 +1,8 @@
 """``cchc explain`` and ``cchc verify``, plus the helper ``check --evidence`` calls.
 
-Kept out of :mod:`cchc_cli.cli` so that it can be registered on any Typer app::
+Kept out of :mod:`cchc_cli.cli.app` so that it can be registered on any Typer app::
 
-    from .cli_explain import register
+    from .explain import register
     register(app)
 
 Heavy modules are imported inside the commands, as in ``cli.py``.
@@ -17,7 +17,8 @@ from typing import Annotated
 
 import typer
 
-from .cli_common import (
+from ..errors import CchcError, ExitCode, Msg, exit_code
+from .common import (
     ActualsOpt,
     CommandHelp,
     CutoffOpt,
@@ -36,7 +37,6 @@ from .cli_common import (
     fail,
     gloss,
 )
-from .errors import CchcError, ExitCode, Msg, exit_code
 
 
 class ExplainFormat(str, Enum):
@@ -157,9 +157,9 @@ def explain_command(
     sheet: SheetOpt = None,
 ) -> None:
     """One indicator and the rows behind it (help: :data:`EXPLAIN_HELP`)."""
-    from .explain import explain
-    from .output import check_target, require_file, write_text
-    from .render.explain import render_explain
+    from ..explain import explain
+    from ..render.explain import render_explain
+    from ..render.output import check_target, require_file, write_text
 
     try:
         if fmt is ExplainFormat.xlsx:
@@ -254,7 +254,7 @@ def verify_command(
     lang: LangOpt = None,
 ) -> None:
     """Re-check an evidence folder (help: :data:`VERIFY_HELP`)."""
-    from .evidence import render_verification, verify
+    from ..evidence import render_verification, verify
 
     try:
         v = verify(directory, inputs)

@@ -9,7 +9,8 @@ from typing import Annotated
 
 import typer
 
-from .cli_common import (
+from ..errors import CchcError, ExitCode, Msg, exit_code
+from .common import (
     EXIT_BAD_INPUT,
     By,
     CommandHelp,
@@ -30,7 +31,6 @@ from .cli_common import (
     fail,
     gloss,
 )
-from .errors import CchcError, ExitCode, Msg, exit_code
 
 
 class ReportFormat(str, Enum):
@@ -119,9 +119,9 @@ def report(
     sheet: SheetOpt = None,
 ) -> None:
     """Biểu số 06/VPCP/KSTT (help: :data:`REPORT_HELP`)."""
-    from .output import check_target, require_file, write_text
-    from .pipeline import run
-    from .render.report import identity_warnings, render_form, render_form_xlsx
+    from ..pipeline import run
+    from ..render.output import check_target, require_file, write_text
+    from ..render.report import identity_warnings, render_form, render_form_xlsx
 
     try:
         if fmt is ReportFormat.xlsx:
@@ -196,9 +196,9 @@ def calendar(
     lang: LangOpt = None,
 ) -> None:
     """The working calendar of a year (help: :data:`CALENDAR_HELP`)."""
-    from .plan import load_plan
-    from .render.report import render_calendar
-    from .report import calendar_dict
+    from ..plan.model import load_plan
+    from ..render.report import render_calendar
+    from ..report import calendar_dict
 
     try:
         the_plan = load_plan(plan)

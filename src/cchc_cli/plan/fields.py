@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .errors import Reason
+from ..errors import Reason
 
 # The date forms of an export (dossier-export.md: day first, always), tried in this order on the
 # cells not yet parsed; comparisons are by calendar date, so time is kept only to validate it.

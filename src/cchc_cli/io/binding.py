@@ -12,11 +12,11 @@ from dataclasses import dataclass
 import numpy as np
 import pyarrow as pa
 
-from . import fields as F
+from ..errors import CchcError, Location, Msg
+from ..plan import fields as F
+from ..plan.model import ColumnSpec, Plan
+from ..text import closest, fold, visible
 from .cells import encode_words, parse_dates, parse_integers
-from .errors import CchcError, Location, Msg
-from .plan import ColumnSpec, Plan
-from .text import closest, fold, visible
 
 
 @dataclass(frozen=True)

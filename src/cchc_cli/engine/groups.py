@@ -6,8 +6,8 @@ import calendar as _calendar
 import datetime as dt
 import re
 
-from . import fields as F
-from .errors import CchcError, Location, Msg
+from ..errors import CchcError, Location, Msg
+from ..plan import fields as F
 
 MONTH = "month"
 _SPACES = re.compile(r"\s+")
