@@ -83,10 +83,12 @@ def plan():
 
 
 def run(path, plan, period=None, actuals=None):
-    from cchc_cli import read_records
-    from cchc_cli.evaluate import evaluate
+    """``check``'s result over one export: the pipeline (the engine), with a loaded plan."""
+    from cchc_cli.pipeline import Request
+    from cchc_cli.pipeline import run as run_pipeline
 
-    return evaluate(plan, read_records(path, plan), period, actuals)
+    span = period or plan.period
+    return run_pipeline(Request((path,), plan.path, span=span), (plan, span, actuals)).result
 
 
 def by_id(result):

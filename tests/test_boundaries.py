@@ -185,9 +185,8 @@ MAY_FIGURES = {
 
 
 def _form(path, plan, period=MAY, by="field"):
-    from cchc_cli import read_records
 
-    return build_form(plan, read_records(path, plan), period, by)
+    return build_form(plan, path, period, by)
 
 
 def _with_field(rows, field="Hộ tịch"):

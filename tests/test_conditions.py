@@ -11,7 +11,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cchc_cli.classify import Cat, Dates, Tri, evaluate_condition
 from cchc_cli.errors import Reason
 from cchc_cli.plan.conditions import (
     And,
@@ -28,7 +27,8 @@ from cchc_cli.plan.conditions import (
 from cchc_cli.plan.conditions import (
     tests_of as leaves,
 )
-from cchc_cli.records import EMPTY, UNKNOWN, Column
+from oracle.classify import Cat, Dates, Tri, evaluate_condition
+from oracle.records import EMPTY, UNKNOWN, Column
 
 # -- parse trees -------------------------------------------------------------------------------
 

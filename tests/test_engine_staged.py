@@ -14,9 +14,9 @@ import pyarrow.parquet as pq
 import pytest
 
 from cchc_cli import engine
-from cchc_cli.evaluate import lacking_columns
 from cchc_cli.io.staged import Staged, from_raw
 from cchc_cli.io.table import RawTable
+from cchc_cli.results import lacking_columns
 from conftest import SAMPLE
 from test_engine_diff import YEAR, assert_same, oracle, table_of
 

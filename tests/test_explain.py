@@ -506,11 +506,11 @@ def test_dossier_indicator_needs_the_export(app):
 def test_explain_agrees_with_check_on_the_sample(plan):
     """Per-row reasons add up to check's left_out_by; counts equal check's (and the pandas
     oracle's), every indicator."""
-    from cchc_cli import read_records
-    from cchc_cli.classify import classify
-    from cchc_cli.evaluate import evaluate
     from cchc_cli.explain import CLASSES, explain, of_run
     from cchc_cli.pipeline import Request, run
+    from oracle.classify import classify
+    from oracle.evaluate import evaluate
+    from oracle.records import read_records
 
     records = read_records(SAMPLE, plan)
     cl = classify(plan, records, plan.period)

@@ -97,13 +97,13 @@ def test_a_cchc_lang_that_is_neither_language_is_refused(cchc):
             "  → did you mean 'json'?\n",
         ),
         (
-            ["validate"],
+            ["inspect"],  # a command of one export file
             "Lỗi cách dùng: thiếu RECORDS: tệp xuất danh sách hồ sơ của phần mềm Một cửa (.csv, "
             ".txt, .xlsx, .xls)\n"
-            "  → cách dùng: cchc validate [OPTIONS] RECORDS (xem: cchc validate --help)\n",
+            "  → cách dùng: cchc inspect [OPTIONS] RECORDS (xem: cchc inspect --help)\n",
             "Usage error: missing RECORDS: the one-stop system's dossier export (.csv, .txt, .xlsx, "
             ".xls)\n"
-            "  → usage: cchc validate [OPTIONS] RECORDS (see: cchc validate --help)\n",
+            "  → usage: cchc inspect [OPTIONS] RECORDS (see: cchc inspect --help)\n",
         ),
         (
             ["validate", "x.csv", "--limt", "5"],
@@ -135,11 +135,11 @@ def test_a_cchc_lang_that_is_neither_language_is_refused(cchc):
             "Usage error: --plan needs a value\n  → see: cchc validate --help\n",
         ),
         (
-            ["validate", "x.csv", "y.csv"],
+            ["inspect", "x.csv", "y.csv"],
             "Lỗi cách dùng: thừa đối số: y.csv\n"
-            "  → cách dùng: cchc validate [OPTIONS] RECORDS (xem: cchc validate --help)\n",
+            "  → cách dùng: cchc inspect [OPTIONS] RECORDS (xem: cchc inspect --help)\n",
             "Usage error: unexpected extra argument: y.csv\n"
-            "  → usage: cchc validate [OPTIONS] RECORDS (see: cchc validate --help)\n",
+            "  → usage: cchc inspect [OPTIONS] RECORDS (see: cchc inspect --help)\n",
         ),
     ],
     ids=["choice", "missing", "option", "command", "range", "integer", "no_value", "extra"],

@@ -50,8 +50,8 @@ def modules_of(*args, tmp_path) -> set[str]:
     return set(report["modules"])
 
 
-# what `check` of a CSV export never needs: the old pandas route (report, explain and validate
-# still use it), the office and HTML writers' libraries, plotting
+# what `check` of a CSV export never needs: the old pandas route (tests/oracle now), the office
+# and HTML writers' libraries, plotting
 NOT_FOR_CHECK = (
     "pandas",
     "openpyxl",
@@ -79,6 +79,25 @@ def test_check_imports_no_other_route_and_one_country(args, tmp_path):
     # day, so Vietnam's holidays are read, but not the ~250 other countries of the package
     assert "holidays.countries.vietnam" in got
     assert "holidays.countries" not in got and "holidays.countries.japan" not in got
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("explain", "dossiers_on_time", SAMPLE, "--rows", "all", "--format", "csv"),
+        ("report", SAMPLE, "--format", "json"),
+        ("validate", SAMPLE, "--format", "csv"),
+        ("check", SAMPLE, "--format", "html", "-o", "page.html"),
+        ("check", SAMPLE, "--format", "json", "-o", "out.json", "--evidence", "ev"),
+    ],
+    ids=["explain", "report", "validate", "html", "evidence"],
+)
+def test_the_rows_behind_figures_import_no_pandas(args, tmp_path):
+    """explain, Biểu 06, validate, the HTML page and the evidence folder come from the engine:
+    no pandas (nor an Arrow array built from Python objects, which would import it)."""
+    got = modules_of(*args, tmp_path=tmp_path)
+    assert "pandas" not in got
+    assert not {m for m in got if m.startswith(("cchc_cli.records", "cchc_cli.classify"))}
 
 
 def test_help_imports_no_engine(tmp_path):

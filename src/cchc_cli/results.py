@@ -1,7 +1,7 @@
 """The figures and verdicts of a run, as every renderer, the JSON and the evidence read them.
 
 Pandas-free on purpose: the ``check`` path imports this, never the pandas route
-(:mod:`cchc_cli.evaluate`, kept as the test oracle). Frozen dataclasses: a result is a value.
+(``tests/oracle``, kept as the differential tests' oracle). Frozen dataclasses: a result is a value.
 """
 
 from __future__ import annotations

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import shutil
 import sys
+from dataclasses import replace
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from ..errors import CchcError, ExitCode, Location, Msg, exit_code
+from ..errors import CchcError, ExitCode, Msg, exit_code
 from .common import (
     EXIT_BAD_INPUT,
     ActualsOpt,
@@ -28,6 +29,7 @@ from .common import (
     SheetOpt,
     ToOpt,
     command,
+    export_request,
     fail,
     gloss,
 )
@@ -187,7 +189,7 @@ def check(
     ] = None,
 ) -> None:
     """Every indicator of the plan over one period (help: :data:`CHECK_HELP`)."""
-    from ..pipeline import ReadOptions, Request, load
+    from ..pipeline import load
     from ..pipeline import run as run_pipeline
     from ..render import FILE_FORMATS, render
     from ..render.output import check_target, require_file, write_text
@@ -198,15 +200,17 @@ def check(
                 fmt.value, output, "bao-cao.html" if fmt is Format.html else f"phu-luc.{fmt.value}"
             )
         check_target(output, (*records, plan, actuals, compare))  # before any file is written
-        request = Request(
-            tuple(records),
+        request = export_request(
+            records,
             plan,
-            period=period,
-            date_from=date_from,
-            date_to=date_to,
-            cutoff=cutoff,
+            period,
+            date_from,
+            date_to,
+            cutoff,
+            encoding,
+            delimiter,
+            sheet,
             actuals=actuals,
-            read=ReadOptions(encoding, delimiter, sheet),
             by=by.value if by else None,
             months=fmt in (Format.xlsx, Format.html),  # their month sheet
             engine=engine.value,
@@ -222,8 +226,12 @@ def check(
             from ..evidence import evidence_request
 
             request = evidence_request(request, loaded[0])
+        if fmt is Format.html:  # Biểu 06 and the worklists over the same period
+            from ..render.html_report import worklist_rows
+
+            request = replace(request, form="", rows=request.rows + worklist_rows(loaded[0]))
         done = run_pipeline(request, loaded)
-        the_plan, span, result = done.plan, done.period, done.result
+        the_plan, result = done.plan, done.result
         check_target(output, tuple(b.path for b in the_plan.bases))  # an overlay's bases too
         shown = result
         if previous is not None:
@@ -235,24 +243,10 @@ def check(
         color = output is None and fmt is Format.table and sys.stdout.isatty()
         width = shutil.get_terminal_size((160, 24)).columns if color else None
         parts = {}
-        rows = None  # the pandas route's rows: Biểu 06 still reads them
         if fmt is Format.html:
-            from ..classify import classify
-            from ..records import read_records
-
-            data = read_records(
-                _one_export(records, "--format html"),
-                the_plan,
-                encoding=encoding,
-                delimiter=delimiter,
-                sheet=sheet,
-            )
-            rows = (data, classify(the_plan, data, span))
-        if fmt is Format.html:  # Biểu 06 and the worklists over the same period
             from ..render.html_report import report_parts
 
-            assert rows is not None
-            parts = report_parts(the_plan, rows[0], span, rows[1])
+            parts = report_parts(done)
         text = render(
             shown,
             fmt.value,
@@ -272,27 +266,6 @@ def check(
     except CchcError as exc:
         fail(exc, lang.value)
     raise typer.Exit(exit_code(result.summary, strict=strict))
-
-
-def _one_export(records: list[Path], option: str) -> Path:
-    """What still reads one export file at a time (Biểu 06)."""
-    from ..io.parquet import is_converted
-    from ..pipeline import expand_inputs
-
-    files = expand_inputs(records)
-    if len(files) != 1 or is_converted(files[0]):
-        raise CchcError(
-            Msg(
-                f"{option} cần đúng một tệp xuất (chưa nhận nhiều tệp hay thư mục Parquet)",
-                f"{option} needs exactly one export file (not yet several files or a Parquet set)",
-            ),
-            Msg(
-                f"chạy {option} trên tệp xuất gốc; các số liệu của check không đổi",
-                f"run {option} on the original export file; check's figures are the same",
-            ),
-            Location(str(records[0])),
-        )
-    return files[0]
 
 
 def register(app: typer.Typer) -> None:

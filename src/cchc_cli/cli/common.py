@@ -322,3 +322,22 @@ def fail(exc: CchcError, lang: str) -> NoReturn:
     word = "Lỗi" if lang == "vi" else "Error"
     sys.stderr.write(f"{word}: {exc.render(lang)}\n")
     raise typer.Exit(ExitCode.ERROR)
+
+
+def export_request(
+    records, plan, period, date_from, date_to, cutoff, encoding, delimiter, sheet, **more
+):
+    """The pipeline request of the options every command reading exports shares (the exports,
+    the plan, the period, how to read the files); ``more``: the command's own (actuals, rows …)."""
+    from ..pipeline import ReadOptions, Request
+
+    return Request(
+        tuple(records or ()),
+        plan,
+        period=period,
+        date_from=date_from,
+        date_to=date_to,
+        cutoff=cutoff,
+        read=ReadOptions(encoding, delimiter, sheet),
+        **more,
+    )

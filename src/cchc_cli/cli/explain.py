@@ -33,6 +33,7 @@ from .common import (
     SheetOpt,
     ToOpt,
     command,
+    export_request,
     fail,
     gloss,
 )
@@ -157,7 +158,6 @@ def explain_command(
 ) -> None:
     """One indicator and the rows behind it (help: :data:`EXPLAIN_HELP`)."""
     from ..explain import explain
-    from ..pipeline import ReadOptions, Request
     from ..render.explain import render_explain
     from ..render.output import check_target, require_file, write_text
 
@@ -168,15 +168,17 @@ def explain_command(
             )
         exports = tuple(records or ())
         check_target(output, (*exports, plan, actuals))
-        request = Request(
+        request = export_request(
             exports,
             plan,
-            period=period,
-            date_from=date_from,
-            date_to=date_to,
-            cutoff=cutoff,
+            period,
+            date_from,
+            date_to,
+            cutoff,
+            encoding,
+            delimiter,
+            sheet,
             actuals=actuals,
-            read=ReadOptions(encoding, delimiter, sheet),
         )
         expl = explain(request, indicator, rows=rows.value)
         color = output is None and fmt is ExplainFormat.table and sys.stdout.isatty()

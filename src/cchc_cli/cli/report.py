@@ -17,16 +17,17 @@ from .common import (
     CutoffOpt,
     DelimiterOpt,
     EncodingOpt,
+    ExportsArg,
     FromOpt,
     Lang,
     LangOpt,
     OutputOpt,
     PeriodOpt,
     PlanOpt,
-    RecordsArg,
     SheetOpt,
     ToOpt,
     command,
+    export_request,
     fail,
     gloss,
 )
@@ -87,7 +88,7 @@ REPORT_HELP = CommandHelp(
 
 
 def report(
-    records: RecordsArg,
+    records: ExportsArg,
     plan: PlanOpt = None,
     period: PeriodOpt = None,
     cutoff: CutoffOpt = None,
@@ -118,23 +119,29 @@ def report(
     sheet: SheetOpt = None,
 ) -> None:
     """Biểu số 06/VPCP/KSTT (help: :data:`REPORT_HELP`)."""
-    from ..plan.model import load_plan
-    from ..plan.period import resolve_period
-    from ..records import read_records
+    from ..pipeline import run
     from ..render.output import check_target, require_file, write_text
     from ..render.report import identity_warnings, render_form, render_form_xlsx
-    from ..report import build_form
 
     try:
         if fmt is ReportFormat.xlsx:
             require_file("xlsx", output, "bieu-06.xlsx" if lang is Lang.vi else "form-06.xlsx")
-        check_target(output, (records, plan))
-        the_plan = load_plan(plan)
-        span = resolve_period(
-            period, date_from, date_to, the_plan.period, cutoff, the_plan.reporting
+        exports = tuple(records)
+        check_target(output, (*exports, plan))
+        request = export_request(
+            exports,
+            plan,
+            period,
+            date_from,
+            date_to,
+            cutoff,
+            encoding,
+            delimiter,
+            sheet,
+            form=by.value if by else "",
         )
-        data = read_records(records, the_plan, encoding=encoding, delimiter=delimiter, sheet=sheet)
-        form = build_form(the_plan, data, span, by.value if by else None)
+        form = run(request).form
+        assert form is not None
         if fmt is ReportFormat.xlsx:
             write_text("", output, binary=render_form_xlsx(form, lang.value))
         else:

@@ -15,15 +15,16 @@ from .common import (
     CutoffOpt,
     DelimiterOpt,
     EncodingOpt,
+    ExportsArg,
     FromOpt,
     LangOpt,
     OutputOpt,
     PeriodOpt,
     PlanOpt,
-    RecordsArg,
     SheetOpt,
     ToOpt,
     command,
+    export_request,
     fail,
     gloss,
 )
@@ -67,7 +68,7 @@ VALIDATE_HELP = CommandHelp(
 
 
 def validate(
-    records: RecordsArg,
+    records: ExportsArg,
     plan: PlanOpt = None,
     period: PeriodOpt = None,
     cutoff: CutoffOpt = None,
@@ -94,21 +95,17 @@ def validate(
     sheet: SheetOpt = None,
 ) -> None:
     """Every problem in an export (help: :data:`VALIDATE_HELP`)."""
-    from ..plan.model import load_plan
-    from ..plan.period import resolve_period
-    from ..records import read_records
     from ..render.output import check_target, write_text
     from ..render.validation import render_validation
     from ..validate import validate as run_validation
 
     try:
-        check_target(output, (records, plan))
-        the_plan = load_plan(plan)
-        span = resolve_period(
-            period, date_from, date_to, the_plan.period, cutoff, the_plan.reporting
+        exports = tuple(records)
+        check_target(output, (*exports, plan))
+        request = export_request(
+            exports, plan, period, date_from, date_to, cutoff, encoding, delimiter, sheet
         )
-        data = read_records(records, the_plan, encoding=encoding, delimiter=delimiter, sheet=sheet)
-        result = run_validation(the_plan, data, span)
+        result = run_validation(request)
         color = output is None and fmt is ProblemFormat.table and sys.stdout.isatty()
         write_text(render_validation(result, fmt.value, lang.value, limit, color), output)
     except CchcError as exc:

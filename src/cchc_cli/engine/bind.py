@@ -9,6 +9,7 @@ column) are fetched, by SQL: the file's cells stay in DuckDB.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import duckdb
@@ -46,6 +47,24 @@ class Bound:
     def last(self) -> str | None:
         """The column of the header's last cell: ABSENT there means a short row."""
         return cell_names(len(self.info.headers))[-1] if self.info.headers else None
+
+
+@dataclass(frozen=True)
+class AnyColumns:
+    """The plan columns any of the bound files has, and where the first file's header is: what
+    :func:`cchc_cli.engine.groups.check_grouping` asks of the files."""
+
+    fields: frozenset[str]
+    path: str
+    header_line: int
+
+    def has(self, name: str) -> bool:
+        return name in self.fields
+
+
+def any_columns(plan: Plan, bounds: Sequence[Bound]) -> AnyColumns:
+    has = frozenset(n for b in bounds for n in plan.columns if b.column(n) is not None)
+    return AnyColumns(has, bounds[0].info.path, bounds[0].info.header_line)
 
 
 def file_facts(info: TableInfo) -> dict:

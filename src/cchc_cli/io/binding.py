@@ -85,6 +85,10 @@ class HeaderBinding:
 
     order: tuple[str, ...] = ()  # the plan's fields, in its order
 
+    def has(self, name: str) -> bool:
+        """Whether the file has the field's column (so this is a ``results.HasColumns``)."""
+        return name in self.where
+
 
 def claiming_columns(
     plan: Plan, headers: Sequence[str]

@@ -1,4 +1,4 @@
-"""Turning a :class:`~cchc_cli.evaluate.Result` into text: table, JSON, CSV, Markdown.
+"""Turning a :class:`~cchc_cli.results.Result` into text: table, JSON, CSV, Markdown.
 
 Every renderer returns a string; the CLI decides where it goes. Numbers follow the UI language
 (``97,07%`` in Vietnamese) and a value is never printed so that it reads as meeting a target it

@@ -6,12 +6,10 @@ import datetime as dt
 
 import numpy as np
 
-from .classify import Classified, Tri, classify, first_reasons
-from .io.actuals import Actuals
-from .plan.model import Indicator, Plan
-from .plan.period import incomplete_notices
-from .records import Records
-from .results import (
+from cchc_cli.io.actuals import Actuals
+from cchc_cli.plan.model import Indicator, Plan
+from cchc_cli.plan.period import incomplete_notices
+from cchc_cli.results import (
     FAIL,
     NO_DATA,
     PASS,
@@ -29,6 +27,9 @@ from .results import (
     needed_fields,
     ratio_result,
 )
+
+from .classify import Classified, Tri, classify, first_reasons
+from .records import Records
 
 __all__ = [
     "FAIL",
@@ -185,8 +186,10 @@ def breakdown(
     open-at-end are per month) or per value of a text column (:func:`cchc_cli.engine.groups.groupable`:
     lĩnh vực, thủ tục, đơn vị…). An indicator whose columns the export lacks is no_data, with
     the reason, in every group."""
+    from cchc_cli.engine.groups import MONTH, check_grouping, months_of
+
     from .classify import calendar_for
-    from .engine.groups import MONTH, check_grouping, group_codes, months_of
+    from .groups import group_codes
 
     check_grouping(plan, records, by)
     dossier = [i for i in plan.indicators if i.source == "dossiers"]

@@ -17,8 +17,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .errors import CchcError, Location, Msg, Reason
-from .io.binding import (
+from cchc_cli.errors import CchcError, Location, Msg, Reason
+from cchc_cli.io.binding import (
     SAMPLE_CELLS,
     ColumnChoice,
     bind_headers,
@@ -27,11 +27,11 @@ from .io.binding import (
     header_score,
     key_headers,
 )
-from .io.cells import EMPTY, UNKNOWN, encode_words, parse_dates, parse_integers
-from .io.staged import ABSENT
-from .io.table import RawTable, read_table
-from .plan import fields as F
-from .plan.model import ColumnSpec, Plan
+from cchc_cli.io.cells import EMPTY, UNKNOWN, encode_words, parse_dates, parse_integers
+from cchc_cli.io.staged import ABSENT
+from cchc_cli.io.table import RawTable, read_table
+from cchc_cli.plan import fields as F
+from cchc_cli.plan.model import ColumnSpec, Plan
 
 __all__ = [
     "EMPTY",
