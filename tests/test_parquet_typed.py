@@ -124,6 +124,11 @@ def test_a_time_zone_timestamp_is_the_local_wall_clock(tmp_path):
     got, _ = _figures(str(path), "--period", "2023")
     # both received in 2023 (a online, b in person); read as UTC, a would fall in 2022: 0/1
     assert got["dossiers_online"][:2] == (1, 2)
+    # the same instants stored in UTC: still Vietnam's dates
+    utc = table.set_column(1, "Ngày tiếp nhận", pa.array(instants, pa.timestamp("s", tz="UTC")))
+    pq.write_table(utc, path)
+    got, _ = _figures(str(path), "--period", "2023")
+    assert got["dossiers_online"][:2] == (1, 2)
 
 
 def test_a_column_no_export_can_hold_is_exit_2_naming_it(tmp_path):

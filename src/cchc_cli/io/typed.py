@@ -4,8 +4,8 @@ A province's data lake or another tool may hold the export as Parquet with real 
 timestamps, integers, booleans. The engine reads text cells, so each typed column is written the
 way the export's own text would be, in a form the counting rules read exactly:
 
-- dates ``2023-05-04``; timestamps ``2023-05-04T08:30:00`` (seconds; a time zone's instant shown
-  as that zone's wall clock, since the working day is the local one);
+- dates ``2023-05-04``; timestamps ``2023-05-04T08:30:00`` (seconds; a timestamp with a time zone
+  is an instant, shown as Vietnam's wall clock, UTC+7, as a text time with a zone is read);
 - integers as digits; a float with no fraction as an integer (``5``), else its shortest text;
   decimals as written; booleans ``TRUE``/``FALSE`` (as a workbook's boolean cells);
 - text as it is (the reader then cleans it like any file's cells); null as an empty cell.
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from .staged import StageWriter
 
 TIMESTAMP_TEXT = "%Y-%m-%dT%H:%M:%S"
+VIETNAM = "+07:00"  # as text times with a zone are read (README, "Choices")
 
 
 def text_column(column: pa.Array | pa.ChunkedArray, name: str, path: str) -> pa.ChunkedArray:
@@ -47,8 +48,8 @@ def text_column(column: pa.Array | pa.ChunkedArray, name: str, path: str) -> pa.
     elif pa.types.is_string(kind) or pa.types.is_large_string(kind):
         text = col
     elif pa.types.is_timestamp(kind):
-        if kind.tz is not None:
-            col = pc.local_timestamp(col)
+        if kind.tz is not None:  # an instant: its date in Vietnam (UTC+7, no summer time)
+            col = pc.local_timestamp(col.cast(pa.timestamp(kind.unit, tz=VIETNAM)))
         seconds = pc.cast(col, pa.timestamp("s"), safe=False)  # the seconds, never fractions
         text = pc.strftime(seconds, TIMESTAMP_TEXT)
     elif pa.types.is_date(kind):
