@@ -29,7 +29,8 @@ DOSSIER_IDS = [
 
 @pytest.fixture
 def app():
-    from cchc_cli.cli.explain import register
+    from cchc_cli.cli.explain import register as add_explain
+    from cchc_cli.cli.verify import register as add_verify
 
     a = typer.Typer()
 
@@ -37,7 +38,8 @@ def app():
     def _root() -> None:
         """test app"""
 
-    register(a)
+    add_explain(a)
+    add_verify(a)
     return a
 
 

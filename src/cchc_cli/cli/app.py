@@ -17,6 +17,7 @@ from typing import Annotated, NoReturn
 import typer
 
 from ..errors import ExitCode, Msg
+from .calendar import register as _register_calendar
 from .check import register as _register_check
 from .common import (
     EXIT_BAD_INPUT,
@@ -34,6 +35,7 @@ from .inspect import register as _register_inspect
 from .plans import register as _register_plans
 from .report import register as _register_report
 from .validate import register as _register_validate
+from .verify import register as _register_verify
 
 ROOT_HELP = CommandHelp(
     summary=Msg(
@@ -117,7 +119,9 @@ def _root(
 _register_check(app)
 _register_validate(app)
 _register_report(app)
+_register_calendar(app)
 _register_explain(app)
+_register_verify(app)
 _register_inspect(app)
 _register_plans(app)
 _register_convert(app)
