@@ -37,12 +37,9 @@ def text_column(column: pa.Array | pa.ChunkedArray, name: str, path: str) -> pa.
     import pyarrow.compute as pc
 
     col = column if isinstance(column, pa.ChunkedArray) else pa.chunked_array([column])
-    kind = col.type
-    if pa.types.is_dictionary(kind):
-        col = col.cast(kind.value_type)
-        kind = kind.value_type
-    if not any(test(kind) for test in _cell_type_tests()):
-        raise unsupported(name, str(kind), path)
+    kind = cell_type(col.type, name, path)
+    if kind != col.type:  # dictionary-encoded
+        col = col.cast(kind)
     if pa.types.is_null(kind):
         text = pc.cast(col, pa.large_string())
     elif pa.types.is_string(kind) or pa.types.is_large_string(kind):
@@ -64,6 +61,16 @@ def text_column(column: pa.Array | pa.ChunkedArray, name: str, path: str) -> pa.
     else:  # integers, decimals
         text = pc.cast(col, pa.string())
     return pc.fill_null(pc.cast(text, pa.large_string()), "")
+
+
+def cell_type(kind: pa.DataType, name: str, path: str) -> pa.DataType:
+    """The type of a column's cells (a dictionary's values), or exit 2 if no export cell has it."""
+    import pyarrow as pa
+
+    value = kind.value_type if pa.types.is_dictionary(kind) else kind
+    if not any(test(value) for test in _cell_type_tests()):
+        raise unsupported(name, str(kind), path)
+    return value
 
 
 def unsupported(name: str, kind: str, path: str) -> CchcError:
@@ -125,9 +132,7 @@ def parquet_table(ctx: Ctx, sink: StageWriter) -> dict:
             "download or write the file again from its system",
         ) from None
     for f in schema:  # every column's type refused before any row is read
-        kind = f.type.value_type if pa.types.is_dictionary(f.type) else f.type
-        if not any(test(kind) for test in _cell_type_tests()):
-            raise unsupported(f.name, str(f.type), ctx.shown)
+        cell_type(f.type, f.name, ctx.shown)
     extra = [(k, v) for k, v in partition_values(ctx.path) if k not in schema.names]
     headers = tuple(nfc(name).strip() for name in (*schema.names, *(k for k, _ in extra)))
     blank, layout, first = 0, [], 1
