@@ -32,9 +32,9 @@ DEFAULT = HERE / "out" / "ho-so-1000000.csv"
 def child(path: str, engine_name: str, period: str, master: str) -> None:
     t0 = time.perf_counter()
     from cchc_cli import load_plan
+    from cchc_cli.io.binding import header_matcher
     from cchc_cli.io.table import read_table
-    from cchc_cli.period import parse_period
-    from cchc_cli.records import header_matcher
+    from cchc_cli.plan.period import parse_period
     from cchc_cli.text import fold
 
     plan = load_plan(HERE.parent / "plan2023.yaml")

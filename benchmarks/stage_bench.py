@@ -51,7 +51,7 @@ def _child(mode: str, path: str, memory_rows: int | None) -> None:
         rows = table.num_rows
     else:
         from cchc_cli.io.table import stage_table
-        from cchc_cli.plan import load_plan
+        from cchc_cli.plan.model import load_plan
         from cchc_cli.text import fold
 
         plan = load_plan()

@@ -2,7 +2,7 @@
 
 - ``cli-reference``: every command (usage, summary in both languages, exit codes) and every
   option (the commands taking it, its gloss), read from the Click commands and their
-  ``CommandHelp`` (:data:`cchc_cli.cli_common.HELP`);
+  ``CommandHelp`` (:data:`cchc_cli.cli.common.HELP`);
 - ``json-example``: the JSON of a real ``cchc check`` run on the sample (lists cut to one
   element, hashes and the time masked), each field with its note from :data:`NOTES`;
 - ``reason-codes``: every reason code with the words the table prints for it.
@@ -45,7 +45,7 @@ def _cell(text: str) -> str:
 
 
 def _option_name(param) -> str:
-    from cchc_cli.cli_usage import choices
+    from cchc_cli.cli.usage import choices
 
     names = ", ".join(sorted(param.opts, key=len))
     if param.secondary_opts:
@@ -60,8 +60,8 @@ def _option_name(param) -> str:
 def cli_reference() -> str:
     from typer.main import get_command
 
-    from cchc_cli.cli import ROOT_HELP, app
-    from cchc_cli.cli_common import HELP
+    from cchc_cli.cli.app import ROOT_HELP, app
+    from cchc_cli.cli.common import HELP
 
     group = get_command(app)
     root = group.make_context("cchc", [], resilient_parsing=True)
@@ -155,7 +155,7 @@ def _run(args: tuple[str, ...]) -> str:
     """``cchc ARGS`` in-process, its stdout."""
     from typer.testing import CliRunner
 
-    from cchc_cli.cli import app
+    from cchc_cli.cli.app import app
 
     res = CliRunner().invoke(app, list(args))
     if res.exit_code not in (0, 1):

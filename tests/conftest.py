@@ -72,7 +72,7 @@ def cli(*args):
     """``cchc ARGS`` through Typer's test runner; paths may be ``Path`` objects."""
     from typer.testing import CliRunner
 
-    from cchc_cli.cli import app
+    from cchc_cli.cli.app import app
 
     return CliRunner().invoke(app, [str(a) for a in args])
 
@@ -85,10 +85,12 @@ def plan():
 
 
 def run(path, plan, period=None, actuals=None):
-    from cchc_cli import read_records
-    from cchc_cli.evaluate import evaluate
+    """``check``'s result over one export: the pipeline (the engine), with a loaded plan."""
+    from cchc_cli.pipeline import Request
+    from cchc_cli.pipeline import run as run_pipeline
 
-    return evaluate(plan, read_records(path, plan), period, actuals)
+    span = period or plan.period
+    return run_pipeline(Request((path,), plan.path, span=span), (plan, span, actuals)).result
 
 
 def by_id(result):

@@ -111,7 +111,7 @@ def count(folder: Path, plan=None, period=YEAR) -> dict:
     """Every register indicator's result over the registers in ``folder``."""
     from cchc_cli.engine.registers import run_registers
     from cchc_cli.io.registers import read_registers
-    from cchc_cli.plan import load_plan
+    from cchc_cli.plan.model import load_plan
 
     plan = plan or load_plan()
     staged = read_registers(plan, [folder])

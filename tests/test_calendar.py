@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cchc_cli.calendar import WorkCalendar, supported_years
+from cchc_cli.plan.calendar import WorkCalendar, supported_years
 
 D = np.datetime64
 

@@ -12,7 +12,7 @@ import json
 import typer
 from typer.testing import CliRunner
 
-from cchc_cli.cli_report import register
+from cchc_cli.cli.calendar import register
 from cchc_cli.errors import ExitCode
 from conftest import PLAN
 

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cchc_cli.calendar import WorkCalendar
+from cchc_cli.plan.calendar import WorkCalendar
 
 
 @pytest.fixture(scope="module")

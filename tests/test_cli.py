@@ -12,7 +12,7 @@ import subprocess
 import pytest
 from typer.testing import CliRunner
 
-from cchc_cli.cli import app
+from cchc_cli.cli.app import app
 from cchc_cli.errors import ExitCode
 from conftest import ACTUALS, REGISTERS_REL, ROOT, SAMPLE, write_export
 
@@ -462,10 +462,11 @@ def test_table_never_cuts_text(width):
     wider than the screen without a sign)."""
     import re
 
-    from cchc_cli import load_actuals, load_plan, read_records
-    from cchc_cli.evaluate import breakdown, evaluate
+    from cchc_cli import load_actuals, load_plan
     from cchc_cli.render import fmt_value
     from cchc_cli.render.table import render_table
+    from oracle.evaluate import breakdown, evaluate
+    from oracle.records import read_records
 
     plan = load_plan()
     records = read_records(SAMPLE, plan)

@@ -13,7 +13,7 @@ from fractions import Fraction
 import pytest
 from typer.testing import CliRunner
 
-from cchc_cli.cli import app
+from cchc_cli.cli.app import app
 from cchc_cli.errors import ExitCode
 from conftest import SAMPLE
 from register_kit import write_register
@@ -139,10 +139,11 @@ def test_json_deltas_worked_by_hand(runs):
 
 
 def test_the_library_delta_is_exact(runs, plan):
-    from cchc_cli import load_actuals, read_records
+    from cchc_cli import load_actuals
     from cchc_cli.compare import attach, read_previous
-    from cchc_cli.evaluate import evaluate
-    from cchc_cli.period import resolve_period
+    from cchc_cli.plan.period import resolve_period
+    from oracle.evaluate import evaluate
+    from oracle.records import read_records
 
     path, may, before = runs
     span = resolve_period("2023-05", None, None, plan.period)
@@ -297,10 +298,11 @@ def test_compare_never_overwrites_the_earlier_run(runs):
 
 @pytest.mark.parametrize("width", [60, 80, 100, 120, 150, 170, 200])
 def test_the_change_column_never_cuts_the_table(runs, plan, width):
-    from cchc_cli import load_actuals, read_records
+    from cchc_cli import load_actuals
     from cchc_cli.compare import attach, read_previous
-    from cchc_cli.evaluate import evaluate
     from cchc_cli.render.table import render_table
+    from oracle.evaluate import evaluate
+    from oracle.records import read_records
 
     path, may, before = runs
     may_span = (dt.date(2023, 5, 1), dt.date(2023, 5, 31))

@@ -11,8 +11,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cchc_cli.classify import Cat, Dates, Tri, evaluate_condition
-from cchc_cli.conditions import (
+from cchc_cli.errors import Reason
+from cchc_cli.plan.conditions import (
     And,
     ConditionSyntaxError,
     Not,
@@ -21,14 +21,14 @@ from cchc_cli.conditions import (
     fields_of,
     parse_condition,
 )
-from cchc_cli.conditions import (
+from cchc_cli.plan.conditions import (
     Test as Cmp,
 )
-from cchc_cli.conditions import (
+from cchc_cli.plan.conditions import (
     tests_of as leaves,
 )
-from cchc_cli.errors import Reason
-from cchc_cli.records import EMPTY, UNKNOWN, Column
+from oracle.classify import Cat, Dates, Tri, evaluate_condition
+from oracle.records import EMPTY, UNKNOWN, Column
 
 # -- parse trees -------------------------------------------------------------------------------
 

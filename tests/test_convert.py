@@ -10,7 +10,7 @@ from collections import Counter
 import duckdb
 from typer.testing import CliRunner
 
-from cchc_cli.cli import app
+from cchc_cli.cli.app import app
 from cchc_cli.errors import ExitCode
 from conftest import SAMPLE, write_export
 

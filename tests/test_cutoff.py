@@ -10,9 +10,9 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from cchc_cli.cli import app
+from cchc_cli.cli.app import app
 from cchc_cli.errors import CchcError, ExitCode
-from cchc_cli.period import resolve_period
+from cchc_cli.plan.period import resolve_period
 from conftest import ACTUALS, SAMPLE
 
 runner = CliRunner()

@@ -22,19 +22,22 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cchc_cli import engine
-from cchc_cli.classify import classify
 from cchc_cli.engine import dates as D
 from cchc_cli.engine import duck
 from cchc_cli.engine.compile import nest
+from cchc_cli.engine.groups import months_of
 from cchc_cli.errors import CchcError
-from cchc_cli.evaluate import breakdown, count, input_summary
 from cchc_cli.explain import CLASSES, reads_due
-from cchc_cli.explain_records import row_classes
 from cchc_cli.io.staged import ABSENT
 from cchc_cli.io.table import RawTable, read_table
-from cchc_cli.records import header_matcher, parse_dates, records_from_table
 from cchc_cli.text import clean, fold
 from conftest import HEADERS, ROOT, SAMPLE
+from oracle.classify import classify
+from oracle.evaluate import breakdown, count, input_summary
+from oracle.explain import row_classes
+from oracle.records import header_matcher, parse_dates, records_from_table
+from oracle.report import build_form as oracle_form
+from oracle.validate import validate as oracle_validate
 
 YEAR = (dt.date(2023, 1, 1), dt.date(2023, 12, 31))
 SAMPLING = importlib.import_module("cchc_cli.engine.bind")  # the module, not its bind()
@@ -464,3 +467,108 @@ def test_random_breakdowns(plan, con, case, by, learnt):
             assert_same_breakdown(plan, table, period, by, con)
     else:
         assert_same_breakdown(plan, table, period, by, con)
+
+
+# ---------------------------------------------------------------- Biểu 06
+
+
+def engine_form(plan, tables, period, by, con):
+    """Biểu 06 as the product builds it from the engine's placement of the rows."""
+    from cchc_cli.engine.form import form_of_placement
+
+    spans = {"period": period}
+    if by == "month":
+        spans.update({f"{m[0]:%Y-%m}": m for m in months_of(period)})
+    wants = engine.Wants(form=by or "")
+    figures, extras = engine.run_wanted(plan, tables, spans, wants, connection=con)
+    return form_of_placement(plan, period, figures["period"].summary, extras.form)
+
+
+def assert_same_form(plan, table, period, by, con):
+    """Every count, identity, left-out reason and column not available of the form, and its
+    input counts, as the pandas route's form (the same errors where it refuses)."""
+    records = records_from_table(table, plan)
+    try:
+        want = oracle_form(plan, records, period, by)
+    except CchcError as e:
+        with pytest.raises(CchcError) as got_error:
+            engine_form(plan, table, period, by, con)
+        assert str(got_error.value) == str(e)
+        return None
+    got = engine_form(plan, table, period, by, con)
+    assert got == want
+    return got
+
+
+@pytest.mark.parametrize("by", [None, "procedure", "month", "unit"])
+def test_sample_form(plan, con, by):
+    form = assert_same_form(plan, table_of(SAMPLE, plan), YEAR, by, con)
+    if by == "unit":  # the sample has no unit column: the same error
+        assert form is None
+        return
+    assert form.total.counts["received_total"] > 2000 and form.total.left_out >= 1
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    case=st.one_of(exports(), exports(must=("proc",))),
+    by=st.sampled_from([None, "month", "procedure"]),
+    learnt=st.booleans(),
+)
+def test_random_forms(plan, con, case, by, learnt):
+    """Random exports (columns missing too: the form reads them as unknown) by field, month
+    and procedure."""
+    table, period = case
+    if learnt:
+        with learnt_from_the_query():
+            assert_same_form(plan, table, period, by, con)
+    else:
+        assert_same_form(plan, table, period, by, con)
+
+
+# ---------------------------------------------------------------- validate's problems
+
+
+def assert_same_problems(plan, table, period, con):
+    """Every problem (line, column, header, field, value, reason, in order) and the received-date
+    counts, as the pandas route's validate finds them."""
+    records = records_from_table(table, plan)
+    want = oracle_validate(plan, records, period)
+    wants = engine.Wants(problems=True)
+    figures, extras = engine.run_wanted(plan, table, {"period": period}, wants, connection=con)
+    got = extras.checked
+    p = got.problems
+    cols = ["line", "column", "header", "field", "value", "reason"]
+    expected = [
+        (int(a), int(b), str(c), str(d), str(e), str(f))
+        for a, b, c, d, e, f in want.problems[cols].itertuples(index=False)
+    ]
+    assert list(zip(p.line, p.column, p.header, p.field, p.value, p.reason, strict=True)) == expected
+    assert set(p.file) <= {0}
+    counts = ("rows_before", "rows_in", "rows_after", "rows_no_received_date", "rows_not_received",
+              "rows_with_problems")  # fmt: skip
+    assert {k: getattr(got, k) for k in counts} == {k: getattr(want, k) for k in counts}
+    assert got.unmatched == records.unmatched_headers
+    assert figures["period"].summary.problems == len(p)
+    return got
+
+
+def test_sample_problems(plan, con):
+    got = assert_same_problems(plan, table_of(SAMPLE, plan), YEAR, con)
+    assert len(got.problems) >= 3 and got.rows_in > 2000
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+def test_fixture_problems(plan, con, path):
+    assert_same_problems(plan, table_of(path, plan), PERIODS["2023-05"], con)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(case=exports(), learnt=st.booleans())
+def test_random_problems(plan, con, case, learnt):
+    table, period = case
+    if learnt:
+        with learnt_from_the_query():
+            assert_same_problems(plan, table, period, con)
+    else:
+        assert_same_problems(plan, table, period, con)

@@ -14,9 +14,9 @@ import pyarrow.parquet as pq
 import pytest
 
 from cchc_cli import engine
-from cchc_cli.evaluate import lacking_columns
 from cchc_cli.io.staged import Staged, from_raw
 from cchc_cli.io.table import RawTable
+from cchc_cli.results import lacking_columns
 from conftest import SAMPLE
 from test_engine_diff import YEAR, assert_same, oracle, table_of
 
@@ -160,7 +160,7 @@ import sys
 import numpy as np, pyarrow as pa, pyarrow.csv as pv
 from cchc_cli import engine
 from cchc_cli.io.staged import Staged, TableInfo
-from cchc_cli.plan import load_plan
+from cchc_cli.plan.model import load_plan
 cells = pv.read_csv({str(SAMPLE)!r}, convert_options=pv.ConvertOptions(
     column_types={{}}, strings_can_be_null=False, check_utf8=True, auto_dict_encode=False),
     read_options=pv.ReadOptions(autogenerate_column_names=False))

@@ -29,7 +29,8 @@ DOSSIER_IDS = [
 
 @pytest.fixture
 def app():
-    from cchc_cli.cli_explain import register
+    from cchc_cli.cli.explain import register as add_explain
+    from cchc_cli.cli.verify import register as add_verify
 
     a = typer.Typer()
 
@@ -37,7 +38,8 @@ def app():
     def _root() -> None:
         """test app"""
 
-    register(a)
+    add_explain(a)
+    add_verify(a)
     return a
 
 
@@ -400,13 +402,13 @@ def _messy_rows() -> list[dict]:
 def test_evidence_csv_is_write_csv_of_the_rows(plan, export, drop):
     """The column-wise evidence CSV is byte for byte write_csv over the row dicts, on rows full
     of bad cells, formulas, quotes, commas and newlines (and with columns missing)."""
-    from cchc_cli import read_records
-    from cchc_cli.classify import classify
-    from cchc_cli.evaluate import evaluate
     from cchc_cli.evidence import evidence_files
     from cchc_cli.explain import EVIDENCE, evidence_csv, evidence_rows, row_table
-    from cchc_cli.explain_records import evidence_csv as oracle_csv
     from conftest import HEADERS
+    from oracle.classify import classify
+    from oracle.evaluate import evaluate
+    from oracle.explain import evidence_csv as oracle_csv
+    from oracle.records import read_records
 
     path = export(_messy_rows(), [k for k in HEADERS if k not in drop])
     records = read_records(path, plan)

@@ -238,7 +238,7 @@ EXPECTED = {
 
 @pytest.fixture
 def app():
-    from cchc_cli.cli_explain import register
+    from cchc_cli.cli.explain import register
 
     a = typer.Typer()
 
@@ -389,7 +389,7 @@ def test_definition_is_generated_from_the_conditions(app, may_export, tmp_path):
 
 
 def test_describe_every_dossier_indicator(plan):
-    from cchc_cli.describe import definition
+    from cchc_cli.plan.describe import definition
 
     got = {i.id: definition(plan, i) for i in plan.indicators if i.source == "dossiers"}
     assert got["dossiers_online"].numerator == "“Hình thức nộp” là “Trực tuyến”"
@@ -510,11 +510,11 @@ def test_dossier_indicator_needs_the_export(app):
 def test_explain_agrees_with_check_on_the_sample(plan):
     """Per-row reasons add up to check's left_out_by; counts equal check's (and the pandas
     oracle's), every indicator."""
-    from cchc_cli import read_records
-    from cchc_cli.classify import classify
-    from cchc_cli.evaluate import evaluate
     from cchc_cli.explain import CLASSES, explain, of_run
     from cchc_cli.pipeline import Request, run
+    from oracle.classify import classify
+    from oracle.evaluate import evaluate
+    from oracle.records import read_records
 
     records = read_records(SAMPLE, plan)
     cl = classify(plan, records, plan.period)
@@ -558,7 +558,7 @@ def test_sample_broken_rows_are_listed(app):
 
 
 def test_withdrawn_note_names_every_spelling(plan):
-    from cchc_cli.describe import definition
+    from cchc_cli.plan.describe import definition
 
     notes = " ".join(definition(plan, plan.indicator("dossiers_on_time")).notes)
     for word in ("Công dân yêu cầu rút hồ sơ", "Rút hồ sơ", "Dừng xử lý", "Trả lại"):

@@ -26,7 +26,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from cchc_cli.cli import app
+from cchc_cli.cli.app import app
 from conftest import ACTUALS, PLAN, REGISTERS, ROOT, SAMPLE, write_export
 
 pytest.importorskip("duckdb")

@@ -11,7 +11,7 @@ import pytest
 from typer.main import get_command
 from typer.testing import CliRunner
 
-from cchc_cli.cli import app
+from cchc_cli.cli.app import app
 
 runner = CliRunner()
 GROUP = get_command(app)

@@ -133,7 +133,7 @@ def test_every_hint_starts_in_lower_case_and_has_no_final_full_stop():
     assert _bad("end", "check the path.") and not _bad("end", "did you mean 'x'?")
     assert not _bad("end", 'text: put it in "…"')
     hints = _hints()
-    assert {"plan.py", "io/csv.py", "io/files.py", "yamlfile.py", "period.py", "output.py"} <= {f for f, *_ in hints}
+    assert {"plan/model.py", "io/csv.py", "io/files.py", "plan/yamlfile.py", "plan/period.py", "render/output.py"} <= {f for f, *_ in hints}
     assert len(hints) > 200  # the walk reaches the hints (a walk finding none would pass)
     bad = sorted({(f, line, kind, text) for f, line, kind, text in hints if _bad(kind, text)})
     assert bad == [], "\n".join(f"{f}:{line}: {kind} {text!r}" for f, line, kind, text in bad)

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from cchc_cli.cli import app
+from cchc_cli.cli.app import app
 from cchc_cli.errors import CchcError, CchcWarning, ExitCode
-from cchc_cli.plan import load_plan
+from cchc_cli.plan.model import load_plan
 from conftest import ACTUALS, PLAN, SAMPLE
 
 runner = CliRunner()

@@ -34,9 +34,8 @@ def _csv(text: str) -> list[dict]:
 
 
 def _form(path, plan, period=Q2, by=None):
-    from cchc_cli import read_records
 
-    return build_form(plan, read_records(path, plan), period, by)
+    return build_form(plan, path, period, by)
 
 
 # -- 1. no end date and no channel: a dossier received in P is in the form ---------------------

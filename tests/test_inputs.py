@@ -17,13 +17,12 @@ import pytest
 from openpyxl.styles import Font
 from typer.testing import CliRunner
 
-from cchc_cli import fields as F
-from cchc_cli import read_records
-from cchc_cli.cli import app
+from cchc_cli.cli.app import app
 from cchc_cli.errors import CchcError, ExitCode
 from cchc_cli.io.table import read_table
-from cchc_cli.records import parse_dates
+from cchc_cli.plan import fields as F
 from cchc_cli.text import clean, fold, visible
+from oracle.records import parse_dates, read_records
 
 runner = CliRunner()
 

@@ -7,7 +7,7 @@ import re
 
 from typer.testing import CliRunner
 
-from cchc_cli.cli import app
+from cchc_cli.cli.app import app
 from conftest import ROOT
 
 runner = CliRunner()
@@ -143,7 +143,7 @@ def test_cell_text_cannot_inject_yaml_into_the_overlay(tmp_path):
     assert not any(line.startswith("indicators") for line in text.splitlines())
     filled = _fill(text, {"Số biên nhận": "dossier_id", "Tình trạng": "status"}, {"Quầy": "in_person"})
     overlay.write_text(filled, encoding="utf-8")
-    from cchc_cli.plan import load_plan
+    from cchc_cli.plan.model import load_plan
 
     plan = load_plan(overlay)
     assert plan.indicator("dossiers_on_time").target.as_json()["value"] == 98
@@ -186,7 +186,7 @@ def test_overlay_of_a_plan_by_path_extends_it_relative_to_the_overlay(tmp_path):
     overlay = tmp_path / "out" / "lop.yaml"
     cli("inspect", export, "--plan", base, "--write-plan", overlay)
     assert "extends: ../sub/base.yaml" in overlay.read_text(encoding="utf-8")
-    from cchc_cli.plan import load_plan
+    from cchc_cli.plan.model import load_plan
 
     assert load_plan(overlay).title == "Kế hoạch gốc"  # the chain resolves from the overlay
     # and the base itself is never overwritten

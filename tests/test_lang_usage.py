@@ -3,7 +3,7 @@
 ``--lang`` after the command > ``--lang`` before it (``cchc --lang en check …``) > ``CCHC_LANG`` >
 Vietnamese. A wrong choice, a missing argument, an unknown option or command are worded as every
 cchc error is (a message, a ``→`` hint), in that language, exit 2 — through the installed entry
-point, ``cchc_cli.cli.main``, as a shell script runs it."""
+point, ``cchc_cli.cli.app.main``, as a shell script runs it."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import sys
 import pytest
 from typer.testing import CliRunner
 
-from cchc_cli.cli import app, main
+from cchc_cli.cli.app import app, main
 from cchc_cli.errors import ExitCode
 
 runner = CliRunner()
@@ -97,13 +97,13 @@ def test_a_cchc_lang_that_is_neither_language_is_refused(cchc):
             "  → did you mean 'json'?\n",
         ),
         (
-            ["validate"],
+            ["inspect"],  # a command of one export file
             "Lỗi cách dùng: thiếu RECORDS: tệp xuất danh sách hồ sơ của phần mềm Một cửa (.csv, "
             ".txt, .xlsx, .xls)\n"
-            "  → cách dùng: cchc validate [OPTIONS] RECORDS (xem: cchc validate --help)\n",
+            "  → cách dùng: cchc inspect [OPTIONS] RECORDS (xem: cchc inspect --help)\n",
             "Usage error: missing RECORDS: the one-stop system's dossier export (.csv, .txt, .xlsx, "
             ".xls)\n"
-            "  → usage: cchc validate [OPTIONS] RECORDS (see: cchc validate --help)\n",
+            "  → usage: cchc inspect [OPTIONS] RECORDS (see: cchc inspect --help)\n",
         ),
         (
             ["validate", "x.csv", "--limt", "5"],
@@ -135,11 +135,11 @@ def test_a_cchc_lang_that_is_neither_language_is_refused(cchc):
             "Usage error: --plan needs a value\n  → see: cchc validate --help\n",
         ),
         (
-            ["validate", "x.csv", "y.csv"],
+            ["inspect", "x.csv", "y.csv"],
             "Lỗi cách dùng: thừa đối số: y.csv\n"
-            "  → cách dùng: cchc validate [OPTIONS] RECORDS (xem: cchc validate --help)\n",
+            "  → cách dùng: cchc inspect [OPTIONS] RECORDS (xem: cchc inspect --help)\n",
             "Usage error: unexpected extra argument: y.csv\n"
-            "  → usage: cchc validate [OPTIONS] RECORDS (see: cchc validate --help)\n",
+            "  → usage: cchc inspect [OPTIONS] RECORDS (see: cchc inspect --help)\n",
         ),
     ],
     ids=["choice", "missing", "option", "command", "range", "integer", "no_value", "extra"],
@@ -156,7 +156,7 @@ def test_a_usage_error_of_a_new_shape_is_still_one_line_and_exit_2(cchc, monkeyp
     def broken(*_args, **_kwargs):
         raise AttributeError("a shape cli_usage does not know")
 
-    monkeypatch.setattr("cchc_cli.cli_usage.usage_error", broken)
+    monkeypatch.setattr("cchc_cli.cli.usage.usage_error", broken)
     code, out, err = cchc("validate", "x.csv", "--format", "jsn")
     assert (code, out) == (ExitCode.ERROR, "")
     assert err.startswith("Lỗi cách dùng: ") and "jsn" in err and "Traceback" not in err

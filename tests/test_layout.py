@@ -9,8 +9,8 @@ from cchc_cli.io.html import read_html
 from cchc_cli.io.layout import COLUMN_NUMBERS, GROUP, REPEATED_HEADER, TOTAL, layout_kind
 from cchc_cli.io.staged import ABSENT
 from cchc_cli.io.table import read_table
-from cchc_cli.records import read_records
 from conftest import ROOT
+from oracle.records import read_records
 
 
 def encode_cp1258(text: str) -> bytes:

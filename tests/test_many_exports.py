@@ -8,7 +8,7 @@ import json
 
 from typer.testing import CliRunner
 
-from cchc_cli.cli import app
+from cchc_cli.cli.app import app
 from cchc_cli.errors import ExitCode
 from conftest import SAMPLE
 
@@ -114,14 +114,3 @@ def test_a_set_with_a_part_removed_is_refused(tmp_path):
     res = runner.invoke(app, ["check", str(out), "--lang", "en"])
     assert res.exit_code == ExitCode.ERROR
     assert "missing or extra rows" in res.output and "Traceback" not in res.output
-
-
-def test_what_reads_one_file_says_so_for_several(tmp_path):
-    folder, _ = _monthly_folder(tmp_path)
-    out = tmp_path / "bao-cao.html"
-    res = runner.invoke(
-        app, ["check", str(folder), "--format", "html", "-o", str(out), "--lang", "en"]
-    )
-    assert res.exit_code == ExitCode.ERROR
-    assert "--format html needs exactly one export file" in res.output
-    assert not out.exists()

@@ -1,5 +1,5 @@
 """Options a script may get wrong (an unset $PERIOD, a year no calendar covers, --from outside
---period) are refused with exit 2; an unexpected exception is exit 3 through ``cchc_cli.cli.main``,
+--period) are refused with exit 2; an unexpected exception is exit 3 through ``cchc_cli.cli.app.main``,
 never the 1 a script reads as "a target failed"."""
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ import sys
 import pytest
 from typer.testing import CliRunner
 
-from cchc_cli.cli import app, main
+from cchc_cli.cli.app import app, main
 from cchc_cli.errors import CchcError, ExitCode
-from cchc_cli.period import resolve_period
+from cchc_cli.plan.period import resolve_period
 from conftest import PLAN, ROOT, SAMPLE
 
 runner = CliRunner()
@@ -168,7 +168,7 @@ def test_recursion_and_memory_errors_take_the_same_path(monkeypatch, capsys, exc
         raise exc
 
     monkeypatch.delenv("CCHC_DEBUG", raising=False)
-    monkeypatch.setattr("cchc_cli.plan.load_plan", fail)
+    monkeypatch.setattr("cchc_cli.plan.model.load_plan", fail)
     code, out, err = _main(monkeypatch, capsys, "validate", str(SAMPLE), "--lang", "en")
     assert code == ExitCode.INTERNAL and out == ""
     assert err.startswith(f"internal error: {shown}") and err.count("\n") == 1

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from cchc_cli.cli import app
+from cchc_cli.cli.app import app
 from cchc_cli.errors import CchcError, ExitCode
-from cchc_cli.plan import default_plan_path, load_plan
+from cchc_cli.plan.model import default_plan_path, load_plan
 from conftest import PLAN
 
 # An invented third one-stop system ("phần mềm Z"): other headers, a status word of its own

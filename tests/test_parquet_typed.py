@@ -16,7 +16,7 @@ import pyarrow.parquet as pq
 import pytest
 from typer.testing import CliRunner
 
-from cchc_cli.cli import app
+from cchc_cli.cli.app import app
 from cchc_cli.errors import ExitCode
 from conftest import SAMPLE
 
@@ -124,6 +124,11 @@ def test_a_time_zone_timestamp_is_the_local_wall_clock(tmp_path):
     got, _ = _figures(str(path), "--period", "2023")
     # both received in 2023 (a online, b in person); read as UTC, a would fall in 2022: 0/1
     assert got["dossiers_online"][:2] == (1, 2)
+    # the same instants stored in UTC: still Vietnam's dates
+    utc = table.set_column(1, "Ngày tiếp nhận", pa.array(instants, pa.timestamp("s", tz="UTC")))
+    pq.write_table(utc, path)
+    got, _ = _figures(str(path), "--period", "2023")
+    assert got["dossiers_online"][:2] == (1, 2)
 
 
 def test_a_column_no_export_can_hold_is_exit_2_naming_it(tmp_path):
@@ -136,7 +141,33 @@ def test_a_column_no_export_can_hold_is_exit_2_naming_it(tmp_path):
     assert "Traceback" not in res.output
 
 
-def test_a_bad_cell_is_named_by_its_row_number(tmp_path):
+def test_typed_cells_are_the_text_a_workbook_gives():
+    from cchc_cli.io.typed import text_column
+
+    floats = pa.array([5.0, -3.0, 5.5, None, 1e20, 2.0**53, float("inf")])
+    # whole floats as integers only while they are exact (below 2**53), else their own text
+    assert text_column(floats, "x", "f").to_pylist() == [
+        "5", "-3", "5.5", "", "1e+20", "9.007199254740992e+15", "inf",
+    ]  # fmt: skip
+    stamps = pa.array([dt.datetime(2023, 5, 4, 8, 30, 1, 999_999)], pa.timestamp("us"))
+    assert text_column(stamps, "x", "f").to_pylist() == ["2023-05-04T08:30:01"]  # no fraction
+    assert text_column(pa.array([True, False, None]), "x", "f").to_pylist() == ["TRUE", "FALSE", ""]
+
+
+def test_partition_folders_are_columns_of_their_rows(typed):
+    from cchc_cli.io.table import read_table
+
+    folder, _ = typed
+    (part,) = (folder / "theo-nam" / "nam=2022").glob("*.parquet")
+    table = read_table(part, lambda cells: len(cells))
+    assert table.headers[-1] == "nam" and table.header_line == 0
+    assert set(table.data.iloc[:, -1]) == {"2022"}
+
+
+@pytest.mark.parametrize("batch", [2, 65_536])
+def test_a_bad_cell_is_named_by_its_row_number(tmp_path, monkeypatch, batch):
+    # rows are numbered across batches: with 2-row batches row 3 is the second batch's first
+    monkeypatch.setattr("cchc_cli.io.typed.BATCH_ROWS", batch)
     table = pa.table(
         {
             "Mã hồ sơ": ["a", "b", "c"],

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from cchc_cli.errors import CchcError
-from cchc_cli.plan import default_plan_path, load_plan
+from cchc_cli.plan.model import default_plan_path, load_plan
 from conftest import PLAN, by_id, run
 
 

@@ -12,7 +12,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from cchc_cli.cli import app
+from cchc_cli.cli.app import app
 from cchc_cli.errors import ExitCode
 from conftest import ACTUALS, PLAN, SAMPLE
 

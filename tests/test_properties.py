@@ -10,17 +10,18 @@ import pyarrow as pa
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cchc_cli.evaluate import Counts, count
-from cchc_cli.records import parse_dates
+from cchc_cli.results import Counts
 from conftest import SAMPLE
+from oracle.evaluate import count
+from oracle.records import parse_dates
 
 LINES = SAMPLE.read_text(encoding="utf-8").splitlines(keepends=True)
 HEADER, BODY = LINES[0], LINES[1:]
 
 
 def _counts(plan, path, period):
-    from cchc_cli import read_records
-    from cchc_cli.classify import classify
+    from oracle.classify import classify
+    from oracle.records import read_records
 
     records = read_records(path, plan)
     cl = classify(plan, records, period)

@@ -2,7 +2,7 @@
 
 - Every ```` ```console ```` block of README.md and docs/*.md is run: each ``$ cchc …`` line (an
   environment assignment may come first, ``CCHC_LANG=en cchc …``) through the installed entry
-  point ``cchc_cli.cli.main`` in-process, from a fresh folder holding ``sample_data/`` (so the
+  point ``cchc_cli.cli.app.main`` in-process, from a fresh folder holding ``sample_data/`` (so the
   examples' relative paths work and the files they write go nowhere), the blocks of one file in
   order. Its stdout and stderr, as a terminal shows them, must be the lines written under it; a
   line ``…`` stands for any number of lines; SHA-256 hashes, ISO times and absolute paths are
@@ -88,7 +88,7 @@ def matches(expected: list[str], actual: list[str]) -> bool:
 def run_cchc(words: list[str], env: dict[str, str], monkeypatch) -> tuple[int, str]:
     """``cchc WORDS`` through ``main()``: exit code and what a terminal shows (stdout and stderr
     in the order written)."""
-    from cchc_cli.cli import main
+    from cchc_cli.cli.app import main
 
     monkeypatch.delenv("CCHC_LANG", raising=False)
     for key, value in env.items():

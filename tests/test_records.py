@@ -6,7 +6,7 @@ import numpy as np
 import pyarrow as pa
 import pytest
 
-from cchc_cli.records import parse_dates, parse_integers
+from oracle.records import parse_dates, parse_integers
 
 CASES = [
     ("04/05/2023", "2023-05-04"),  # day first, always

@@ -163,7 +163,7 @@ def test_register_sql_transpiles_to_spark(tmp_path):
 
     from cchc_cli.engine.registers import run_registers
     from cchc_cli.io.registers import read_registers
-    from cchc_cli.plan import load_plan
+    from cchc_cli.plan.model import load_plan
 
     plan = load_plan()
     staged = read_registers(plan, [FOLDER])
@@ -217,7 +217,7 @@ def test_template_needs_an_output_file():
 def test_bad_register_cells_are_located_by_register_file_sheet_line_and_column():
     from cchc_cli.engine.registers import bad_cells, bind_register
     from cchc_cli.io.registers import read_registers
-    from cchc_cli.plan import load_plan
+    from cchc_cli.plan.model import load_plan
 
     plan = load_plan()
     staged = read_registers(plan, [BOOK])

@@ -9,7 +9,8 @@ import textwrap
 
 import pytest
 
-from cchc_cli.conditions import (
+from cchc_cli.errors import CchcError
+from cchc_cli.plan.conditions import (
     And,
     Compare,
     ConditionSyntaxError,
@@ -20,9 +21,8 @@ from cchc_cli.conditions import (
     Ref,
     parse_condition,
 )
-from cchc_cli.conditions import Test as Cmp
-from cchc_cli.errors import CchcError
-from cchc_cli.plan import load_plan
+from cchc_cli.plan.conditions import Test as Cmp
+from cchc_cli.plan.model import load_plan
 from conftest import PLAN, cli
 
 # -- parse trees -------------------------------------------------------------------------------

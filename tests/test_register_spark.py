@@ -13,7 +13,7 @@ pytest.importorskip("pyspark")
 from cchc_cli.engine import spark
 from cchc_cli.engine.registers import run_registers
 from cchc_cli.io.registers import read_registers
-from cchc_cli.plan import load_plan
+from cchc_cli.plan.model import load_plan
 from conftest import ROOT
 
 FOLDER = ROOT / "sample_data" / "so-theo-doi-cchc-2023"

@@ -14,17 +14,16 @@ import io
 import json
 from fractions import Fraction
 
-import numpy as np
 import pytest
 import typer
 from typer.testing import CliRunner
 
-from cchc_cli.cli_report import register
+from cchc_cli.cli.report import register
 from cchc_cli.errors import ExitCode
-from cchc_cli.evaluate import Counts, ratio_result
 from cchc_cli.headroom import headroom, headroom_info, headroom_text
-from cchc_cli.plan import Target
+from cchc_cli.plan.model import Target
 from cchc_cli.report import ALL_KEYS, CHANNEL_UNKNOWN, KEYS, build_form, months_of
+from cchc_cli.results import Counts, ratio_result
 from conftest import ROOT, SAMPLE, by_id, run
 
 MAY = (dt.date(2023, 5, 1), dt.date(2023, 5, 31))
@@ -224,9 +223,8 @@ TOTAL = dict(
 
 
 def _form(path, plan, period=MAY, by=None):
-    from cchc_cli import read_records
 
-    return build_form(plan, read_records(path, plan), period, by)
+    return build_form(plan, path, period, by)
 
 
 def _app() -> typer.Typer:
@@ -411,19 +409,17 @@ def test_carried_over_boundary(export, plan):
 
 
 def _contradict(monkeypatch):
-    """Make classify say no dossier is open at the end of P: a contradiction no missing value
-    explains (classify itself turns the contradictions it knows into unknown dates)."""
-    import cchc_cli.classify as C
+    """Make the classification say no dossier is open at the end of P: a contradiction no
+    missing value explains (the classification itself turns the contradictions it knows into
+    unknown dates)."""
+    import cchc_cli.engine.form as placement
 
-    real = C.classify
+    real = placement.tests
 
-    def fake(*args, **kw):
-        cl = real(*args, **kw)
-        n = len(cl.active)
-        cl.env["open_at_end"] = C.Tri.of(np.zeros(n, dtype=bool))
-        return cl
+    def fake():
+        return {k: v.replace("open_at_end", "FALSE") for k, v in real().items()}
 
-    monkeypatch.setattr(C, "classify", fake)
+    monkeypatch.setattr(placement, "tests", fake)
 
 
 def test_contradictory_data_break_the_identity(export, plan, monkeypatch):
@@ -575,7 +571,7 @@ def test_problems_are_counted_as_check_counts_them(export, plan):
     assert _form(path, plan).input.problems == 2
     res = invoke("report", path, "--period", "2023-05", "--format", "json")
     assert json.loads(res.stdout)["input"]["problems"] == 2
-    from cchc_cli.cli import app
+    from cchc_cli.cli.app import app
 
     doc = json.loads(runner.invoke(app, ["check", str(path), "--format", "json"]).stdout)
     assert doc["inputs"][0]["problems"] == 2

@@ -8,7 +8,7 @@ import json
 
 from typer.testing import CliRunner
 
-from cchc_cli.cli import app
+from cchc_cli.cli.app import app
 from cchc_cli.errors import ExitCode
 from conftest import SAMPLE
 from test_many_exports import _monthly_folder
@@ -31,9 +31,9 @@ def _cells_at(path: str, line: int) -> list[str]:
     raise AssertionError(f"{path} has no line {line}")
 
 
-def _without_place(items: list[dict]) -> list[tuple]:
+def _without_place(items: list[dict], *also: str) -> list[tuple]:
     return sorted(
-        tuple(sorted((k, str(v)) for k, v in r.items() if k not in ("file", "line")))
+        tuple(sorted((k, str(v)) for k, v in r.items() if k not in ("file", "line", *also)))
         for r in items
     )
 
@@ -128,3 +128,83 @@ def test_evidence_of_a_parquet_set_is_the_csvs(tmp_path):
     manifests = [json.loads((d / "manifest.json").read_text("utf-8")) for d in (one, conv)]
     assert manifests[0]["inputs"] == manifests[1]["inputs"]
     assert _verify(conv) == 0
+
+
+def _report(*args: str) -> dict:
+    res = runner.invoke(app, ["report", *args, "--format", "json", "--lang", "en"])
+    assert res.exit_code in (ExitCode.OK, ExitCode.FAIL), res.output
+    doc = json.loads(res.output)
+    doc.pop("generated_at")
+    return doc
+
+
+def test_report_on_monthly_files_is_the_single_files(tmp_path):
+    """Biểu 06 by field, procedure and month over the monthly files: the single file's rows,
+    totals, identities and input counts (the input named by no single file)."""
+    folder, _ = _monthly_folder(tmp_path)
+    for args in ((), ("--by", "procedure"), ("--by", "month", "--period", "2023-Q2")):
+        one, many = _report(str(SAMPLE), *args), _report(str(folder), *args)
+        assert (many["input"]["path"], many["input"]["sha256"]) == ("", "")
+        assert len(many["input"].pop("files")) > 12 and "files" not in one["input"]
+        for doc in (one, many):
+            doc["input"].pop("path"), doc["input"].pop("sha256")
+        assert many == one, args
+        assert one["total"]["received_total"] > 500
+
+
+def test_report_on_a_parquet_set_is_the_csvs(tmp_path):
+    out = tmp_path / "set"
+    assert runner.invoke(app, ["convert", str(SAMPLE), "--to", "parquet", str(out)]).exit_code == 0
+    for args in ((), ("--by", "month")):
+        assert _report(str(out), *args) == _report(str(SAMPLE), *args)
+
+
+def _page_figures(path) -> list[str]:
+    """The figures the HTML page writes as data- attributes (verdicts, form cells, worklists)."""
+    import re
+
+    text = path.read_text(encoding="utf-8")
+    return re.findall(r'data-(?:numerator|denominator|value|col|count|worklist|total)="[^"]*"', text)
+
+
+def test_html_report_of_monthly_files_has_the_single_files_figures(tmp_path):
+    folder, _ = _monthly_folder(tmp_path)
+    pages = []
+    for name, export in (("one", SAMPLE), ("many", folder)):
+        page = tmp_path / f"{name}.html"
+        res = runner.invoke(app, ["check", str(export), "--format", "html", "-o", str(page)])
+        assert res.exit_code == ExitCode.FAIL, res.output
+        pages.append(page)
+    one, many = (_page_figures(p) for p in pages)
+    assert many == one and len(one) > 50
+    assert 'data-line="' in pages[1].read_text(encoding="utf-8")
+
+
+def _validate(*args: str) -> dict:
+    res = runner.invoke(app, ["validate", *args, "--format", "json", "--lang", "en"])
+    assert res.exit_code in (ExitCode.OK, ExitCode.FAIL), res.output
+    return json.loads(res.output)
+
+
+def test_validate_on_monthly_files_finds_the_single_files_problems(tmp_path):
+    """Every problem of the single file, each named by its own file and line (holding its
+    value), the same row counts and reconciliation."""
+    folder, files = _monthly_folder(tmp_path)
+    one, many = _validate(str(SAMPLE)), _validate(str(folder))
+    assert len(many["inputs"]) == files and "inputs" not in one
+    # columns are the file's own (every other monthly file has them reversed)
+    assert _without_place(many["problems"], "column") == _without_place(one["problems"], "column")
+    assert len(one["problems"]) >= 3
+    dated = ("short_row", "due_before_received", "end_before_received")  # no cell as written
+    checked = [p for p in many["problems"] if p["column"] and p["reason"] not in dated]
+    assert len(checked) >= 3
+    for p in checked:  # its file, line and column hold the cell it names
+        assert _cells_at(p["file"], p["line"])[p["column"] - 1] == p["value"], p
+    for key in ("rows", "accounting", "problems_by_reason", "due_dates_derived"):
+        assert many[key] == one[key], key
+
+
+def test_validate_on_a_parquet_set_is_the_csvs(tmp_path):
+    out = tmp_path / "set"
+    assert runner.invoke(app, ["convert", str(SAMPLE), "--to", "parquet", str(out)]).exit_code == 0
+    assert _validate(str(out)) == _validate(str(SAMPLE))

@@ -406,8 +406,8 @@ def test_short_row_cells_are_unknown_not_empty(tmp_path, plan):
         "C,02/05/2023,10/05/2023,09/05/2023,Trực tiếp,Không,Không\n",
         encoding="utf-8",
     )
-    from cchc_cli import read_records
-    from cchc_cli.evaluate import evaluate
+    from oracle.evaluate import evaluate
+    from oracle.records import read_records
 
     records = read_records(path, plan)
     assert records.problems[["line", "column", "reason"]].values.tolist() == [[3, 6, "short_row"]]

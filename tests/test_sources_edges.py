@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner
 
-from cchc_cli.cli import app
+from cchc_cli.cli.app import app
 from cchc_cli.errors import ExitCode
 
 runner = CliRunner()
@@ -70,7 +70,7 @@ def test_html_tables_without_a_dossier_list_say_so(tmp_path, name, data, words):
 
 
 def test_blank_rows_of_a_sheet_are_counted_and_lines_kept(tmp_path, plan):
-    from cchc_cli import read_records
+    from oracle.records import read_records
 
     book = openpyxl.Workbook()
     sheet = book.active

@@ -24,10 +24,10 @@ from cchc_cli.io.blocks import NulByte, TextBlocks, record_cut
 from cchc_cli.io.layout import COLUMN_NUMBERS, GROUP, REPEATED_HEADER, TOTAL
 from cchc_cli.io.staged import ABSENT, Staged
 from cchc_cli.io.table import RawTable
-from cchc_cli.plan import load_plan
-from cchc_cli.records import header_matcher
+from cchc_cli.plan.model import load_plan
 from cchc_cli.text import fold
 from conftest import ROOT
+from oracle.records import header_matcher
 
 PLAN = load_plan(ROOT / "plan2023.yaml")
 MATCH = header_matcher(PLAN)

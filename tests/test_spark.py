@@ -21,8 +21,8 @@ pytest.importorskip("pyspark")
 
 from cchc_cli import engine
 from cchc_cli.engine import spark
-from cchc_cli.evaluate import Counts, LeftOut
 from cchc_cli.io.staged import Staged, from_raw
+from cchc_cli.results import Counts, LeftOut
 from conftest import HEADERS, SAMPLE, write_export
 from test_engine_diff import (
     EDGE_DATES,
@@ -255,7 +255,7 @@ def test_check_engine_spark_on_a_converted_set_gives_duckdbs_json(sc, tmp_path):
 
     from typer.testing import CliRunner
 
-    from cchc_cli.cli import app
+    from cchc_cli.cli.app import app
 
     runner = CliRunner()
     out = tmp_path / "set"
@@ -289,3 +289,21 @@ def test_rows_behind_the_figures_as_duckdb(plan, sc, duck, tmp_path):
     assert got.table.to_pylist() == want.table.to_pylist()
     assert [r["_line"] for r in want.table.to_pylist()] == list(range(2, 10))
     assert {r["t_days_late"] for r in want.table.to_pylist()} > {None}
+
+
+def test_form_and_problems_as_duckdb(plan, sc, duck, tmp_path):
+    """Biểu 06's placement (by field) and validate's problems, from the same Parquet parts:
+    Spark's are DuckDB's."""
+    from cchc_cli.engine.form import form_of_placement
+
+    path = write_export(tmp_path / "ho-so.csv", ROWS)
+    table = table_of(path, plan)
+    staged = partitioned(from_raw(table), HEADERS["recv"], tmp_path / "parts")
+    wants = engine.Wants(form="", problems=True)
+    got, want = (
+        engine.run_wanted(plan, source, {"period": Q1}, wants, connection=con)
+        for source, con in ((staged, sc), (table, duck))
+    )
+    forms = [form_of_placement(plan, Q1, f["period"].summary, x.form) for f, x in (got, want)]
+    assert forms[0] == forms[1] and forms[1].total.counts["received_total"] >= 4
+    assert got[1].checked == want[1].checked and len(want[1].checked.problems) >= 3

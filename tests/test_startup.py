@@ -12,10 +12,10 @@ import sys
 import pytest
 import yaml
 
-from cchc_cli import yamlfile
-from cchc_cli.calendar import supported_years
 from cchc_cli.engine import calendar_sql, duck
 from cchc_cli.pipeline import Request, run
+from cchc_cli.plan import yamlfile
+from cchc_cli.plan.calendar import supported_years
 from conftest import ACTUALS, PLAN, ROOT, SAMPLE, write_export
 
 _spec = importlib.util.spec_from_file_location(
@@ -28,7 +28,7 @@ _spec.loader.exec_module(reference)
 _MODULES = """
 import json, sys
 sys.argv = ["cchc", *json.loads(sys.argv[1])]
-from cchc_cli.cli import main
+from cchc_cli.cli.app import main
 try:
     main()
 except SystemExit as exc:
@@ -50,8 +50,8 @@ def modules_of(*args, tmp_path) -> set[str]:
     return set(report["modules"])
 
 
-# what `check` of a CSV export never needs: the old pandas route (report, explain and validate
-# still use it), the office and HTML writers' libraries, plotting
+# what `check` of a CSV export never needs: the old pandas route (tests/oracle now), the office
+# and HTML writers' libraries, plotting
 NOT_FOR_CHECK = (
     "pandas",
     "openpyxl",
@@ -79,6 +79,25 @@ def test_check_imports_no_other_route_and_one_country(args, tmp_path):
     # day, so Vietnam's holidays are read, but not the ~250 other countries of the package
     assert "holidays.countries.vietnam" in got
     assert "holidays.countries" not in got and "holidays.countries.japan" not in got
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("explain", "dossiers_on_time", SAMPLE, "--rows", "all", "--format", "csv"),
+        ("report", SAMPLE, "--format", "json"),
+        ("validate", SAMPLE, "--format", "csv"),
+        ("check", SAMPLE, "--format", "html", "-o", "page.html"),
+        ("check", SAMPLE, "--format", "json", "-o", "out.json", "--evidence", "ev"),
+    ],
+    ids=["explain", "report", "validate", "html", "evidence"],
+)
+def test_the_rows_behind_figures_import_no_pandas(args, tmp_path):
+    """explain, Biểu 06, validate, the HTML page and the evidence folder come from the engine:
+    no pandas (nor an Arrow array built from Python objects, which would import it)."""
+    got = modules_of(*args, tmp_path=tmp_path)
+    assert "pandas" not in got
+    assert not {m for m in got if m.startswith(("cchc_cli.records", "cchc_cli.classify"))}
 
 
 def test_help_imports_no_engine(tmp_path):
@@ -123,7 +142,7 @@ def test_a_derived_due_date_is_counted_even_when_the_probe_says_none(monkeypatch
 
 
 def test_supported_years_need_no_import_of_holidays(tmp_path):
-    code = "import sys; from cchc_cli.calendar import supported_years as s; s(); "
+    code = "import sys; from cchc_cli.plan.calendar import supported_years as s; s(); "
     code += "print('holidays' in sys.modules)"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.stdout.strip() == "False"
@@ -178,7 +197,7 @@ def test_plans_are_read_by_libyaml_and_errors_worded_by_pyyaml(monkeypatch, tmp_
     """The pure-Python scanner (most of a plan's loading time) is not used for a good file;
     a bad one is read again by it, so its error is PyYAML's, located as before."""
     from cchc_cli.errors import CchcError
-    from cchc_cli.plan import load_plan
+    from cchc_cli.plan.model import load_plan
 
     scan = yaml.scanner.Scanner.fetch_more_tokens
 

@@ -6,7 +6,7 @@ import json
 
 from typer.testing import CliRunner
 
-from cchc_cli.cli import app
+from cchc_cli.cli.app import app
 from cchc_cli.errors import ExitCode
 
 runner = CliRunner()

@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from cchc_cli.cli import app
+from cchc_cli.cli.app import app
 from cchc_cli.errors import CchcError, ExitCode
-from cchc_cli.plan import default_plan_path, load_plan
+from cchc_cli.plan.model import default_plan_path, load_plan
 from conftest import ROOT, run
 
 Q2 = ("--period", "2023-Q2")
@@ -125,7 +125,7 @@ def test_shipped_plan_reads_opencps_and_tandan_as_they_come(tmp_path):
 
 
 def test_trực_tuyến_true_false_is_the_channel(plan, tmp_path):
-    from cchc_cli import read_records
+    from oracle.records import read_records
 
     path = _write(
         tmp_path / "x.csv",
@@ -244,7 +244,7 @@ def test_two_fitting_columns_or_none_is_an_error_naming_the_plan_edit(tmp_path, 
 
 
 def test_category_claim_goes_to_the_column_of_vocabulary_words(tmp_path, plan):
-    from cchc_cli import read_records
+    from oracle.records import read_records
 
     # 'Hình thức' holds procedure codes here (no channel word); 'Trực tuyến' true/false does
     path = _write(
@@ -270,7 +270,7 @@ def test_category_claim_goes_to_the_column_of_vocabulary_words(tmp_path, plan):
 def test_which_column_fits_is_decided_on_a_sample(tmp_path, plan):
     """Only the first 1,000 non-empty cells are looked at: a column of 1,000 dates then 2,000
     texts is the due date (its later texts are then bad dates, each reported)."""
-    from cchc_cli import read_records
+    from oracle.records import read_records
 
     n = 3000
     rows = [
@@ -294,8 +294,8 @@ def test_which_column_fits_is_decided_on_a_sample(tmp_path, plan):
 
 
 def test_ngày_nộp_hồ_sơ_is_not_the_received_date(plan):
-    from cchc_cli.records import header_matcher
     from cchc_cli.text import fold
+    from oracle.records import header_matcher
 
     m = header_matcher(plan)
     assert m[fold("Ngày nhận")] == "received_at"
@@ -366,7 +366,7 @@ def test_alias_vocabulary_on_a_date_column_is_refused(tmp_path):
 
 
 def test_shipped_statuses_of_opencps(plan, tmp_path):
-    from cchc_cli import read_records
+    from oracle.records import read_records
 
     path = opencps_csv(tmp_path / "o.csv")
     col = read_records(path, plan).columns["status"]

@@ -12,7 +12,7 @@ import shutil
 import pytest
 from typer.testing import CliRunner
 
-from cchc_cli.cli import app
+from cchc_cli.cli.app import app
 from conftest import ROOT
 
 VENDORS = ROOT / "tests" / "fixtures" / "vendors"

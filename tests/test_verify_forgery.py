@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from cchc_cli.cli import app
+from cchc_cli.cli.app import app
 from test_evidence import make_evidence
 from test_explain import ROWS
 

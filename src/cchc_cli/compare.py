@@ -4,7 +4,7 @@ The earlier run is a JSON written by ``cchc check --format json`` (last month's 
 is read as hostile input: a file too big, not UTF-8, not JSON, nested too deep, a number too large,
 a field of the wrong type or a figure that contradicts itself is a :class:`CchcError` (exit 2)
 naming the file and the field, never a traceback. Indicators are matched by id; the comparison is
-a :class:`Comparison` on the :class:`~cchc_cli.evaluate.Result`, so every renderer (table, JSON,
+a :class:`Comparison` on the :class:`~cchc_cli.results.Result`, so every renderer (table, JSON,
 Markdown, CSV, xlsx, HTML) reads the same figures.
 """
 
@@ -21,8 +21,8 @@ from fractions import Fraction
 from pathlib import Path
 
 from .errors import CchcError, Location, Msg, Notice
-from .period import CALENDAR, CUTOFF, Span, span_from_json, span_json
-from .plan import MEASURES
+from .plan.model import MEASURES
+from .plan.period import CALENDAR, CUTOFF, Span, span_from_json, span_json
 from .results import Result
 
 MAX_BYTES = 64 * 2**20  # a check JSON of 31 indicators is ~30 KB; with --by, a few MB

@@ -33,11 +33,11 @@ from typing import TYPE_CHECKING
 
 from . import __version__
 from .errors import CchcError, Location, Msg, say
-from .output import check_folder, publish_folder
+from .render.output import check_folder, publish_folder
 
 if TYPE_CHECKING:
     from .pipeline import Request, Run
-    from .plan import Plan
+    from .plan.model import Plan
 
 MANIFEST = "manifest.json"
 REPORT = "report.json"
@@ -578,7 +578,7 @@ def _resolve(path: str, cwd: str, inputs: Path | None = None, sha256: str | None
     if inputs is not None and p.name and (Path(inputs) / p.name).is_file():
         return Path(inputs) / p.name
     if sha256 is not None:
-        from .plan import default_plan_path
+        from .plan.model import default_plan_path
 
         shipped = default_plan_path()
         if shipped.is_file() and sha256_file(shipped) == sha256:
@@ -698,9 +698,9 @@ def _rerun(d: Path, m: dict, paths: dict[str, Path]) -> list[Check]:
     """Re-run the check through the pipeline with exactly the recorded plan, period, actuals,
     exports and read options (never re-detected), rebuild the folder and compare it, figure by
     figure and byte by byte."""
-    from .period import span_from_json
     from .pipeline import ReadOptions, Request, load
     from .pipeline import run as run_pipeline
+    from .plan.period import span_from_json
 
     recorded = m["inputs"]
     try:

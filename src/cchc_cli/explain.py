@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -36,10 +36,10 @@ from .results import (
 if TYPE_CHECKING:
     import pyarrow as pa
 
-    from .actuals import Actuals
     from .engine.rows import Rows
+    from .io.actuals import Actuals
     from .pipeline import Request, Run
-    from .plan import Indicator, Plan
+    from .plan.model import Indicator, Plan
     from .results import HasColumns
 
 ROW_KINDS = ("failing", "counted", "left-out", "open-due", "all")
@@ -131,7 +131,7 @@ class RowTable:
 
     indicator: Indicator
     table: pa.Table  # the engine's rows (:class:`cchc_cli.engine.rows.Rows`), selected
-    decode: object  # state -> (reason, field)
+    decode: Callable[[int], tuple[str, str]]  # a reason state -> (reason, field)
     fields: tuple[str, ...]
     files: tuple[str, ...] = ()
 
@@ -151,16 +151,18 @@ class RowTable:
                 out += ["due_derived", "days_late"]
         return out
 
+    def _part(self, start: int, stop: int | None) -> pa.Table:
+        lo, hi, _ = slice(start, stop).indices(len(self))
+        return self.table.slice(lo, max(hi - lo, 0))
+
     def _columns(self, start: int, stop: int | None, kinds: dict[str, str] | None) -> list[list]:
         """Each column's values for rows ``start:stop``, in :attr:`columns` order."""
-        n = len(self)
-        lo, hi, _ = slice(start, stop).indices(n)
-        part = self.table.slice(lo, max(hi - lo, 0))
+        part = self._part(start, stop)
         ident = self.indicator.id
         names = [(kinds or {}).get(c, c) for c in CLASSES]
         classes = [names[c] for c in part.column(f"c_{ident}").to_pylist()]
         pairs = [
-            ("", "") if s is None else self.decode(s)  # type: ignore[operator]
+            ("", "") if s is None else self.decode(s)
             for s in part.column(f"r_{ident}").to_pylist()
         ]
         out: dict[str, list] = {
@@ -191,8 +193,9 @@ class RowTable:
     ) -> list[list[str]]:
         """Rows ``start:stop`` as CSV cells, one list per column of :attr:`columns`: the text
         :func:`cchc_cli.render.csv.write_csv` writes for the values :meth:`rows` gives."""
-        from .render.csv import csv_column
+        from .render.csv import csv_column, csv_few
 
+        part = self._part(start, stop)
         out = []
         for name, values in zip(self.columns, self._columns(start, stop, kinds), strict=True):
             if name == "line":
@@ -201,8 +204,10 @@ class RowTable:
                 out.append(["true" if v else "false" for v in values])
             elif name == "days_late":
                 out.append(["" if v is None else str(v) for v in values])
-            else:
-                out.append(csv_column(values))
+            elif name in ("class", "reason", "reason_field", "file"):
+                out.append(csv_few(values))  # a few distinct texts
+            else:  # the cells, checked as the engine gave them (Arrow text)
+                out.append(csv_column(values, part.column(f"t_{name}").combine_chunks()))
         return out
 
 
@@ -220,14 +225,16 @@ def row_table(
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    from .engine import arrow as A
+
     fields = tuple(display_fields(plan, ind, columns))
     table = rows.table
     classes = KIND_CLASSES[kind]
     if result.reason == Reason.MISSING_COLUMN.value:
         table = table.slice(0, 0)
-    elif classes is not None:
-        codes = pa.array([CLASSES.index(c) for c in sorted(classes)], pa.int32())
-        column = table.column(f"c_{ind.id}").cast(pa.int32())
+    elif classes is not None:  # the codes over a buffer: pa.array would import pandas
+        codes = A.numbers(sorted(CLASSES.index(c) for c in classes))
+        column = table.column(f"c_{ind.id}").cast(pa.int64())
         table = table.filter(pc.is_in(column, value_set=codes))
     return RowTable(ind, table, rows.decode, fields, tuple(files) if len(files) > 1 else ())
 
@@ -275,7 +282,7 @@ def explain(request: Request, indicator: str, *, rows: str = "failing") -> Expla
     """Explain one indicator: a dossier indicator over the request's exports (one run of the
     pipeline, its rows of kind ``rows`` fetched), any other from the actuals."""
     from . import pipeline
-    from .plan import load_plan
+    from .plan.model import load_plan
 
     check_kind(rows)
     plan = load_plan(request.plan, bases=request.bases or ())

@@ -18,13 +18,22 @@ from pathlib import Path
 
 import numpy as np
 
-from . import fields as F
 from .errors import CchcError
-from .evaluate import lacking_columns, needed_fields
+from .io.binding import (
+    SAMPLE_CELLS,
+    HeaderBinding,
+    bind_headers,
+    expected_headers,
+    header_matcher,
+    header_score,
+    key_headers,
+)
+from .io.cells import encode_words, parse_dates
 from .io.staged import ABSENT
-from .io.table import RawTable
-from .plan import Plan, default_plan_path
-from .records import UNKNOWN, Records, parse_dates, read_raw, records_from_table
+from .io.table import RawTable, read_table
+from .plan import fields as F
+from .plan.model import Plan, default_plan_path
+from .results import lacking_columns, needed_fields
 from .text import closest, fold, fold_value, visible
 
 SAMPLES = 3  # distinct example values shown per header
@@ -89,14 +98,16 @@ def inspect_file(
     opts = {"encoding": encoding, "delimiter": delimiter, "sheet": sheet}
     guessed_header = False
     try:
-        table = read_raw(path, plan, **opts)
+        table = _read(path, plan, 2, opts)
     except CchcError:  # a layout the plan barely knows: take the best row there is as header
-        table = read_raw(path, plan, **opts, min_score=0)
+        table = _read(path, plan, 0, opts)
         guessed_header = True
-    records: Records | None = None
+    records: HeaderBinding | None = None  # which column is which field, as check reads them
     error = None
     try:
-        records = records_from_table(table, plan)
+        records = bind_headers(
+            plan, table.headers, table.path, table.header_line, lambda i: _sample(table, i)
+        )
     except CchcError as exc:  # a required column missing: still describe everything else
         error = exc.render("en")
     used = _used_columns(table, plan, records)
@@ -122,12 +133,38 @@ def inspect_file(
     return Inspection(plan, table, headers, words, missing, error, guessed_header)
 
 
-def _used_columns(table: RawTable, plan: Plan, records: Records | None) -> dict[int, str]:
+def _read(path: str | Path, plan: Plan, min_score: int, opts: dict) -> RawTable:
+    """The export as strings, its header row found by the plan's column names (at least
+    ``min_score`` of them; 0: the best row, the first non-blank one if none is known)."""
+    return read_table(
+        path,
+        header_score(plan),
+        **opts,
+        expected=expected_headers(plan),
+        min_score=min_score,
+        keys=key_headers(plan),
+    )
+
+
+def _column(table: RawTable, i: int):
+    """Column ``i``'s cells as an Arrow string array."""
+    import pyarrow as pa
+
+    return pa.chunked_array([pa.array(table.data.iloc[:, i].to_numpy(dtype=object), pa.string())])
+
+
+def _sample(table: RawTable, i: int):
+    """The first SAMPLE_CELLS filled cells of column ``i``: what tells two claiming columns
+    apart (:func:`cchc_cli.io.binding.bind_headers`)."""
+    import pyarrow as pa
+
+    return pa.chunked_array([pa.array(_cells(table, i)[:SAMPLE_CELLS], pa.string())])
+
+
+def _used_columns(table: RawTable, plan: Plan, records: HeaderBinding | None) -> dict[int, str]:
     """0-based column -> field, as the check reads the file."""
     if records is not None:
-        return {c.index - 1: n for n, c in records.columns.items() if c.index is not None}
-    from .records import header_matcher
-
+        return {i: n for n, (i, _) in records.where.items()}
     matcher = header_matcher(plan)
     out: dict[int, str] = {}
     for i, h in enumerate(table.headers):
@@ -202,18 +239,25 @@ def _guess_field(plan: Plan, header: str, cells: list[str], missing: list[str]):
 
 
 def _unknown_words(
-    plan: Plan, table: RawTable, records: Records | None, guessed: dict[int, str]
+    plan: Plan, table: RawTable, records: HeaderBinding | None, guessed: dict[int, str]
 ) -> tuple[UnknownWord, ...]:
-    """Words no vocabulary knows: as the check reads them (records), and in the columns a guess
-    gives a field to (the raw cells against the field's vocabulary)."""
+    """Words no vocabulary knows: as the check reads them (each word column with the words of
+    its header), and in the columns a guess gives a field to (the raw cells against the field's
+    vocabulary)."""
+    import pyarrow.compute as pc
+
     found: list[tuple[str, str, Counter]] = []
-    for name, col in records.columns.items() if records is not None else ():
-        if col.kind != F.CATEGORY or col.header is None or col.raw is None:
+    for name, (i, header) in records.where.items() if records is not None else ():
+        spec = plan.columns[name]
+        if spec.kind != F.CATEGORY:
             continue
-        mask = np.asarray(col.values) == UNKNOWN
-        if mask.any():
-            raw = col.raw.to_numpy()[mask].tolist()
-            found.append((name, col.header, Counter(w for w in raw if w and w != ABSENT)))
+        cells = _column(table, i)
+        cells = pc.if_else(pc.equal(cells, ABSENT), "", cells)  # a short row's cut-off cells
+        blank = np.asarray(pc.equal(cells, "").to_numpy(zero_copy_only=False), dtype=bool)
+        _, unknown = encode_words(cells, plan.cell_words(spec, spec.alias(header)), blank)
+        if unknown.any():
+            raw = np.asarray(cells.to_numpy(zero_copy_only=False), dtype=object)[unknown]
+            found.append((name, header, Counter(w for w in raw.tolist() if w)))
     for i, name in guessed.items():
         vocab = plan.vocabulary_of(name)
         if vocab is None or plan.columns[name].kind != F.CATEGORY:
@@ -247,7 +291,7 @@ def _negated(word: str) -> bool:
     return first in _NEGATIONS
 
 
-def _blocked(plan: Plan, name: str, records: Records | None) -> tuple[str, ...]:
+def _blocked(plan: Plan, name: str, records: HeaderBinding | None) -> tuple[str, ...]:
     out = []
     for ind in plan.indicators:
         if ind.source != "dossiers":

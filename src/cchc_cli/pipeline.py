@@ -18,10 +18,12 @@ from .errors import CchcError, Location, Msg
 from .results import Counts, Group, Result, assemble, dossier_result
 
 if TYPE_CHECKING:
-    from .actuals import Actuals
     from .engine import EngineResult, Rows
+    from .engine.problems import Checked
+    from .io.actuals import Actuals
     from .io.staged import Staged
-    from .plan import Plan
+    from .plan.model import Plan
+    from .report import Form
 
 Span = tuple[dt.date, dt.date]
 PERIOD = "period"  # the key of the whole period among the spans run in one query
@@ -61,6 +63,8 @@ class Request:
     registers: tuple[str | Path, ...] = ()  # workbooks, folders, files holding the registers
     # the rows behind figures: (indicator id, explain.KIND_CLASSES key), from the same query
     rows: tuple[tuple[str, str], ...] = ()
+    form: str | None = None  # Biểu 06 too, by this field ("": the form's default, by field)
+    problems: bool = False  # validate's problem rows too
 
 
 @dataclass(frozen=True)
@@ -73,14 +77,16 @@ class Run:
     sql: str  # the query the engine ran
     whole: EngineResult | None = None  # the period's figures, per file too
     rows: Rows | None = None  # ``Request.rows``: the rows behind those figures
+    form: Form | None = None  # ``Request.form``: Biểu 06 over the period
+    checked: Checked | None = None  # ``Request.problems``: every problem of the exports
 
 
 def load(request: Request, plan: Plan | None = None) -> tuple[Plan, Span, Actuals | None]:
     """The plan (unless given, already loaded), the period and the actuals of a request:
     everything before the exports."""
-    from .actuals import load_actuals
-    from .period import resolve_period
-    from .plan import load_plan
+    from .io.actuals import load_actuals
+    from .plan.model import load_plan
+    from .plan.period import resolve_period
 
     if plan is None:
         plan = load_plan(request.plan, bases=request.bases or ())
@@ -192,7 +198,7 @@ def read_inputs(plan: Plan, request: Request) -> tuple[Staged, ...]:
     """Each export the request names, read and staged for the engine (a big file streamed to
     Parquet parts, a set ``cchc convert`` wrote as it is); an export with no dossier is an error.
     The caller closes them (:func:`close_all`)."""
-    from .binding import expected_headers, header_score, key_headers
+    from .io.binding import expected_headers, header_score, key_headers
     from .io.parquet import is_converted, read_set
     from .io.table import stage_table
 
@@ -241,14 +247,13 @@ def run(request: Request, loaded: tuple[Plan, Span, Actuals | None] | None = Non
     """Load (unless ``loaded`` gives the plan, period and actuals :func:`load` gave), read,
     compile and run; the whole period and, with ``by="month"``, each month in the same query."""
     from . import engine
-    from .groups import MONTH, months_of
+    from .engine.groups import MONTH
 
     plan, span, actuals = loaded or load(request)
     staged = read_inputs(plan, request)
     try:
-        monthly = request.months or request.by == MONTH
-        months = months_of(span) if monthly else []
-        spans = {PERIOD: span, **{f"{m[0]:%Y-%m}": m for m in months}}
+        monthly = request.months or MONTH in (request.by, request.form)
+        spans = {PERIOD: span, **dict(_month_keys(span) if monthly else [])}
         con = _connection(request)
         settings = engine.Settings(memory_limit=os.environ.get("CCHC_MEMORY_LIMIT", MEMORY_LIMIT))
         wants = _wants(plan, request)
@@ -271,7 +276,21 @@ def run(request: Request, loaded: tuple[Plan, Span, Actuals | None] | None = Non
             )
     finally:
         close_all(staged)
-    return Run(plan, span, result, groups, per_month, whole.sql, whole, extras.rows)
+    form = None
+    if extras.form is not None:
+        from .engine.form import form_of_placement
+
+        files = [f.path for f in whole.files]
+        form = form_of_placement(plan, span, whole.summary, extras.form, files)
+    return Run(
+        plan, span, result, groups, per_month, whole.sql, whole, extras.rows, form, extras.checked
+    )
+
+
+def _month_keys(span: Span) -> list[tuple[str, Span]]:
+    from .engine.groups import months_of
+
+    return [(f"{m[0]:%Y-%m}", m) for m in months_of(span)]
 
 
 def _wants(plan: Plan, request: Request):
@@ -288,7 +307,7 @@ def _wants(plan: Plan, request: Request):
         classes = None if None in sets else frozenset().union(*sets)
         picks.append(Pick(ident, classes, reads_due(plan, plan.indicator(ident))))
     shown = shown_cells(plan, [plan.indicator(i) for i in kinds]) if picks else ()
-    return Wants(tuple(picks), shown, PERIOD)
+    return Wants(tuple(picks), shown, PERIOD, request.form, request.problems)
 
 
 def run_registers(plan: Plan, request: Request, span: Span, connection=None):
@@ -337,12 +356,12 @@ def convert(request: Request, folder: Path) -> Converted:
     nothing), which ``check`` and the other commands then read as the export itself."""
     import duckdb
 
-    from .binding import bind_headers
     from .engine.bind import first_cells
+    from .io.binding import bind_headers
     from .io.parquet import SET_FILE, write_set
     from .io.staged import cell_names
-    from .output import check_folder, publish_folder
-    from .plan import load_plan
+    from .plan.model import load_plan
+    from .render.output import check_folder, publish_folder
 
     noun = Msg("thư mục Parquet", "Parquet folder")
     check_folder(folder, "DIR", noun, SET_FILE)

@@ -17,12 +17,13 @@ program adds one count of its own, (*), which is not on the paper form:
 (11)  open_overdue              due date before the end of P
 ====  ========================  ===============================================================
 
-Every count follows ``indicators.md`` through :func:`cchc_cli.classify.classify`; the number of
-problems is :func:`cchc_cli.validate.all_problems`, the one ``check`` and ``validate`` print.
+Every count follows ``indicators.md`` through the engine's classification (the query ``check``
+counts with, :mod:`cchc_cli.engine.form` placing each row in the form's cells, grouped by SQL);
+the number of problems is the one ``check`` and ``validate`` print.
 
 Cells a dossier cannot be placed in
 -----------------------------------
-Each cell is a three-valued test on the dossier (:class:`cchc_cli.classify.Tri`): true, false,
+Each cell is a three-valued test on the dossier (SQL's NULL is unknown): true, false,
 or unknown because a cell of the export that the test reads is bad (a broken or empty date, an
 unknown word, no due date; classify also makes an end date unknown when it lies before the
 received date, or when the status says the dossier ended but no end date is given). A dossier
@@ -65,10 +66,10 @@ received before P (carried over? nobody can tell) is left out of (1), reason
 Grouping
 --------
 ``None`` (the default): by ``field`` when the export has it, else every dossier in one row.
-A name (:func:`cchc_cli.groups.groupable`: ``month`` or any optional text column of the plan —
+A name (:func:`cchc_cli.engine.groups.groupable`: ``month`` or any optional text column of the plan —
 ``field``, ``procedure``, ``unit``…) must be a column of the export, else it is an error. A text
 column's groups are its text (NFC, trimmed), whitespace runs and case ignored, shown under the
-most frequent spelling (:func:`cchc_cli.groups.group_codes`); an empty cell is its own group
+most frequent spelling (:func:`cchc_cli.engine.duck.grouping_of`); an empty cell is its own group
 (``group`` = None, ``group_empty`` in CSV and JSON, shown as "(không rõ lĩnh vực)"). Groups
 partition the dossiers, so every column of the total row is the sum of the rows.
 
@@ -86,15 +87,13 @@ from __future__ import annotations
 import calendar as _calendar
 import dataclasses
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
-import numpy as np
-
-from . import fields as F
+from .engine.groups import MONTH, empty_label, months_of
 from .errors import CchcError, Msg, Reason
-from .evaluate import columns_read, lacking_columns, lacking_detail
-from .groups import MONTH, check_grouping, empty_label, group_codes, months_of
+from .results import HasColumns, columns_read, lacking_columns, lacking_detail
 from .text import visible
 
 FORM_ID = "06/VPCP/KSTT"
@@ -147,13 +146,13 @@ COLUMN_READS: dict[str, tuple[tuple[str, ...], ...]] = {
 DEFAULT_BY = "field"
 
 # Fields read to place a dossier, in the order the rules read them (for "why was it left out").
-# ``end_at``: the derived end date, should classify file a reason under it.
-_PLACE_FIELDS = ("dossier_id", "status", "received_at", "resolved_at", "returned_at")
-_CHANNEL_FIELDS = ("channel",)
-_OUTCOME_FIELDS = ("status", "resolved_at", "returned_at", "end_at", "due")
+# ``end_at``: the derived end date (no reason of its own); ``due``: the due date's reasons.
+PLACE_FIELDS = ("dossier_id", "status", "received_at", "resolved_at", "returned_at")
+CHANNEL_FIELDS = ("channel",)
+OUTCOME_FIELDS = ("status", "resolved_at", "returned_at", "end_at", "due")
 # Which cells each step decides: a left-out dossier's reason comes from the first step it fails.
-_PLACE_CELLS = ("received_total", "carried_over", "resolved_total", "open_total")
-_CHANNEL_CELLS = ("received_online", "received_offline", CHANNEL_UNKNOWN)
+PLACE_CELLS = ("received_total", "carried_over", "resolved_total", "open_total")
+CHANNEL_CELLS = ("received_online", "received_offline", CHANNEL_UNKNOWN)
 
 
 @dataclass(frozen=True)
@@ -228,6 +227,12 @@ class FormInput:
     problems: int  # as ``check`` and ``validate`` count them
     due_dates_derived: int
     headers: tuple[tuple[str, str], ...] = ()  # (canonical field, header as in the file)
+    files: tuple[str, ...] = ()  # several files counted as one: each one's path
+
+    @property
+    def paths(self) -> str:
+        """The export as a person names it: its path, or every file's."""
+        return ", ".join(self.files) or self.path
 
     def header(self, field: str) -> str:
         """The field's header as a message quotes it."""
@@ -236,7 +241,7 @@ class FormInput:
 
 @dataclass(frozen=True)
 class Form:
-    plan: object  # cchc_cli.plan.Plan
+    plan: object  # cchc_cli.plan.model.Plan
     period: tuple[dt.date, dt.date]
     by: str
     input: FormInput
@@ -258,103 +263,26 @@ class Form:
 # -- building the form ---------------------------------------------------------------------------
 
 
-def build_form(plan, records, period: tuple[dt.date, dt.date], by: str | None = None) -> Form:
-    """Biểu số 06 for ``period``, one row per ``by`` group (see "Grouping"), and the total row."""
-    from .classify import classify
-    from .validate import all_problems
+def build_form(
+    plan, exports, period: tuple[dt.date, dt.date], by: str | None = None, read=None
+) -> Form:
+    """Biểu số 06 for ``period`` over ``exports`` (a path or several, counted as one), one row
+    per ``by`` group (see "Grouping"), and the total row: one run of the pipeline."""
+    from .pipeline import ReadOptions, Request, run
 
-    if by is None:
-        by = DEFAULT_BY
-    else:
-        check_grouping(plan, records, by)
-    _check_plan(plan)
-    gone = not_available(records)
-    skip = frozenset(n.key for n in gone)
-    one = np.zeros(records.n_rows, dtype=np.int64)
-    read = _lacking_unknown(records)
-    if by == MONTH:
-        cal = _calendar_for(plan, read)
-        cl = classify(plan, read, period, calendar=cal)
-        whole = _Placement(cl, skip)
-        rows = []
-        for span in months_of(period):
-            part = _Placement(classify(plan, read, span, calendar=cal), skip)
-            (row,) = part.rows(one, [f"{span[0]:%Y-%m}"])
-            rows.append(dataclasses.replace(row, period=span))
-        (total,) = whole.rows(one, [None])
-    else:
-        cl = classify(plan, read, period)
-        whole = _Placement(cl, skip)
-        codes, labels = group_codes(records, by)
-        all_rows = whole.rows(codes, labels)
-        rows = [r for r in all_rows if r.left_out or any(r.counts.values())]
-        total = _sum_rows(all_rows)
-    in_form = int(whole.in_form.sum())
-    left_out = int((whole.left & ~whole.in_form).sum())
-    return Form(
-        plan=plan,
-        period=period,
-        by=by,
-        input=FormInput(
-            path=records.path,
-            sha256=records.sha256,
-            rows_read=records.n_rows,
-            rows_in_form=in_form,
-            rows_partly_placed=int((whole.left & whole.in_form).sum()),
-            rows_left_out=left_out,
-            rows_outside=int(records.n_rows - in_form - left_out),
-            # as check counts them: from the export as read, not with its absent columns unknown
-            problems=len(
-                all_problems(
-                    plan, records, cl if read is records else classify(plan, records, period)
-                )
-            ),
-            due_dates_derived=int(cl.due_derived.sum()),
-            headers=tuple((n, c.header) for n, c in records.columns.items() if c.header),
-        ),
-        rows=tuple(rows),
-        total=dataclasses.replace(total, group=None, period=period),
-        not_available=gone,
-    )
+    paths = (exports,) if isinstance(exports, str | Path) else tuple(exports)
+    request = Request(paths, plan.path, span=period, read=read or ReadOptions(), form=by or "")
+    form = run(request, (plan, period, None)).form
+    assert form is not None
+    return form
 
 
-def not_available(records) -> tuple[NotAvailable, ...]:
-    """The columns of the form none of whose tests the export can read (ALL_KEYS order), with
-    the columns it lacks."""
-    out = []
-    for key in ALL_KEYS:
-        lacking = [lacking_columns(columns_read(test), records) for test in COLUMN_READS[key]]
-        if all(lacking):
-            out.append(NotAvailable(key, tuple(dict.fromkeys(c for x in lacking for c in x))))
-    return tuple(out)
+def form_reads() -> list[str]:
+    """The file columns the form's cells read."""
+    return columns_read(n for tests in COLUMN_READS.values() for test in tests for n in test)
 
 
-def _lacking_unknown(records):
-    """The export with each column the form reads but the file lacks (nothing standing in for
-    it) unknown in every row, reason ``missing_column``: an absent column is not a column of
-    empty cells, so a test that needs it is unknown unless another input decides it."""
-    from .records import UNKNOWN
-
-    reads = (name for tests in COLUMN_READS.values() for test in tests for name in test)
-    lacking = lacking_columns(columns_read(reads), records)
-    if not lacking:
-        return records
-    every = np.ones(records.n_rows, dtype=bool)
-    columns = dict(records.columns)
-    for name in lacking:
-        col = columns[name]
-        values = (
-            np.full(records.n_rows, UNKNOWN, dtype=np.int16)
-            if col.kind == F.CATEGORY
-            else col.values
-        )
-        columns[name] = dataclasses.replace(
-            col, values=values, bad=((Reason.MISSING_COLUMN, every),)
-        )
-    return dataclasses.replace(records, columns=columns)
-
-
-def _check_plan(plan) -> None:
+def check_plan(plan) -> None:
     """What the plan must give for the form's columns (2) and (3) to mean anything."""
     vocab = plan.vocabularies.get(plan.columns["channel"].type)
     if vocab is None or "online" not in vocab.categories:
@@ -367,175 +295,129 @@ def _check_plan(plan) -> None:
         )
 
 
-def _calendar_for(plan, records):
-    """The calendar classify would build, built once for all the months."""
-    from .classify import calendar_for
+@dataclass(frozen=True)
+class Placed:
+    """Rows of one group alike for the form (the engine's grouped placement): ``cells`` bit i
+    in the i-th cell of ALL_KEYS, ``unknown`` bit i unknown there, ``why`` the reason state of
+    a row unknown somewhere."""
 
-    return calendar_for(plan, records)
+    group: int
+    cells: int
+    unknown: int
+    why: int | None
+    rows: int
 
 
-class _Placement:
-    """Which cells of the form each dossier falls in, for one classification (one period).
-
-    ``skip``: keys of the columns that are not available: no dossier is in them or left out of
-    them, and no identity that reads them is checked."""
-
-    def __init__(self, cl, skip: frozenset[str] = frozenset()) -> None:
-        from .classify import Tri
-        from .records import UNKNOWN
-
-        env = cl.env
-        act = cl.active
-
-        def gate(t: Tri) -> Tri:
-            # rows excluded as a whole (no / repeated dossier id): unknown wherever they may be
-            return Tri(t.val & act, t.known & (act | ~t.val))
-
-        recv, carried = env["received_in_period"], env["carried_over"]
-        resolved, open_, overdue = (
-            env["resolved_in_period"],
-            env["open_at_end"],
-            env["overdue_at_end"],
-        )
-        timeliness, channel = env["timeliness"], env["channel"]
-        has_channel = channel.codes >= 0  # empty (where allowed) or unknown word: not known
-        online = Tri.of(channel.codes == channel.categories.index("online"), has_channel)
-        no_channel = Tri.of(~has_channel)
-        known_outcome = timeliness.codes != UNKNOWN
-
-        def outcome(name: str) -> Tri:
-            return resolved & Tri.of(
-                timeliness.codes == timeliness.categories.index(name), known_outcome
-            )
-
-        tri = {
-            "received_total": recv | carried,
-            "received_online": recv & online,
-            "received_offline": recv & ~online,
-            "carried_over": carried,
-            "resolved_total": resolved,
-            "resolved_early": outcome("early"),
-            "resolved_on_time": outcome("on_time"),
-            "resolved_late": outcome("late"),
-            "open_total": open_,
-            "open_within": open_ & ~overdue,
-            "open_overdue": open_ & overdue,
-            CHANNEL_UNKNOWN: recv & no_channel,
-        }
-        nowhere = Tri.of(np.zeros(len(act), dtype=bool))
-        tri = {k: gate(nowhere if k in skip else t) for k, t in tri.items()}
-        self.skip = skip
-        self.cells = {k: t.val for k, t in tri.items()}
-        n = len(act)
-        self.in_form = np.zeros(n, dtype=bool)
-        self.left = np.zeros(n, dtype=bool)
-        # bit i of column_mask: left out of ALL_KEYS[i]
-        self.column_mask = np.zeros(n, dtype=np.int64)
-        for i, key in enumerate(ALL_KEYS):
-            self.in_form |= tri[key].val
-            self.left |= tri[key].unknown
-            self.column_mask |= tri[key].unknown.astype(np.int64) << i
-        # each identity over the dossiers whose place on both sides is known
-        self.identity = []
-        for lhs, rhs in IDENTITIES:
-            if skip & {lhs, *rhs}:
-                self.identity.append(None)
-                continue
-            side = tri[rhs[0]]
-            for key in rhs[1:]:
-                side = side | tri[key]
-            decided = tri[lhs].known & side.known
-            rhs_n = sum(tri[k].val.astype(np.int64) for k in rhs) * decided
-            self.identity.append((lhs, rhs, tri[lhs].val & decided, rhs_n, ~decided))
-        # why each left-out dossier is out: the first bad cell of the first step it fails
-        structural = self.left & (
-            ~act | np.logical_or.reduce([tri[k].unknown for k in _PLACE_CELLS])
-        )
-        by_channel = (
-            self.left & ~structural & np.logical_or.reduce([tri[k].unknown for k in _CHANNEL_CELLS])
-        )
-        stages = [
-            (structural, _PLACE_FIELDS),
-            (by_channel, _CHANNEL_FIELDS),
-            (self.left & ~structural & ~by_channel, _OUTCOME_FIELDS),
+def form_of(
+    plan,
+    period: tuple[dt.date, dt.date],
+    by: str,
+    parts: Sequence[tuple[str | None, tuple[dt.date, dt.date] | None, list[Placed]]],
+    whole: list[Placed],
+    summary,
+    gone: tuple[NotAvailable, ...],
+    decode: Callable[[int], tuple[str, str]],
+    due_derived: int,
+    files: Sequence[str] = (),
+) -> Form:
+    """The form from the engine's placement: ``parts`` (label, month or None, placed rows) per
+    row of the form — per month, or every group of a text column with its rows (``group`` its
+    index among ``parts``) — and ``whole``, the period's; ``summary`` the run's input summary
+    (the problems ``check`` counts), ``due_derived`` the form's derived due dates, ``files``
+    each file's path."""
+    skip = frozenset(n.key for n in gone)
+    if by == MONTH:
+        rows = [
+            dataclasses.replace(_row(label, placed, skip, decode), period=span)
+            for label, span, placed in parts
         ]
-        self.reason_code, self.reasons = _attribute(self.left, stages, cl, channel.codes)
+        total = _row(None, whole, skip, decode)
+    else:
+        all_rows = [_row(label, placed, skip, decode) for label, _, placed in parts]
+        rows = [r for r in all_rows if r.left_out or any(r.counts.values())]
+        total = _sum_rows(all_rows)
+    in_form = sum(p.rows for p in whole if p.cells)
+    left = sum(p.rows for p in whole if p.unknown and not p.cells)
+    return Form(
+        plan=plan,
+        period=period,
+        by=by,
+        input=FormInput(
+            path=summary.path,
+            sha256=summary.sha256,
+            rows_read=summary.rows_read,
+            rows_in_form=in_form,
+            rows_partly_placed=sum(p.rows for p in whole if p.unknown and p.cells),
+            rows_left_out=left,
+            rows_outside=summary.rows_read - in_form - left,
+            problems=summary.problems,  # as check counts them, not with absent columns unknown
+            due_dates_derived=due_derived,
+            headers=summary.headers,
+            files=tuple(files) if len(files) > 1 else (),
+        ),
+        rows=tuple(rows),
+        total=dataclasses.replace(total, group=None, period=period),
+        not_available=gone,
+    )
 
-    def rows(self, codes: np.ndarray, labels: list[str | None]) -> list[FormRow]:
-        g = len(labels)
-        counts = {k: np.bincount(codes[m], minlength=g) for k, m in self.cells.items()}
-        left = np.bincount(codes[self.left], minlength=g)
 
-        def tally(check) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
-            if check is None:  # not checked: a column on one side is not available
-                return None
-            _, _, lhs_in, rhs_n, undecided = check
-            return (
-                np.bincount(codes[lhs_in], minlength=g),
-                np.bincount(codes, weights=rhs_n, minlength=g).astype(np.int64),
-                np.bincount(codes[undecided], minlength=g),
+def _row(
+    label: str | None, placed: Iterable[Placed], skip: frozenset[str], decode
+) -> FormRow:
+    """One row of the form from its rows' placement (report's identities: each over the
+    dossiers whose place on both sides is known)."""
+    bit = {k: 1 << i for i, k in enumerate(ALL_KEYS)}
+    counts = dict.fromkeys(ALL_KEYS, 0)
+    checks = [[0, 0, 0] for _ in IDENTITIES]
+    left = 0
+    by: dict[tuple[str, str, tuple[str, ...]], int] = {}
+    for p in placed:
+        for k in ALL_KEYS:
+            if p.cells & bit[k]:
+                counts[k] += p.rows
+        for check, (lhs, rhs) in zip(checks, IDENTITIES, strict=True):
+            side_known = all(not p.unknown & bit[k] for k in rhs) or any(
+                p.cells & bit[k] for k in rhs
             )
+            if not p.unknown & bit[lhs] and side_known:
+                check[0] += p.rows if p.cells & bit[lhs] else 0
+                check[1] += p.rows * sum(1 for k in rhs if p.cells & bit[k])
+            else:
+                check[2] += p.rows
+        if p.unknown:
+            left += p.rows
+            assert p.why is not None
+            reason, field = decode(p.why)
+            cols = tuple(k for k in ALL_KEYS if p.unknown & bit[k])
+            by[reason, field, cols] = by.get((reason, field, cols), 0) + p.rows
+    return FormRow(
+        label,
+        {k: None if k in skip else counts[k] for k in ALL_KEYS},
+        tuple(
+            IdentityCheck(lhs, rhs, None, None)
+            if skip & {lhs, *rhs}
+            else IdentityCheck(lhs, rhs, *check)
+            for (lhs, rhs), check in zip(IDENTITIES, checks, strict=True)
+        ),
+        left,
+        _sorted(LeftOutCells(r, f, n, c) for (r, f, c), n in by.items()),
+    )
 
-        checks = [tally(c) for c in self.identity]
-        # left-out dossiers per (row, reason, columns)
-        idx = np.flatnonzero(self.left)
-        keys = np.stack([codes[idx], self.reason_code[idx], self.column_mask[idx]], axis=1)
-        by_row: dict[int, list[LeftOutCells]] = {}
-        if len(idx):
-            uniq, n = np.unique(keys, axis=0, return_counts=True)
-            for (row, code, mask), rows in zip(uniq.tolist(), n.tolist(), strict=True):
-                reason, fname = self.reasons[code]
-                cols = tuple(k for i, k in enumerate(ALL_KEYS) if mask >> i & 1)
-                by_row.setdefault(row, []).append(LeftOutCells(reason, fname, rows, cols))
-        out = []
-        for i, label in enumerate(labels):
-            out.append(
-                FormRow(
-                    label,
-                    {k: None if k in self.skip else int(counts[k][i]) for k in ALL_KEYS},
-                    tuple(
-                        IdentityCheck(lhs, rhs, None, None)
-                        if c is None
-                        else IdentityCheck(lhs, rhs, *(int(x[i]) for x in c))
-                        for (lhs, rhs), c in zip(IDENTITIES, checks, strict=True)
-                    ),
-                    int(left[i]),
-                    _sorted(by_row.get(i, [])),
-                )
-            )
-        return out
+
+def not_available(columns: HasColumns) -> tuple[NotAvailable, ...]:
+    """The columns of the form none of whose tests the export can read (ALL_KEYS order), with
+    the columns it lacks."""
+    out = []
+    for key in ALL_KEYS:
+        lacking = [lacking_columns(columns_read(test), columns) for test in COLUMN_READS[key]]
+        if all(lacking):
+            out.append(NotAvailable(key, tuple(dict.fromkeys(c for x in lacking for c in x))))
+    return tuple(out)
 
 
 def _sorted(items) -> tuple[LeftOutCells, ...]:
     order = {k: i for i, k in enumerate(ALL_KEYS)}
     return tuple(sorted(items, key=lambda x: (x.reason, x.field, [order[c] for c in x.columns])))
-
-
-def _attribute(left, stages, cl, channel_codes) -> tuple[np.ndarray, list[tuple[str, str]]]:
-    """Give each left-out row one (reason, field): the first bad cell its failing step reads."""
-    code = np.zeros(len(left), dtype=np.int64)
-    pairs: list[tuple[str, str]] = []
-    remaining = left.copy()
-
-    def mark(hit: np.ndarray, reason: str, field: str) -> None:
-        nonlocal remaining
-        if hit.any():
-            key = (reason, field)
-            if key not in pairs:
-                pairs.append(key)
-            code[hit] = pairs.index(key)
-            remaining &= ~hit
-
-    for rows, names in stages:
-        for name in names:
-            for reason, fname, mask in cl.reasons.get(name, []):
-                mark(remaining & rows & mask, reason.value, fname)
-            if name == "channel":  # an empty cell in a column that allows empty cells
-                mark(
-                    remaining & rows & (channel_codes == -1), Reason.MISSING_VALUE.value, "channel"
-                )
-    mark(remaining, Reason.UNKNOWN_VALUE.value, "?")  # every unknown has a cause; totals reconcile
-    return code, pairs
 
 
 def _total(values) -> int | None:
@@ -637,6 +519,7 @@ def form_dict(form: Form, generated_at: str | None = None, lang: str = "vi") -> 
             "rows_outside": i.rows_outside,
             "problems": i.problems,
             "due_dates_derived": i.due_dates_derived,
+            **({"files": list(i.files)} if i.files else {}),
         },
         "rows": [row(r, n) for n, r in enumerate(form.rows, start=1)],
         "total": total,
@@ -686,7 +569,7 @@ def calendar_dict(plan, year: int) -> dict:
     """The working calendar the due dates of ``year`` are derived from (for ``cchc calendar``)."""
     import holidays
 
-    from .calendar import plan_calendar
+    from .plan.calendar import plan_calendar
 
     try:
         cal = plan_calendar(plan, [year])
@@ -738,7 +621,10 @@ __all__ = [
     "NotAvailable",
     "build_form",
     "calendar_dict",
+    "check_plan",
     "form_dict",
+    "form_of",
+    "form_reads",
     "group_label",
     "months_of",
     "not_available",

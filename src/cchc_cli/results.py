@@ -1,7 +1,7 @@
 """The figures and verdicts of a run, as every renderer, the JSON and the evidence read them.
 
 Pandas-free on purpose: the ``check`` path imports this, never the pandas route
-(:mod:`cchc_cli.evaluate`, kept as the test oracle). Frozen dataclasses: a result is a value.
+(``tests/oracle``, kept as the differential tests' oracle). Frozen dataclasses: a result is a value.
 """
 
 from __future__ import annotations
@@ -13,16 +13,16 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING, Protocol
 
-from . import fields as F
-from .conditions import tests_of
 from .errors import Notice, Reason
+from .plan import fields as F
+from .plan.conditions import tests_of
 from .text import visible
 
 if TYPE_CHECKING:
-    from .actuals import Actuals, Evidence
     from .compare import Comparison
     from .engine.registers import RegisterInput, RegisterRun
-    from .plan import Indicator, Plan
+    from .io.actuals import Actuals, Evidence
+    from .plan.model import Indicator, Plan
 
 
 class HasColumns(Protocol):
@@ -265,7 +265,7 @@ def assemble(
     """Every indicator of the plan, in its order: dossier ones from ``counts``, register ones
     from ``registered`` (none: no register was given), the others from ``actuals``; the notices
     that the data may be incomplete."""
-    from .period import incomplete_notices
+    from .plan.period import incomplete_notices
 
     counted = registered.results if registered is not None else {}
     results = tuple(

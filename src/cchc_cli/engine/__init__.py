@@ -1,8 +1,8 @@
 """One engine for every plan: the plan compiled to SQL and run by embedded DuckDB.
 
-``run(plan, staged, period)`` gives the figures :func:`cchc_cli.evaluate.evaluate` computes from
-the same file (per dossier indicator its :class:`~cchc_cli.evaluate.Counts`, and the
-:class:`~cchc_cli.evaluate.InputSummary`), computed by one SQL query generated from the plan
+``run(plan, staged, period)`` gives the figures of every dossier indicator (per indicator its
+:class:`~cchc_cli.results.Counts`, and the :class:`~cchc_cli.results.InputSummary`; the pandas
+route kept in ``tests/oracle`` computes the same), by one SQL query generated from the plan
 (:mod:`.compile`); ``sql_for(plan, period)`` is that query, for ``--explain-sql`` and for other
 dialects. The input is a :class:`~cchc_cli.io.staged.Staged` file (its cells in Arrow or Parquet
 parts; a :class:`~cchc_cli.io.table.RawTable` is staged in memory first), or several of them
@@ -17,14 +17,15 @@ import datetime as dt
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import duckdb
 
 from ..io.staged import Staged, from_raw
 from ..io.table import RawTable
-from ..plan import Plan
+from ..plan.model import Plan
 from ..results import Counts, InputSummary, LeftOut
-from .bind import Bound, bind, release
+from .bind import Bound, any_columns, bind, release
 from .compile import Binding, Compiler, Options
 from .duck import (
     Outcome,
@@ -35,8 +36,12 @@ from .duck import (
     release_scratch,
     summary,
 )
+from .problems import Checked, checked
 from .rows import Pick, Rows
 from .rows import fetch as fetch_rows
+
+if TYPE_CHECKING:
+    from .form import FormPlacement
 
 Span = tuple[dt.date, dt.date]
 Input = Staged | RawTable
@@ -126,16 +131,39 @@ def run_periods(
 class Wants:
     """What a run gives besides the figures, read from the very relation the figures are
     counted from: the rows behind figures (``picks`` of period ``key``, with the cells of
-    ``shown``)."""
+    ``shown``), Biểu 06's placement (``form``: by that field, "" its default) and ``validate``'s
+    problems."""
 
     picks: tuple[Pick, ...] = ()
     shown: tuple[str, ...] = ()
     key: str = "period"
+    form: str | None = None
+    problems: bool = False  # validate's problem rows and received-date counts
 
 
 @dataclass(frozen=True)
 class Extras:
     rows: Rows | None = None
+    form: FormPlacement | None = None
+    checked: Checked | None = None
+
+
+@dataclass(frozen=True)
+class Columns:
+    """The plan columns of the files counted together, as :class:`EngineResult` has them
+    (a column counts as there only if every file has it), known before the query."""
+
+    present: frozenset[str]
+    missing: tuple[str, ...]
+
+    def has(self, name: str) -> bool:
+        return name in self.present
+
+
+def columns_of(bounds: Sequence[Bound]) -> Columns:
+    present = set.intersection(*(set(dict(b.columns.headers)) for b in bounds))
+    missing = dict.fromkeys(m for b in bounds for m in b.columns.missing)
+    return Columns(frozenset(present), tuple(missing))
 
 
 def run_wanted(
@@ -146,16 +174,35 @@ def run_wanted(
     settings: Settings | None = None,
     connection: duckdb.DuckDBPyConnection | None = None,
 ) -> tuple[dict[str, EngineResult], Extras]:
-    """:func:`run_periods` and, in the same session, what ``wants`` asks for."""
+    """:func:`run_periods` and, in the same session, what ``wants`` asks for. The form reads a
+    column the files lack as unknown, not as empty cells: then it has a query of its own, and
+    the figures and rows the usual one."""
+    from .form import layout, placement_of  # Biểu 06's module reads report's, which reads ours
+
     spans = [(key, start, end) for key, (start, end) in periods.items()]
     with session(plan, table, settings, connection) as (con, bounds):
-        options = Options(rows=bool(wants.picks))
-        outcome = execute(con, plan, bounds, spans, by_file=len(bounds) > 1, wants=options)
+        lay = None if wants.form is None else layout(con, plan, bounds, wants.form, columns_of(bounds))
+        form = None
+        if lay is not None and lay.lacking:  # its own query: the absent columns unknown
+            options = Options(form=lay.skip, unknown=lay.lacking)
+            done = execute(con, plan, bounds, spans, grouping=lay.grouping, wants=options)
+            form = placement_of(lay, done, wants.key)
+        together = lay is not None and form is None  # the form from the figures' own query
+        rows_too = bool(wants.picks) or wants.problems  # the cells as written
+        skip = lay.skip if together else None
+        options = Options(rows=rows_too, form=skip, received=wants.problems)
+        grouping = lay.grouping if together else None
+        outcome = execute(con, plan, bounds, spans, len(bounds) > 1, grouping, options)
+        if together:
+            form = placement_of(lay, outcome, wants.key)
         rows = None
         if wants.picks:
             rows = fetch_rows(con, outcome.compiler, spans, wants.key, wants.picks, wants.shown)
+        found = None
+        if wants.problems:
+            found = checked(con, outcome, bounds, spans, wants.key)
     figures = {key: result_of(outcome, bounds, key, (start, end)) for key, start, end in spans}
-    return figures, Extras(rows)
+    return figures, Extras(rows, form, found)
 
 
 def result_of(outcome: Outcome, bounds: Sequence[Bound], key: str, span: Span) -> EngineResult:
@@ -230,18 +277,6 @@ class GroupCounts:
     counts: Mapping[str, Counts]
 
 
-@dataclass(frozen=True)
-class _Columns:
-    """What :func:`cchc_cli.groups.check_grouping` asks of the files."""
-
-    fields: frozenset[str]
-    path: str
-    header_line: int
-
-    def has(self, name: str) -> bool:
-        return name in self.fields
-
-
 def breakdown(
     plan: Plan,
     table: Inputs,
@@ -250,13 +285,12 @@ def breakdown(
     settings: Settings | None = None,
     connection: duckdb.DuckDBPyConnection | None = None,
 ) -> tuple[GroupCounts, ...]:
-    """The counts of :func:`cchc_cli.evaluate.breakdown`: per month of the period (each month its
+    """The counts of a breakdown: per month of the period (each month its
     own period, all in one query) or per group of a text column's values (one query, grouped)."""
-    from ..groups import MONTH, check_grouping, months_of
+    from .groups import MONTH, check_grouping, months_of
 
     with session(plan, table, settings, connection) as (con, bounds):
-        has = frozenset(n for b in bounds for n in plan.columns if b.column(n) is not None)
-        check_grouping(plan, _Columns(has, bounds[0].info.path, bounds[0].info.header_line), by)
+        check_grouping(plan, any_columns(plan, bounds), by)
         if by == MONTH:
             spans = [(f"{s:%Y-%m}", s, e) for s, e in months_of(period)]
             outcome = execute(con, plan, bounds, spans)

@@ -1,22 +1,23 @@
 """A staged file bound to the plan: which of its cell columns is which field.
 
 Which header means which field (aliases, folded headers, two headers claiming one field, the
-required columns) is decided by :func:`cchc_cli.binding.bind_headers`, as the pandas route
+required columns) is decided by :func:`cchc_cli.io.binding.bind_headers`, as the pandas route
 decides it, so the engine reads the same columns and raises the same errors. Only the cells its
-choice looks at (the first :data:`~cchc_cli.binding.SAMPLE_CELLS` filled cells of each claiming
+choice looks at (the first :data:`~cchc_cli.io.binding.SAMPLE_CELLS` filled cells of each claiming
 column) are fetched, by SQL: the file's cells stay in DuckDB.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import duckdb
 import pyarrow as pa
 
-from ..binding import SAMPLE_CELLS, HeaderBinding, bind_headers
+from ..io.binding import SAMPLE_CELLS, HeaderBinding, bind_headers
 from ..io.staged import ABSENT, Staged, TableInfo, cell_names
-from ..plan import Plan
+from ..plan.model import Plan
 from . import arrow as A
 from .compile import ABSENT as ABSENT_SQL
 from .compile import q
@@ -48,6 +49,24 @@ class Bound:
         return cell_names(len(self.info.headers))[-1] if self.info.headers else None
 
 
+@dataclass(frozen=True)
+class AnyColumns:
+    """The plan columns any of the bound files has, and where the first file's header is: what
+    :func:`cchc_cli.engine.groups.check_grouping` asks of the files."""
+
+    fields: frozenset[str]
+    path: str
+    header_line: int
+
+    def has(self, name: str) -> bool:
+        return name in self.fields
+
+
+def any_columns(plan: Plan, bounds: Sequence[Bound]) -> AnyColumns:
+    has = frozenset(n for b in bounds for n in plan.columns if b.column(n) is not None)
+    return AnyColumns(has, bounds[0].info.path, bounds[0].info.header_line)
+
+
 def file_facts(info: TableInfo) -> dict:
     """What identifies the file and how it was read: the fields RawTable and InputSummary share
     with TableInfo (path, sha256, size, encoding, delimiter, sheet, header_line)."""
@@ -61,7 +80,7 @@ def _filled(col: str) -> str:
 
 def first_cells(con, relation: str, column: str) -> pa.ChunkedArray:
     """The first SAMPLE_CELLS filled cells of a column, in the file's order: what tells two
-    headers claiming one field apart (:func:`cchc_cli.binding.bind_headers`)."""
+    headers claiming one field apart (:func:`cchc_cli.io.binding.bind_headers`)."""
     query = (
         f"SELECT {q(column)} FROM {q(relation)} WHERE {_filled(column)} "
         f"ORDER BY _line LIMIT {SAMPLE_CELLS}"

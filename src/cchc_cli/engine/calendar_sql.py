@@ -3,7 +3,7 @@
 ``ord`` counts the working days up to and including ``day``, so the ``n``-th working day after
 ``d`` is the working day whose ``ord`` is ``ord(d) + n`` (and a same-day procedure received on a
 day off is due on the working day of ``ord(d) + 1``), as ``WorkCalendar.add_working_days`` says.
-The days come from :mod:`cchc_cli.calendar` (the ``holidays`` package plus the plan's own days
+The days come from :mod:`cchc_cli.plan.calendar` (the ``holidays`` package plus the plan's own days
 off and make-up days); the table runs to 31/12/2100, where the package stops, so a due date past
 it is NULL as it is NaT there.
 """
@@ -15,8 +15,8 @@ import datetime as dt
 import numpy as np
 import pyarrow as pa
 
-from ..calendar import plan_calendar, supported_years
-from ..plan import Plan
+from ..plan.calendar import plan_calendar, supported_years
+from ..plan.model import Plan
 from . import arrow as A
 
 _TABLES: dict[tuple, pa.Table] = {}  # built once per first year and plan calendar

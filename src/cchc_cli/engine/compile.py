@@ -11,15 +11,16 @@ of keys (period; file, group if asked) and per-row states (a few hundred at most
 :mod:`cchc_cli.engine.duck` adds up: per indicator, the state of a row is 0 (outside the
 denominator), 1 (in it, not in the numerator), 2 (in the numerator) or ``3 + reason code`` (left
 out, with the first bad cell in the order the rule reads the fields, exactly as
-:func:`cchc_cli.classify.first_reasons` picks it).
+the oracle's ``classify.first_reasons`` picks it).
 
 The rules are written as named definitions; :func:`flatten` stacks them in as few projections as
 their dependencies allow, so each value is computed once, and what does not depend on the period
 is computed before the rows are repeated per period.
 
-Every rule mirrors :mod:`cchc_cli.records` (typing), :mod:`cchc_cli.classify` (classification,
-three-valued: SQL's NULL is Kleene's unknown, so ``AND``/``OR``/``NOT`` are ``Tri``'s operators)
-and :mod:`cchc_cli.evaluate` (counting); the differential tests hold them to the same figures.
+Every rule mirrors the pandas route kept as the tests' oracle (``tests/oracle``: ``records``,
+typing; ``classify``, the classification, three-valued: SQL's NULL is Kleene's unknown, so
+``AND``/``OR``/``NOT`` are ``Tri``'s operators; ``evaluate``, counting); the differential tests
+hold them to the same figures and rows.
 Nothing in it is written per indicator: conditions are compiled from the plan's AST.
 """
 
@@ -30,10 +31,10 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from .. import fields as F
-from ..conditions import And, Condition, Not, Or, Ref, Test
 from ..errors import Reason
-from ..plan import Plan
+from ..plan import fields as F
+from ..plan.conditions import And, Condition, Not, Or, Ref, Test
+from ..plan.model import Plan
 from ..results import needed_fields
 from . import dates as D
 
@@ -120,8 +121,10 @@ class Options:
     rows: bool = False  # each field's cell as written too (``r_<field>``): the per-row output
     # fields a file lacks that read as unknown (reason missing_column), not as empty cells
     unknown: frozenset[str] = frozenset()
-    # Biểu 06's placement of each row (:mod:`.form`); the keys of its columns not available
+    # Biểu 06's placement of each row (:mod:`.form`, grouped by too); the keys of its columns
+    # not available
     form: frozenset[str] | None = None
+    received: bool = False  # validate's counts: the rows by received date against the period
 
 
 def exact_words(vocab) -> dict[str, str]:
@@ -816,11 +819,33 @@ class Compiler:
             out.append("_g")
         return out
 
+    def placements(self) -> list[str]:
+        """Biểu 06's per-row placement, grouped by as the states are (``Options.form``)."""
+        return ["f_in", "f_unk", "f_why"] if self.options.form is not None else []
+
+    def received_counts(self) -> list[tuple[str, str]]:
+        """validate's counts (``Options.received``): rows not set aside nor known never received,
+        by their received date against the period; rows known never received; rows with a
+        problem."""
+        if not self.options.received:
+            return []
+        counted = "(_active AND NOT COALESCE(not_received, FALSE))"
+        day = "v_received_at"
+        return [
+            ("received_before", f"{counted} AND {day} < p_start"),
+            ("received_within", f"{counted} AND {day} >= p_start AND {day} <= p_end"),
+            ("received_after", f"{counted} AND {day} > p_end"),
+            ("received_none", f"{counted} AND {day} IS NULL"),
+            ("never_received", "_active AND not_received IS TRUE"),
+            ("with_problems", "problems > 0"),
+        ]
+
     def result_columns(self) -> list[str]:
         """The names of the columns :meth:`sql` gives, in order."""
-        out = [*self.keys(), *self.states(), "n", "problems", "due_derived"]
+        out = [*self.keys(), *self.states(), *self.placements(), "n", "problems", "due_derived"]
         out += ["received_in_period", "resolved_in_period", "last_received", "uncovered"]
-        return out + (["unread"] if self.options.collect else [])
+        out += ["unread"] if self.options.collect else []
+        return out + [name for name, _ in self.received_counts()]
 
     def sql(self, periods: Sequence[tuple[str, dt.date, dt.date]]) -> str:
         """One row per combination of keys and states: :meth:`aggregate` over the per-row
@@ -871,12 +896,16 @@ class Compiler:
     def aggregate(self, rows: str, periods: Sequence[tuple[str, dt.date, dt.date]]) -> str:
         """The figures of the per-row relation ``rows`` (a subquery or a view's name)."""
         keys = [(k, k) for k in self.keys()]
+        counts = self.received_counts()
         if len(periods) == 1:
             fixed = self.fixed(periods[0])
             keys = [(k, fixed.get(k, k)) for k, _ in keys]
-        groups = ", ".join([*(expr for _, expr in keys), *self.states()])
-        picked = ", ".join([*(f"{expr} AS {k}" for k, expr in keys), *self.states()])
+            counts = [(n, substitute(e, fixed)) for n, e in counts]
+        also = [*self.states(), *self.placements()]
+        groups = ", ".join([*(expr for _, expr in keys), *also])
+        picked = ", ".join([*(f"{expr} AS {k}" for k, expr in keys), *also])
         misses = ", bit_or(_unread) AS unread" if self.options.collect else ""
+        misses += "".join(f", SUM(CASE WHEN {e} THEN 1 ELSE 0 END) AS {n}" for n, e in counts)
         return (
             f"SELECT {picked}, count(*) AS n,"
             " SUM(problems) AS problems,"

@@ -1,4 +1,4 @@
-"""Date cells typed in SQL, accepting exactly the cells :mod:`cchc_cli.records` accepts.
+"""Date cells typed in SQL, accepting exactly the cells :func:`cchc_cli.io.cells.parse_dates` accepts.
 
 records parses dates with pyarrow's ``strptime``, which on Linux is glibc's: each number may be
 preceded by white space, a space in the format matches zero or more spaces, ``%d`` reads a second
@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import re
 
-from .. import fields as F
+from ..plan import fields as F
 
 # records' formats, tried in this order on cells not yet parsed (see the module docstring: the
 # order only matters for speed)

@@ -21,9 +21,9 @@ from dataclasses import dataclass, field, replace
 
 import duckdb
 
-from .. import fields as F
 from ..errors import Reason
-from ..plan import Plan
+from ..plan import fields as F
+from ..plan.model import Plan
 from ..results import Counts, InputSummary, LeftOut
 from ..text import fold_value
 from . import arrow as A
@@ -207,15 +207,13 @@ INLINE_GROUPS = 64  # more distinct values than this are joined, not written int
 
 
 def grouping_of(con, bounds: Sequence[Bound], by: str) -> tuple[Grouping, list[str | None]]:
-    """The groups of a breakdown by text field ``by``, as :func:`cchc_cli.groups.group_codes`
-    makes them: cells whose :func:`~cchc_cli.groups.group_key` (whitespace runs, case) is one
+    """The groups of a breakdown by text field ``by``, as :func:`cchc_cli.engine.groups.group_codes`
+    makes them: cells whose :func:`~cchc_cli.engine.groups.group_key` (whitespace runs, case) is one
     are one group, shown under its most frequent spelling (the first seen among equally
     frequent ones), sorted with diacritics ignored, the empty group (None) last. The keys are
     made in Python from the few distinct cells (counted by SQL), exactly as groups.py makes them;
     the query looks each row's value up. Returns the grouping and the labels, by index."""
-    import pandas as pd
-
-    from ..groups import group_key
+    from .groups import group_key
 
     seen: dict[str, list[int]] = {}  # spelling -> [rows, first row's key]
     cells = {"": ""}  # each distinct cell's spelling (cells are cleaned already: itself, usually)
@@ -238,7 +236,7 @@ def grouping_of(con, bounds: Sequence[Bound], by: str) -> tuple[Grouping, list[s
             got[0] += n
             got[1] = min(got[1], key)
     spellings = sorted(seen, key=lambda sp: seen[sp][1])  # first seen first
-    keys = group_key(pd.Series(spellings, dtype="str")).tolist()
+    keys = [group_key(sp) for sp in spellings]
     lead: dict[str, str] = {}  # group key -> its label: most frequent, then first seen
     for sp, key in zip(spellings, keys, strict=True):
         if key not in lead or seen[sp][0] > seen[lead[key]][0]:
@@ -315,6 +313,7 @@ class Outcome:
     sql: str
     compiler: Compiler
     tallies: Mapping[tuple[str, int | None, int | None], Tally]
+    rows: Sequence[Mapping] = ()  # the result rows themselves (Biểu 06's placement, grouped)
 
     def tally(self, key: str, file: int | None = None, group: int | None = None) -> Tally:
         """The rows of period ``key``, of one file and one group, or of all of them (None)."""
@@ -340,10 +339,11 @@ def execute(
     """The query over the bound files (their relations registered in ``con``), run until every
     cell it reads is read the way records reads it and the calendar covers every due date.
 
-    ``wants``: what the run computes besides the figures (``rows``, ``unknown``, ``form``). With
-    ``rows`` or ``form`` the per-row relation is the view :data:`ROWS` of ``con``, which the
-    figures' aggregate reads and which stays for the caller's own queries (the rows behind a
-    figure, the form), until :func:`release_scratch`."""
+    ``wants``: what the run computes besides the figures (``rows``, ``unknown``, ``form``,
+    ``received``; the last two in the figures' own aggregate). With ``rows`` the per-row
+    relation is the view :data:`ROWS` of ``con``, which the figures' aggregate reads and which
+    stays for the caller's own queries (the rows behind a figure, the problems), until
+    :func:`release_scratch`."""
     learner = Learner(con, plan, bounds)
     bindings = learner.first()
     options = replace(wants or Options(), collect=True, by_file=by_file, grouping=grouping)
@@ -352,7 +352,7 @@ def execute(
     # the calendar only when some row can derive its due date (the query's ``uncovered`` count
     # is the safety net: a row the probe missed is a row the calendar does not cover)
     first = first_year(con, learner.received, periods) if derives(con, bindings) else None
-    view = options.rows or options.form is not None
+    view = options.rows
     while True:
         compiler = Compiler(plan, bindings, options)
         sql = compiler.sql(periods)
@@ -374,7 +374,7 @@ def execute(
         bindings = learnt or bindings
         if uncovered:
             first = D.FIRST_YEAR  # a received date before the guess: the whole calendar
-    return Outcome(sql, compiler, _tallies(compiler, rows))
+    return Outcome(sql, compiler, _tallies(compiler, rows), rows)
 
 
 def derives(con, bindings: Sequence[Binding]) -> bool:
@@ -440,6 +440,7 @@ def _tallies(compiler: Compiler, rows: list[dict]) -> dict[tuple, Tally]:
             due_derived=row["due_derived"],
             rip=row["received_in_period"],
             resip=row["resolved_in_period"],
+            **{name: row[name] for name, _ in compiler.received_counts()},
         )
         last = row["last_received"]
         if last is not None and (tally.last is None or last > tally.last):

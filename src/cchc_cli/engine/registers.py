@@ -1,8 +1,8 @@
 """The register indicators counted by SQL: each register's rows typed, every indicator one query.
 
 A register file is bound to its register's fields as an export is to the plan's columns
-(:func:`cchc_cli.binding.bind_headers` over a view of the plan whose columns are the register's),
-and its cells typed by :mod:`cchc_cli.cells` — the dossiers' date formats, whole numbers and
+(:func:`cchc_cli.io.binding.bind_headers` over a view of the plan whose columns are the register's),
+and its cells typed by :mod:`cchc_cli.io.cells` — the dossiers' date formats, whole numbers and
 vocabulary folding — into one small Arrow table per register (``reg_<name>``: ``_line``, then per
 field ``v_`` the value, ``w_`` the reason code of a bad cell, ``e_`` whether the cell is empty and,
 for text, ``k_`` the value folded as vocabulary words are). Registers are lists of hundreds of
@@ -32,10 +32,16 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .. import fields as F
-from ..binding import HeaderBinding, bind_headers
-from ..cells import EMPTY, UNKNOWN, encode_words, parse_dates, parse_integers
-from ..conditions import (
+from ..errors import Reason
+from ..io.binding import HeaderBinding, bind_headers
+from ..io.cells import EMPTY, UNKNOWN, encode_words, parse_dates, parse_integers
+from ..io.staged import (
+    ABSENT,  # a cell cut off a short row
+    Staged,
+    cell_names,
+)
+from ..plan import fields as F
+from ..plan.conditions import (
     PERIOD_BOUNDS,
     And,
     Compare,
@@ -48,14 +54,8 @@ from ..conditions import (
     Ref,
     Test,
 )
-from ..errors import Reason
-from ..io.staged import (
-    ABSENT,  # a cell cut off a short row
-    Staged,
-    cell_names,
-)
-from ..plan import Indicator, Plan
-from ..registers import Register, RegisterRule, Side, reads, registers_read, rule_reads, view
+from ..plan.model import Indicator, Plan
+from ..plan.registers import Register, RegisterRule, Side, reads, registers_read, rule_reads, view
 from ..results import NO_DATA, IndicatorResult, LeftOut, lacking_detail, no_register, rate
 from ..text import fold_value
 from . import dates as D

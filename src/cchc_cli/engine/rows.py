@@ -17,9 +17,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .. import fields as F
+from ..errors import Reason
 from ..explain import CLASSES, COUNTED_FAIL, COUNTED_PASS, LEFT_OUT, NOT_IN_DENOMINATOR, OPEN_DUE
-from .compile import Compiler, lit
+from ..plan import fields as F
+from .compile import Compiler, lit, reason_code
 from .duck import ROWS
 
 if TYPE_CHECKING:
@@ -77,9 +78,6 @@ def derived_sql(compiler: Compiler, end: str) -> dict[str, str]:
     """The due date and end date the rule used, whether the due date was derived, and the days
     late: from the due date to the end date, or to the period's last day ``end`` for a dossier
     still open then (0 when not late; null when a date is unknown)."""
-    from ..errors import Reason
-    from .compile import reason_code
-
     short = reason_code(Reason.SHORT_ROW)
     ref = f"CASE WHEN (end_v IS NULL OR end_v > {end}) AND NOT end_bad THEN {end} ELSE end_v END"
     return {
@@ -129,8 +127,6 @@ def fetch(
 ) -> Rows:
     """The rows of period ``key`` that any pick selects, with the cells of ``shown`` (plan
     fields and :data:`DERIVED_CELLS`), from the view the figures were counted from."""
-    import pyarrow as pa
-
     period = next(p for p in periods if p[0] == key)
     one = len(periods) == 1
     end = Compiler.fixed(period)["p_end"] if one else "p_end"
@@ -153,16 +149,17 @@ def fetch(
     if where:
         sql += " WHERE " + " AND ".join(where)
     sql += " ORDER BY _file, _line"
-    return Rows(_arrow(con, sql, pa), (period[1], period[2]), compiler)
+    return Rows(arrow_of(con, sql), (period[1], period[2]), compiler)
 
 
 def q_id(prefix: str, name: str) -> str:
     return f'"{prefix}_{name}"'
 
 
-def _arrow(con, sql: str, pa) -> pa.Table:
+def arrow_of(con, sql: str) -> pa.Table:
     """The query's result as one Arrow table, read in batches (a Spark session: whole)."""
     import duckdb
+    import pyarrow as pa
 
     if isinstance(con, duckdb.DuckDBPyConnection):
         reader = con.sql(sql).to_arrow_reader(BATCH)

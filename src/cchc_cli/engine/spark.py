@@ -64,7 +64,7 @@ except ImportError:  # pragma: no cover - the tests run with the extra
 from ..errors import CchcError, Msg
 from ..io.staged import Staged
 from ..io.table import RawTable
-from ..plan import Plan
+from ..plan.model import Plan
 
 if TYPE_CHECKING:
     import datetime as dt

@@ -45,7 +45,7 @@ def write_set(
     import pyarrow.compute as pc
     import pyarrow.dataset as ds
 
-    from ..cells import parse_dates
+    from .cells import parse_dates
     from .staged import ABSENT
 
     counts: dict[str, int] = {}

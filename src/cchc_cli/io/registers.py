@@ -15,10 +15,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..binding import header_score
 from ..errors import CchcError, Location, Msg
-from ..plan import Plan
-from ..registers import Register, view
+from ..plan.model import Plan
+from ..plan.registers import Register, view
+from .binding import header_score
 from .staged import Staged
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")

@@ -4,8 +4,8 @@ A province's data lake or another tool may hold the export as Parquet with real 
 timestamps, integers, booleans. The engine reads text cells, so each typed column is written the
 way the export's own text would be, in a form the counting rules read exactly:
 
-- dates ``2023-05-04``; timestamps ``2023-05-04T08:30:00`` (seconds; a time zone's instant shown
-  as that zone's wall clock, since the working day is the local one);
+- dates ``2023-05-04``; timestamps ``2023-05-04T08:30:00`` (seconds; a timestamp with a time zone
+  is an instant, shown as Vietnam's wall clock, UTC+7, as a text time with a zone is read);
 - integers as digits; a float with no fraction as an integer (``5``), else its shortest text;
   decimals as written; booleans ``TRUE``/``FALSE`` (as a workbook's boolean cells);
 - text as it is (the reader then cleans it like any file's cells); null as an empty cell.
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from .staged import StageWriter
 
 TIMESTAMP_TEXT = "%Y-%m-%dT%H:%M:%S"
+VIETNAM = "+07:00"  # as text times with a zone are read (README, "Choices")
 
 
 def text_column(column: pa.Array | pa.ChunkedArray, name: str, path: str) -> pa.ChunkedArray:
@@ -36,19 +37,16 @@ def text_column(column: pa.Array | pa.ChunkedArray, name: str, path: str) -> pa.
     import pyarrow.compute as pc
 
     col = column if isinstance(column, pa.ChunkedArray) else pa.chunked_array([column])
-    kind = col.type
-    if pa.types.is_dictionary(kind):
-        col = col.cast(kind.value_type)
-        kind = kind.value_type
-    if not any(test(kind) for test in _cell_type_tests()):
-        raise unsupported(name, str(kind), path)
+    kind = cell_type(col.type, name, path)
+    if kind != col.type:  # dictionary-encoded
+        col = col.cast(kind)
     if pa.types.is_null(kind):
         text = pc.cast(col, pa.large_string())
     elif pa.types.is_string(kind) or pa.types.is_large_string(kind):
         text = col
     elif pa.types.is_timestamp(kind):
-        if kind.tz is not None:
-            col = pc.local_timestamp(col)
+        if kind.tz is not None:  # an instant: its date in Vietnam (UTC+7, no summer time)
+            col = pc.local_timestamp(col.cast(pa.timestamp(kind.unit, tz=VIETNAM)))
         seconds = pc.cast(col, pa.timestamp("s"), safe=False)  # the seconds, never fractions
         text = pc.strftime(seconds, TIMESTAMP_TEXT)
     elif pa.types.is_date(kind):
@@ -63,6 +61,16 @@ def text_column(column: pa.Array | pa.ChunkedArray, name: str, path: str) -> pa.
     else:  # integers, decimals
         text = pc.cast(col, pa.string())
     return pc.fill_null(pc.cast(text, pa.large_string()), "")
+
+
+def cell_type(kind: pa.DataType, name: str, path: str) -> pa.DataType:
+    """The type of a column's cells (a dictionary's values), or exit 2 if no export cell has it."""
+    import pyarrow as pa
+
+    value = kind.value_type if pa.types.is_dictionary(kind) else kind
+    if not any(test(value) for test in _cell_type_tests()):
+        raise unsupported(name, str(kind), path)
+    return value
 
 
 def unsupported(name: str, kind: str, path: str) -> CchcError:
@@ -124,9 +132,7 @@ def parquet_table(ctx: Ctx, sink: StageWriter) -> dict:
             "download or write the file again from its system",
         ) from None
     for f in schema:  # every column's type refused before any row is read
-        kind = f.type.value_type if pa.types.is_dictionary(f.type) else f.type
-        if not any(test(kind) for test in _cell_type_tests()):
-            raise unsupported(f.name, str(f.type), ctx.shown)
+        cell_type(f.type, f.name, ctx.shown)
     extra = [(k, v) for k, v in partition_values(ctx.path) if k not in schema.names]
     headers = tuple(nfc(name).strip() for name in (*schema.names, *(k for k, _ in extra)))
     blank, layout, first = 0, [], 1

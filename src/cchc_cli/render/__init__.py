@@ -1,4 +1,4 @@
-"""Turning a :class:`~cchc_cli.evaluate.Result` into text: table, JSON, CSV, Markdown.
+"""Turning a :class:`~cchc_cli.results.Result` into text: table, JSON, CSV, Markdown.
 
 Every renderer returns a string; the CLI decides where it goes. Numbers follow the UI language
 (``97,07%`` in Vietnamese) and a value is never printed so that it reads as meeting a target it
@@ -259,7 +259,7 @@ def fmt_date(d, lang: str) -> str:
 def period_text(span, lang: str) -> str:
     """``01/05/2023 – 31/05/2023``; for a cut-off window, that it is one, of which period, with
     the period's calendar dates; and the ``--period`` it was narrowed from, if it was."""
-    from ..period import CUTOFF, name_words
+    from ..plan.period import CUTOFF, name_words
 
     text = " – ".join(fmt_date(d, lang) for d in span)
     if getattr(span, "kind", None) == CUTOFF:
@@ -289,8 +289,8 @@ def _nth(n: int) -> str:
 
 
 def period_json(span) -> dict:
-    """The JSON ``period`` (:func:`cchc_cli.period.span_json`)."""
-    from ..period import span_json
+    """The JSON ``period`` (:func:`cchc_cli.plan.period.span_json`)."""
+    from ..plan.period import span_json
 
     return span_json(span)
 
@@ -322,7 +322,7 @@ def by_head(by: str, lang: str) -> str:
 def group_name(key: str | None, lang: str, by: str) -> str:
     """A breakdown group as every format shows it; no value: "(không rõ đơn vị)"…"""
     if key is None:
-        from ..groups import empty_label
+        from ..engine.groups import empty_label
 
         return empty_label(by, lang)
     return key

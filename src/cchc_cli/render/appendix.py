@@ -171,6 +171,6 @@ def titles_by_id(result, lang: str) -> dict[str, str]:
 
 def breakdown_rows(groups):
     """``(indicator id, group, result)`` indicator by indicator, each through every group (month,
-    field…) in the order :func:`cchc_cli.evaluate.breakdown` gives them."""
+    field…) in the order :func:`cchc_cli.engine.breakdown` gives them."""
     count = len(groups[0].results) if groups else 0
     return [(g.results[k].indicator.id, g, g.results[k]) for k in range(count) for g in groups]

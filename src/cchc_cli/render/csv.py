@@ -61,7 +61,6 @@ def csv_column(values: Sequence, arrow=None) -> list[str]:
     ``arrow``: the same values as an Arrow string array, if the caller has them. A long column of plain
     ``str`` is checked with one Arrow regex pass; anything else goes cell by cell.
     """
-    import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -72,10 +71,16 @@ def csv_column(values: Sequence, arrow=None) -> list[str]:
         return [csv_cell(v) for v in out]
     if len(arrow) != len(out):
         raise ValueError("csv_column: the Arrow array does not match the values")
-    hit = pc.match_substring_regex(arrow, _NEEDS_CARE).to_numpy(zero_copy_only=False)
-    for i in np.flatnonzero(hit).tolist():
+    hit = pc.indices_nonzero(pc.match_substring_regex(arrow, _NEEDS_CARE))  # no pandas import
+    for i in hit.to_pylist():
         out[i] = csv_cell(out[i])
     return out
+
+
+def csv_few(values: Sequence) -> list[str]:
+    """:func:`csv_cell` of every value of a column with few distinct values (each done once)."""
+    done: dict = {}
+    return [done[v] if v in done else done.setdefault(v, csv_cell(v)) for v in values]
 
 
 def csv_join(header: Sequence, columns: Sequence[list[str]], bom: bool = True) -> str:

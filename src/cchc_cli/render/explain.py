@@ -11,9 +11,9 @@ from rich.table import Table
 from rich.text import Text
 
 from .. import __version__
-from ..describe import definition, field_label
 from ..errors import shown_path
 from ..explain import LEAD
+from ..plan.describe import definition, field_label
 from ..text import nfc
 from . import (
     STATUS_TEXT,

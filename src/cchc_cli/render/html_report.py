@@ -22,7 +22,7 @@ import re
 from importlib import resources
 
 from ..errors import Msg
-from ..explain_records import explain
+from ..explain import of_run
 from ..text import nfc
 from . import (
     STATUS_TEXT,
@@ -110,18 +110,18 @@ def _data(value) -> str:
     return esc(json.dumps(value))
 
 
-def report_parts(plan, records, period, classified) -> dict:
-    """What the page needs besides the result: Biểu 06 over the same period and the worklists
-    (keyword arguments of :func:`render_check_html`)."""
-    from ..report import build_form
-
+def worklist_rows(plan) -> tuple[tuple[str, str], ...]:
+    """The rows the page lists (``Request.rows``): each worklist of the plan's indicators."""
     ids = {i.id for i in plan.indicators if i.source == "dossiers"}
-    worklists = tuple(
-        explain(plan, ident, records, period, rows=kind, classified=classified)
-        for ident, kind in WORKLISTS
-        if ident in ids
-    )
-    return {"form": build_form(plan, records, period), "worklists": worklists}
+    return tuple((ident, kind) for ident, kind in WORKLISTS if ident in ids)
+
+
+def report_parts(run) -> dict:
+    """What the page needs besides the result: Biểu 06 over the same period and the worklists
+    (keyword arguments of :func:`render_check_html`), from a run that asked for them
+    (``form`` and :func:`worklist_rows`)."""
+    worklists = tuple(of_run(run, ident, kind) for ident, kind in worklist_rows(run.plan))
+    return {"form": run.form, "worklists": worklists}
 
 
 # -- pieces ---------------------------------------------------------------------------------------
@@ -361,7 +361,7 @@ def _worklist(expl, lang: str, command: str) -> list[str]:
 def render_check_html(
     result, lang: str = "vi", *, months=None, form=None, worklists=(), **_
 ) -> str:
-    """The whole page. ``months``: ``("month", groups)`` of :func:`cchc_cli.evaluate.breakdown`;
+    """The whole page. ``months``: ``("month", groups)`` of :func:`cchc_cli.engine.breakdown`;
     ``form`` and ``worklists``: :func:`report_parts`."""
     plan = result.plan
     css = resources.files(__package__).joinpath("html_report.css").read_text(encoding="utf-8")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 
 from ..errors import Msg
-from ..plan import Plan
+from ..plan.model import Plan
 
 ROWS = 1000  # rows the drop-downs and formats cover
 NOTES = Msg("Hướng dẫn", "Notes")

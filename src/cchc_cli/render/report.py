@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 
 from ..errors import Msg, Reason
-from ..evaluate import lacking_detail
 from ..report import (
     ALL_KEYS,
     CHANNEL_UNKNOWN,
@@ -18,6 +17,7 @@ from ..report import (
     form_dict,
     group_label,
 )
+from ..results import lacking_detail
 from . import fmt_date, fmt_int, reason_text, text_console
 
 TITLE = Msg(
@@ -242,14 +242,14 @@ def notes(form: Form, lang: str = "vi") -> list[str]:
         out.append(MONTH_NOTE.get(lang))
     if vi:
         out.append(
-            f"Tệp hồ sơ: {i.path} — đọc {f(i.rows_read)} dòng: đưa vào biểu {f(i.rows_in_form)} "
+            f"Tệp hồ sơ: {i.paths} — đọc {f(i.rows_read)} dòng: đưa vào biểu {f(i.rows_in_form)} "
             f"(trong đó {f(i.rows_partly_placed)} không xếp được vào một số cột), "
             f"ngoài kỳ hoặc không được tiếp nhận {f(i.rows_outside)}, "
             f"không đưa vào được cột nào {f(i.rows_left_out)}"
         )
     else:
         out.append(
-            f"Dossier file: {i.path} — {f(i.rows_read)} rows read: {f(i.rows_in_form)} on the "
+            f"Dossier file: {i.paths} — {f(i.rows_read)} rows read: {f(i.rows_in_form)} on the "
             f"form ({f(i.rows_partly_placed)} of them left out of some columns), "
             f"{f(i.rows_outside)} outside the period or not received, "
             f"{f(i.rows_left_out)} left out of every column"
@@ -262,10 +262,11 @@ def notes(form: Form, lang: str = "vi") -> list[str]:
             else f"{f(i.due_dates_derived)} due dates derived from processing days (working days)"
         )
     if i.problems:
+        files = " ".join(i.files) or i.path
         out.append(
-            f"{f(i.problems)} ô dữ liệu có vấn đề — xem chi tiết: cchc validate {i.path}"
+            f"{f(i.problems)} ô dữ liệu có vấn đề — xem chi tiết: cchc validate {files}"
             if vi
-            else f"{f(i.problems)} problem cells — see: cchc validate {i.path}"
+            else f"{f(i.problems)} problem cells — see: cchc validate {files}"
         )
     if form.total.left_out or any(r.left_out for r in form.rows):
         out.append(PARTIAL_NOTE.get(lang))

@@ -8,56 +8,80 @@ from rich.table import Table
 
 from ..text import visible
 from . import LAYOUT_TEXT, fmt_date, fmt_int, reason_text, source_note, text_console
-from .csv import csv_cell, csv_column, csv_join
+from .csv import csv_cell, csv_few, csv_join
+
+
+def _files(v) -> list[str] | None:
+    """Each problem's file, when several files were counted as one (else None: no column)."""
+    if len(v.files) < 2:
+        return None
+    return [v.files[i].path for i in v.problems.file]
 
 
 def problem_rows(v, limit: int | None = None) -> list[dict]:
     """The problems as dicts; with ``limit``, only the first ``limit`` (as ``[:limit]`` would)."""
-    p = v.problems if limit is None else v.problems.head(limit)
-    return [
-        {"line": int(a), "column": int(b), "header": c, "field": d, "value": e, "reason": f}
-        for a, b, c, d, e, f in zip(
-            p["line"], p["column"], p["header"], p["field"], p["value"], p["reason"], strict=True
+    p = v.problems
+    n = len(p) if limit is None else min(limit, len(p))
+    files = _files(v)
+    out = []
+    for i in range(n):
+        row = {"file": files[i]} if files is not None else {}
+        row.update(
+            line=p.line[i],
+            column=p.column[i],
+            header=p.header[i],
+            field=p.field[i],
+            value=p.value[i],
+            reason=p.reason[i],
         )
-    ]
+        out.append(row)
+    return out
 
 
 def _problems_csv(v, lang: str) -> str:
     """Every problem as CSV, column by column: the text ``write_csv`` gives for the rows of
     :func:`problem_rows` plus the reason's text."""
     p = v.problems
-    reasons = list(p["reason"])
+    reasons = list(p.reason)
     texts: dict = {}
     for r in reasons:
         if r not in texts:
             texts[r] = csv_cell(reason_text(r, lang))
     columns = [
-        [str(int(x)) for x in p["line"]],
-        [str(int(x)) for x in p["column"]],
-        csv_column(list(p["header"])),
-        csv_column(list(p["field"])),
-        csv_column(list(p["value"])),
-        csv_column(reasons),
+        [str(x) for x in p.line],
+        [str(x) for x in p.column],
+        csv_few(p.header),  # Python text: an Arrow array made of it would import pandas
+        csv_few(p.field),
+        csv_few(p.value),
+        csv_few(reasons),
         [texts[r] for r in reasons],
     ]
-    return csv_join(
-        ["line", "column", "header", "field", "value", "reason", "reason_text"], columns
-    )
+    header = ["line", "column", "header", "field", "value", "reason", "reason_text"]
+    files = _files(v)
+    if files is not None:
+        header, columns = ["file", *header], [csv_few(files), *columns]
+    return csv_join(header, columns)
+
+
+def _input(r) -> dict:
+    return {
+        "path": r.path,
+        "sha256": r.sha256,
+        "size": r.size,
+        "encoding": r.encoding,
+        "delimiter": r.delimiter,
+        "sheet": r.sheet,
+        "header_line": r.header_line,
+    }
 
 
 def validation_dict(v) -> dict:
-    r = v.records
+    r = v.input
+    several = {"inputs": [_input(f) for f in v.files]} if len(v.files) > 1 else {}
     return {
         "schema_version": 1,
-        "input": {
-            "path": r.path,
-            "sha256": r.sha256,
-            "size": r.size,
-            "encoding": r.encoding,
-            "delimiter": r.delimiter,
-            "sheet": r.sheet,
-            "header_line": r.header_line,
-        },
+        "input": _input(r),
+        **several,
         "period": {"start": v.period[0].isoformat(), "end": v.period[1].isoformat()},
         "rows": {
             "read": v.rows_read,
@@ -79,8 +103,8 @@ def validation_dict(v) -> dict:
             "left_out": v.accounting.rows_left_out,
         },
         "due_dates_derived": v.due_dates_derived,
-        "missing_columns": list(r.missing),
-        "unmatched_headers": list(r.unmatched_headers),
+        "missing_columns": list(r.missing_columns),
+        "unmatched_headers": list(v.unmatched_headers),
         "problems_by_reason": v.by_reason,
         "problems": problem_rows(v),
     }
@@ -106,15 +130,16 @@ def render_validation(v, fmt: str, lang: str, limit: int = 20, color: bool = Fal
     if fmt == "csv":
         return _problems_csv(v, lang)
     vi = lang == "vi"
-    r = v.records
+    r = v.input
     f = lambda n: fmt_int(n, lang)  # noqa: E731
     con, buf = text_console(color, 140)
-    enc = source_note(r, lang)
-    con.print(
-        f"Tệp: {r.path} ({enc}, dòng tiêu đề {r.header_line})"
-        if vi
-        else f"File: {r.path} ({enc}, header on line {r.header_line})"
-    )
+    for i in v.files if len(v.files) > 1 else [r]:  # several counted as one: each file
+        enc = source_note(i, lang)
+        con.print(
+            f"Tệp: {i.path} ({enc}, dòng tiêu đề {i.header_line})"
+            if vi
+            else f"File: {i.path} ({enc}, header on line {i.header_line})"
+        )
     p0, p1 = (fmt_date(d, lang) for d in v.period)
     if vi:
         con.print(
@@ -137,8 +162,8 @@ def render_validation(v, fmt: str, lang: str, limit: int = 20, color: bool = Fal
             con.print(f"Dòng trống bỏ qua: {f(r.blank_rows)}.")
         if r.layout:
             con.print(f"Dòng trình bày bỏ qua (không phải hồ sơ): {layout_lines(r, lang)}.")
-        if r.missing:
-            con.print("Thiếu cột: " + ", ".join(r.missing))
+        if r.missing_columns:
+            con.print("Thiếu cột: " + ", ".join(r.missing_columns))
     else:
         con.print(
             f"{f(v.rows_read)} dossier rows read. By received date against {p0} – {p1}: before "
@@ -158,8 +183,8 @@ def render_validation(v, fmt: str, lang: str, limit: int = 20, color: bool = Fal
             con.print(f"Blank rows skipped: {f(r.blank_rows)}.")
         if r.layout:
             con.print(f"Layout rows set aside (not dossiers): {layout_lines(r, lang)}.")
-        if r.missing:
-            con.print("Missing columns: " + ", ".join(r.missing))
+        if r.missing_columns:
+            con.print("Missing columns: " + ", ".join(r.missing_columns))
     if v.by_reason:
         con.print(
             ("Theo loại: " if vi else "By reason: ")
@@ -175,7 +200,7 @@ def render_validation(v, fmt: str, lang: str, limit: int = 20, color: bool = Fal
             t.add_column(name)
         for p in problem_rows(v, limit):
             t.add_row(
-                str(p["line"]),
+                f"{p['file']}:{p['line']}" if "file" in p else str(p["line"]),
                 str(p["column"]),
                 visible(p["header"]),
                 f"'{visible(p['value'])}'",

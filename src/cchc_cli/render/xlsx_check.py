@@ -3,7 +3,7 @@
 Sheet 1: plan title, agency, the exact period, every file read with its SHA-256, then one row per
 indicator — figures as real numbers with Excel number formats (Excel shows ``97,19%`` or
 ``97.19%`` by the reader's locale), verdict, headroom, rows left out, source. Sheet 2: each
-dossier indicator month by month (:func:`cchc_cli.evaluate.breakdown`, as ``check --by month``);
+dossier indicator month by month (:func:`cchc_cli.engine.breakdown`, as ``check --by month``);
 with another ``--by``, a third sheet by that grouping. Frozen header, A4 landscape one page wide
 with the header row on every page; the same run gives the same bytes.
 """
@@ -200,7 +200,7 @@ def _breakdown_sheet(ws, result, by: str, groups, lang: str) -> None:
 
 
 def render_check_xlsx(result, lang: str = "vi", *, months=None, breakdown=None, **_) -> bytes:
-    """``months``: ``("month", groups)`` of :func:`cchc_cli.evaluate.breakdown`; ``breakdown``:
+    """``months``: ``("month", groups)`` of :func:`cchc_cli.engine.breakdown`; ``breakdown``:
     ``(by, groups)`` of ``--by`` (a sheet of its own unless it is the months)."""
     wb = new_workbook(result.plan.title)
     _main_sheet(wb.active, result, lang)

@@ -20,6 +20,8 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..errors import CchcError, CchcWarning, Location, Msg, show_path_as
+from ..text import closest, fold, fold_value, shorten
 from . import fields as F
 from .conditions import (
     Condition,
@@ -31,9 +33,7 @@ from .conditions import (
     parse_condition,
     tests_of,
 )
-from .errors import CchcError, CchcWarning, Location, Msg, show_path_as
 from .period import CALENDAR, CUTOFF, Reporting, whole_months
-from .text import closest, fold, fold_value, shorten
 from .yamlfile import Node, load_yaml, merge, new_mapping, new_sequence
 
 if TYPE_CHECKING:

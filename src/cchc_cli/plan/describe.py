@@ -1,8 +1,8 @@
 """An indicator's definition in plain words, generated from the plan's parsed conditions.
 
 Nothing here is written per indicator: the text is a walk over the condition tree of
-:mod:`cchc_cli.conditions` (``Ref`` / ``Test`` / ``Not`` / ``And`` / ``Or``). Derived fields speak
-through their documentation in :data:`cchc_cli.fields.DERIVED`, file columns through the plan's
+:mod:`cchc_cli.plan.conditions` (``Ref`` / ``Test`` / ``Not`` / ``And`` / ``Or``). Derived fields speak
+through their documentation in :data:`cchc_cli.plan.fields.DERIVED`, file columns through the plan's
 first alias (the Vietnamese header of the export), and vocabulary categories through the first word
 the plan lists for them (the word as written in the plan, e.g. ``Trực tuyến`` for ``online``).
 Change a condition in the plan and the explanation changes with it.
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from . import fields as F
 from .conditions import And, Condition, Not, Ref, Test, fields_of
-from .plan import Indicator, Plan, Vocabulary
+from .model import Indicator, Plan, Vocabulary
 
 _QUOTE = {"vi": ("“", "”"), "en": ('"', '"')}
 

@@ -9,7 +9,8 @@ from typing import Annotated
 
 import typer
 
-from .cli_common import (
+from ..errors import CchcError, ExitCode, Msg
+from .common import (
     EXIT_BAD_INPUT,
     CommandHelp,
     DelimiterOpt,
@@ -22,7 +23,6 @@ from .cli_common import (
     fail,
     gloss,
 )
-from .errors import CchcError, ExitCode, Msg
 
 
 class ConvertTo(str, Enum):
@@ -82,8 +82,8 @@ def convert(
     sheet: SheetOpt = None,
 ) -> None:
     """An export as a Parquet set (help: :data:`CONVERT_HELP`)."""
-    from .pipeline import ReadOptions, Request
-    from .pipeline import convert as run_convert
+    from ..pipeline import ReadOptions, Request
+    from ..pipeline import convert as run_convert
 
     try:
         request = Request((records,), plan, read=ReadOptions(encoding, delimiter, sheet))

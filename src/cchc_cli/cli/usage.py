@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from .cli_common import BilingualUsageError
-from .errors import CchcError, Msg
-from .text import closest
+from ..errors import CchcError, Msg
+from ..text import closest
+from .common import BilingualUsageError
 
 
 def usage_error(exc: Exception, argv: Sequence[str], where: str = "cchc") -> CchcError:

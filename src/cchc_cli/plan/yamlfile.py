@@ -18,8 +18,8 @@ from pathlib import Path
 
 import yaml
 
-from .errors import MAX_DEPTH, CchcError, Location, Msg, too_deep
-from .text import closest, shorten
+from ..errors import MAX_DEPTH, CchcError, Location, Msg, too_deep
+from ..text import closest, shorten
 
 # Why: a figure this large is a typo, and would overflow a float in the JSON output.
 MAX_NUMBER = 10**15

@@ -6,12 +6,10 @@ import datetime as dt
 
 import numpy as np
 
-from .actuals import Actuals
-from .classify import Classified, Tri, classify, first_reasons
-from .period import incomplete_notices
-from .plan import Indicator, Plan
-from .records import Records
-from .results import (
+from cchc_cli.io.actuals import Actuals
+from cchc_cli.plan.model import Indicator, Plan
+from cchc_cli.plan.period import incomplete_notices
+from cchc_cli.results import (
     FAIL,
     NO_DATA,
     PASS,
@@ -30,6 +28,9 @@ from .results import (
     no_register,
     ratio_result,
 )
+
+from .classify import Classified, Tri, classify, first_reasons
+from .records import Records
 
 __all__ = [
     "FAIL",
@@ -185,11 +186,13 @@ def breakdown(
     classified: Classified | None = None,
 ) -> tuple[Group, ...]:
     """Each dossier indicator per month of the period (each month its own period: carried-over and
-    open-at-end are per month) or per value of a text column (:func:`cchc_cli.groups.groupable`:
+    open-at-end are per month) or per value of a text column (:func:`cchc_cli.engine.groups.groupable`:
     lĩnh vực, thủ tục, đơn vị…). An indicator whose columns the export lacks is no_data, with
     the reason, in every group."""
+    from cchc_cli.engine.groups import MONTH, check_grouping, months_of
+
     from .classify import calendar_for
-    from .groups import MONTH, check_grouping, group_codes, months_of
+    from .groups import group_codes
 
     check_grouping(plan, records, by)
     dossier = [i for i in plan.indicators if i.source == "dossiers"]

@@ -18,7 +18,7 @@ from typing import Annotated, Any, NoReturn
 import typer
 from typer.core import TyperArgument, TyperCommand, TyperGroup
 
-from .errors import CchcError, ExitCode, Msg
+from ..errors import CchcError, ExitCode, Msg
 
 
 class Lang(str, Enum):
@@ -27,7 +27,7 @@ class Lang(str, Enum):
 
 
 class By(str, Enum):
-    """``--by``: each is :func:`cchc_cli.groups.groupable` for the shipped plan (a test says so)."""
+    """``--by``: each is :func:`cchc_cli.engine.groups.groupable` for the shipped plan (a test says so)."""
 
     field = "field"
     procedure = "procedure"
@@ -261,6 +261,19 @@ ActualsOpt = Annotated[
         ),
     ),
 ]
+RegistersOpt = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--registers",
+        metavar="PATH",
+        help=gloss(
+            "Sổ theo dõi của Sở: sổ làm việc (mỗi sổ một sheet) hoặc thư mục tệp CSV/xlsx; "
+            "có thể ghi nhiều lần",
+            "The department's registers: a workbook (a sheet per register) or a folder of "
+            "CSV/xlsx files; may be given more than once",
+        ),
+    ),
+]
 OutputOpt = Annotated[
     Path | None,
     typer.Option(
@@ -322,3 +335,22 @@ def fail(exc: CchcError, lang: str) -> NoReturn:
     word = "Lỗi" if lang == "vi" else "Error"
     sys.stderr.write(f"{word}: {exc.render(lang)}\n")
     raise typer.Exit(ExitCode.ERROR)
+
+
+def export_request(
+    records, plan, period, date_from, date_to, cutoff, encoding, delimiter, sheet, **more
+):
+    """The pipeline request of the options every command reading exports shares (the exports,
+    the plan, the period, how to read the files); ``more``: the command's own (actuals, rows …)."""
+    from ..pipeline import ReadOptions, Request
+
+    return Request(
+        tuple(records or ()),
+        plan,
+        period=period,
+        date_from=date_from,
+        date_to=date_to,
+        cutoff=cutoff,
+        read=ReadOptions(encoding, delimiter, sheet),
+        **more,
+    )

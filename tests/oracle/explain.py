@@ -1,9 +1,9 @@
 """Why an indicator has the figure it has: its definition, its counts and the rows behind them.
 
-The counts come from :func:`cchc_cli.evaluate.count` and the verdict from the same functions
+The counts come from :func:`oracle.evaluate.count` and the verdict from the same functions
 ``check`` uses, so ``explain`` can never disagree with ``check``. Every row of the export gets one
 class for the indicator — counted and passing, counted and failing, left out (with the first bad
-cell, in the order :func:`cchc_cli.evaluate.count` attributes them), not in the denominator, or *open and
+cell, in the order :func:`oracle.evaluate.count` attributes them), not in the denominator, or *open and
 due*: outside the denominator, still open at the period's end and due on or before it (only for an
 indicator whose rule reads the due date) — the dossiers that will count late unless resolved by
 their due date, the worklist before a cut-off. Kept as numpy arrays; only the rows actually shown
@@ -23,14 +23,15 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from cchc_cli.errors import CchcError, Msg, Reason
+from cchc_cli.io.actuals import Actuals
+from cchc_cli.plan import fields as F
+from cchc_cli.plan.model import Indicator, Plan
+from cchc_cli.results import actual_result, dossier_result
+
 from . import evaluate as E
-from . import fields as F
-from .actuals import Actuals
 from .classify import Classified, Dates, Tri, classify, first_reasons
-from .errors import CchcError, Msg, Reason
-from .plan import Indicator, Plan
 from .records import EMPTY, UNKNOWN, Records
-from .results import actual_result, dossier_result
 
 ROW_KINDS = ("failing", "counted", "left-out", "open-due", "all")
 COUNTED_PASS, COUNTED_FAIL, LEFT_OUT, NOT_IN_DENOMINATOR, OPEN_DUE = (
@@ -213,7 +214,7 @@ class _Cells:
 
     def csv(self) -> list[str]:
         """The cells as :func:`cchc_cli.render.csv.write_csv` writes them (Excel-safe, quoted)."""
-        from .render.csv import csv_cell, csv_column
+        from cchc_cli.render.csv import csv_cell, csv_column
 
         if self.csv_table is not None:
             table = self.csv_table
@@ -393,7 +394,7 @@ class RowTable:
         elif getattr(col, "raw", None) is not None:  # text and words: as written in the file
             cells = _raw_cells(col, idx)
         elif col.kind == F.CATEGORY:
-            from .describe import category_label
+            from cchc_cli.plan.describe import category_label
 
             words = [category_label(self.plan, name, c, quoted=False) for c in col.categories]
             # EMPTY (-1) and UNKNOWN (-2) take the two "" at the end
@@ -496,7 +497,7 @@ def evidence_csv(
     """The evidence CSV of one dossier indicator (its failing and left-out rows, file order) and
     its number of rows; the text is what ``write_csv(*evidence_rows(…))`` gives, built column by
     column."""
-    from .render.csv import csv_join
+    from cchc_cli.render.csv import csv_join
 
     table = _evidence_table(plan, ind, records, cl, result)
     header = ["kind", *table.columns[1:]]

@@ -20,7 +20,7 @@ vocabulary (``online``, ``very_satisfied``, ``early`` …). Names are checked ag
 it is loaded, so a typo is reported with its line and column before any data is read.
 
 The last three forms are read only in the conditions of register indicators (``from:``), which
-:mod:`cchc_cli.registers` checks: ``period_start`` / ``period_end`` are operands too, a date
+:mod:`cchc_cli.plan.registers` checks: ``period_start`` / ``period_end`` are operands too, a date
 offset counts working days on the plan's calendar or calendar days, and ``has a R row (F) where
 C`` (a semi-join) is true when a row of register R with the same F (after vocabulary folding)
 meets C — its ``where`` takes the rest of the condition, so bracket it to stop it earlier.
@@ -33,7 +33,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .errors import MAX_DEPTH, Msg, too_deep
+from ..errors import MAX_DEPTH, Msg, too_deep
 
 
 class ConditionSyntaxError(ValueError):

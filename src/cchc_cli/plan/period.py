@@ -10,10 +10,10 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .errors import CchcError, Msg, Notice
+from ..errors import CchcError, Msg, Notice
 
 if TYPE_CHECKING:
-    from .plan import Plan
+    from .model import Plan
 
 _HINT = Msg(
     "viết kỳ dạng 2023 (cả năm), 2023-Q2 (quý), 2023-H1 (6 tháng), 2023-9M (9 tháng) "

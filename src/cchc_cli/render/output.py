@@ -9,7 +9,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from .errors import CchcError, Location, Msg
+from ..errors import CchcError, Location, Msg
 
 
 def current_umask() -> int:

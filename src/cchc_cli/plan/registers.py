@@ -4,7 +4,7 @@ A register (registers.md) is a table kept by the department — the procedure ca
 roster, the document books — with one row per item. The plan's ``registers:`` section gives each
 its names (what its sheet or file may be called), its fields (headers, type) and its key; an
 indicator with ``from: <register>`` counts that register's rows with the condition grammar of
-:mod:`cchc_cli.conditions`, grown for dates (``in period``, comparisons, working-day offsets) and
+:mod:`cchc_cli.plan.conditions`, grown for dates (``in period``, comparisons, working-day offsets) and
 semi-joins (``has a R row (F) where …``). Nothing here knows a register by name: another
 department's registers are a YAML edit.
 
@@ -17,6 +17,8 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from ..errors import CchcError, Location, Msg
+from ..text import closest, fold
 from . import fields as F
 from .conditions import (
     PERIOD_BOUNDS,
@@ -33,9 +35,7 @@ from .conditions import (
     Test,
     parse_condition,
 )
-from .errors import CchcError, Location, Msg
-from .plan import Alias, ColumnSpec, Vocabulary, check_words, claim_headers, field_type, not_yes_no
-from .text import closest, fold
+from .model import Alias, ColumnSpec, Vocabulary, check_words, claim_headers, field_type, not_yes_no
 from .yamlfile import Node
 
 NAME = re.compile(r"[a-z][a-z0-9_]*")

@@ -17,8 +17,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from . import fields as F
-from .binding import (
+from cchc_cli.errors import CchcError, Location, Msg, Reason
+from cchc_cli.io.binding import (
     SAMPLE_CELLS,
     ColumnChoice,
     bind_headers,
@@ -27,11 +27,11 @@ from .binding import (
     header_score,
     key_headers,
 )
-from .cells import EMPTY, UNKNOWN, encode_words, parse_dates, parse_integers
-from .errors import CchcError, Location, Msg, Reason
-from .io.staged import ABSENT
-from .io.table import RawTable, read_table
-from .plan import ColumnSpec, Plan
+from cchc_cli.io.cells import EMPTY, UNKNOWN, encode_words, parse_dates, parse_integers
+from cchc_cli.io.staged import ABSENT
+from cchc_cli.io.table import RawTable, read_table
+from cchc_cli.plan import fields as F
+from cchc_cli.plan.model import ColumnSpec, Plan
 
 __all__ = [
     "EMPTY",
@@ -266,7 +266,7 @@ def records_from_table(table: RawTable, plan: Plan) -> Records:
 
 def _sample(table: RawTable, i: int) -> pa.ChunkedArray:
     """The first SAMPLE_CELLS non-empty cells of column ``i``: what tells two claiming columns
-    apart (:func:`cchc_cli.binding.bind_headers`)."""
+    apart (:func:`cchc_cli.io.binding.bind_headers`)."""
     arr = arrow_column(table.data.iloc[:, i])
     return pc.filter(arr, pc.invert(pc.is_in(arr, pa.array(["", ABSENT]))))[:SAMPLE_CELLS]
 

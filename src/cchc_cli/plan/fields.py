@@ -2,7 +2,7 @@
 
 Canonical fields come from the plan's ``columns``; a few have a fixed meaning in the counting rules
 (``ROLE_FIELDS``). Derived fields are the official classification of a dossier (Biểu số
-06/VPCP/KSTT, Thông tư 01/2020/TT-VPCP), computed in :mod:`cchc_cli.classify` for a period
+06/VPCP/KSTT, Thông tư 01/2020/TT-VPCP), computed by the engine (:mod:`cchc_cli.engine.compile`) for a period
 P = [start, end].
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .errors import Reason
+from ..errors import Reason
 
 # The date forms of an export (dossier-export.md: day first, always), tried in this order on the
 # cells not yet parsed; comparisons are by calendar date, so time is kept only to validate it.

@@ -13,11 +13,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import fields as F
-from .calendar import plan_calendar
-from .conditions import And, Condition, Not, Or, Ref, Test
-from .errors import Reason
-from .plan import Plan
+from cchc_cli.errors import Reason
+from cchc_cli.plan import fields as F
+from cchc_cli.plan.calendar import plan_calendar
+from cchc_cli.plan.conditions import And, Condition, Not, Or, Ref, Test
+from cchc_cli.plan.model import Plan
+
 from .records import EMPTY, UNKNOWN, Column, Records
 
 

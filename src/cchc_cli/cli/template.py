@@ -8,8 +8,8 @@ from typing import Annotated
 
 import typer
 
-from .cli_common import CommandHelp, LangOpt, PlanOpt, command, fail, gloss
-from .errors import CchcError, ExitCode, Location, Msg
+from ..errors import CchcError, ExitCode, Location, Msg
+from .common import CommandHelp, LangOpt, PlanOpt, command, fail, gloss
 
 
 class What(str, Enum):
@@ -53,9 +53,9 @@ def template(
     lang: LangOpt = None,
 ) -> None:
     """An empty registers workbook (help: :data:`TEMPLATE_HELP`)."""
-    from .output import check_target, write_text
-    from .plan import load_plan
-    from .render.register_template import template_book
+    from ..plan.model import load_plan
+    from ..render.output import check_target, write_text
+    from ..render.register_template import template_book
 
     try:
         if output is None or output == "-":

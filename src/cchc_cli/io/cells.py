@@ -12,11 +12,11 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from . import fields as F
-from .text import fold_value
+from ..plan import fields as F
+from ..text import fold_value
 
 if TYPE_CHECKING:
-    from .plan import Vocabulary
+    from ..plan.model import Vocabulary
 
 EMPTY = -1  # category code: empty cell
 UNKNOWN = -2  # category code: a word outside the vocabulary, a required cell left empty, or cut off

@@ -9,7 +9,8 @@ from typing import Annotated
 
 import typer
 
-from .cli_common import (
+from ..errors import CchcError, ExitCode, Msg, exit_code
+from .common import (
     CommandHelp,
     DelimiterOpt,
     EncodingOpt,
@@ -21,7 +22,6 @@ from .cli_common import (
     fail,
     gloss,
 )
-from .errors import CchcError, ExitCode, Msg, exit_code
 
 
 class InspectFormat(str, Enum):
@@ -86,10 +86,10 @@ def inspect(
     sheet: SheetOpt = None,
 ) -> None:
     """How a file is read (help: :data:`INSPECT_HELP`)."""
-    from .inspection import inspect_file, overlay_yaml
-    from .output import check_target, write_text
-    from .plan import load_plan
-    from .render.inspect import render_inspection
+    from ..inspection import inspect_file, overlay_yaml
+    from ..plan.model import load_plan
+    from ..render.inspect import render_inspection
+    from ..render.output import check_target, write_text
 
     try:
         check_target(write_plan, (records, plan))

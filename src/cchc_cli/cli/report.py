@@ -1,5 +1,7 @@
-"""The ``report`` (Biểu số 06/VPCP/KSTT) and ``calendar`` commands; ``cli.py`` adds them with
-:func:`register`. Heavy modules are imported inside the commands so ``cchc --help`` stays fast."""
+"""``cchc report``: Biểu số 06/VPCP/KSTT over a period.
+
+Heavy modules are imported inside the command, so ``cchc --help`` stays fast.
+"""
 
 from __future__ import annotations
 
@@ -9,27 +11,28 @@ from typing import Annotated
 
 import typer
 
-from .cli_common import (
+from ..errors import CchcError, ExitCode, Msg, exit_code
+from .common import (
     EXIT_BAD_INPUT,
     By,
     CommandHelp,
     CutoffOpt,
     DelimiterOpt,
     EncodingOpt,
+    ExportsArg,
     FromOpt,
     Lang,
     LangOpt,
     OutputOpt,
     PeriodOpt,
     PlanOpt,
-    RecordsArg,
     SheetOpt,
     ToOpt,
     command,
+    export_request,
     fail,
     gloss,
 )
-from .errors import CchcError, ExitCode, Msg, exit_code
 
 
 class ReportFormat(str, Enum):
@@ -38,11 +41,6 @@ class ReportFormat(str, Enum):
     csv = "csv"
     markdown = "markdown"
     xlsx = "xlsx"
-
-
-class CalendarFormat(str, Enum):
-    table = "table"
-    json = "json"
 
 
 REPORT_HELP = CommandHelp(
@@ -87,7 +85,7 @@ REPORT_HELP = CommandHelp(
 
 
 def report(
-    records: RecordsArg,
+    records: ExportsArg,
     plan: PlanOpt = None,
     period: PeriodOpt = None,
     cutoff: CutoffOpt = None,
@@ -118,23 +116,29 @@ def report(
     sheet: SheetOpt = None,
 ) -> None:
     """Biểu số 06/VPCP/KSTT (help: :data:`REPORT_HELP`)."""
-    from .output import check_target, require_file, write_text
-    from .period import resolve_period
-    from .plan import load_plan
-    from .records import read_records
-    from .render.report import identity_warnings, render_form, render_form_xlsx
-    from .report import build_form
+    from ..pipeline import run
+    from ..render.output import check_target, require_file, write_text
+    from ..render.report import identity_warnings, render_form, render_form_xlsx
 
     try:
         if fmt is ReportFormat.xlsx:
             require_file("xlsx", output, "bieu-06.xlsx" if lang is Lang.vi else "form-06.xlsx")
-        check_target(output, (records, plan))
-        the_plan = load_plan(plan)
-        span = resolve_period(
-            period, date_from, date_to, the_plan.period, cutoff, the_plan.reporting
+        exports = tuple(records)
+        check_target(output, (*exports, plan))
+        request = export_request(
+            exports,
+            plan,
+            period,
+            date_from,
+            date_to,
+            cutoff,
+            encoding,
+            delimiter,
+            sheet,
+            form=by.value if by else "",
         )
-        data = read_records(records, the_plan, encoding=encoding, delimiter=delimiter, sheet=sheet)
-        form = build_form(the_plan, data, span, by.value if by else None)
+        form = run(request).form
+        assert form is not None
         if fmt is ReportFormat.xlsx:
             write_text("", output, binary=render_form_xlsx(form, lang.value))
         else:
@@ -151,59 +155,6 @@ def report(
     raise typer.Exit(exit_code({"fail": 0 if form.identity_ok else 1}))
 
 
-CALENDAR_HELP = CommandHelp(
-    summary=Msg("In lịch làm việc, ngày nghỉ", "Show the working calendar"),
-    about=Msg(
-        "Các ngày nghỉ kèm tên (ngày lễ, ngày nghỉ bù, ngày nghỉ riêng của kế hoạch), các ngày "
-        "làm bù, và số ngày làm việc mỗi tháng: đúng lịch cchc dùng để tính ngày hẹn trả từ "
-        "'Thời hạn giải quyết'.",
-        "Days off with their names (public holidays, compensatory days, the plan's local days "
-        "off), make-up working days, and the working days in each month: the calendar cchc "
-        "uses to derive a due date from the processing days.",
-    ),
-    examples=(
-        ("cchc calendar 2023", Msg("lịch năm 2023", "the 2023 calendar")),
-        (
-            "cchc calendar 2024 --plan ke-hoach-2024.yaml --format json",
-            Msg("lịch 2024 kèm ngày nghỉ riêng của kế hoạch", "2024 with the plan's own days off"),
-        ),
-    ),
-    exits=(
-        (ExitCode.OK, Msg("đã in lịch", "the calendar was printed")),
-        (
-            ExitCode.ERROR,
-            Msg("năm ngoài 1901–2100 hoặc kế hoạch sai", "a year outside 1901–2100 or a bad plan"),
-        ),
-    ),
-)
-
-
-def calendar(
-    year: Annotated[
-        int, typer.Argument(metavar="YEAR", help=gloss("Năm, ví dụ 2023", "Year, e.g. 2023"))
-    ],
-    plan: PlanOpt = None,
-    fmt: Annotated[
-        CalendarFormat, typer.Option("--format", help=gloss("Định dạng kết quả", "Output format"))
-    ] = CalendarFormat.table,
-    lang: LangOpt = None,
-) -> None:
-    """The working calendar of a year (help: :data:`CALENDAR_HELP`)."""
-    from .plan import load_plan
-    from .render.report import render_calendar
-    from .report import calendar_dict
-
-    try:
-        the_plan = load_plan(plan)
-        data = calendar_dict(the_plan, year)
-    except CchcError as exc:
-        fail(exc, lang.value)
-    color = fmt is CalendarFormat.table and sys.stdout.isatty()
-    sys.stdout.write(render_calendar(data, fmt.value, lang.value, color=color))
-    raise typer.Exit(ExitCode.OK)
-
-
 def register(app: typer.Typer) -> None:
-    """Add ``report`` and ``calendar`` to the ``cchc`` application."""
+    """Add ``report`` to a Typer app."""
     command(app, "report", REPORT_HELP)(report)
-    command(app, "calendar", CALENDAR_HELP)(calendar)

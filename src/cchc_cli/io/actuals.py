@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
-from .errors import CchcError, Location, Msg
-from .plan import Plan
-from .text import closest
-from .yamlfile import Node, load_yaml
+from ..errors import CchcError, Location, Msg
+from ..plan.model import Plan
+from ..plan.yamlfile import Node, load_yaml
+from ..text import closest
 
 
 @dataclass(frozen=True)

@@ -12,11 +12,11 @@ from dataclasses import dataclass
 import numpy as np
 import pyarrow as pa
 
-from . import fields as F
+from ..errors import CchcError, Location, Msg
+from ..plan import fields as F
+from ..plan.model import ColumnSpec, Plan
+from ..text import closest, fold, visible
 from .cells import encode_words, parse_dates, parse_integers
-from .errors import CchcError, Location, Msg
-from .plan import ColumnSpec, Plan
-from .text import closest, fold, visible
 
 
 @dataclass(frozen=True)
@@ -84,6 +84,10 @@ class HeaderBinding:
         return tuple((n, self.where[n][1]) for n in self.order if n in self.where)
 
     order: tuple[str, ...] = ()  # the plan's fields, in its order
+
+    def has(self, name: str) -> bool:
+        """Whether the file has the field's column (so this is a ``results.HasColumns``)."""
+        return name in self.where
 
 
 def claiming_columns(

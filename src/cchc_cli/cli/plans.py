@@ -8,8 +8,8 @@ from typing import Annotated
 
 import typer
 
-from .cli_common import CommandHelp, LangOpt, command, fail, gloss
-from .errors import CchcError, ExitCode, Msg
+from ..errors import CchcError, ExitCode, Msg
+from .common import CommandHelp, LangOpt, command, fail, gloss
 
 
 class PlansFormat(str, Enum):
@@ -49,8 +49,8 @@ def plans(
     lang: LangOpt = None,
 ) -> None:
     """The shipped plans (help: :data:`PLANS_HELP`)."""
-    from .plan import shipped_plans
-    from .render.plans import render_plans
+    from ..plan.model import shipped_plans
+    from ..render.plans import render_plans
 
     try:
         found = shipped_plans()

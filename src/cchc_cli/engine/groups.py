@@ -4,17 +4,13 @@ from __future__ import annotations
 
 import calendar as _calendar
 import datetime as dt
-from typing import TYPE_CHECKING
+import re
 
-import numpy as np
-
-from . import fields as F
-from .errors import CchcError, Location, Msg
-
-if TYPE_CHECKING:
-    import pandas as pd
+from ..errors import CchcError, Location, Msg
+from ..plan import fields as F
 
 MONTH = "month"
+_SPACES = re.compile(r"\s+")
 # The group of rows with no value in the column: how every format shows it (CSV and JSON also say
 # ``group_empty``, so a unit really named so is not taken for it).
 EMPTY_GROUP = {
@@ -76,40 +72,7 @@ def months_of(period: tuple[dt.date, dt.date]) -> list[tuple[dt.date, dt.date]]:
     return out
 
 
-def group_key(text: pd.Series) -> pd.Series:
+def group_key(text: str) -> str:
     """What makes two cells one group: runs of whitespace are one space and case is ignored, as
     for headers and vocabulary words (``Sở  ngoại  vụ`` is ``Sở Ngoại vụ``); diacritics count."""
-    return text.str.replace(r"\s+", " ", regex=True).str.casefold()
-
-
-def group_codes(records, by: str) -> tuple[np.ndarray, list[str | None]]:
-    """A group index per row and the group labels, sorted (diacritics ignored), empty last.
-
-    Cells are grouped by :func:`group_key`; a group is shown under its most frequent spelling
-    (trimmed, NFC), the first seen among equally frequent ones."""
-    import pandas as pd
-
-    from .text import fold_value
-
-    col = records.columns.get(by)
-    n = records.n_rows
-    if col is None or col.header is None:
-        return np.zeros(n, dtype=np.int64), [None]
-    # the distinct cells are few: clean and key those, not every row
-    raw, cells = pd.factorize(pd.Series(col.values, dtype="str"), sort=False)
-    cleaned = pd.Series(cells, dtype="str").str.strip().str.normalize("NFC")
-    spelling_of, spellings = pd.factorize(cleaned, sort=False)  # first seen first
-    spelled = spelling_of[raw]
-    key_of, _ = pd.factorize(group_key(pd.Series(spellings, dtype="str")), sort=False)
-    times = np.bincount(spelled, minlength=len(spellings))
-    # per group (ascending), its spellings most frequent first, then first seen
-    ranked = np.lexsort((np.arange(len(spellings)), -times, key_of))
-    lead = np.r_[True, key_of[ranked][1:] != key_of[ranked][:-1]]
-    labels = [spellings[i] or None for i in ranked[lead].tolist()]
-    order = sorted(
-        range(len(labels)),
-        key=lambda i: (labels[i] is None, fold_value(labels[i] or ""), labels[i] or ""),
-    )
-    rank = np.empty(len(labels), dtype=np.int64)
-    rank[np.asarray(order, dtype=np.int64)] = np.arange(len(labels))
-    return rank[key_of[spelled]], [labels[i] for i in order]
+    return _SPACES.sub(" ", text).casefold()

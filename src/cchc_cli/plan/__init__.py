@@ -1,0 +1,1 @@
+"""The plan: its YAML, fields, conditions, periods and working-day calendar."""
