@@ -32,3 +32,25 @@ def test_spark_counts_the_registers_as_duckdb_does(span):
     assert got.results == duck.results
     assert got.inputs == duck.inputs
     assert duck.results["staff_trained"].numerator == (24 if span[1].month == 12 else 7)
+
+
+def test_spark_lists_the_rows_and_months_duckdb_does():
+    from cchc_cli.engine.registers import RegisterPick
+
+    plan = load_plan()
+    staged = read_registers(plan, [FOLDER])
+    ids = [i.id for i in plan.indicators if i.source == "registers"]
+    picks = [RegisterPick(i, None) for i in ids]
+    year = (dt.date(2023, 1, 1), dt.date(2023, 12, 31))
+    months = {"2023-05": (dt.date(2023, 5, 1), dt.date(2023, 5, 31))}
+    duck = run_registers(plan, staged, year, months=months, picks=picks)
+    got = run_registers(
+        plan, staged, year, connection=spark.connect("local[2]"), months=months, picks=picks
+    )
+    assert got.months == duck.months
+    for ident in ids:
+        assert got.rows[ident].table.to_pylist() == duck.rows[ident].table.to_pylist(), ident
+    # May: three professional courses end on 09/05 (CB002, CB020 civil servants, CB029 a
+    # public employee): the roster's 32 in the denominator each month
+    may = duck.months["2023-05"]["staff_trained"]
+    assert (may.numerator, may.denominator) == (3, 32)

@@ -1,11 +1,12 @@
 """An evidence folder for a check (``cchc check … --evidence DIR``) and its verification
 (``cchc verify DIR``).
 
-The folder holds, for every dossier indicator, ``<id>.csv`` with its failing and left-out rows
-(file order, the columns ``explain`` shows), the report itself as ``report.json``, and
-``manifest.json``: tool version, plan (and every base an overlay plan extends), every input file
-(path, SHA-256, size, row counts), the actuals file, the period, the command line and working
-directory, and the SHA-256 of every evidence file. It is written into a temporary folder next to
+The folder holds, for every dossier and register indicator, ``<id>.csv`` with its failing and
+left-out rows (file order, the columns ``explain`` shows; a register's rows named by register, file,
+sheet and line), the report itself as ``report.json``, and ``manifest.json``: tool version, plan
+(and every base an overlay plan extends), every input file (path, SHA-256, size, row counts), every
+register file (which register, path, sheet, SHA-256, how it was read), the actuals file, the
+period, the command line and working directory, and the SHA-256 of every evidence file. It is written into a temporary folder next to
 DIR and renamed at the end, so a failure leaves nothing half-written. The same inputs give byte-identical CSV files; ``report.json``
 and ``manifest.json`` differ only in ``generated_at`` (and the manifest in the report's hash).
 
@@ -67,32 +68,41 @@ def evidence_files(run: Run, names: Sequence[str] | None = None) -> dict[str, by
     return {name: data for name, (data, _) in _evidence_csvs(run, names).items()}
 
 
-def _evidence_csvs(run: Run, names: Sequence[str] | None = None) -> dict[str, tuple[bytes, int]]:
+def _evidence_csvs(
+    run: Run, names: Sequence[str] | None = None, registers: dict[str, str] | None = None
+) -> dict[str, tuple[bytes, int]]:
     """``<id>.csv`` -> (bytes, data rows) for every dossier indicator of the run (which fetched
     their failing and left-out rows, :func:`evidence_request`); each indicator's figures are
     the run's own (not counted again). ``names``: how the rows name their files when several
-    were counted as one (default: their paths)."""
-    from .explain import EVIDENCE, evidence_csv, row_table
+    were counted as one (default: their paths); ``registers``: how they name each register's
+    file (register -> path; default: its path)."""
+    from .explain import EVIDENCE, evidence_csv, register_row_table, row_table
 
     assert run.rows is not None and run.whole is not None, "the run fetched no rows"
     files = list(names) if names is not None else [f.path for f in run.whole.files]
+    listed = run.registered.rows if run.registered is not None else {}
     out: dict[str, tuple[bytes, int]] = {}
     for r in run.result.indicators:
         ind = r.indicator
-        if ind.source != "dossiers":
+        if ind.source == "registers" and ind.id in listed:  # none: its register was not given
+            path = (registers or {}).get(ind.register)
+            table = register_row_table(ind, listed[ind.id], EVIDENCE, path)
+        elif ind.source == "dossiers":
+            table = row_table(run.plan, ind, run.rows, EVIDENCE, run.whole, r, files)
+        else:
             continue
-        table = row_table(run.plan, ind, run.rows, EVIDENCE, run.whole, r, files)
         text, n = evidence_csv(table)
         out[f"{ind.id}.csv"] = (text.encode("utf-8"), n)
     return out
 
 
 def evidence_request(request: Request, plan: Plan) -> Request:
-    """The request with the rows an evidence folder lists: every dossier indicator's failing
-    and left-out rows, fetched from the query that counts them."""
+    """The request with the rows an evidence folder lists: every dossier and register
+    indicator's failing and left-out rows, fetched from the query that counts them."""
     from .explain import EVIDENCE
 
-    picks = tuple((i.id, EVIDENCE) for i in plan.indicators if i.source == "dossiers")
+    counted = ("dossiers", "registers")
+    picks = tuple((i.id, EVIDENCE) for i in plan.indicators if i.source in counted)
     return dataclasses.replace(request, rows=picks)
 
 
@@ -101,7 +111,7 @@ def _json_bytes(doc: dict) -> bytes:
 
 
 def _folder(
-    run: Run, command_line, generated_at: str, cwd: str, pin=None, names=None
+    run: Run, command_line, generated_at: str, cwd: str, pin=None, names=None, registers=None
 ) -> tuple[dict[str, bytes], dict, dict]:
     """Every file of an evidence folder (name -> bytes), its report and its manifest.
 
@@ -109,12 +119,12 @@ def _folder(
     the two cannot disagree on what a folder holds. ``pin(doc)`` rewrites the report and the
     manifest before they are serialised (verify: back to the recorded paths and tool version,
     which a re-run on another machine cannot reproduce); ``names``: how the rows name their
-    files (verify: as recorded).
+    files and register files (verify: as recorded).
     """
     from .render.json import result_dict
 
     result = run.result
-    csvs = _evidence_csvs(run, names)
+    csvs = _evidence_csvs(run, names, registers)
     report = result_dict(result, generated_at)
     if pin is not None:
         pin(report)
@@ -171,6 +181,10 @@ def build_manifest(
         },
         "period": period_json(result.period),
         "inputs": inputs,
+        # only when registers were read: a folder written before them verifies as it was
+        **(
+            {"registers": [register_entry(i) for i in result.registers]} if result.registers else {}
+        ),
         "actuals": {"path": actuals.path, "sha256": actuals.sha256} if actuals else None,
         "files": [
             {
@@ -185,6 +199,23 @@ def build_manifest(
             }
             for name, data in sorted(files.items())
         ],
+    }
+
+
+def register_entry(i) -> dict:
+    """A register file in the manifest: which register, where, its hash and how it was read
+    (what ``verify`` re-reads it with)."""
+    return {
+        "register": i.register,
+        "path": i.path,
+        "sheet": i.sheet,
+        "sha256": i.sha256,
+        "size": i.size,
+        "format": i.format,
+        "encoding": i.encoding,
+        "delimiter": i.delimiter,
+        "header_line": i.header_line,
+        "rows_read": i.rows_read,
     }
 
 
@@ -354,6 +385,18 @@ _INPUT_SHAPE = {  # render.json.input_dict
     ),
 }
 _FILE_SHAPE = {"path": _PATH, "sha256": _SHA256}
+_REGISTER_SHAPE = {  # register_entry
+    "register": _TEXT,
+    "path": _PATH,
+    "sheet": _Maybe(_TEXT),
+    "sha256": _SHA256,
+    "size": _COUNT,
+    "format": _TEXT,
+    "encoding": _Maybe(_TEXT),
+    "delimiter": _Maybe(_TEXT),
+    "header_line": _COUNT,
+    "rows_read": _COUNT,
+}
 _DAYS = {"start": _DATE, "end": _DATE}
 _PERIOD_SHAPE = {  # period.span_json
     **_DAYS,
@@ -374,6 +417,7 @@ MANIFEST_SHAPE = {  # build_manifest
     "plan": {"id": _TEXT, "path": _PATH, "sha256": _SHA256, "bases": _ListOf(_FILE_SHAPE)},
     "period": _PERIOD_SHAPE,
     "inputs": _ListOf(_INPUT_SHAPE, 1),  # several files counted as one: one each
+    "registers?": _ListOf(_REGISTER_SHAPE),  # register_entry (absent: written before registers)
     "actuals": _Maybe(_FILE_SHAPE),
     "files": _ListOf({"name": _FILE_NAME, "sha256": _SHA256, "size": _COUNT, "rows?": _COUNT}, 1),
 }
@@ -650,6 +694,8 @@ def verify(directory: str | Path, inputs: str | Path | None = None) -> Verificat
         recorded.append((f"records{n}", entry, Msg("tệp hồ sơ", "records")))
     if m["actuals"] is not None:
         recorded.append(("actuals", m["actuals"], Msg("tệp số liệu", "actuals")))
+    for n, entry in enumerate(register_files(m)):  # a workbook once, for all its sheets
+        recorded.append((f"register{n}", entry, Msg("sổ theo dõi", "register")))
     found: dict[str, Path] = {}
     gone: list[Msg] = []
     for key, entry, word in recorded:
@@ -677,6 +723,14 @@ def verify(directory: str | Path, inputs: str | Path | None = None) -> Verificat
     return Verification(str(directory), m, tuple(checks))
 
 
+def register_files(m: dict) -> list[dict]:
+    """The register files a manifest records, each once (a workbook holds several registers)."""
+    out: dict[str, dict] = {}
+    for entry in m.get("registers", ()):
+        out.setdefault(entry["path"], entry)
+    return list(out.values())
+
+
 def _as_recorded(m: dict):
     """``pin`` for :func:`_folder`: the recorded paths and tool version, which a re-run from
     files found elsewhere (``--inputs``, the shipped plan) or by another cchc cannot reproduce."""
@@ -686,8 +740,13 @@ def _as_recorded(m: dict):
         doc["plan"]["path"] = m["plan"]["path"]
         for got, rec in zip(doc["plan"]["bases"], m["plan"]["bases"], strict=False):
             got["path"] = rec["path"]
-        for got, rec in zip(doc["inputs"], m["inputs"], strict=False):
+        exports = [i for i in doc["inputs"] if "register" not in i]
+        for got, rec in zip(exports, m["inputs"], strict=False):
             got["path"] = rec["path"]
+        registers = [i for i in doc["inputs"] if "register" in i] + doc.get("registers", [])
+        where = {e["register"]: e["path"] for e in m.get("registers", ())}
+        for got in registers:  # the report's register inputs, the manifest's registers
+            got["path"] = where.get(got["register"], got["path"])
         if doc["actuals"] is not None and m["actuals"] is not None:
             doc["actuals"]["path"] = m["actuals"]["path"]
 
@@ -711,6 +770,7 @@ def _rerun(d: Path, m: dict, paths: dict[str, Path]) -> list[Check]:
             bases=bases,
             span=span_from_json(m["period"]),  # as recorded: a cut-off window, a narrowed period
             actuals=paths.get("actuals"),
+            registers=tuple(paths[f"register{n}"] for n in range(len(register_files(m)))),
             read_each=tuple(
                 ReadOptions(i["encoding"], i["delimiter"], i["sheet"]) for i in recorded
             ),
@@ -721,8 +781,9 @@ def _rerun(d: Path, m: dict, paths: dict[str, Path]) -> list[Check]:
         vi, en = f"chạy lại thất bại: {exc.render('vi')}", f"re-run failed: {exc.render('en')}"
         return [_mismatch("check", vi, en)]
     names = [i["path"] for i in recorded]
+    registers = {e["register"]: e["path"] for e in m.get("registers", ())}
     files, report, manifest = _folder(
-        run, m["command_line"], m["generated_at"], m["cwd"], _as_recorded(m), names
+        run, m["command_line"], m["generated_at"], m["cwd"], _as_recorded(m), names, registers
     )
     checks = _compare_report(d, report)
     listed = {f["name"]: f["sha256"] for f in m["files"]}

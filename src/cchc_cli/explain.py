@@ -30,12 +30,12 @@ from .results import (
     InputSummary,
     actual_result,
     needed_fields,
-    no_register,
 )
 
 if TYPE_CHECKING:
     import pyarrow as pa
 
+    from .engine.registers import RegisterRows
     from .engine.rows import Rows
     from .io.actuals import Actuals
     from .pipeline import Request, Run
@@ -134,6 +134,9 @@ class RowTable:
     decode: Callable[[int], tuple[str, str]]  # a reason state -> (reason, field)
     fields: tuple[str, ...]
     files: tuple[str, ...] = ()
+    ident: str | None = "dossier_id"  # the field that names a row (a register's key, or none)
+    # where every row is, the same for all (a register's: its name, file and sheet)
+    place: tuple[tuple[str, str], ...] = ()
 
     def __len__(self) -> int:
         return self.table.num_rows
@@ -141,9 +144,12 @@ class RowTable:
     @property
     def columns(self) -> list[str]:
         """Machine names of the row columns (CSV header, JSON keys)."""
-        out = ["class", "reason", "reason_field", "dossier_id"]
+        out = ["class", "reason", "reason_field"]
+        if self.ident is not None:
+            out.append(self.ident)
         if self.files:
             out.append("file")
+        out += [name for name, _ in self.place]
         out.append("line")
         for f in self.fields:
             out.append(f)
@@ -162,8 +168,7 @@ class RowTable:
         names = [(kinds or {}).get(c, c) for c in CLASSES]
         classes = [names[c] for c in part.column(f"c_{ident}").to_pylist()]
         pairs = [
-            ("", "") if s is None else self.decode(s)
-            for s in part.column(f"r_{ident}").to_pylist()
+            ("", "") if s is None else self.decode(s) for s in part.column(f"r_{ident}").to_pylist()
         ]
         out: dict[str, list] = {
             "class": classes,
@@ -173,6 +178,8 @@ class RowTable:
         }
         if self.files:
             out["file"] = [self.files[i] for i in part.column("_file").to_pylist()]
+        for name, value in self.place:
+            out[name] = [value] * part.num_rows
         for name in self.columns:
             if name not in out:
                 out[name] = part.column(f"t_{name}").to_pylist()
@@ -204,7 +211,7 @@ class RowTable:
                 out.append(["true" if v else "false" for v in values])
             elif name == "days_late":
                 out.append(["" if v is None else str(v) for v in values])
-            elif name in ("class", "reason", "reason_field", "file"):
+            elif name in ("class", "reason", "reason_field", "file") or name in dict(self.place):
                 out.append(csv_few(values))  # a few distinct texts
             else:  # the cells, checked as the engine gave them (Arrow text)
                 out.append(csv_column(values, part.column(f"t_{name}").combine_chunks()))
@@ -239,6 +246,27 @@ def row_table(
     return RowTable(ind, table, rows.decode, fields, tuple(files) if len(files) > 1 else ())
 
 
+def register_row_table(
+    ind: Indicator, rows: RegisterRows, kind: str, path: str | None = None
+) -> RowTable:
+    """The rows of ``kind`` of one register indicator (its register's rows, each named by the
+    register, file, sheet and line; ``path``: how to name the file, verify: as recorded)."""
+    import pyarrow.compute as pc
+
+    from .engine import arrow as A
+
+    table = rows.table
+    classes = KIND_CLASSES[kind]
+    if classes is not None:  # the engine fetched the union of the kinds asked: keep this one's
+        codes = A.numbers(sorted(CLASSES.index(c) for c in classes))
+        column = table.column(f"c_{ind.id}").cast("int64")
+        table = table.filter(pc.is_in(column, value_set=codes))
+    ident = rows.key or rows.fields[0]
+    place = (("register", rows.register), ("file", path or rows.path), ("sheet", rows.sheet or ""))
+    fields = tuple(f for f in rows.fields if f != ident)
+    return RowTable(ind, table, rows.decode, fields, (), ident, place)
+
+
 @dataclass(frozen=True)
 class Explanation:
     plan: Plan
@@ -259,6 +287,8 @@ def of_run(run: Run, indicator: str | Indicator, kind: str) -> Explanation:
     plan = run.plan
     ind = plan.indicator(indicator) if isinstance(indicator, str) else indicator
     result = next(r for r in run.result.indicators if r.indicator.id == ind.id)
+    if ind.source == "registers":
+        return _of_registers(run, ind, result, kind)
     assert run.rows is not None and run.whole is not None, "the run fetched no rows"
     whole = run.whole
     files = [f.path for f in whole.files]
@@ -278,6 +308,19 @@ def of_run(run: Run, indicator: str | Indicator, kind: str) -> Explanation:
     )
 
 
+def _of_registers(run: Run, ind: Indicator, result: IndicatorResult, kind: str) -> Explanation:
+    """A register indicator's explanation: its register's file and the rows behind the figure
+    (none when its register, or a field it reads, was not given)."""
+    registered = run.registered
+    listed = registered.rows.get(ind.id) if registered is not None else None
+    table = register_row_table(ind, listed, kind) if listed is not None else None
+    files = registered.inputs if registered is not None else ()
+    own = next((i for i in files if i.register == ind.register), None)
+    return Explanation(
+        run.plan, ind, run.period, result, own, run.result.actuals, None, kind, table
+    )
+
+
 def explain(request: Request, indicator: str, *, rows: str = "failing") -> Explanation:
     """Explain one indicator: a dossier indicator over the request's exports (one run of the
     pipeline, its rows of kind ``rows`` fetched), any other from the actuals."""
@@ -288,10 +331,11 @@ def explain(request: Request, indicator: str, *, rows: str = "failing") -> Expla
     plan = load_plan(request.plan, bases=request.bases or ())
     ind = plan.indicator(indicator)  # an unknown id before anything else is read
     plan, span, actuals = pipeline.load(request, plan)
-    if ind.source != "dossiers":  # a register indicator's rows are not listed yet
-        typed = ind.source == "actuals"
-        result = actual_result(ind, actuals) if typed else no_register(plan, ind)
-        return Explanation(plan, ind, span, result, actuals=actuals)
+    if ind.source == "actuals":
+        return Explanation(plan, ind, span, actual_result(ind, actuals), actuals=actuals)
+    if ind.source == "registers":  # the registers alone: the export is not read
+        alone = dataclasses.replace(request, inputs=(), rows=((ind.id, rows),))
+        return of_run(pipeline.run(alone, (plan, span, actuals)), ind, rows)
     if not request.inputs:
         raise CchcError(
             Msg(

@@ -15,11 +15,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import CchcError, Location, Msg
-from .results import Counts, Group, Result, assemble, dossier_result
+from .results import Counts, Group, IndicatorResult, Result, assemble, dossier_result
 
 if TYPE_CHECKING:
     from .engine import EngineResult, Rows
     from .engine.problems import Checked
+    from .engine.registers import RegisterRun
     from .io.actuals import Actuals
     from .io.staged import Staged
     from .plan.model import Plan
@@ -79,6 +80,7 @@ class Run:
     rows: Rows | None = None  # ``Request.rows``: the rows behind those figures
     form: Form | None = None  # ``Request.form``: Biểu 06 over the period
     checked: Checked | None = None  # ``Request.problems``: every problem of the exports
+    registered: RegisterRun | None = None  # the register indicators, their files and rows
 
 
 def load(request: Request, plan: Plan | None = None) -> tuple[Plan, Span, Actuals | None]:
@@ -250,6 +252,8 @@ def run(request: Request, loaded: tuple[Plan, Span, Actuals | None] | None = Non
     from .engine.groups import MONTH
 
     plan, span, actuals = loaded or load(request)
+    if not request.inputs:
+        return _registers_only(plan, span, actuals, request)
     staged = read_inputs(plan, request)
     try:
         monthly = request.months or MONTH in (request.by, request.form)
@@ -259,14 +263,21 @@ def run(request: Request, loaded: tuple[Plan, Span, Actuals | None] | None = Non
         wants = _wants(plan, request)
         figures, extras = engine.run_wanted(plan, staged, spans, wants, settings, connection=con)
         whole = figures[PERIOD]
-        registered = run_registers(plan, request, span, con)
+        months = {k: s for k, s in spans.items() if k != PERIOD}
+        registered = run_registers(plan, request, span, con, months)
         result = assemble(plan, span, whole, whole.counts, whole.files, actuals, registered)
         per_month = None
         if monthly:
             per_month = tuple(
-                _group(plan, whole, key, figures[key].period, figures[key].counts)
-                for key in spans
-                if key != PERIOD
+                _group(
+                    plan,
+                    whole,
+                    key,
+                    figures[key].period,
+                    figures[key].counts,
+                    registered.months[key] if registered and request.registers else {},
+                )
+                for key in months
             )
         groups = per_month if request.by == MONTH else None
         if request.by is not None and request.by != MONTH:
@@ -283,8 +294,26 @@ def run(request: Request, loaded: tuple[Plan, Span, Actuals | None] | None = Non
         files = [f.path for f in whole.files]
         form = form_of_placement(plan, span, whole.summary, extras.form, files)
     return Run(
-        plan, span, result, groups, per_month, whole.sql, whole, extras.rows, form, extras.checked
+        plan,
+        span,
+        result,
+        groups,
+        per_month,
+        whole.sql,
+        whole,
+        extras.rows,
+        form,
+        extras.checked,
+        registered,
     )
+
+
+def _registers_only(plan: Plan, span: Span, actuals: Actuals | None, request: Request) -> Run:
+    """A run with no export (``explain`` of a register indicator, ``validate`` of registers):
+    the register indicators and the typed figures; the dossier ones no_data."""
+    registered = run_registers(plan, request, span, _connection(request))
+    result = assemble(plan, span, None, {}, (), actuals, registered)
+    return Run(plan, span, result, None, None, "", registered=registered)
 
 
 def _month_keys(span: Span) -> list[tuple[str, Span]]:
@@ -297,11 +326,9 @@ def _wants(plan: Plan, request: Request):
     """What the engine computes besides the figures: the rows of ``request.rows`` (one pick per
     indicator, every class any of its kinds lists)."""
     from .engine import Pick, Wants
-    from .explain import KIND_CLASSES, reads_due, shown_cells
+    from .explain import reads_due, shown_cells
 
-    kinds: dict[str, list[frozenset[str] | None]] = {}
-    for ident, kind in request.rows:
-        kinds.setdefault(plan.indicator(ident).id, []).append(KIND_CLASSES[kind])
+    kinds = _kinds(plan, request, "dossiers")
     picks = []
     for ident, sets in kinds.items():
         classes = None if None in sets else frozenset().union(*sets)
@@ -310,17 +337,41 @@ def _wants(plan: Plan, request: Request):
     return Wants(tuple(picks), shown, PERIOD, request.form, request.problems)
 
 
-def run_registers(plan: Plan, request: Request, span: Span, connection=None):
+def _kinds(plan: Plan, request: Request, source: str) -> dict[str, list[frozenset[str] | None]]:
+    """The row classes ``request.rows`` asks of each indicator counted from ``source``."""
+    from .explain import KIND_CLASSES
+
+    kinds: dict[str, list[frozenset[str] | None]] = {}
+    for ident, kind in request.rows:
+        ind = plan.indicator(ident)
+        if ind.source == source:
+            kinds.setdefault(ind.id, []).append(KIND_CLASSES[kind])
+    return kinds
+
+
+def run_registers(
+    plan: Plan,
+    request: Request,
+    span: Span,
+    connection=None,
+    months: Mapping[str, Span] | None = None,
+):
     """The register indicators over the registers the request names (none given: each is
-    no_data, with the register it needs); None when the plan counts nothing from registers."""
+    no_data, with the register it needs), for the period and each of ``months``, with the rows
+    ``request.rows`` asks of them; None when the plan counts nothing from registers."""
+    from .engine.registers import RegisterPick
     from .engine.registers import run_registers as count
     from .io.registers import read_registers
 
     if not any(i.source == "registers" for i in plan.indicators):
         return None
+    picks = [
+        RegisterPick(ident, None if None in sets else frozenset().union(*sets))
+        for ident, sets in _kinds(plan, request, "registers").items()
+    ]
     staged = read_registers(plan, request.registers) if request.registers else {}
     try:
-        return count(plan, staged, span, connection)
+        return count(plan, staged, span, connection, months=months, picks=picks)
     finally:
         close_all(list(staged.values()))
 
@@ -336,12 +387,17 @@ def _connection(request: Request):
 
 
 def _group(
-    plan: Plan, columns: EngineResult, key: str | None, span: Span, counts: Mapping[str, Counts]
+    plan: Plan,
+    columns: EngineResult,
+    key: str | None,
+    span: Span,
+    counts: Mapping[str, Counts],
+    registered: Mapping[str, IndicatorResult] | None = None,
 ) -> Group:
+    """One group's results: the dossier indicators', then (a month) the register ones'."""
     dossier = [i for i in plan.indicators if i.source == "dossiers"]
-    return Group(
-        key, span, tuple(dossier_result(plan, i, columns, counts.get(i.id)) for i in dossier)
-    )
+    counted = tuple(dossier_result(plan, i, columns, counts.get(i.id)) for i in dossier)
+    return Group(key, span, counted + tuple((registered or {}).values()))
 
 
 @dataclass(frozen=True)

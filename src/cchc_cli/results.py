@@ -220,7 +220,7 @@ def actual_result(ind: Indicator, actuals: Actuals | None) -> IndicatorResult:
 class Group:
     key: str | None  # "2023-05" for a month, the column's text (field, unit…), None: not given
     period: tuple[dt.date, dt.date]
-    results: tuple[IndicatorResult, ...]  # dossier indicators only
+    results: tuple[IndicatorResult, ...]  # the dossier indicators, then (a month) the register ones
 
 
 def lacking_columns(columns: Iterable[str], records: HasColumns) -> list[str]:
@@ -256,20 +256,23 @@ def dossier_result(
 def assemble(
     plan: Plan,
     period: tuple[dt.date, dt.date],
-    columns: HasColumns,
+    columns: HasColumns | None,
     counts: Mapping[str, Counts],
     inputs: tuple[InputSummary, ...],
     actuals: Actuals | None,
     registered: RegisterRun | None = None,
 ) -> Result:
-    """Every indicator of the plan, in its order: dossier ones from ``counts``, register ones
-    from ``registered`` (none: no register was given), the others from ``actuals``; the notices
-    that the data may be incomplete."""
+    """Every indicator of the plan, in its order: dossier ones from ``counts`` (``columns``
+    None: no export was read, they are no_data), register ones from ``registered`` (none: no
+    register was given), the others from ``actuals``; the notices that the data may be
+    incomplete."""
     from .plan.period import incomplete_notices
 
     counted = registered.results if registered is not None else {}
     results = tuple(
-        dossier_result(plan, ind, columns, counts.get(ind.id))
+        IndicatorResult(ind, NO_DATA, None, None, None, reason=Reason.NO_EXPORT.value)
+        if ind.source == "dossiers" and columns is None
+        else dossier_result(plan, ind, columns, counts.get(ind.id))
         if ind.source == "dossiers"
         else counted.get(ind.id) or no_register(plan, ind)
         if ind.source == "registers"

@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from ..errors import CchcError, ExitCode, Location, Msg, exit_code
+from ..errors import CchcError, ExitCode, Msg, exit_code
 from .common import (
     EXIT_BAD_INPUT,
     ActualsOpt,
@@ -204,19 +204,6 @@ def check(
             )
         # before any file is written
         check_target(output, (*records, plan, actuals, compare, *(registers or ())))
-        if registers and evidence is not None:
-            raise CchcError(
-                Msg(
-                    "--evidence chưa ghi các dòng của sổ theo dõi (--registers)",
-                    "--evidence does not yet record the registers' rows (--registers)",
-                ),
-                Msg(
-                    "ghi bằng chứng cho tệp hồ sơ riêng (bỏ --registers); các số liệu không đổi",
-                    "write the evidence of the export alone (without --registers); its figures "
-                    "are the same",
-                ),
-                Location(str(evidence)),
-            )
         request = export_request(
             records,
             plan,

@@ -25,6 +25,7 @@ from .common import (
     OutputOpt,
     PeriodOpt,
     PlanOpt,
+    RegistersOpt,
     SheetOpt,
     ToOpt,
     command,
@@ -70,8 +71,15 @@ EXPLAIN_HELP = CommandHelp(
             Msg("các dòng bị loại ra, kèm lý do", "the rows left out, with the reason"),
         ),
         (
-            "cchc explain staff_trained --actuals so-lieu-2023.yaml",
-            Msg("chỉ tiêu từ sổ sách: không cần tệp hồ sơ", "a register figure: no export needed"),
+            "cchc explain staff_trained --registers so-theo-doi-2023.xlsx",
+            Msg(
+                "chỉ tiêu từ sổ theo dõi: các cán bộ chưa được bồi dưỡng, không cần tệp hồ sơ",
+                "a register indicator: the staff not trained, no export needed",
+            ),
+        ),
+        (
+            "cchc explain center_self_financed --actuals so-lieu-2023.yaml",
+            Msg("số liệu nhập tay kèm minh chứng", "a typed figure and its evidence"),
         ),
     ),
     exits=(
@@ -116,6 +124,7 @@ def explain_command(
     date_from: FromOpt = None,
     date_to: ToOpt = None,
     actuals: ActualsOpt = None,
+    registers: RegistersOpt = None,
     rows: Annotated[
         RowsKind,
         typer.Option(
@@ -162,7 +171,7 @@ def explain_command(
                 "xlsx", output, "viec-can-lam.xlsx" if lang is Lang.vi else "worklist.xlsx"
             )
         exports = tuple(records or ())
-        check_target(output, (*exports, plan, actuals))
+        check_target(output, (*exports, plan, actuals, *(registers or ())))
         request = export_request(
             exports,
             plan,
@@ -174,6 +183,7 @@ def explain_command(
             delimiter,
             sheet,
             actuals=actuals,
+            registers=tuple(registers or ()),
         )
         expl = explain(request, indicator, rows=rows.value)
         color = output is None and fmt is ExplainFormat.table and sys.stdout.isatty()

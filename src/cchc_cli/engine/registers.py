@@ -22,6 +22,7 @@ Working-day offsets join the plan's calendar (``work_calendar``, as for due date
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import Counter
 from collections.abc import Mapping, Sequence
@@ -117,6 +118,7 @@ def type_cells(plan: Plan, register: Register, cells: pa.Table, columns: HeaderB
             out[f"v_{name}"] = pa.nulls(n, _arrow_type(spec.kind))
             out[f"w_{name}"] = pa.nulls(n, pa.int32())
             out[f"e_{name}"] = pa.array(np.ones(n, dtype=bool))
+            out[f"r_{name}"] = pa.array([""] * n, pa.string())
             if spec.kind == F.TEXT:
                 out[f"k_{name}"] = pa.array([""] * n, pa.string())
             continue
@@ -124,6 +126,7 @@ def type_cells(plan: Plan, register: Register, cells: pa.Table, columns: HeaderB
         cut = np.asarray(pc.equal(arr, ABSENT).to_numpy(zero_copy_only=False), dtype=bool)
         empty = np.asarray(pc.equal(arr, "").to_numpy(zero_copy_only=False), dtype=bool)
         arr = pc.if_else(pa.array(cut), "", arr)
+        out[f"r_{name}"] = arr  # as written: the rows behind a figure show it
         why = np.full(n, -1, dtype=np.int32)
         if spec.kind == F.TEXT:
             texts = arr.to_pylist()
@@ -348,13 +351,14 @@ class Compiler:
     def indicators(self, reg: Register) -> list[Indicator]:
         return [i for i in self.plan.indicators if i.register == reg.name]
 
-    def sql(self, reg: Register, inds: Sequence[Indicator]) -> str:
-        """One row per combination of the indicators' states: ``n`` rows, and per sum side
-        ``dw<k>`` / ``nw<k>`` the sum of its field over the rows in the denominator / numerator."""
+    def states_sql(self, reg: Register, inds: Sequence[Indicator]) -> tuple[str, list[str]]:
+        """Every row of ``reg`` with its state per indicator (``s<k>``) and, per sum side, its
+        summand in the denominator / numerator (``dw<k>`` / ``nw<k>``): the relation both the
+        figures and the rows behind them are read from; and the sums' names."""
         conds = [c for ind in inds for c in _conditions(ind.rule)]
         rows, names = self.rows(reg, conds)
         defs = [("_active", "(_aside IS NULL)")]
-        states, sums = [], []
+        sums: list[str] = []
         for k, ind in enumerate(inds):
             rule = ind.rule
             den = rule.denominator or Side(None)
@@ -368,7 +372,6 @@ class Compiler:
                 (f"num{k}", f"(_active AND den{k} AND n{k})"),
                 (f"s{k}", f"COALESCE(CAST(den{k} AS INTEGER) + CAST(num{k} AS INTEGER), {why})"),
             ]
-            states.append(f"s{k}")
             if den.sum is not None:
                 defs.append((f"dw{k}", f"CASE WHEN s{k} IN (1, 2) THEN v_{den.sum} ELSE 0 END"))
                 sums.append(f"SUM(dw{k}) AS dw{k}")
@@ -376,8 +379,13 @@ class Compiler:
                 field = rule.numerator.sum
                 defs.append((f"nw{k}", f"CASE WHEN s{k} = 2 THEN v_{field} ELSE 0 END"))
                 sums.append(f"SUM(nw{k}) AS nw{k}")
-        typed = nest(rows, flatten(defs))
-        group = ", ".join(states)
+        return nest(rows, flatten(defs)), sums
+
+    def sql(self, reg: Register, inds: Sequence[Indicator]) -> str:
+        """One row per combination of the indicators' states: ``n`` rows, and per sum side
+        ``dw<k>`` / ``nw<k>`` the sum of its field over the rows in the denominator / numerator."""
+        typed, sums = self.states_sql(reg, inds)
+        group = ", ".join(f"s{k}" for k in range(len(inds)))
         extra = "".join(f", {s}" for s in sums)
         return f"SELECT {group}, count(*) AS n{extra} FROM ({typed}) AS x GROUP BY {group}"
 
@@ -386,6 +394,100 @@ class Compiler:
         rows, _ = self.rows(reg, [])
         bad = " + ".join(f"CASE WHEN w_{f} IS NOT NULL THEN 1 ELSE 0 END" for f in reg.columns)
         return f"SELECT _aside, count(*) AS n, SUM({bad}) AS bad FROM ({rows}) AS x GROUP BY _aside"
+
+
+# -- the rows behind a figure -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RegisterPick:
+    """What to list of one register indicator: its rows of these classes (None: every row)."""
+
+    indicator: str
+    classes: frozenset[str] | None
+
+
+@dataclass(frozen=True)
+class RegisterRows:
+    """The listed rows of one register indicator, in the shape :class:`cchc_cli.explain.RowTable`
+    reads (``_file``, ``_line``, ``c_<id>`` class index, ``r_<id>`` reason state, ``t_<name>``
+    the cells as a person reads them), and where they are: the register's file and sheet. Cells
+    are named ``register.field`` (``key`` and ``fields`` too), as ``left_out_by`` names them:
+    a register's field can be called anything, even ``kind`` or ``line``, without meeting the
+    columns every row list has."""
+
+    indicator: str
+    register: str
+    path: str
+    sheet: str | None
+    key: str | None
+    fields: tuple[str, ...]
+    table: pa.Table
+    compiler: Compiler
+
+    def decode(self, state: int) -> tuple[str, str]:
+        """(reason, ``register.field``) of a left-out state, as ``left_out_by`` names it."""
+        reason, register, field = self.compiler.decode(state)
+        return reason, f"{register}.{field}" if register else field
+
+
+def shown_fields(reg: Register, rule: RegisterRule) -> tuple[str, ...]:
+    """The cells listed per row: the key (else the first field), the first other text field
+    (what a person recognises the row by: a procedure's name, a course), then what the rule
+    reads, in order."""
+    first = reg.key or next(iter(reg.columns))
+    out = [first]
+    label = next((n for n, s in reg.columns.items() if s.kind == F.TEXT and n != first), None)
+    if label is not None:
+        out.append(label)
+    for r in rule_reads(rule):
+        name = r.outer if isinstance(r, Has) else r
+        if name not in out:
+            out.append(name)
+    return tuple(out)
+
+
+def register_cell_sql(reg: Register, name: str) -> str:
+    """A register cell as a person reads it: a usable date ``dd/mm/yyyy``, a number by its
+    value, anything else (and an unusable cell) as written."""
+    kind = reg.columns[name].kind
+    if kind == F.DATE:
+        return f"COALESCE(strftime(v_{name}, '%d/%m/%Y'), r_{name})"
+    if kind == F.INTEGER:
+        return f"COALESCE(CAST(v_{name} AS VARCHAR), r_{name})"
+    return f"r_{name}"
+
+
+def rows_sql(compiler: Compiler, reg: Register, ind: Indicator, pick: RegisterPick) -> str:
+    """The rows of ``ind`` that ``pick`` selects, in file order, from the relation its figures
+    are counted from (:meth:`Compiler.states_sql`), so the list and the counts cannot differ."""
+    from ..explain import CLASSES, COUNTED_FAIL, COUNTED_PASS, LEFT_OUT, NOT_IN_DENOMINATOR
+
+    states, _ = compiler.states_sql(reg, [ind])
+    idx = {c: CLASSES.index(c) for c in CLASSES}
+    cls = (
+        f"CASE s0 WHEN 2 THEN {idx[COUNTED_PASS]} WHEN 1 THEN {idx[COUNTED_FAIL]}"
+        f" WHEN 0 THEN {idx[NOT_IN_DENOMINATOR]} ELSE {idx[LEFT_OUT]} END"
+    )
+    why = "CASE WHEN s0 >= 3 THEN s0"  # a row its key sets aside: the key says why
+    if reg.key is not None:
+        why += f" WHEN _aside IS NOT NULL THEN {compiler.code(reg.name, reg.key, '_aside')}"
+    why += " END"
+    cols = [
+        "0 AS _file",
+        "_line",
+        f'{cls} AS "c_{ind.id}"',
+        f'{why} AS "r_{ind.id}"',
+        *(
+            f'{register_cell_sql(reg, n)} AS "t_{reg.name}.{n}"'
+            for n in shown_fields(reg, ind.rule)
+        ),
+    ]
+    sql = f"SELECT {', '.join(cols)} FROM ({states}) AS x"
+    if pick.classes is not None:
+        codes = ", ".join(str(idx[c]) for c in sorted(pick.classes))
+        sql = f'SELECT * FROM ({sql}) AS y WHERE "c_{ind.id}" IN ({codes or "NULL"})'
+    return sql + " ORDER BY _line"
 
 
 def _known_sum(cond: str, field: str | None) -> str:
@@ -445,6 +547,10 @@ class RegisterRun:
     results: Mapping[str, IndicatorResult]
     inputs: tuple[RegisterInput, ...]
     sql: str = ""
+    months: Mapping[str, Mapping[str, IndicatorResult]] = dataclasses.field(default_factory=dict)
+    rows: Mapping[str, RegisterRows] = dataclasses.field(
+        default_factory=dict
+    )  # the picks' rows, by id
 
 
 def first_year(plan: Plan, tables: Sequence[Table], span) -> int:
@@ -464,42 +570,86 @@ def run_registers(
     staged: Mapping[str, Staged],
     span: tuple[dt.date, dt.date],
     connection=None,
+    *,
+    months: Mapping[str, tuple[dt.date, dt.date]] | None = None,
+    picks: Sequence[RegisterPick] = (),
 ) -> RegisterRun:
-    """The register indicators of the plan over the given registers (by name) for ``span``; a
-    register not given leaves the indicators that read it no_data, with the reason."""
+    """The register indicators of the plan over the given registers (by name) for ``span`` and
+    each of ``months`` (key -> span), and the rows ``picks`` ask for; a register not given
+    leaves the indicators that read it no_data, with the reason."""
     tables = {name: bind_register(plan, plan.registers[name], s) for name, s in staged.items()}
     import duckdb
 
+    spans = {None: span, **(months or {})}
     con = connection or duckdb.connect()
     try:
-        calendar = calendar_table(plan, first_year(plan, list(tables.values()), span))
+        low = min(s[0] for s in spans.values())
+        calendar = calendar_table(plan, first_year(plan, list(tables.values()), (low, span[1])))
         con.register("work_calendar", calendar)
         for name, t in tables.items():
             con.register(f"reg_{name}", t.typed)
-        compiler = Compiler(plan, span, calendar)
-        results: dict[str, IndicatorResult] = {}
+        per_span: dict = {}
         queries = []
-        for reg in plan.registers.values():
-            inds = compiler.indicators(reg)
-            ready = [i for i in inds if _available(plan, i, tables) is None]
-            for ind in inds:
-                missing = _available(plan, ind, tables)
-                if missing is not None:
-                    results[ind.id] = missing
-            if ready:
-                sql = compiler.sql(reg, ready)
-                queries.append(sql)
-                rows = con.execute(sql).fetchall()
-                results.update(_figures(compiler, ready, rows))
+        for key, days in spans.items():
+            compiler = Compiler(plan, days, calendar)
+            results: dict[str, IndicatorResult] = {}
+            for reg in plan.registers.values():
+                inds = compiler.indicators(reg)
+                ready = [i for i in inds if _available(plan, i, tables) is None]
+                for ind in inds:
+                    missing = _available(plan, ind, tables)
+                    if missing is not None:
+                        results[ind.id] = missing
+                if ready:
+                    sql = compiler.sql(reg, ready)
+                    if key is None:
+                        queries.append(sql)
+                    rows = con.execute(sql).fetchall()
+                    results.update(_figures(compiler, ready, rows))
+            per_span[key] = {i.id: results[i.id] for i in plan.indicators if i.id in results}
+        compiler = Compiler(plan, span, calendar)
+        listed = _fetch(con, compiler, tables, picks, per_span[None])
         inputs = tuple(_input(compiler, con, tables[n]) for n in plan.registers if n in tables)
     finally:
         if connection is None:
             con.close()
-    return RegisterRun(
-        {i.id: results[i.id] for i in plan.indicators if i.id in results},
-        inputs,
-        ";\n".join(queries),
-    )
+    by_month = {k: v for k, v in per_span.items() if k is not None}
+    return RegisterRun(per_span[None], inputs, ";\n".join(queries), by_month, listed)
+
+
+def _fetch(
+    con,
+    compiler: Compiler,
+    tables: Mapping[str, Table],
+    picks: Sequence[RegisterPick],
+    results: Mapping[str, IndicatorResult],
+) -> dict[str, RegisterRows]:
+    """The rows each pick lists (none for an indicator without its register or a field it
+    reads: its rows would say nothing about it)."""
+    from .rows import arrow_of
+
+    out = {}
+    for pick in picks:
+        ind = compiler.plan.indicator(pick.indicator)
+        t = tables.get(ind.register)
+        if t is None:
+            continue
+        reg = t.register
+        table = arrow_of(con, rows_sql(compiler, reg, ind, pick))
+        if results[ind.id].reason in (Reason.MISSING_COLUMN.value, Reason.NO_REGISTER.value):
+            table = table.slice(0, 0)
+        info = t.staged.info
+        out[ind.id] = RegisterRows(
+            ind.id,
+            reg.name,
+            info.path,
+            info.sheet,
+            f"{reg.name}.{reg.key}" if reg.key else None,
+            tuple(f"{reg.name}.{n}" for n in shown_fields(reg, ind.rule)),
+            table,
+            compiler,
+        )
+    return out
 
 
 def _available(plan: Plan, ind: Indicator, tables: Mapping[str, Table]) -> IndicatorResult | None:
@@ -652,4 +802,12 @@ def bad_cells(t: Table) -> list[BadCell]:
     return sorted(out, key=lambda b: (b.line, b.column))
 
 
-__all__ = ["BadCell", "RegisterInput", "RegisterRun", "bad_cells", "run_registers"]
+__all__ = [
+    "BadCell",
+    "RegisterInput",
+    "RegisterPick",
+    "RegisterRows",
+    "RegisterRun",
+    "bad_cells",
+    "run_registers",
+]

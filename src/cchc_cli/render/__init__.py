@@ -54,6 +54,7 @@ REASON_TEXT = {
     "no_register": Msg(
         "chưa có sổ theo dõi (dùng --registers)", "register not given (use --registers)"
     ),
+    "no_export": Msg("chưa có tệp xuất hồ sơ", "no dossier export given"),
 }
 
 

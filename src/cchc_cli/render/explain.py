@@ -23,6 +23,7 @@ from . import (
     fmt_value,
     number_json,
     reason_text,
+    register_line,
     text_console,
 )
 from .csv import csv_join, write_csv
@@ -118,6 +119,11 @@ def explain_dict(expl, lang: str = "vi") -> dict:
         "evidence": expl.result.evidence.as_json() if expl.result.evidence else None,
         "input": (
             {
+                **(
+                    {"register": expl.input.register, "sheet": expl.input.sheet}
+                    if expl.indicator.source == "registers"
+                    else {}
+                ),
                 "path": expl.input.path,
                 "sha256": expl.input.sha256,
                 "rows_read": expl.input.rows_read,
@@ -248,7 +254,9 @@ def render_explain_table(
     )
     p0, p1 = (fmt_date(d, lang) for d in expl.period)
     con.print(f"Kỳ báo cáo: {p0} – {p1}" if vi else f"Period: {p0} – {p1}")
-    if expl.input is not None:
+    if expl.input is not None and ind.source == "registers":
+        con.print(register_line(expl.input, lang), markup=False)
+    elif expl.input is not None:
         path = input_paths(expl)
         con.print(
             (
@@ -280,6 +288,18 @@ def render_explain_table(
         )
         for note in d.notes:
             con.print(f"  • {note}", markup=False)
+    elif ind.source == "registers":
+        reg = plan.registers[ind.register]
+        title = reg.title if vi else (reg.title_en or reg.title)
+        con.print(
+            f"{'Nguồn: sổ theo dõi' if vi else 'Source: the register'} {title} ({reg.name})",
+            markup=False,
+        )
+        sides = [("Mẫu số" if vi else "Denominator", ind.denominator_text)]
+        sides.append(("Tử số" if vi else "Numerator", ind.numerator_text))
+        for word, text in sides:
+            if text:
+                con.print(f"  {word}: {text}", markup=False)
     else:
         con.print(
             (
@@ -318,7 +338,7 @@ def render_explain_table(
         )
         text += f" — {ev.note}" if ev.note else ""
         con.print(f"{'Căn cứ' if vi else 'Evidence'}: {text}", markup=False)
-    elif ind.source != "dossiers" and r.status != "no_data":
+    elif ind.source == "actuals" and r.status != "no_data":
         con.print("Căn cứ: (không ghi văn bản)" if vi else "Evidence: (no document given)")
 
     if expl.rows is not None:
@@ -350,17 +370,26 @@ def row_columns(expl, lang: str, *, processing_days: bool = False) -> list[tuple
         out.append(("class", "Phân loại" if vi else "Class"))
     if kind in ("all", "left-out"):
         out.append(("reason", "Lý do" if vi else "Reason"))
-    out.append(("dossier_id", "Mã hồ sơ" if vi else "dossier_id"))
-    if "file" in expl.rows.columns:  # several files counted as one export
-        out.append(("file", "Tệp" if vi else "File"))
-    out.append(("line", "Dòng" if vi else "Line"))
+    rows = expl.rows
     headers = dict(getattr(expl.input, "headers", ()) or ())
-    for name in expl.rows.columns:
-        if name in LEAD:
+    if rows.ident == "dossier_id":
+        out.append(("dossier_id", "Mã hồ sơ" if vi else "dossier_id"))
+    elif rows.ident is not None:  # a register's key: its header in the file
+        out.append((rows.ident, _register_heading(rows.ident, headers, vi)))
+    if rows.files:  # several files counted as one export
+        out.append(("file", "Tệp" if vi else "File"))
+    if dict(rows.place).get("sheet"):  # the register's file is in the heading, its sheet here
+        out.append(("sheet", "Sheet"))
+    out.append(("line", "Dòng" if vi else "Line"))
+    skip = {*LEAD, *(name for name, _ in rows.place), rows.ident}
+    for name in rows.columns:
+        if name in skip:
             continue
         if name == "due_derived" or (name == "processing_days" and not processing_days):
             continue
-        if name in _DERIVED_HEADERS:
+        if rows.place:
+            out.append((name, _register_heading(name, headers, vi)))
+        elif name in _DERIVED_HEADERS:
             out.append((name, _pick(_DERIVED_HEADERS[name], lang)))
         elif vi:
             out.append(
@@ -369,6 +398,12 @@ def row_columns(expl, lang: str, *, processing_days: bool = False) -> list[tuple
         else:
             out.append((name, name))
     return out
+
+
+def _register_heading(name: str, headers: dict, vi: bool) -> str:
+    """A register cell's heading (``register.field``): its header in the file, in Vietnamese."""
+    field = name.partition(".")[2]
+    return headers.get(field, field) if vi else field
 
 
 def row_cell(row: dict, key: str, lang: str):
@@ -456,14 +491,20 @@ def render_explain_xlsx(expl, lang: str = "vi") -> bytes:
     ind, plan = expl.indicator, expl.plan
     wb = new_workbook(plan.title)
     ws = wb.active
-    ws.title = "Danh sách hồ sơ" if vi else "Dossiers"
+    registered = ind.source == "registers"
+    if registered:
+        ws.title = "Danh sách dòng" if vi else "Rows"
+    else:
+        ws.title = "Danh sách hồ sơ" if vi else "Dossiers"
     p0, p1 = (fmt_date(d, lang) for d in expl.period)
     lines = [
         (f"{ind.id} — {nfc(ind.title_in(lang))}", True),
         (f"{'Kế hoạch' if vi else 'Plan'}: {plan.title} — SHA-256 {plan.sha256}", False),
         (f"{'Kỳ báo cáo' if vi else 'Period'}: {p0} – {p1}", False),
     ]
-    if expl.input is not None:
+    if expl.input is not None and registered:
+        lines.append((register_line(expl.input, lang, sha=True), False))
+    elif expl.input is not None:
         name = "Tệp hồ sơ" if vi else "Dossier file"
         files = getattr(expl, "files", ()) if len(getattr(expl, "files", ())) > 1 else [expl.input]
         shown = "; ".join(f"{f.path} — SHA-256 {f.sha256}" for f in files)
