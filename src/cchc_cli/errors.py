@@ -61,6 +61,7 @@ class Reason(str, enum.Enum):
     ZERO_DENOMINATOR = "zero_denominator"  # indicator-level: nothing to compute from
     NO_ACTUALS = "no_actuals"  # indicator-level: no actuals file / no entry
     NO_REGISTER = "no_register"  # indicator-level: a register it counts was not given
+    UNKNOWN_REFERENCE = "unknown_reference"  # names no row of the register it refers to
 
 
 @dataclass(frozen=True)

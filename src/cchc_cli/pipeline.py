@@ -20,6 +20,7 @@ from .results import Counts, Group, Result, assemble, dossier_result
 if TYPE_CHECKING:
     from .engine import EngineResult, Rows
     from .engine.problems import Checked
+    from .engine.register_problems import RegisterProblems
     from .io.actuals import Actuals
     from .io.staged import Staged
     from .plan.model import Plan
@@ -79,6 +80,8 @@ class Run:
     rows: Rows | None = None  # ``Request.rows``: the rows behind those figures
     form: Form | None = None  # ``Request.form``: Biểu 06 over the period
     checked: Checked | None = None  # ``Request.problems``: every problem of the exports
+    # ``Request.problems`` with ``Request.registers``: every problem of the registers
+    register_problems: RegisterProblems | None = None
 
 
 def load(request: Request, plan: Plan | None = None) -> tuple[Plan, Span, Actuals | None]:
@@ -250,6 +253,8 @@ def run(request: Request, loaded: tuple[Plan, Span, Actuals | None] | None = Non
     from .engine.groups import MONTH
 
     plan, span, actuals = loaded or load(request)
+    if not request.inputs:
+        return _registers_only(plan, span, actuals, request)
     staged = read_inputs(plan, request)
     try:
         monthly = request.months or MONTH in (request.by, request.form)
@@ -283,8 +288,36 @@ def run(request: Request, loaded: tuple[Plan, Span, Actuals | None] | None = Non
         files = [f.path for f in whole.files]
         form = form_of_placement(plan, span, whole.summary, extras.form, files)
     return Run(
-        plan, span, result, groups, per_month, whole.sql, whole, extras.rows, form, extras.checked
+        plan,
+        span,
+        result,
+        groups,
+        per_month,
+        whole.sql,
+        whole,
+        extras.rows,
+        form,
+        extras.checked,
+        registered.problems if registered is not None else None,
     )
+
+
+class _NoExport:
+    """The columns of a run without an export (``validate --registers`` alone): none, so its
+    dossier indicators are no_data."""
+
+    missing: tuple[str, ...] = ()
+
+    def has(self, name: str) -> bool:
+        return False
+
+
+def _registers_only(plan: Plan, span: Span, actuals: Actuals | None, request: Request) -> Run:
+    """A run over the registers alone: their indicators and (``problems``) their problems."""
+    registered = run_registers(plan, request, span)
+    result = assemble(plan, span, _NoExport(), {}, (), actuals, registered)
+    found = registered.problems if registered is not None else None
+    return Run(plan, span, result, None, None, "", register_problems=found)
 
 
 def _month_keys(span: Span) -> list[tuple[str, Span]]:
@@ -312,15 +345,17 @@ def _wants(plan: Plan, request: Request):
 
 def run_registers(plan: Plan, request: Request, span: Span, connection=None):
     """The register indicators over the registers the request names (none given: each is
-    no_data, with the register it needs); None when the plan counts nothing from registers."""
+    no_data, with the register it needs); None when the plan counts nothing from registers
+    (and no register is to be validated). With ``problems``, the registers' problems too."""
     from .engine.registers import run_registers as count
     from .io.registers import read_registers
 
-    if not any(i.source == "registers" for i in plan.indicators):
+    validating = request.problems and bool(request.registers)
+    if not validating and not any(i.source == "registers" for i in plan.indicators):
         return None
     staged = read_registers(plan, request.registers) if request.registers else {}
     try:
-        return count(plan, staged, span, connection)
+        return count(plan, staged, span, connection, problems=request.problems)
     finally:
         close_all(list(staged.values()))
 

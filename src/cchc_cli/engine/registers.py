@@ -27,6 +27,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pyarrow as pa
@@ -61,6 +62,9 @@ from ..text import fold_value
 from . import dates as D
 from .calendar_sql import calendar_table
 from .compile import day_lit, flatten, lit, nest
+
+if TYPE_CHECKING:
+    from .register_problems import RegisterProblems
 
 REASONS: tuple[Reason, ...] = tuple(Reason)
 UNKNOWN_FIELD = ("", "?")  # a row left out without a bad cell to name
@@ -445,6 +449,7 @@ class RegisterRun:
     results: Mapping[str, IndicatorResult]
     inputs: tuple[RegisterInput, ...]
     sql: str = ""
+    problems: RegisterProblems | None = None  # ``problems=True``: validate's, from the same tables
 
 
 def first_year(plan: Plan, tables: Sequence[Table], span) -> int:
@@ -464,9 +469,11 @@ def run_registers(
     staged: Mapping[str, Staged],
     span: tuple[dt.date, dt.date],
     connection=None,
+    problems: bool = False,
 ) -> RegisterRun:
     """The register indicators of the plan over the given registers (by name) for ``span``; a
-    register not given leaves the indicators that read it no_data, with the reason."""
+    register not given leaves the indicators that read it no_data, with the reason; with
+    ``problems``, every problem of the registers too (:mod:`.register_problems`)."""
     tables = {name: bind_register(plan, plan.registers[name], s) for name, s in staged.items()}
     import duckdb
 
@@ -492,6 +499,11 @@ def run_registers(
                 rows = con.execute(sql).fetchall()
                 results.update(_figures(compiler, ready, rows))
         inputs = tuple(_input(compiler, con, tables[n]) for n in plan.registers if n in tables)
+        found = None
+        if problems:
+            from .register_problems import register_problems
+
+            found = register_problems(plan, tables, con)
     finally:
         if connection is None:
             con.close()
@@ -499,6 +511,7 @@ def run_registers(
         {i.id: results[i.id] for i in plan.indicators if i.id in results},
         inputs,
         ";\n".join(queries),
+        found,
     )
 
 
