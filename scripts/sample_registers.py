@@ -9,7 +9,10 @@ Everything is made up; the rows are listed by rule, not drawn at random, so the 
 below are known (sample_data/README.md lists them). Three targets are missed on purpose: staff
 trained 24/32, internal inspections done digitally 2/5, findings remedied 6/7. A few cells are
 broken on purpose (an impossible date in the document book, an unknown word among the work files,
-a staff id written twice in the roster's training record in lower case — which still matches).
+a staff id written twice in the roster's training record in lower case — which still matches),
+and two rows name what their register does not hold (``cchc validate --registers`` lists them,
+no figure changes): a course of CB041, who is not in the roster, and an inspection of "Phòng Quản
+lý biên gới", a typo no unit in the unit list matches.
 """
 
 from __future__ import annotations
@@ -377,6 +380,8 @@ def boi_duong() -> list[list]:
             D(2023, 9, 30),
         ]
     )
+    # a staff id the roster lacks (unknown_reference): it counts for no one on the roster
+    rows.append(["CB041", "Lớp bồi dưỡng nghiệp vụ lễ tân", "Nghiệp vụ", D(2023, 4, 3), D(2023, 4, 7)])
     return rows
 
 
@@ -429,6 +434,8 @@ def kiem_tra() -> list[list]:
         ],
         ["Đợt 2/2023", "PHÒNG HỢP TÁC QUỐC TẾ", "Kiểm tra CCHC", "Trực tiếp", D(2023, 10, 18)],
         ["Đợt 2/2023", CENTRE, "Kiểm tra CCHC", "Trực tiếp", D(2023, 10, 19)],
+        # a unit written wrong (unknown_reference): it matches no unit, so none counts it
+        ["Đợt 2/2023", "Phòng Quản lý biên gới", "Kiểm tra CCHC", "Trực tiếp", D(2023, 10, 20)],
         ["NB 01", "Văn phòng Sở", "Kiểm tra nội bộ", "Phần mềm", D(2023, 3, 15)],
         [
             "NB 02",

@@ -8,6 +8,19 @@ from pathlib import Path
 
 YEAR = (dt.date(2023, 1, 1), dt.date(2023, 12, 31))
 
+# The dossier columns of a small test plan whose figures are its registers' (the plan needs
+# columns; its vocabularies then declare ``tt``, and classification reads ``status``).
+DOSSIER_COLUMNS = """\
+columns:
+  dossier_id: {aliases: [Số hồ sơ], type: text, required: true, allow_empty: false}
+  received_at: {aliases: [Ngày nhận], type: date, required: true, allow_empty: false}
+  due_at: {aliases: [Hẹn trả], type: date}
+  resolved_at: {aliases: [Ngày xong], type: date}
+  returned_at: {aliases: [Ngày giao], type: date, optional: true}
+  status: {aliases: [Tình trạng], type: tt, optional: true}
+  processing_days: {aliases: [Số ngày], type: integer, optional: true}
+"""
+
 # The headers a department writes (the first header registers.md gives each field).
 HEADERS = {
     "thu_tuc": {
@@ -87,6 +100,17 @@ HEADERS = {
         "escalated": "Kiến nghị cấp có thẩm quyền",
     },
 }
+
+
+def edited_plan(tmp_path: Path, old: str, new: str) -> Path:
+    """The shipped plan with ``old`` (which must be there) replaced by ``new``, as a file."""
+    from conftest import PLAN
+
+    text = PLAN.read_text(encoding="utf-8")
+    assert old in text, old
+    p = tmp_path / "plan.yaml"
+    p.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return p
 
 
 def write_register(

@@ -23,7 +23,8 @@ from cchc_cli.plan.conditions import (
 )
 from cchc_cli.plan.conditions import Test as Cmp
 from cchc_cli.plan.model import load_plan
-from conftest import PLAN, cli
+from conftest import cli
+from register_kit import DOSSIER_COLUMNS, edited_plan
 
 # -- parse trees -------------------------------------------------------------------------------
 
@@ -129,14 +130,6 @@ def test_shipped_plan_declares_nine_registers_and_twenty_two_register_indicators
     assert (iso.measure, iso.rule.denominator) == ("count", None)
 
 
-def _edited(tmp_path, old: str, new: str):
-    text = PLAN.read_text(encoding="utf-8")
-    assert old in text, old
-    p = tmp_path / "plan.yaml"
-    p.write_text(text.replace(old, new, 1), encoding="utf-8")
-    return p
-
-
 MISTAKES = [
     # (replace, with, says, where the error points: the text at its line and column)
     (
@@ -222,7 +215,7 @@ MISTAKES = [
     ("old", "new", "says", "where"), MISTAKES, ids=[m[1].strip()[:40] for m in MISTAKES]
 )
 def test_register_mistakes_are_located(tmp_path, old, new, says, where):
-    p = _edited(tmp_path, old, new)
+    p = edited_plan(tmp_path, old, new)
     with pytest.raises(CchcError) as err:
         load_plan(p)
     e = err.value
@@ -235,7 +228,7 @@ def test_register_mistakes_are_located(tmp_path, old, new, says, where):
 
 
 def test_a_nested_semi_join_is_refused(tmp_path):
-    p = _edited(
+    p = edited_plan(
         tmp_path,
         "numerator: has a kiem_tra row (unit) where kind == cchc and inspected_at in period",
         "numerator: has a kiem_tra row (unit) where has a don_vi row (unit)",
@@ -247,49 +240,48 @@ def test_a_nested_semi_join_is_refused(tmp_path):
 
 # -- a second, different plan ---------------------------------------------------------------------
 
-SECOND = textwrap.dedent(
-    """\
-    schema: 1
-    id: so-tu-phap-2024-so
-    title: Sở Tư pháp 2024 — sổ theo dõi (thử nghiệm)
-    year: 2024
-    calendar:
-      days_off: {"2024-03-08": ngày nghỉ riêng của tỉnh}
-    columns:
-      dossier_id: {aliases: [Số hồ sơ], type: text, required: true, allow_empty: false}
-      received_at: {aliases: [Ngày nhận], type: date, required: true, allow_empty: false}
-      due_at: {aliases: [Hẹn trả], type: date}
-      resolved_at: {aliases: [Ngày xong], type: date}
-      returned_at: {aliases: [Ngày giao], type: date, optional: true}
-      status: {aliases: [Tình trạng], type: tt, optional: true}
-      processing_days: {aliases: [Số ngày], type: integer, optional: true}
-    vocabularies:
-      tt: {categories: {huy: [Hủy], rut: [Rút]}}
-      dat: {true: dat, categories: {dat: [Đạt], khong_dat: [Không đạt]}}
-      linh_vuc: {categories: {ho_tich: [Hộ tịch], chung_thuc: [Chứng thực]}}
-    classification:
-      not_received: status == huy
-      withdrawn: status == rut
-    registers:
-      so_dang_ky:
-        title: Sổ đăng ký hộ tịch
-        names: [Sổ đăng ký, Đăng ký]
-        key: so_so
-        fields:
-          so_so: {aliases: [Số sổ], type: text}
-          linh_vuc: {aliases: [Lĩnh vực], type: linh_vuc}
-          ngay_nhan: {aliases: [Ngày nhận đơn], type: date}
-          ngay_cap: {aliases: [Ngày cấp], type: date}
-          kiem_tra: {aliases: [Kết quả kiểm tra], type: dat}
-    indicators:
-      - id: cap_dung_hen
-        section: "A"
-        title: Giấy tờ hộ tịch cấp trong 3 ngày làm việc
-        target: ">= 90%"
-        from: so_dang_ky
-        denominator: linh_vuc == ho_tich and ngay_nhan in period
-        numerator: ngay_cap <= ngay_nhan + 3 working days and kiem_tra
-    """
+SECOND = (
+    textwrap.dedent(
+        """\
+        schema: 1
+        id: so-tu-phap-2024-so
+        title: Sở Tư pháp 2024 — sổ theo dõi (thử nghiệm)
+        year: 2024
+        calendar:
+          days_off: {"2024-03-08": ngày nghỉ riêng của tỉnh}
+        """
+    )
+    + DOSSIER_COLUMNS
+    + textwrap.dedent(
+        """\
+        vocabularies:
+          tt: {categories: {huy: [Hủy], rut: [Rút]}}
+          dat: {true: dat, categories: {dat: [Đạt], khong_dat: [Không đạt]}}
+          linh_vuc: {categories: {ho_tich: [Hộ tịch], chung_thuc: [Chứng thực]}}
+        classification:
+          not_received: status == huy
+          withdrawn: status == rut
+        registers:
+          so_dang_ky:
+            title: Sổ đăng ký hộ tịch
+            names: [Sổ đăng ký, Đăng ký]
+            key: so_so
+            fields:
+              so_so: {aliases: [Số sổ], type: text}
+              linh_vuc: {aliases: [Lĩnh vực], type: linh_vuc}
+              ngay_nhan: {aliases: [Ngày nhận đơn], type: date}
+              ngay_cap: {aliases: [Ngày cấp], type: date}
+              kiem_tra: {aliases: [Kết quả kiểm tra], type: dat}
+        indicators:
+          - id: cap_dung_hen
+            section: "A"
+            title: Giấy tờ hộ tịch cấp trong 3 ngày làm việc
+            target: ">= 90%"
+            from: so_dang_ky
+            denominator: linh_vuc == ho_tich and ngay_nhan in period
+            numerator: ngay_cap <= ngay_nhan + 3 working days and kiem_tra
+        """
+    )
 )
 
 

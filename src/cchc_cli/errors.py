@@ -62,6 +62,7 @@ class Reason(str, enum.Enum):
     NO_ACTUALS = "no_actuals"  # indicator-level: no actuals file / no entry
     NO_REGISTER = "no_register"  # indicator-level: a register it counts was not given
     NO_EXPORT = "no_export"  # indicator-level: a run of the registers alone (explain, validate)
+    UNKNOWN_REFERENCE = "unknown_reference"  # names no row of the register it refers to
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from .results import Counts, Group, IndicatorResult, Result, assemble, dossier_r
 if TYPE_CHECKING:
     from .engine import EngineResult, Rows
     from .engine.problems import Checked
+    from .engine.register_problems import RegisterProblems
     from .engine.registers import RegisterRun
     from .io.actuals import Actuals
     from .io.staged import Staged
@@ -81,6 +82,8 @@ class Run:
     form: Form | None = None  # ``Request.form``: Biểu 06 over the period
     checked: Checked | None = None  # ``Request.problems``: every problem of the exports
     registered: RegisterRun | None = None  # the register indicators, their files and rows
+    # ``Request.problems`` with ``Request.registers``: every problem of the registers
+    register_problems: RegisterProblems | None = None
 
 
 def load(request: Request, plan: Plan | None = None) -> tuple[Plan, Span, Actuals | None]:
@@ -305,6 +308,7 @@ def run(request: Request, loaded: tuple[Plan, Span, Actuals | None] | None = Non
         form,
         extras.checked,
         registered,
+        registered.problems if registered is not None else None,
     )
 
 
@@ -313,7 +317,10 @@ def _registers_only(plan: Plan, span: Span, actuals: Actuals | None, request: Re
     the register indicators and the typed figures; the dossier ones no_data."""
     registered = run_registers(plan, request, span, _connection(request))
     result = assemble(plan, span, None, {}, (), actuals, registered)
-    return Run(plan, span, result, None, None, "", registered=registered)
+    found = registered.problems if registered is not None else None
+    return Run(
+        plan, span, result, None, None, "", registered=registered, register_problems=found
+    )
 
 
 def _month_keys(span: Span) -> list[tuple[str, Span]]:
@@ -358,12 +365,14 @@ def run_registers(
 ):
     """The register indicators over the registers the request names (none given: each is
     no_data, with the register it needs), for the period and each of ``months``, with the rows
-    ``request.rows`` asks of them; None when the plan counts nothing from registers."""
+    ``request.rows`` asks of them; None when the plan counts nothing from registers (and no
+    register is to be validated). With ``problems``, the registers' problems too."""
     from .engine.registers import RegisterPick
     from .engine.registers import run_registers as count
     from .io.registers import read_registers
 
-    if not any(i.source == "registers" for i in plan.indicators):
+    validating = request.problems and bool(request.registers)
+    if not validating and not any(i.source == "registers" for i in plan.indicators):
         return None
     picks = [
         RegisterPick(ident, None if None in sets else frozenset().union(*sets))
@@ -371,7 +380,9 @@ def run_registers(
     ]
     staged = read_registers(plan, request.registers) if request.registers else {}
     try:
-        return count(plan, staged, span, connection, months=months, picks=picks)
+        return count(
+            plan, staged, span, connection, months=months, picks=picks, problems=request.problems
+        )
     finally:
         close_all(list(staged.values()))
 

@@ -1,8 +1,11 @@
-"""Data quality of an export: every cell problem, plus rows whose fields contradict each other.
+"""Data quality of an export: every cell problem, plus rows whose fields contradict each other;
+and of the registers (``--registers``): bad cells, repeated keys, values naming no row of the
+register they refer to.
 
 One run of the pipeline (:func:`cchc_cli.pipeline.run` with ``problems``): the problems are read
-from the very query ``check`` counts with (:mod:`cchc_cli.engine.problems`), so the two commands
-never disagree about a file, and the reconciliation is ``check``'s own input summary.
+from the very query ``check`` counts with (:mod:`cchc_cli.engine.problems`,
+:mod:`cchc_cli.engine.register_problems`), so the two commands never disagree about a file, and
+the reconciliation is ``check``'s own input summary.
 """
 
 from __future__ import annotations
@@ -15,7 +18,9 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from .engine.problems import Problems
-    from .pipeline import Request
+    from .engine.register_problems import RegisterProblem, Unchecked
+    from .engine.registers import RegisterInput
+    from .pipeline import Request, Run
     from .results import InputSummary
 
 
@@ -41,11 +46,57 @@ class Validation:
         return dict(sorted(Counter(self.problems.reason).items()))
 
 
-def validate(request: Request) -> Validation:
-    """Every problem of the request's exports over its period."""
+@dataclass(frozen=True)
+class RegisterCheck:
+    """One register file validated: what was read, its problems (by line, column), and the
+    references it could not check (the register they name was not given)."""
+
+    input: RegisterInput
+    problems: tuple[RegisterProblem, ...]
+    unchecked: tuple[Unchecked, ...]
+
+    @property
+    def by_reason(self) -> dict[str, int]:
+        return dict(sorted(Counter(p.reason for p in self.problems).items()))
+
+
+@dataclass(frozen=True)
+class Validated:
+    """What ``validate`` found: the export's problems (None: no export given) and each given
+    register's (in the plan's order); ``not_given``: the plan's registers not among them."""
+
+    period: tuple[dt.date, dt.date]
+    export: Validation | None
+    registers: tuple[RegisterCheck, ...]
+    not_given: tuple[str, ...]
+
+    @property
+    def count(self) -> int:
+        """Every problem found (the exit code's)."""
+        mine = len(self.export.problems) if self.export is not None else 0
+        return mine + sum(len(r.problems) for r in self.registers)
+
+
+def validate(request: Request) -> Validated:
+    """Every problem of the request's exports and registers over its period."""
     from .pipeline import run
 
     done = run(dataclasses.replace(request, problems=True))
+    export = _export(done) if request.inputs else None
+    registers: tuple[RegisterCheck, ...] = ()
+    not_given: tuple[str, ...] = ()
+    found = done.register_problems
+    if request.registers and found is not None:
+        registers = tuple(
+            RegisterCheck(i, found.problems[i.register], found.unchecked[i.register])
+            for i in done.result.registers
+        )
+        given = {i.register for i in done.result.registers}
+        not_given = tuple(n for n in done.plan.registers if n not in given)
+    return Validated(done.period, export, registers, not_given)
+
+
+def _export(done: Run) -> Validation:
     whole, found = done.whole, done.checked
     assert whole is not None and found is not None
     summary = whole.summary

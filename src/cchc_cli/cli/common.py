@@ -182,18 +182,17 @@ RecordsArg = Annotated[
         ),
     ),
 ]
-ExportsArg = Annotated[
-    list[Path],
-    typer.Argument(
-        metavar="RECORDS...",
-        help=gloss(
-            "Tệp xuất danh sách hồ sơ (.csv, .txt, .xlsx, .xls); nhiều tệp, một thư mục hoặc một "
-            "mẫu tên trong dấu nháy ('ho-so-*.csv') được tính như một tệp; hoặc thư mục của cchc "
-            "convert",
-            "The dossier export (.csv, .txt, .xlsx, .xls); several files, a folder or a quoted "
-            "pattern ('ho-so-*.csv') count as one export; or a folder cchc convert wrote",
-        ),
-    ),
+EXPORTS_HELP = gloss(
+    "Tệp xuất danh sách hồ sơ (.csv, .txt, .xlsx, .xls); nhiều tệp, một thư mục hoặc một "
+    "mẫu tên trong dấu nháy ('ho-so-*.csv') được tính như một tệp; hoặc thư mục của cchc "
+    "convert",
+    "The dossier export (.csv, .txt, .xlsx, .xls); several files, a folder or a quoted "
+    "pattern ('ho-so-*.csv') count as one export; or a folder cchc convert wrote",
+)
+ExportsArg = Annotated[list[Path], typer.Argument(metavar="RECORDS...", help=EXPORTS_HELP)]
+# validate's: the export may be left out when registers are checked alone
+OptionalExportsArg = Annotated[
+    list[Path] | None, typer.Argument(metavar="RECORDS", help=EXPORTS_HELP)
 ]
 PlanOpt = Annotated[
     Path | None,

@@ -28,6 +28,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pyarrow as pa
@@ -62,6 +63,9 @@ from ..text import fold_value
 from . import dates as D
 from .calendar_sql import calendar_table
 from .compile import day_lit, flatten, lit, nest
+
+if TYPE_CHECKING:
+    from .register_problems import RegisterProblems
 
 REASONS: tuple[Reason, ...] = tuple(Reason)
 UNKNOWN_FIELD = ("", "?")  # a row left out without a bad cell to name
@@ -551,6 +555,7 @@ class RegisterRun:
     rows: Mapping[str, RegisterRows] = dataclasses.field(
         default_factory=dict
     )  # the picks' rows, by id
+    problems: RegisterProblems | None = None  # ``problems=True``: validate's, from the same tables
 
 
 def first_year(plan: Plan, tables: Sequence[Table], span) -> int:
@@ -573,10 +578,12 @@ def run_registers(
     *,
     months: Mapping[str, tuple[dt.date, dt.date]] | None = None,
     picks: Sequence[RegisterPick] = (),
+    problems: bool = False,
 ) -> RegisterRun:
     """The register indicators of the plan over the given registers (by name) for ``span`` and
     each of ``months`` (key -> span), and the rows ``picks`` ask for; a register not given
-    leaves the indicators that read it no_data, with the reason."""
+    leaves the indicators that read it no_data, with the reason; with ``problems``, every
+    problem of the registers too (:mod:`.register_problems`)."""
     tables = {name: bind_register(plan, plan.registers[name], s) for name, s in staged.items()}
     import duckdb
 
@@ -610,11 +617,16 @@ def run_registers(
         compiler = Compiler(plan, span, calendar)
         listed = _fetch(con, compiler, tables, picks, per_span[None])
         inputs = tuple(_input(compiler, con, tables[n]) for n in plan.registers if n in tables)
+        found = None
+        if problems:
+            from .register_problems import register_problems
+
+            found = register_problems(plan, tables, con)
     finally:
         if connection is None:
             con.close()
     by_month = {k: v for k, v in per_span.items() if k is not None}
-    return RegisterRun(per_span[None], inputs, ";\n".join(queries), by_month, listed)
+    return RegisterRun(per_span[None], inputs, ";\n".join(queries), by_month, listed, found)
 
 
 def _fetch(

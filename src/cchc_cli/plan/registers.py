@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from ..errors import CchcError, Location, Msg
 from ..text import closest, fold
@@ -45,7 +45,9 @@ SUM = re.compile(r"\s*sum\s*\(\s*(?P<field>[A-Za-z_][A-Za-z0-9_]*)\s*\)\s*(?:(?P
 @dataclass(frozen=True)
 class Register:
     """One register: ``names`` its sheets or files may have (matched like headers), its fields
-    (as ``ColumnSpec``s, so headers bind as the export's do) and its key (None: rows may repeat)."""
+    (as ``ColumnSpec``s, so headers bind as the export's do), its key (None: rows may repeat) and
+    ``refers``: per text field, the register whose key its values name (``validate`` reports a
+    value no row of that register has)."""
 
     name: str
     title: str
@@ -54,6 +56,7 @@ class Register:
     key: str | None
     columns: Mapping[str, ColumnSpec]
     location: Location
+    refers: Mapping[str, str] = field(default_factory=dict)
 
     def matches(self, name: str) -> bool:
         """Whether a sheet or file (stem) of this name holds the register."""
@@ -92,6 +95,7 @@ _FIELD_TYPES = (F.TEXT, F.DATE, F.INTEGER)
 def parse_registers(node: Node, vocabularies: Mapping[str, Vocabulary]) -> dict[str, Register]:
     out: dict[str, Register] = {}
     seen_names: dict[str, str] = {}
+    pending: dict[str, dict[str, Node]] = {}  # register -> field -> its ``refers:`` node
     for name, key_node, rnode in node.items():
         if not NAME.fullmatch(name):
             raise key_node.error(
@@ -117,7 +121,7 @@ def parse_registers(node: Node, vocabularies: Mapping[str, Vocabulary]) -> dict[
                     ),
                 )
             seen_names[folded] = name
-        columns = _fields(spec["fields"], vocabularies, name)
+        columns, pending[name] = _fields(spec["fields"], vocabularies, name)
         key = None
         if "key" in spec:
             key = spec["key"].text()
@@ -139,16 +143,62 @@ def parse_registers(node: Node, vocabularies: Mapping[str, Vocabulary]) -> dict[
             columns,
             key_node.location,
         )
+    for name, refs in pending.items():
+        if refs:
+            out[name] = replace(out[name], refers=_refers(refs, out, name))
+    return out
+
+
+def _refers(refs: Mapping[str, Node], registers: Mapping[str, Register], owner: str) -> dict:
+    """``refers: <register>`` of each field, checked once every register is known: the register
+    exists and has a key (what the values must name), and the field is text, as keys are."""
+    out = {}
+    for field_name, node in refs.items():
+        target = node.text()
+        if target not in registers:
+            guess = closest(target, list(registers))
+            raise node.error(
+                Msg(f"kế hoạch không có sổ '{target}'", f"the plan has no register '{target}'"),
+                Msg(f"có phải ý bạn là '{guess}'?", f"did you mean '{guess}'?")
+                if guess
+                else Msg(
+                    f"các sổ: {', '.join(registers)}", f"registers: {', '.join(registers)}"
+                ),
+            )
+        if registers[target].key is None:
+            raise node.error(
+                Msg(
+                    f"sổ '{target}' không có trường khóa (key): không tham chiếu tới được",
+                    f"register '{target}' has no key: nothing to refer to",
+                ),
+                Msg(
+                    f"thêm 'key: <trường>' cho sổ '{target}', hoặc bỏ 'refers'",
+                    f"give '{target}' a 'key: <field>', or remove 'refers'",
+                ),
+            )
+        if registers[owner].columns[field_name].kind != F.TEXT:
+            raise node.error(
+                Msg(
+                    f"trường '{field_name}' của sổ '{owner}' tham chiếu sổ '{target}' phải có kiểu"
+                    " text, như trường khóa",
+                    f"field '{field_name}' of '{owner}' refers to '{target}': it must be text, "
+                    "as keys are",
+                ),
+                Msg("đổi 'type: text', hoặc bỏ 'refers'", "make it 'type: text', or remove 'refers'"),
+            )
+        out[field_name] = target
     return out
 
 
 def _fields(
     node: Node, vocabularies: Mapping[str, Vocabulary], register: str
-) -> dict[str, ColumnSpec]:
-    """``field: {aliases: [...], type: text|date|integer|<vocabulary>, allow_empty: bool}``.
+) -> tuple[dict[str, ColumnSpec], dict[str, Node]]:
+    """``field: {aliases: [...], type: text|date|integer|<vocabulary>, allow_empty: bool,
+    refers: <register>}``, and the ``refers`` nodes by field (checked by :func:`_refers`).
     An empty cell is "no date" for a date and "" for text; for a whole number, and for a word
     whose vocabulary says nothing of empty cells, it is unknown unless ``allow_empty``."""
     out: dict[str, ColumnSpec] = {}
+    refers: dict[str, Node] = {}
     seen: dict[str, str] = {}
     types = [*_FIELD_TYPES, *vocabularies]
     for name, key, fnode in node.items():
@@ -158,7 +208,7 @@ def _fields(
                 Msg("dùng chữ thường không dấu và '_'", "use lower-case ASCII and '_'"),
             )
         spec = fnode.mapping(
-            ["aliases", "type", "allow_empty"],
+            ["aliases", "type", "allow_empty", "refers"],
             ["aliases", "type"],
             Msg(f" (trường '{name}' của sổ '{register}')", f" (field '{name}' of '{register}')"),
         )
@@ -177,9 +227,11 @@ def _fields(
         default = ctype in (F.TEXT, F.DATE) or (vocab is not None and vocab.empty is not None)
         allow = spec["allow_empty"].boolean() if "allow_empty" in spec else default
         out[name] = ColumnSpec(name, headers, ctype, False, False, allow, key.location)
+        if "refers" in spec:
+            refers[name] = spec["refers"]
     if not out:
         raise node.error(Msg(f"sổ '{register}' không có trường", f"'{register}' has no fields"))
-    return out
+    return out, refers
 
 
 def _unknown_field(error: Callable, name: str, register: str, columns) -> CchcError:

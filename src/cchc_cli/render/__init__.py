@@ -26,7 +26,7 @@ REASON_TEXT = {
     "invalid_date": Msg("ngày không hợp lệ", "invalid date"),
     "unknown_value": Msg("giá trị ngoài danh mục", "unknown value"),
     "invalid_number": Msg("số không hợp lệ", "invalid number"),
-    "duplicate_id": Msg("mã hồ sơ bị trùng", "duplicate dossier id"),
+    "duplicate_id": Msg("mã bị trùng", "duplicate id"),
     "short_row": Msg("dòng thiếu ô so với dòng tiêu đề", "row has fewer cells than the header"),
     "no_due_date": Msg(
         "không có ngày hẹn trả và thời hạn giải quyết", "no due date and no processing days"
@@ -55,6 +55,9 @@ REASON_TEXT = {
         "chưa có sổ theo dõi (dùng --registers)", "register not given (use --registers)"
     ),
     "no_export": Msg("chưa có tệp xuất hồ sơ", "no dossier export given"),
+    "unknown_reference": Msg(
+        "không có trong sổ được tham chiếu", "not in the register it refers to"
+    ),
 }
 
 

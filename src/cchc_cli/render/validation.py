@@ -1,4 +1,5 @@
-"""`cchc validate` output: a summary plus the first problems, or the full list as JSON/CSV."""
+"""`cchc validate` output: a summary plus the first problems, or the full list as JSON/CSV —
+the export's, then each register's (``--registers``)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,16 @@ import json
 from rich.table import Table
 
 from ..text import visible
-from . import LAYOUT_TEXT, fmt_date, fmt_int, reason_text, source_note, text_console
-from .csv import csv_cell, csv_few, csv_join
+from . import (
+    LAYOUT_TEXT,
+    fmt_date,
+    fmt_int,
+    reason_text,
+    register_line,
+    source_note,
+    text_console,
+)
+from .csv import csv_cell, csv_few, csv_join, write_csv
 
 
 def _files(v) -> list[str] | None:
@@ -36,6 +45,45 @@ def problem_rows(v, limit: int | None = None) -> list[dict]:
         )
         out.append(row)
     return out
+
+
+REGISTER_CSV = [
+    "register",
+    "file",
+    "sheet",
+    "line",
+    "column",
+    "header",
+    "field",
+    "value",
+    "reason",
+    "reason_text",
+    "refers",
+    "other_lines",
+]
+
+
+def _all_problems_csv(done, lang: str) -> str:
+    """With ``--registers``: one list, the export's problems (``register`` empty) then each
+    register's, with the file and sheet of each."""
+    rows = []
+    v = done.export
+    if v is not None:
+        files = _files(v)
+        for k, p in enumerate(problem_rows(v)):
+            path = files[k] if files is not None else v.input.path
+            rows.append(
+                ["", path, v.input.sheet or "", p["line"], p["column"], p["header"], p["field"],
+                 p["value"], p["reason"], reason_text(p["reason"], lang), "", ""]
+            )  # fmt: skip
+    for r in done.registers:
+        for p in r.problems:
+            rows.append(
+                [p.register, p.path, p.sheet or "", p.line, p.column, p.header, p.field, p.value,
+                 p.reason, reason_text(p.reason, lang), p.refers or "",
+                 " ".join(str(x) for x in p.other_lines)]
+            )  # fmt: skip
+    return write_csv(REGISTER_CSV, rows)
 
 
 def _problems_csv(v, lang: str) -> str:
@@ -75,14 +123,70 @@ def _input(r) -> dict:
     }
 
 
-def validation_dict(v) -> dict:
+def validation_dict(done) -> dict:
+    """The export's keys as before ``--registers`` existed (null, or empty, without an export),
+    then ``registers``: one entry per register file read, and ``registers_not_given``."""
+    v = done.export
+    out = _export_dict(v) if v is not None else _no_export()
+    out["period"] = {"start": done.period[0].isoformat(), "end": done.period[1].isoformat()}
+    out["registers"] = [_register_dict(r) for r in done.registers]
+    out["registers_not_given"] = list(done.not_given)
+    return out
+
+
+def _no_export() -> dict:
+    return {
+        "schema_version": 1,
+        "input": None,
+        "period": None,
+        "rows": None,
+        "layout_rows": [],
+        "accounting": None,
+        "due_dates_derived": None,
+        "missing_columns": [],
+        "unmatched_headers": [],
+        "problems_by_reason": {},
+        "problems": [],
+    }
+
+
+def register_problem_dict(p) -> dict:
+    return {
+        "line": p.line,
+        "column": p.column,
+        "header": p.header,
+        "field": p.field,
+        "value": p.value,
+        "reason": p.reason,
+        "refers": p.refers,
+        "other_lines": list(p.other_lines),
+    }
+
+
+def _register_dict(r) -> dict:
+    i = r.input
+    return {
+        "register": i.register,
+        "path": i.path,
+        "sha256": i.sha256,
+        "sheet": i.sheet,
+        "header_line": i.header_line,
+        "rows_read": i.rows_read,
+        "missing_columns": list(i.missing_columns),
+        "unchecked_references": [{"field": u.field, "refers": u.refers} for u in r.unchecked],
+        "problems_by_reason": r.by_reason,
+        "problems": [register_problem_dict(p) for p in r.problems],
+    }
+
+
+def _export_dict(v) -> dict:
     r = v.input
     several = {"inputs": [_input(f) for f in v.files]} if len(v.files) > 1 else {}
     return {
         "schema_version": 1,
         "input": _input(r),
         **several,
-        "period": {"start": v.period[0].isoformat(), "end": v.period[1].isoformat()},
+        "period": None,  # set by validation_dict
         "rows": {
             "read": v.rows_read,
             "received_before_period": v.rows_before,
@@ -124,15 +228,105 @@ def layout_lines(r, lang: str) -> str:
     return "; ".join(parts)
 
 
-def render_validation(v, fmt: str, lang: str, limit: int = 20, color: bool = False) -> str:
+def render_validation(done, fmt: str, lang: str, limit: int = 20, color: bool = False) -> str:
+    """``done``: a :class:`cchc_cli.validate.Validated`."""
     if fmt == "json":
-        return json.dumps(validation_dict(v), ensure_ascii=False, indent=2) + "\n"
+        return json.dumps(validation_dict(done), ensure_ascii=False, indent=2) + "\n"
     if fmt == "csv":
-        return _problems_csv(v, lang)
+        if done.registers:
+            return _all_problems_csv(done, lang)
+        return _problems_csv(done.export, lang)
+    con, buf = text_console(color, 140)
+    if done.export is not None:
+        _export_text(con, done.export, done.period, lang, limit)
+    for r in done.registers:
+        _register_text(con, r, lang, limit)
+    if done.registers:
+        n = fmt_int(sum(len(r.problems) for r in done.registers), lang)
+        con.print(
+            f"Tổng số vấn đề trong sổ theo dõi: {n}." if lang == "vi" else f"Register problems: {n}."
+        )
+    if done.not_given:
+        con.print(
+            ("Sổ không có trong --registers (không kiểm tra): " if lang == "vi" else
+             "Registers not given (not checked): ") + ", ".join(done.not_given)
+        )  # fmt: skip
+    return buf.getvalue()
+
+
+def _problem_table(con, rows, lang: str) -> None:
+    """``rows``: (line, column, header, value, problem) as shown."""
+    vi = lang == "vi"
+    t = Table(header_style="bold")
+    for name in (
+        ["Dòng", "Cột", "Tên cột", "Giá trị", "Vấn đề"]
+        if vi
+        else ["Line", "Col", "Header", "Value", "Problem"]
+    ):
+        t.add_column(name)
+    for row in rows:
+        t.add_row(*row)
+    con.print(t)
+
+
+def _more(con, more: int, lang: str) -> None:
+    if more > 0:
+        f = fmt_int(more, lang)
+        con.print(
+            f"… và {f} vấn đề khác (dùng --format csv để xem đủ)"
+            if lang == "vi"
+            else f"… and {f} more (use --format csv for the full list)"
+        )
+
+
+def register_problem_text(p, lang: str) -> str:
+    """``không có trong sổ được tham chiếu (unknown_reference): sổ can_bo``, ``… cũng ở dòng 7``."""
+    vi = lang == "vi"
+    text = f"{reason_text(p.reason, lang)} ({p.reason})"
+    if p.refers:
+        text += f": sổ {p.refers}" if vi else f": register {p.refers}"
+    if p.other_lines:
+        lines = ", ".join(str(x) for x in p.other_lines)
+        text += f", cũng ở dòng {lines}" if vi else f", also on line(s) {lines}"
+    return text
+
+
+def _register_text(con, r, lang: str, limit: int) -> None:
+    vi = lang == "vi"
+    f = lambda n: fmt_int(n, lang)  # noqa: E731
+    i = r.input
+    con.print(register_line(i, lang))
+    if i.missing_columns:
+        con.print(("  Thiếu cột: " if vi else "  Missing columns: ") + ", ".join(i.missing_columns))
+    for u in r.unchecked:
+        con.print(
+            f"  Chưa kiểm tra {u.field} theo sổ {u.refers}: sổ này không có trong --registers"
+            if vi
+            else f"  {u.field} not checked against register {u.refers}: it was not given"
+        )
+    if not r.problems:
+        con.print("  Không có vấn đề." if vi else "  No problems.")
+        return
+    con.print(
+        (f"  Vấn đề: {f(len(r.problems))} — " if vi else f"  Problems: {f(len(r.problems))} — ")
+        + "; ".join(f"{reason_text(k, lang)} ({k}): {f(n)}" for k, n in r.by_reason.items())
+    )
+    _problem_table(
+        con,
+        [
+            (str(p.line), str(p.column), visible(p.header), f"'{visible(p.value)}'",
+             register_problem_text(p, lang))
+            for p in r.problems[:limit]
+        ],
+        lang,
+    )  # fmt: skip
+    _more(con, len(r.problems) - limit, lang)
+
+
+def _export_text(con, v, period, lang: str, limit: int) -> None:
     vi = lang == "vi"
     r = v.input
     f = lambda n: fmt_int(n, lang)  # noqa: E731
-    con, buf = text_console(color, 140)
     for i in v.files if len(v.files) > 1 else [r]:  # several counted as one: each file
         enc = source_note(i, lang)
         con.print(
@@ -140,7 +334,7 @@ def render_validation(v, fmt: str, lang: str, limit: int = 20, color: bool = Fal
             if vi
             else f"File: {i.path} ({enc}, header on line {i.header_line})"
         )
-    p0, p1 = (fmt_date(d, lang) for d in v.period)
+    p0, p1 = (fmt_date(d, lang) for d in period)
     if vi:
         con.print(
             f"Đọc {f(v.rows_read)} dòng hồ sơ. Theo ngày tiếp nhận so với kỳ {p0} – {p1}: trước kỳ "
@@ -191,29 +385,20 @@ def render_validation(v, fmt: str, lang: str, limit: int = 20, color: bool = Fal
             + "; ".join(f"{reason_text(k, lang)} ({k}): {f(n)}" for k, n in v.by_reason.items())
         )
     if len(v.problems):
-        t = Table(header_style="bold")
-        for name in (
-            ["Dòng", "Cột", "Tên cột", "Giá trị", "Vấn đề"]
-            if vi
-            else ["Line", "Col", "Header", "Value", "Problem"]
-        ):
-            t.add_column(name)
-        for p in problem_rows(v, limit):
-            t.add_row(
-                f"{p['file']}:{p['line']}" if "file" in p else str(p["line"]),
-                str(p["column"]),
-                visible(p["header"]),
-                f"'{visible(p['value'])}'",
-                f"{reason_text(p['reason'], lang)} ({p['reason']})",
-            )
-        con.print(t)
-        more = len(v.problems) - limit
-        if more > 0:
-            con.print(
-                f"… và {f(more)} vấn đề khác (dùng --format csv để xem đủ)"
-                if vi
-                else f"… and {f(more)} more (use --format csv for the full list)"
-            )
+        _problem_table(
+            con,
+            [
+                (
+                    f"{p['file']}:{p['line']}" if "file" in p else str(p["line"]),
+                    str(p["column"]),
+                    visible(p["header"]),
+                    f"'{visible(p['value'])}'",
+                    f"{reason_text(p['reason'], lang)} ({p['reason']})",
+                )
+                for p in problem_rows(v, limit)
+            ],
+            lang,
+        )
+        _more(con, len(v.problems) - limit, lang)
     else:
         con.print("Không phát hiện vấn đề nào." if vi else "No problems found.")
-    return buf.getvalue()
