@@ -37,9 +37,9 @@ class Mutant:
 MUTANTS = (
     Mutant(
         "a: open at the end of P also when resolved on P's last day",
-        "classify.py",
-        'open_at_end = received & received_at.cmp("<=", end) & ~end_at.cmp("<=", end)',
-        'open_at_end = received & received_at.cmp("<=", end) & ~end_at.cmp("<", end)',
+        "engine/compile.py",
+        """f"(received AND {cmp(recv, '<=', 'p_end')} AND NOT {cmp(end, '<=', 'p_end')})",""",
+        """f"(received AND {cmp(recv, '<=', 'p_end')} AND NOT {cmp(end, '<', 'p_end')})",""",
         ("tests/test_boundaries.py",),
     ),
     Mutant(
@@ -50,10 +50,10 @@ MUTANTS = (
         ("tests/test_boundaries.py",),
     ),
     Mutant(
-        "c: two blank ids also flagged duplicate_id",
-        "records.py",
-        "        dup &= codes != blank\n",
-        "        pass\n",
+        "c: the first row of a repeated dossier id set aside too",
+        "engine/compile.py",
+        'later = f"_file * {ROW_KEY} + _line > {first}"',
+        'later = f"_file * {ROW_KEY} + _line >= {first}"',
         ("tests/test_boundaries.py",),
     ),
     # issue 11: the rows behind register figures, their evidence and months
