@@ -1,10 +1,11 @@
-"""Re-plant the plausible bugs of issue 8 one at a time and check that the tests now catch them.
+"""Re-plant plausible bugs (issues 8 and 11) one at a time and check that the tests now catch them.
 
 Each mutant is one textual edit of a copy of ``src/`` (in a temporary folder, put first on
 ``PYTHONPATH``); the tests run against the copy and must fail. The unmutated copy must pass the
 same tests, so a failure is the mutant's doing.
 
     python benchmarks/known_mutants.py                  # the tests that should kill each mutant
+    python benchmarks/known_mutants.py --only r         # issue 11's (the register rows)
     python benchmarks/known_mutants.py --tests tests    # the whole suite instead
     python benchmarks/known_mutants.py --tests tests --ignore tests/test_boundaries.py
                                                         # ... without the new tests: they survive
@@ -36,9 +37,9 @@ class Mutant:
 MUTANTS = (
     Mutant(
         "a: open at the end of P also when resolved on P's last day",
-        "classify.py",
-        'open_at_end = received & received_at.cmp("<=", end) & ~end_at.cmp("<=", end)',
-        'open_at_end = received & received_at.cmp("<=", end) & ~end_at.cmp("<", end)',
+        "engine/compile.py",
+        """f"(received AND {cmp(recv, '<=', 'p_end')} AND NOT {cmp(end, '<=', 'p_end')})",""",
+        """f"(received AND {cmp(recv, '<=', 'p_end')} AND NOT {cmp(end, '<', 'p_end')})",""",
         ("tests/test_boundaries.py",),
     ),
     Mutant(
@@ -49,11 +50,82 @@ MUTANTS = (
         ("tests/test_boundaries.py",),
     ),
     Mutant(
-        "c: two blank ids also flagged duplicate_id",
-        "records.py",
-        "        dup &= codes != blank\n",
-        "        pass\n",
+        "c: the first row of a repeated dossier id set aside too",
+        "engine/compile.py",
+        'later = f"_file * {ROW_KEY} + _line > {first}"',
+        'later = f"_file * {ROW_KEY} + _line >= {first}"',
         ("tests/test_boundaries.py",),
+    ),
+    # issue 11: the rows behind register figures, their evidence and months
+    Mutant(
+        "r1: counted rows passing and failing swapped",
+        "engine/registers.py",
+        'f"CASE s0 WHEN 2 THEN {idx[COUNTED_PASS]} WHEN 1 THEN {idx[COUNTED_FAIL]}"',
+        'f"CASE s0 WHEN 1 THEN {idx[COUNTED_PASS]} WHEN 2 THEN {idx[COUNTED_FAIL]}"',
+        ("tests/test_register_rows.py",),
+    ),
+    Mutant(
+        "r2: a row its key sets aside outside the denominator gives no reason",
+        "engine/registers.py",
+        "        why += f\" WHEN _aside IS NOT NULL THEN {compiler.code(reg.name, reg.key, '_aside')}\"",
+        '        why += ""',
+        ("tests/test_register_rows.py",),
+    ),
+    Mutant(
+        "r3: a register date shown as ISO",
+        "engine/registers.py",
+        "COALESCE(strftime(v_{name}, '%d/%m/%Y'), r_{name})",
+        "COALESCE(strftime(v_{name}, '%Y-%m-%d'), r_{name})",
+        ("tests/test_register_rows.py",),
+    ),
+    Mutant(
+        "r4: rows listed for an indicator missing a column",
+        "engine/registers.py",
+        "if results[ind.id].reason in (Reason.MISSING_COLUMN.value, Reason.NO_REGISTER.value):",
+        "if results[ind.id].reason in (Reason.NO_REGISTER.value,):",
+        ("tests/test_register_rows.py",),
+    ),
+    Mutant(
+        "r5: each month counted over the whole period",
+        "engine/registers.py",
+        "            compiler = Compiler(plan, days, calendar)\n",
+        "            compiler = Compiler(plan, span, calendar)\n",
+        ("tests/test_register_rows.py",),
+    ),
+    Mutant(
+        "r6: the months not passed to the registers",
+        "pipeline.py",
+        "registered = run_registers(plan, request, span, con, months)",
+        "registered = run_registers(plan, request, span, con)",
+        ("tests/test_register_rows.py",),
+    ),
+    Mutant(
+        "r7: evidence without the register indicators' rows",
+        "evidence.py",
+        'counted = ("dossiers", "registers")',
+        'counted = ("dossiers",)',
+        ("tests/test_register_rows.py",),
+    ),
+    Mutant(
+        "r8: verify names a moved register file by where it was found",
+        "evidence.py",
+        "            path = (registers or {}).get(ind.register)\n",
+        "            path = None\n",
+        ("tests/test_register_rows.py",),
+    ),
+    Mutant(
+        "r9: verify reads a workbook once per register",
+        "evidence.py",
+        '        out.setdefault(entry["path"], entry)',
+        '        out.setdefault(entry["register"], entry)',
+        ("tests/test_register_rows.py",),
+    ),
+    Mutant(
+        "r10: a register row's cells named by field alone",
+        "engine/registers.py",
+        'AS "t_{reg.name}.{n}"',
+        'AS "t_{n}"',
+        ("tests/test_register_rows.py",),
     ),
 )
 
@@ -70,11 +142,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tests", nargs="*", help="test paths (default: each mutant's own)")
     parser.add_argument("--ignore", nargs="*", default=[], help="test paths to leave out")
+    parser.add_argument("--only", nargs="*", default=[""], help="mutants whose name starts so")
     args = parser.parse_args(argv)
     survivors = 0
     with tempfile.TemporaryDirectory(prefix="cchc-mutant-") as tmp:
         src = Path(tmp) / "src"
-        for m in MUTANTS:
+        for m in (m for m in MUTANTS if m.name.startswith(tuple(args.only))):
             shutil.rmtree(src, ignore_errors=True)
             shutil.copytree(ROOT / "src", src, ignore=shutil.ignore_patterns("__pycache__"))
             tests = args.tests or list(m.tests)
