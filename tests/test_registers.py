@@ -125,6 +125,17 @@ def test_procedures_published_five_working_days_after_and_kleene(tmp_path):
     )
 
 
+def test_five_working_days_into_the_next_year(tmp_path):
+    """The working calendar reaches past the last date the rules offset: 27/12/2023 (Wed) + 5
+    working days is 28/12, 29/12, (01/01 New Year's Day) 02/01, 03/01, 04/01/2024."""
+    done = {**PUBLIC, "content_complete": "Có", "announced_at": "27/12/2023"}
+    r = _thu_tuc(
+        tmp_path,
+        [{**done, "published_at": "04/01/2024"}, {**done, "published_at": "05/01/2024"}],
+    )
+    assert figures(r["procedures_published"]) == (1, 2, 0, {})
+
+
 def test_procedures_with_sample_dossier(tmp_path):
     r = _thu_tuc(
         tmp_path,

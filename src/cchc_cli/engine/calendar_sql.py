@@ -22,9 +22,10 @@ from . import arrow as A
 _TABLES: dict[tuple, pa.Table] = {}  # built once per first year and plan calendar
 
 
-def calendar_table(plan: Plan, first_year: int | None) -> pa.Table:
-    """Every day from 1 January ``first_year`` to the last day the calendar knows; None: no day
-    (no row can derive a due date, so the ``holidays`` package is not even read)."""
+def calendar_table(plan: Plan, first_year: int | None, last_year: int | None = None) -> pa.Table:
+    """Every day from 1 January ``first_year`` to 31 December ``last_year`` (None: the last day
+    the calendar knows); ``first_year`` None: no day (no row can derive a due date, so the
+    ``holidays`` package is not even read)."""
     if first_year is None:
         days = np.zeros(0, dtype=np.int32)
         return A.table(
@@ -34,14 +35,15 @@ def calendar_table(plan: Plan, first_year: int | None) -> pa.Table:
                 "working": A.flags(days),
             }
         )
-    key = (first_year, tuple(sorted(plan.days_off)), tuple(sorted(plan.working_days)))
+    _, last_known = supported_years()
+    last = last_known if last_year is None else min(max(last_year, first_year), last_known)
+    key = (first_year, last, tuple(sorted(plan.days_off)), tuple(sorted(plan.working_days)))
     if key not in _TABLES:
-        _TABLES[key] = _build(plan, first_year)
+        _TABLES[key] = _build(plan, first_year, last)
     return _TABLES[key]
 
 
-def _build(plan: Plan, first_year: int) -> pa.Table:
-    _, last_year = supported_years()
+def _build(plan: Plan, first_year: int, last_year: int) -> pa.Table:
     cal = plan_calendar(plan, range(first_year, last_year + 1))
     days = np.arange(
         np.datetime64(dt.date(first_year, 1, 1)),

@@ -558,16 +558,50 @@ class RegisterRun:
     problems: RegisterProblems | None = None  # ``problems=True``: validate's, from the same tables
 
 
-def first_year(plan: Plan, tables: Sequence[Table], span) -> int:
-    """The calendar's first year: before every date the registers hold, and the period's."""
-    years = [span[0].year]
+def calendar_years(
+    plan: Plan, tables: Sequence[Table], span
+) -> tuple[int | None, int | None]:
+    """The years the working-day offsets of the register rules need (None, None: no rule has
+    one, the calendar is not built): from the year before the first date they read, or P's,
+    to a year after the last (far enough for the largest offset)."""
+    fields, most = _working_offsets(plan)
+    if not fields:
+        return None, None
+    first, last = [span[0].year], [span[1].year]
     for t in tables:
-        for name, spec in t.register.columns.items():
-            if spec.kind == F.DATE:
-                low = pc.min(t.typed[f"v_{name}"]).as_py()
-                if low is not None:
-                    years.append(low.year)
-    return max(D.FIRST_YEAR, min(years) - 1)
+        for name in fields.get(t.register.name, ()):
+            values = t.typed[f"v_{name}"]
+            low, high = pc.min(values).as_py(), pc.max(values).as_py()
+            if low is not None:
+                first.append(low.year)
+                last.append(high.year)
+    return max(D.FIRST_YEAR, min(first) - 1), max(last) + 1 + most // 200
+
+
+def _working_offsets(plan: Plan) -> tuple[dict[str, set[str]], int]:
+    """Per register, the date fields its rules offset by working days, and the largest offset."""
+    fields: dict[str, set[str]] = {}
+    most = 0
+
+    def walk(cond: Condition | None, register: str) -> None:
+        nonlocal most
+        for node in _leaves(cond):
+            if isinstance(node, Has):
+                walk(node.where, node.register)
+            elif isinstance(node, Compare):
+                for o in (node.left, node.right):
+                    if o.unit not in (None, "days"):
+                        most = max(most, abs(o.days))
+                        if o.field not in PERIOD_BOUNDS:
+                            fields.setdefault(register, set()).add(o.field)
+
+    for ind in plan.indicators:
+        if ind.rule is not None:
+            for cond in _conditions(ind.rule):
+                walk(cond, ind.rule.register)
+    if most and not fields:  # a period bound moved by working days: the period's years only
+        fields = {"": set()}
+    return fields, most
 
 
 def run_registers(
@@ -591,7 +625,7 @@ def run_registers(
     con = connection or duckdb.connect()
     try:
         low = min(s[0] for s in spans.values())
-        calendar = calendar_table(plan, first_year(plan, list(tables.values()), (low, span[1])))
+        calendar = calendar_table(plan, *calendar_years(plan, list(tables.values()), (low, span[1])))
         con.register("work_calendar", calendar)
         for name, t in tables.items():
             con.register(f"reg_{name}", t.typed)

@@ -44,17 +44,9 @@ def sheet_names(path: Path) -> list[str] | None:
             from .xls import read_xls
 
             return [g.title for g in read_xls(path.read_bytes())]
-        import warnings
+        from .xlsx import sheet_titles
 
-        import openpyxl
-
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            wb = openpyxl.load_workbook(path, read_only=True)
-        try:
-            return list(wb.sheetnames)
-        finally:
-            wb.close()
+        return sheet_titles(path.read_bytes())
     except Exception:
         return None
 
@@ -135,20 +127,22 @@ def read_registers(plan: Plan, sources: Sequence[str | Path]) -> dict[str, Stage
     """The registers the sources hold, each staged by the export reader (the caller closes
     them)."""
     from .table import stage_table
+    from .xlsx import shared_books
 
     out: dict[str, Staged] = {}
     try:
-        for f in locate(plan, sources):
-            reg = plan.registers[f.register]
-            keyed = reg.key or next(iter(reg.columns))
-            out[f.register] = stage_table(
-                f.path,
-                header_score(view(plan, reg)),
-                sheet=f.sheet,
-                min_score=min(2, len(reg.columns)),
-                expected=[spec.aliases[0] for spec in reg.columns.values()],
-                keys=[keyed, *reg.columns[keyed].aliases],
-            )
+        with shared_books():  # a workbook's sheets: one load
+            for f in locate(plan, sources):
+                reg = plan.registers[f.register]
+                keyed = reg.key or next(iter(reg.columns))
+                out[f.register] = stage_table(
+                    f.path,
+                    header_score(view(plan, reg)),
+                    sheet=f.sheet,
+                    min_score=min(2, len(reg.columns)),
+                    expected=[spec.aliases[0] for spec in reg.columns.values()],
+                    keys=[keyed, *reg.columns[keyed].aliases],
+                )
     except BaseException:
         for s in out.values():
             s.close()

@@ -11,20 +11,63 @@ import re
 import warnings
 import zipfile
 import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from ..errors import CchcError
 from .files import Ctx
 from .sheet import damaged_workbook, pick_sheet, sheet_rows
 
+# Workbooks loaded once while :func:`shared_books` is open (the registers' sheets of one
+# workbook): keyed by their bytes, closed when it closes.
+_BOOKS: ContextVar[dict[bytes, object] | None] = ContextVar("cchc_books", default=None)
 
-def xlsx_table(data: bytes, ctx: Ctx, sheet: str | None) -> dict:
+
+@contextmanager
+def shared_books() -> Iterator[None]:
+    """Read several sheets of one workbook with one load: openpyxl parses the styles and shared
+    strings of the whole workbook on every load (~50 ms for the sample's registers, each time)."""
+    books: dict[bytes, object] = {}
+    token = _BOOKS.set(books)
+    try:
+        yield
+    finally:
+        _BOOKS.reset(token)
+        for wb in books.values():
+            wb.close()
+
+
+def load_book(data: bytes):
+    """The workbook of these bytes, read-only (shared while :func:`shared_books` is open; the
+    caller closes it otherwise). openpyxl's own errors pass through."""
     import openpyxl
 
+    books = _BOOKS.get()
+    if books is not None and data in books:
+        return books[data]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    if books is not None:
+        books[data] = wb
+    return wb
+
+
+def sheet_titles(data: bytes) -> list[str]:
+    """A workbook's sheet names (loaded once under :func:`shared_books`)."""
+    wb = load_book(data)
+    try:
+        return list(wb.sheetnames)
+    finally:
+        if _BOOKS.get() is None:
+            wb.close()
+
+
+def xlsx_table(data: bytes, ctx: Ctx, sheet: str | None) -> dict:
     _check_zip(ctx, data)
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        wb = load_book(data)
     except Exception as exc:  # openpyxl raises many types for damaged parts
         raise damaged_workbook(ctx, f"{type(exc).__name__}: {exc}") from None
     try:
@@ -41,7 +84,8 @@ def xlsx_table(data: bytes, ctx: Ctx, sheet: str | None) -> dict:
         except Exception as exc:
             raise damaged_workbook(ctx, f"{type(exc).__name__}: {exc}") from None
     finally:
-        wb.close()
+        if _BOOKS.get() is None:
+            wb.close()
 
 
 def _check_zip(ctx: Ctx, data: bytes) -> None:
