@@ -1,13 +1,15 @@
 """Whole `cchc check` processes on a small export against the DuckDB reference, alternated.
 
     python benchmarks/sample_bench.py [FILE] [--rounds 7] [--actuals A.yaml] [--cchc PATH]
-                                      [--before CMD]
+                                      [--before CMD] [--registers R.xlsx]
 
 Each round runs, each under ``/usr/bin/time -v``: the reference
 (``duckdb_reference.py FILE --from 2023-01-01 --to 2023-12-31``) before every ``cchc`` variant,
 so that each variant is timed next to a reference run (the machine is shared: load moves from
 one second to the next):
 
+- ``json+registers``: the README's main command, ``cchc check FILE --registers R --actuals A``,
+  as JSON (``R`` the sample's register workbook: nine sheets read besides the export);
 - ``json+actuals``: ``cchc check FILE --actuals A --format json -o OUT``;
 - ``json``: ``cchc check FILE --format json -o OUT``;
 - ``table+actuals``: ``cchc check FILE --actuals A`` (the table, to a pipe);
@@ -34,10 +36,16 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 SAMPLE = ROOT / "sample_data" / "ho-so-mot-cua-2023.csv"
 ACTUALS = ROOT / "sample_data" / "actuals2023.yaml"
+REGISTERS = ROOT / "sample_data" / "so-theo-doi-cchc-2023.xlsx"
 
 
 def commands(
-    path: Path, actuals: Path, cchc: str, out: Path, before: str | None = None
+    path: Path,
+    actuals: Path,
+    cchc: str,
+    out: Path,
+    before: str | None = None,
+    registers: Path = REGISTERS,
 ) -> dict[str, list[str]]:
     check = [cchc, "check", str(path)]
     json_args = ["--actuals", str(actuals), "--format", "json", "-o", str(out)]
@@ -51,6 +59,7 @@ def commands(
             "--to",
             "2023-12-31",
         ],
+        "json+registers": [*check, "--registers", str(registers), *json_args],
         "json+actuals": [*check, *json_args],
         "json": [*check, "--format", "json", "-o", str(out)],
         "table+actuals": [*check, "--actuals", str(actuals)],
@@ -66,6 +75,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("file", nargs="?", type=Path, default=SAMPLE)
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--actuals", type=Path, default=ACTUALS)
+    parser.add_argument("--registers", type=Path, default=REGISTERS)
     parser.add_argument(
         "--cchc", default=shutil.which("cchc", path=str(Path(sys.executable).parent))
     )
@@ -80,7 +90,8 @@ def main(argv: list[str] | None = None) -> int:
     runs: dict[str, list[tuple[float, float, float]]] = {}
     paired: dict[str, list[float]] = {}
     with tempfile.TemporaryDirectory() as tmp:
-        cmds = commands(args.file, args.actuals, args.cchc, Path(tmp) / "out.json", args.before)
+        out = Path(tmp) / "out.json"
+        cmds = commands(args.file, args.actuals, args.cchc, out, args.before, args.registers)
         variants = [k for k in cmds if k != "reference"]
         for i in range(args.rounds):
             for label in variants:

@@ -331,3 +331,46 @@ def test_each_month_is_its_own_period_for_the_registers(staff, tmp_path):
     # is, in any other month unknown, so left out of that month: 3 in the denominator, else 2
     assert trained["2023-06"] == (1, 2) and trained["2023-12"] == (1, 3)
     assert {trained[f"2023-{m:02d}"] for m in (1, 2, 3, 4, 5, 7, 8, 9, 10, 11)} == {(0, 2)}
+
+
+def test_explain_names_and_hashes_every_register_the_rule_reads(staff):
+    doc = _explain("staff_trained", "--registers", staff)
+    got = [(r["register"], Path(r["path"]).name, r["sha256"]) for r in doc["registers"]]
+    assert got == [
+        (n, f"{n}.csv", hashlib.sha256((staff / f"{n}.csv").read_bytes()).hexdigest())
+        for n in ("can_bo", "boi_duong")  # the roster, then the semi-join's training records
+    ]
+    r = cli("explain", "staff_trained", "--registers", staff)
+    assert "Sổ theo dõi can_bo:" in r.output and "Sổ theo dõi boi_duong:" in r.output
+
+
+def test_template_never_writes_over_a_workbook(tmp_path):
+    out = tmp_path / "so.xlsx"
+    assert cli("template", "registers", "-o", out).exit_code == 0
+    before = out.read_bytes()
+    r = cli("template", "registers", "-o", out)
+    assert r.exit_code == 2 and "tệp đã có" in r.output
+    assert out.read_bytes() == before
+
+
+@pytest.mark.parametrize("content", [b"", b"PK\x03\x04broken"], ids=["empty", "damaged"])
+def test_an_unreadable_workbook_is_named_as_the_reader_says(tmp_path, content):
+    book = tmp_path / "so-theo-doi.xlsx"
+    book.write_bytes(content)
+    r = cli("validate", "--registers", book)
+    assert r.exit_code == 2
+    assert ("rỗng (0 byte)" if not content else "bị hỏng") in r.output
+    assert "không tìm thấy sổ theo dõi" not in r.output
+
+
+def test_the_same_workbook_given_twice(tmp_path):
+    r = cli("check", SAMPLE, "--registers", REGISTERS, "--registers", REGISTERS)
+    assert r.exit_code == 2 and "hai lần" in r.output and "đếm đôi" in r.output
+
+
+def test_a_register_file_whose_name_matches_no_register_is_named(tmp_path, staff):
+    (staff / "can_bo.csv").rename(staff / "can-bo-2023-cu.csv")  # a name no register has
+    doc = _explain("staff_trained", "--registers", staff)
+    assert (doc["result"]["status"], doc["result"]["reason"]) == ("no_data", "no_register")
+    assert doc["result"]["reason_detail"].endswith("can-bo-2023-cu.csv")
+    assert "boi_duong" not in doc["result"]["reason_detail"]  # a register found is not stray

@@ -607,3 +607,14 @@ def test_every_register_indicator_has_a_result(tmp_path, span):
     write_register(tmp_path, "don_vi", [{"unit": "Văn phòng Sở", "kind": "Văn phòng"}])
     r = count(tmp_path, period=span)
     assert len(r) == 22
+
+
+def test_a_count_over_a_register_with_no_row_is_no_data(tmp_path):
+    """An empty sheet (a template not filled in yet) says nothing: not 0 processes, a fail."""
+    r = _thu_tuc(tmp_path, [])
+    ind = r["iso_processes_applied"]
+    assert (ind.status, ind.reason, ind.value) == ("no_data", "zero_denominator", None)
+    assert "thu_tuc" in ind.reason_detail
+    # one row, not applying ISO: a real count of 0, which fails
+    r = _thu_tuc(tmp_path / "one", [{**PUBLIC, "iso_applied": "Không"}])
+    assert (r["iso_processes_applied"].status, r["iso_processes_applied"].value) == ("fail", 0)

@@ -279,6 +279,8 @@ class Explanation:
     rows_kind: str | None = None
     rows: RowTable | None = None
     files: tuple[InputSummary, ...] = ()  # each file's summary (several counted as one)
+    # a register indicator: every register file its rule reads, its own first (a semi-join's too)
+    registers: tuple = ()
 
 
 def of_run(run: Run, indicator: str | Indicator, kind: str) -> Explanation:
@@ -314,10 +316,22 @@ def _of_registers(run: Run, ind: Indicator, result: IndicatorResult, kind: str) 
     registered = run.registered
     listed = registered.rows.get(ind.id) if registered is not None else None
     table = register_row_table(ind, listed, kind) if listed is not None else None
-    files = registered.inputs if registered is not None else ()
-    own = next((i for i in files if i.register == ind.register), None)
+    from .plan.registers import registers_read
+
+    files = {i.register: i for i in (registered.inputs if registered is not None else ())}
+    read = tuple(files[name] for name in registers_read(ind.rule) if name in files)
+    own = files.get(ind.register)
     return Explanation(
-        run.plan, ind, run.period, result, own, run.result.actuals, None, kind, table
+        run.plan,
+        ind,
+        run.period,
+        result,
+        own,
+        run.result.actuals,
+        None,
+        kind,
+        table,
+        registers=read,
     )
 
 

@@ -318,9 +318,7 @@ def _registers_only(plan: Plan, span: Span, actuals: Actuals | None, request: Re
     registered = run_registers(plan, request, span, _connection(request))
     result = assemble(plan, span, None, {}, (), actuals, registered)
     found = registered.problems if registered is not None else None
-    return Run(
-        plan, span, result, None, None, "", registered=registered, register_problems=found
-    )
+    return Run(plan, span, result, None, None, "", registered=registered, register_problems=found)
 
 
 def _month_keys(span: Span) -> list[tuple[str, Span]]:
@@ -378,10 +376,18 @@ def run_registers(
         RegisterPick(ident, None if None in sets else frozenset().union(*sets))
         for ident, sets in _kinds(plan, request, "registers").items()
     ]
-    staged = read_registers(plan, request.registers) if request.registers else {}
+    stray: list[Path] = []
+    staged = read_registers(plan, request.registers, stray) if request.registers else {}
     try:
         return count(
-            plan, staged, span, connection, months=months, picks=picks, problems=request.problems
+            plan,
+            staged,
+            span,
+            connection,
+            months=months,
+            picks=picks,
+            problems=request.problems,
+            stray=tuple(p.name for p in stray),
         )
     finally:
         close_all(list(staged.values()))

@@ -4,6 +4,7 @@ workbook ``--registers`` reads)."""
 from __future__ import annotations
 
 from enum import Enum
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -70,6 +71,19 @@ def template(
                 ),
             )
         check_target(output, (plan,))
+        if Path(output).exists():  # a template is filled in by hand: never written over
+            raise CchcError(
+                Msg(
+                    "tệp đã có: tệp mẫu không ghi đè lên sổ đã có (có thể đã điền dữ liệu)",
+                    "the file exists: a template is never written over a workbook that may "
+                    "already be filled in",
+                ),
+                Msg(
+                    "chọn một tên tệp khác, hoặc tự xóa tệp cũ nếu chắc chắn không cần",
+                    "choose another file name, or delete the old file yourself if it is not needed",
+                ),
+                Location(output),
+            )
         the_plan = load_plan(plan)
         if not the_plan.registers:
             raise CchcError(

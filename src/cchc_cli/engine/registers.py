@@ -558,9 +558,7 @@ class RegisterRun:
     problems: RegisterProblems | None = None  # ``problems=True``: validate's, from the same tables
 
 
-def calendar_years(
-    plan: Plan, tables: Sequence[Table], span
-) -> tuple[int | None, int | None]:
+def calendar_years(plan: Plan, tables: Sequence[Table], span) -> tuple[int | None, int | None]:
     """The years the working-day offsets of the register rules need (None, None: no rule has
     one, the calendar is not built): from the year before the first date they read, or P's,
     to a year after the last (far enough for the largest offset)."""
@@ -613,11 +611,13 @@ def run_registers(
     months: Mapping[str, tuple[dt.date, dt.date]] | None = None,
     picks: Sequence[RegisterPick] = (),
     problems: bool = False,
+    stray: Sequence[str] = (),
 ) -> RegisterRun:
     """The register indicators of the plan over the given registers (by name) for ``span`` and
     each of ``months`` (key -> span), and the rows ``picks`` ask for; a register not given
     leaves the indicators that read it no_data, with the reason; with ``problems``, every
-    problem of the registers too (:mod:`.register_problems`)."""
+    problem of the registers too (:mod:`.register_problems`). ``stray``: the files of the given
+    folders that hold no register, named beside a register not given (a mistyped name)."""
     tables = {name: bind_register(plan, plan.registers[name], s) for name, s in staged.items()}
     import duckdb
 
@@ -625,7 +625,9 @@ def run_registers(
     con = connection or duckdb.connect()
     try:
         low = min(s[0] for s in spans.values())
-        calendar = calendar_table(plan, *calendar_years(plan, list(tables.values()), (low, span[1])))
+        calendar = calendar_table(
+            plan, *calendar_years(plan, list(tables.values()), (low, span[1]))
+        )
         con.register("work_calendar", calendar)
         for name, t in tables.items():
             con.register(f"reg_{name}", t.typed)
@@ -636,9 +638,9 @@ def run_registers(
             results: dict[str, IndicatorResult] = {}
             for reg in plan.registers.values():
                 inds = compiler.indicators(reg)
-                ready = [i for i in inds if _available(plan, i, tables) is None]
+                ready = [i for i in inds if _available(plan, i, tables, stray) is None]
                 for ind in inds:
-                    missing = _available(plan, ind, tables)
+                    missing = _available(plan, ind, tables, stray)
                     if missing is not None:
                         results[ind.id] = missing
                 if ready:
@@ -698,12 +700,18 @@ def _fetch(
     return out
 
 
-def _available(plan: Plan, ind: Indicator, tables: Mapping[str, Table]) -> IndicatorResult | None:
-    """no_data when a register the indicator reads was not given, or lacks a field it reads."""
+def _available(
+    plan: Plan, ind: Indicator, tables: Mapping[str, Table], stray: Sequence[str] = ()
+) -> IndicatorResult | None:
+    """no_data when a register the indicator reads was not given (and the files that matched
+    no register's name, when a folder had some), or lacks a field it reads."""
     rule = ind.rule
     for name in registers_read(rule):
         if name not in tables:
-            return replace(no_register(plan, ind), reason_detail=_title(plan, name))
+            detail = _title(plan, name)
+            if stray:
+                detail += " — tệp không khớp tên sổ nào / matching no register: " + ", ".join(stray)
+            return replace(no_register(plan, ind), reason_detail=detail)
     lacking = []
     for r in rule_reads(rule):
         pairs = [(rule.register, r)] if isinstance(r, str) else [(rule.register, r.outer)]
@@ -753,6 +761,17 @@ def _figures(compiler: Compiler, inds: Sequence[Indicator], rows) -> dict[str, I
         lo = sum(x.rows for x in left)
         rule = ind.rule
         num = sums[k]["nw"] if rule.numerator.sum else s[2]
+        if ind.measure == "count" and not sum(s.values()):  # an empty register counts nothing
+            out[ind.id] = IndicatorResult(
+                ind,
+                NO_DATA,
+                None,
+                None,
+                None,
+                reason=Reason.ZERO_DENOMINATOR.value,
+                reason_detail=_title(compiler.plan, ind.register),
+            )
+            continue
         if ind.measure == "count":
             met = "pass" if ind.target.met(Fraction(num)) else "fail"
             out[ind.id] = IndicatorResult(

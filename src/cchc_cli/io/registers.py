@@ -51,12 +51,24 @@ def sheet_names(path: Path) -> list[str] | None:
         return None
 
 
+def _unreadable(plan: Plan, path: Path) -> None:
+    """Raise the reader's own message for a workbook whose sheets cannot be listed (empty,
+    damaged, not a workbook at all), as for an export."""
+    from .table import stage_table
+
+    reg = next(iter(plan.registers.values()))
+    stage_table(path, header_score(view(plan, reg))).close()  # raises: it cannot be read
+
+
 def _matching(plan: Plan, name: str) -> Register | None:
     return next((r for r in plan.registers.values() if r.matches(name)), None)
 
 
-def locate(plan: Plan, sources: Sequence[str | Path]) -> list[Found]:
-    """Every register in the sources, in the order found; twice is an error."""
+def locate(
+    plan: Plan, sources: Sequence[str | Path], stray: list[Path] | None = None
+) -> list[Found]:
+    """Every register in the sources, in the order found; twice is an error. ``stray``
+    collects the files of a folder that hold no register (a name mistyped: ``cbcvc.csv``)."""
     found: list[Found] = []
     for source in sources:
         p = Path(source)
@@ -86,10 +98,15 @@ def locate(plan: Plan, sources: Sequence[str | Path]) -> list[Found]:
             if reg is not None:
                 here.append(Found(reg.name, f, None))
             elif f.suffix.lower() in WORKBOOK_SUFFIXES or not p.is_dir():
-                for sheet in sheet_names(f) or []:
+                sheets = sheet_names(f)
+                if sheets is None and not p.is_dir():  # the reader says what is wrong with it
+                    _unreadable(plan, f)
+                for sheet in sheets or []:
                     reg = _matching(plan, sheet)
                     if reg is not None:
                         here.append(Found(reg.name, f, sheet))
+            if stray is not None and p.is_dir() and all(h.path != f for h in here):
+                stray.append(f)
         if not here:
             names = "; ".join(
                 f"{r.name}: {', '.join(r.names) or r.name}" for r in plan.registers.values()
@@ -107,6 +124,17 @@ def locate(plan: Plan, sources: Sequence[str | Path]) -> list[Found]:
             )
         for f in here:
             twice = next((g for g in found if g.register == f.register), None)
+            if twice is not None and twice.path.resolve() == f.path.resolve():
+                raise CchcError(
+                    Msg(
+                        f"'{f.path}' được chỉ ra hai lần (--registers): mọi sổ trong đó sẽ bị "
+                        "đếm đôi",
+                        f"'{f.path}' is given twice (--registers): every register in it would "
+                        "be counted twice",
+                    ),
+                    Msg("ghi mỗi tệp, thư mục một lần", "name each file or folder once"),
+                    Location(str(f.path)),
+                )
             if twice is not None:
                 raise CchcError(
                     Msg(
@@ -123,16 +151,18 @@ def locate(plan: Plan, sources: Sequence[str | Path]) -> list[Found]:
     return found
 
 
-def read_registers(plan: Plan, sources: Sequence[str | Path]) -> dict[str, Staged]:
+def read_registers(
+    plan: Plan, sources: Sequence[str | Path], stray: list[Path] | None = None
+) -> dict[str, Staged]:
     """The registers the sources hold, each staged by the export reader (the caller closes
-    them)."""
+    them); ``stray``: as :func:`locate` fills it."""
     from .table import stage_table
     from .xlsx import shared_books
 
     out: dict[str, Staged] = {}
     try:
         with shared_books():  # a workbook's sheets: one load
-            for f in locate(plan, sources):
+            for f in locate(plan, sources, stray):
                 reg = plan.registers[f.register]
                 keyed = reg.key or next(iter(reg.columns))
                 out[f.register] = stage_table(

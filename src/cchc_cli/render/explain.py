@@ -141,6 +141,22 @@ def explain_dict(expl, lang: str = "vi") -> dict:
             if len(getattr(expl, "files", ())) > 1
             else {}
         ),
+        **(
+            {
+                "registers": [
+                    {
+                        "register": i.register,
+                        "path": i.path,
+                        "sheet": i.sheet,
+                        "sha256": i.sha256,
+                        "rows_read": i.rows_read,
+                    }
+                    for i in expl.registers
+                ]
+            }
+            if expl.indicator.source == "registers"
+            else {}
+        ),
         "actuals": {"path": expl.actuals.path, "sha256": expl.actuals.sha256}
         if expl.actuals
         else None,
@@ -254,8 +270,9 @@ def render_explain_table(
     )
     p0, p1 = (fmt_date(d, lang) for d in expl.period)
     con.print(f"Kỳ báo cáo: {p0} – {p1}" if vi else f"Period: {p0} – {p1}")
-    if expl.input is not None and ind.source == "registers":
-        con.print(register_line(expl.input, lang), markup=False)
+    if ind.source == "registers":
+        for i in expl.registers:  # its own, then those a semi-join reads
+            con.print(register_line(i, lang), markup=False)
     elif expl.input is not None:
         path = input_paths(expl)
         con.print(
@@ -502,8 +519,8 @@ def render_explain_xlsx(expl, lang: str = "vi") -> bytes:
         (f"{'Kế hoạch' if vi else 'Plan'}: {plan.title} — SHA-256 {plan.sha256}", False),
         (f"{'Kỳ báo cáo' if vi else 'Period'}: {p0} – {p1}", False),
     ]
-    if expl.input is not None and registered:
-        lines.append((register_line(expl.input, lang, sha=True), False))
+    if registered:
+        lines += [(register_line(i, lang, sha=True), False) for i in expl.registers]
     elif expl.input is not None:
         name = "Tệp hồ sơ" if vi else "Dossier file"
         files = getattr(expl, "files", ()) if len(getattr(expl, "files", ())) > 1 else [expl.input]
