@@ -59,7 +59,7 @@ from ..plan.conditions import (
 from ..plan.model import Indicator, Plan
 from ..plan.registers import Register, RegisterRule, Side, reads, registers_read, rule_reads, view
 from ..results import NO_DATA, IndicatorResult, LeftOut, lacking_detail, no_register, rate
-from ..text import fold_value
+from ..text import closest, fold_value
 from . import dates as D
 from .calendar_sql import calendar_table
 from .compile import day_lit, flatten, lit, nest
@@ -365,7 +365,9 @@ class Compiler:
         sums: list[str] = []
         for k, ind in enumerate(inds):
             rule = ind.rule
-            den = rule.denominator or Side(None)
+            # a count has no denominator: its rows are those it might count, so a row set aside
+            # is left out only where it might have been counted
+            den = rule.denominator or Side(rule.numerator.condition)
             d = _known_sum(self.cond(den.condition, reg, names), den.sum)
             n = _known_sum(self.cond(rule.numerator.condition, reg, names), rule.numerator.sum)
             why = self.why(reg, rule_reads(rule), names)
@@ -542,6 +544,9 @@ class RegisterInput:
     missing_columns: tuple[str, ...]
     headers: tuple[tuple[str, str], ...]
     layout: tuple[tuple[int, str], ...] = ()
+    # per missing field, its first header and the file's unclaimed header most like one of its
+    # names ('' when none is): "Có chữ kí số" for "Có chữ ký số"
+    near: tuple[tuple[str, str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -573,7 +578,8 @@ def calendar_years(plan: Plan, tables: Sequence[Table], span) -> tuple[int | Non
             if low is not None:
                 first.append(low.year)
                 last.append(high.year)
-    return max(D.FIRST_YEAR, min(first) - 1), max(last) + 1 + most // 200
+    reach = most // 200  # working days in a year: ~250
+    return max(D.FIRST_YEAR, min(first) - 1 - reach), max(last) + 1 + reach
 
 
 def _working_offsets(plan: Plan) -> tuple[dict[str, set[str]], int]:
@@ -680,8 +686,8 @@ def _fetch(
     for pick in picks:
         ind = compiler.plan.indicator(pick.indicator)
         t = tables.get(ind.register)
-        if t is None:
-            continue
+        if t is None or any(n not in tables for n in registers_read(ind.rule)):
+            continue  # a register it reads was not given: no_register, nothing to list
         reg = t.register
         table = arrow_of(con, rows_sql(compiler, reg, ind, pick))
         if results[ind.id].reason in (Reason.MISSING_COLUMN.value, Reason.NO_REGISTER.value):
@@ -821,7 +827,20 @@ def _input(compiler: Compiler, con, t: Table) -> RegisterInput:
         missing_columns=t.columns.missing,
         headers=t.columns.headers,
         layout=info.layout,
+        near=_near(t),
     )
+
+
+def _near(t: Table) -> tuple[tuple[str, str, str], ...]:
+    """(field, its first header, the closest header of the file no field claimed)."""
+    claimed = {h for _, h in t.columns.headers}
+    free = [h for h in t.staged.info.headers if h and h not in claimed]
+    out = []
+    for name in t.columns.missing:
+        aliases = t.register.columns[name].aliases
+        hits = [h for h in (closest(a, free) for a in aliases) if h]
+        out.append((name, aliases[0], hits[0] if hits else ""))
+    return tuple(out)
 
 
 @dataclass(frozen=True)

@@ -99,7 +99,7 @@ def locate(
                 here.append(Found(reg.name, f, None))
             elif f.suffix.lower() in WORKBOOK_SUFFIXES or not p.is_dir():
                 sheets = sheet_names(f)
-                if sheets is None and not p.is_dir():  # the reader says what is wrong with it
+                if sheets is None:  # the reader says what is wrong with it
                     _unreadable(plan, f)
                 for sheet in sheets or []:
                     reg = _matching(plan, sheet)

@@ -78,6 +78,9 @@ class Or:
     items: tuple[Condition, ...]
 
 
+MAX_OFFSET = 3650  # days (calendar or working) a date may be moved by
+
+
 @dataclass(frozen=True)
 class Operand:
     """A field (or ``period_start`` / ``period_end``) with an optional date offset: ``days``
@@ -324,6 +327,17 @@ class _Parser:
                 Msg(
                     "ví dụ 'effective_at - 5 working days' hoặc 'found_at + 30 days'",
                     "e.g. 'effective_at - 5 working days' or 'found_at + 30 days'",
+                ),
+            )
+        if not 1 <= int(number) <= MAX_OFFSET:  # 0 says nothing; more than ten years, a slip
+            raise ConditionSyntaxError(
+                Msg(
+                    f"số ngày phải từ 1 đến {MAX_OFFSET}, gặp {number}",
+                    f"the number of days must be 1 to {MAX_OFFSET}, found {number}",
+                ),
+                at,
+                Msg(
+                    "bỏ phần ± nếu không dời ngày", "leave out the ± part to compare the day itself"
                 ),
             )
         days = int(number) if sign == "+" else -int(number)

@@ -22,9 +22,16 @@ _TYPES = {
 }
 
 
+_NOT_IN_TITLES = frozenset("/\\?*:[]")
+
+
 def _sheet_title(register) -> str:
-    """The sheet's name: the register's first name (Excel allows 31 characters)."""
-    return (register.names[0] if register.names else register.name)[:31]
+    """The sheet's name: the register's first name Excel takes as a sheet's (at most 31
+    characters, none of ``/ \\ ? * : [ ]``), else its id — read back as that register."""
+    for name in (*register.names, register.name):
+        if len(name) <= 31 and not _NOT_IN_TITLES & set(name) and register.matches(name):
+            return name
+    return register.name[:31]
 
 
 def _words(plan: Plan, vocab_name: str) -> list[str]:

@@ -296,8 +296,11 @@ def _register_text(con, r, lang: str, limit: int) -> None:
     f = lambda n: fmt_int(n, lang)  # noqa: E731
     i = r.input
     con.print(register_line(i, lang))
-    if i.missing_columns:
-        con.print(("  Thiếu cột: " if vi else "  Missing columns: ") + ", ".join(i.missing_columns))
+    for name, header, near in i.near or [(n, n, "") for n in i.missing_columns]:
+        text = f"  {'Thiếu cột' if vi else 'Missing column'} '{header}' ({name})"
+        if near:
+            text += f" — {'cột gần giống nhất' if vi else 'the closest column'}: '{near}'"
+        con.print(text, markup=False)
     for u in r.unchecked:
         con.print(
             f"  Chưa kiểm tra {u.field} theo sổ {u.refers}: sổ này không có trong --registers"
