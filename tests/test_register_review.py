@@ -114,3 +114,14 @@ def test_a_misspelt_header_is_named_with_the_closest_one(tmp_path):
         "Thiếu cột 'Có chữ ký số' (digital_signature) — cột gần giống nhất: 'Có chữ kí số'"
         in r.output
     )
+
+
+def test_a_broken_register_file_is_fixed_in_the_workbook_not_re_exported(tmp_path):
+    folder = tmp_path / "so"
+    folder.mkdir()
+    (folder / "cbccvc.csv").write_bytes(b"")
+    r = cli("validate", "--registers", folder)
+    assert r.exit_code == 2
+    assert "rỗng (0 byte)" in r.output and "Một cửa" not in r.output
+    assert "Danh sách cán bộ, công chức, viên chức" in r.output
+    assert "cchc template registers" in r.output

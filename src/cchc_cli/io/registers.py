@@ -51,13 +51,42 @@ def sheet_names(path: Path) -> list[str] | None:
         return None
 
 
+# The reader's hints that send the user back to the one-stop system: a register is the
+# department's own workbook, fixed there.
+_EXPORT_WORDS = ("Một cửa", "danh sách hồ sơ", "xuất lại")
+
+
+def _register_hint(exc: CchcError, reg: Register | None) -> CchcError:
+    """The reader's error, its hint about re-exporting dossiers replaced by one about the
+    register (other hints — an encoding, a stray cell — are kept); ``reg`` None: a workbook
+    of registers."""
+    hint = exc.hint
+    if not isinstance(hint, Msg) or not any(w in hint.vi for w in _EXPORT_WORDS):
+        return exc
+    vi = f"sổ '{reg.title}'" if reg else "sổ làm việc"
+    en = f"the register '{reg.title_en or reg.title}'" if reg else "the workbook"
+    return CchcError(
+        exc.message,
+        Msg(
+            f"mở {vi} bằng Excel, sửa rồi lưu lại (.xlsx hoặc CSV UTF-8); chưa có sổ thì tạo "
+            "sổ mẫu: cchc template registers -o so-theo-doi.xlsx",
+            f"open {en} in Excel, fix it and save it (.xlsx or CSV UTF-8); to start one: "
+            "cchc template registers -o so-theo-doi.xlsx",
+        ),
+        exc.location,
+    )
+
+
 def _unreadable(plan: Plan, path: Path) -> None:
     """Raise the reader's own message for a workbook whose sheets cannot be listed (empty,
     damaged, not a workbook at all), as for an export."""
     from .table import stage_table
 
     reg = next(iter(plan.registers.values()))
-    stage_table(path, header_score(view(plan, reg))).close()  # raises: it cannot be read
+    try:
+        stage_table(path, header_score(view(plan, reg))).close()  # raises: it cannot be read
+    except CchcError as exc:
+        raise _register_hint(exc, None) from None
 
 
 def _matching(plan: Plan, name: str) -> Register | None:
@@ -165,14 +194,17 @@ def read_registers(
             for f in locate(plan, sources, stray):
                 reg = plan.registers[f.register]
                 keyed = reg.key or next(iter(reg.columns))
-                out[f.register] = stage_table(
-                    f.path,
-                    header_score(view(plan, reg)),
-                    sheet=f.sheet,
-                    min_score=min(2, len(reg.columns)),
-                    expected=[spec.aliases[0] for spec in reg.columns.values()],
-                    keys=[keyed, *reg.columns[keyed].aliases],
-                )
+                try:
+                    out[f.register] = stage_table(
+                        f.path,
+                        header_score(view(plan, reg)),
+                        sheet=f.sheet,
+                        min_score=min(2, len(reg.columns)),
+                        expected=[spec.aliases[0] for spec in reg.columns.values()],
+                        keys=[keyed, *reg.columns[keyed].aliases],
+                    )
+                except CchcError as exc:
+                    raise _register_hint(exc, reg) from None
     except BaseException:
         for s in out.values():
             s.close()
