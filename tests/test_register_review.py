@@ -125,3 +125,27 @@ def test_a_broken_register_file_is_fixed_in_the_workbook_not_re_exported(tmp_pat
     assert "rỗng (0 byte)" in r.output and "Một cửa" not in r.output
     assert "Danh sách cán bộ, công chức, viên chức" in r.output
     assert "cchc template registers" in r.output
+
+
+@pytest.mark.parametrize(
+    ("numerator", "expected"),
+    [
+        # an empty date: "not in P" is true (not negates the atom), "!=" is false
+        ("not (remedied_at in period)", (2, 3, 1)),  # T1, T5
+        ("remedied_at != found_at", (1, 3, 1)),  # T2
+    ],
+)
+def test_not_and_not_equal_over_an_empty_date(tmp_path, numerator, expected):
+    from cchc_cli.plan.model import load_plan
+
+    p = edited_plan(tmp_path, "numerator: escalated or remedied_at <= period_end",
+                    f"numerator: {numerator}")  # fmt: skip
+    rows = [
+        {"finding_id": "T1", "found_at": "05/03/2023", "remedied_at": ""},  # no date
+        {"finding_id": "T2", "found_at": "05/03/2023", "remedied_at": "10/04/2023"},  # in P
+        {"finding_id": "T5", "found_at": "05/03/2023", "remedied_at": ""},  # no date
+        {"finding_id": "T4", "found_at": "05/03/2023", "remedied_at": "31/02/2023"},  # unknown
+    ]
+    write_register(tmp_path / "so", "ton_tai", rows)
+    got = figures(count(tmp_path / "so", load_plan(p))["findings_remedied"])
+    assert got[:3] == expected
