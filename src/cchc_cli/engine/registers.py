@@ -55,6 +55,7 @@ from ..plan.conditions import (
     Or,
     Ref,
     Test,
+    leaves,
 )
 from ..plan.model import Indicator, Plan
 from ..plan.registers import Register, RegisterRule, Side, reads, registers_read, rule_reads, view
@@ -220,7 +221,7 @@ class Compiler:
         names: dict = {}
         picked, joins = [], []
         for cond in conditions:
-            for node in _leaves(cond):
+            for node in leaves(cond):
                 operands = [node.left, node.right] if isinstance(node, Compare) else []
                 for o in operands:
                     if o.unit is None or o.field in PERIOD_BOUNDS or o in names:
@@ -507,19 +508,6 @@ def _conditions(rule: RegisterRule) -> list[Condition | None]:
     return [s.condition for s in (rule.denominator, rule.numerator) if s is not None]
 
 
-def _leaves(cond: Condition | None):
-    """Every leaf of a condition (not those inside a semi-join's condition)."""
-    if cond is None:
-        return
-    if isinstance(cond, (And, Or)):
-        for c in cond.items:
-            yield from _leaves(c)
-    elif isinstance(cond, Not):
-        yield from _leaves(cond.item)
-    else:
-        yield cond
-
-
 # -- running ------------------------------------------------------------------------------------
 
 
@@ -589,7 +577,7 @@ def _working_offsets(plan: Plan) -> tuple[dict[str, set[str]], int]:
 
     def walk(cond: Condition | None, register: str) -> None:
         nonlocal most
-        for node in _leaves(cond):
+        for node in leaves(cond):
             if isinstance(node, Has):
                 walk(node.where, node.register)
             elif isinstance(node, Compare):

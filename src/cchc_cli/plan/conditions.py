@@ -31,6 +31,7 @@ field of the register and the left field has no vocabulary.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ..errors import MAX_DEPTH, Msg, too_deep
@@ -370,22 +371,26 @@ def parse_condition(text: str) -> Condition:
     return _Parser(text).parse()
 
 
+def leaves(cond: Condition | None) -> Iterator[Condition]:
+    """Every leaf of a condition in order of appearance, through ``and``/``or``/``not`` (not
+    into a ``has``'s ``where``: that condition reads another register's rows)."""
+    if cond is None:
+        return
+    if isinstance(cond, Not):
+        yield from leaves(cond.item)
+    elif isinstance(cond, (And, Or)):
+        for item in cond.items:
+            yield from leaves(item)
+    else:
+        yield cond
+
+
 def fields_of(cond: Condition) -> list[str]:
     """Fields a condition names, in order of first appearance (a register condition's
     comparisons and dates in P too; not the fields of another register a ``has`` reads)."""
     out: list[str] = []
-
-    def walk(c: Condition) -> None:
-        names = _own_fields(c)
-        if names is not None:
-            out.extend(n for n in names if n not in out)
-        elif isinstance(c, Not):
-            walk(c.item)
-        else:
-            for item in c.items:
-                walk(item)
-
-    walk(cond)
+    for leaf in leaves(cond):
+        out.extend(n for n in _own_fields(leaf) or () if n not in out)
     return out
 
 
@@ -406,13 +411,7 @@ PERIOD_BOUNDS = ("period_start", "period_end")
 def tests_of(cond: Condition) -> list[Ref | Test]:
     """The vocabulary tests and bare references, in order (a register condition's other leaves
     are :func:`extended_of`'s)."""
-    if isinstance(cond, (Ref, Test)):
-        return [cond]
-    if isinstance(cond, EXTENDED):
-        return []
-    if isinstance(cond, Not):
-        return tests_of(cond.item)
-    return [t for item in cond.items for t in tests_of(item)]
+    return [leaf for leaf in leaves(cond) if isinstance(leaf, (Ref, Test))]
 
 
 def offset_of(node: Compare | InPeriod | Has) -> int:
@@ -422,10 +421,4 @@ def offset_of(node: Compare | InPeriod | Has) -> int:
 
 def extended_of(cond: Condition) -> list[Compare | InPeriod | Has]:
     """The register-only leaves of a condition, in order (not inside a ``has``'s ``where``)."""
-    if isinstance(cond, EXTENDED):
-        return [cond]
-    if isinstance(cond, (Ref, Test)):
-        return []
-    if isinstance(cond, Not):
-        return extended_of(cond.item)
-    return [t for item in cond.items for t in extended_of(item)]
+    return [leaf for leaf in leaves(cond) if isinstance(leaf, EXTENDED)]

@@ -33,6 +33,7 @@ from .conditions import (
     Or,
     Ref,
     Test,
+    leaves,
     parse_condition,
 )
 from .model import Alias, ColumnSpec, Vocabulary, check_words, claim_headers, field_type, not_yes_no
@@ -161,9 +162,7 @@ def _refers(refs: Mapping[str, Node], registers: Mapping[str, Register], owner: 
                 Msg(f"kế hoạch không có sổ '{target}'", f"the plan has no register '{target}'"),
                 Msg(f"có phải ý bạn là '{guess}'?", f"did you mean '{guess}'?")
                 if guess
-                else Msg(
-                    f"các sổ: {', '.join(registers)}", f"registers: {', '.join(registers)}"
-                ),
+                else Msg(f"các sổ: {', '.join(registers)}", f"registers: {', '.join(registers)}"),
             )
         if registers[target].key is None:
             raise node.error(
@@ -184,7 +183,9 @@ def _refers(refs: Mapping[str, Node], registers: Mapping[str, Register], owner: 
                     f"field '{field_name}' of '{owner}' refers to '{target}': it must be text, "
                     "as keys are",
                 ),
-                Msg("đổi 'type: text', hoặc bỏ 'refers'", "make it 'type: text', or remove 'refers'"),
+                Msg(
+                    "đổi 'type: text', hoặc bỏ 'refers'", "make it 'type: text', or remove 'refers'"
+                ),
             )
         out[field_name] = target
     return out
@@ -528,26 +529,17 @@ def reads(cond: Condition | None) -> list[str | Has]:
     """The fields of its own row a condition reads and its semi-joins, in order of appearance
     (what the first bad cell of a left-out row is looked for in)."""
     out: list[str | Has] = []
-
-    def walk(c: Condition) -> None:
-        if isinstance(c, (And, Or)):
-            for item in c.items:
-                walk(item)
-        elif isinstance(c, Not):
-            walk(c.item)
-        elif isinstance(c, Has):
+    for c in leaves(cond):
+        if isinstance(c, Has):
             if c.outer not in out:
                 out.append(c.outer)
             out.append(c)
         elif isinstance(c, Compare):
-            for o in (c.left, c.right):
-                if o.field not in PERIOD_BOUNDS and o.field not in out:
-                    out.append(o.field)
+            out.extend(
+                o.field for o in (c.left, c.right) if o.field not in PERIOD_BOUNDS + tuple(out)
+            )
         elif c.field not in out:
             out.append(c.field)
-
-    if cond is not None:
-        walk(cond)
     return out
 
 
