@@ -149,3 +149,34 @@ def test_not_and_not_equal_over_an_empty_date(tmp_path, numerator, expected):
     write_register(tmp_path / "so", "ton_tai", rows)
     got = figures(count(tmp_path / "so", load_plan(p))["findings_remedied"])
     assert got[:3] == expected
+
+
+def test_register_definitions_in_words():
+    """From the plan's headers and words (registers.md's first header and word of each)."""
+    from cchc_cli.plan.describe import register_definition
+    from cchc_cli.plan.model import load_plan
+
+    plan = load_plan()
+
+    def words(ident):
+        d = register_definition(plan, plan.indicator(ident))
+        return d.denominator, d.numerator
+
+    assert words("staff_trained") == (
+        "“Loại” là “Công chức” hoặc “Viên chức”",
+        "có dòng trong sổ “Đào tạo, bồi dưỡng” cùng “Mã cán bộ” mà “Đến ngày” trong kỳ và "
+        "“Loại bồi dưỡng” là “Nghiệp vụ” hoặc “Cải cách hành chính”",
+    )
+    assert words("procedures_updated_timely")[1] == (
+        "“Ngày quyết định công bố” ≤ “Ngày hiệu lực” − 5 ngày làm việc"
+    )
+    assert words("findings_remedied")[1] == (
+        "“Kiến nghị cấp có thẩm quyền” là “Có” hoặc “Ngày khắc phục” ≤ ngày cuối kỳ"
+    )
+    assert words("declared_info_reduced")[1] == "tổng “Số thông tin được cắt giảm”"
+    r = cli("explain", "iso_processes_applied", "--format", "json", "--lang", "en")
+    doc = json.loads(r.output)
+    assert doc["definition"]["numerator"] == (
+        '"Loại TTHC" (kind) is "TTHC" and "Hình thức công bố" (change) is not "Bãi bỏ" and '
+        '"Áp dụng ISO 9001" (iso_applied) is "Có"'
+    )

@@ -14,7 +14,19 @@ import re
 from dataclasses import dataclass
 
 from . import fields as F
-from .conditions import And, Condition, Not, Ref, Test, fields_of
+from .conditions import (
+    PERIOD_BOUNDS,
+    And,
+    Compare,
+    Condition,
+    Has,
+    InPeriod,
+    Not,
+    Operand,
+    Ref,
+    Test,
+    fields_of,
+)
 from .model import Indicator, Plan, Vocabulary
 
 _QUOTE = {"vi": ("“", "”"), "en": ('"', '"')}
@@ -133,9 +145,59 @@ def describe(plan: Plan, cond: Condition, lang: str = "vi", *, words: int = 1) -
     return _walk(plan, cond, lang, neg=False, top=True, words=words)
 
 
+_BOUNDS = {
+    "period_start": ("ngày đầu kỳ", "the period's first day"),
+    "period_end": ("ngày cuối kỳ", "the period's last day"),
+}
+_OPS = {"<": "<", "<=": "≤", ">": ">", ">=": "≥", "=": "=", "==": "=", "!=": "≠"}
+
+
+def _operand(plan: Plan, o: Operand, lang: str) -> str:
+    en = lang == "en"
+    if o.field in PERIOD_BOUNDS:
+        text = _BOUNDS[o.field][1 if en else 0]
+    else:
+        text = field_label(plan, o.field, lang)
+    if o.unit is None:
+        return text
+    unit = (
+        ("working days" if en else "ngày làm việc")
+        if o.unit == "working_days"
+        else ("days" if en else "ngày")
+    )
+    return f"{text} {'+' if o.days > 0 else '−'} {abs(o.days)} {unit}"
+
+
+def _register_leaf(plan: Plan, cond: Compare | InPeriod | Has, lang: str, words: int) -> str:
+    """A register condition's own leaves: a date in P, a comparison, a row of another register."""
+    en = lang == "en"
+    if isinstance(cond, InPeriod):
+        label = field_label(plan, cond.field, lang)
+        return f"{label} is within the period" if en else f"{label} trong kỳ"
+    if isinstance(cond, Compare):
+        op = _OPS.get(cond.op, cond.op)
+        return f"{_operand(plan, cond.left, lang)} {op} {_operand(plan, cond.right, lang)}"
+    from .registers import view
+
+    other = plan.registers[cond.register]
+    inner = view(plan, other)
+    title = _q(other.title_en or other.title, lang) if en else _q(other.title, lang)
+    key = field_label(inner, cond.inner, lang)
+    text = f"a row of {title} with the same {key}" if en else f"có dòng trong sổ {title} cùng {key}"
+    if cond.where is not None:
+        where = _walk(inner, cond.where, lang, neg=False, top=True, words=words)
+        text += f" where {where}" if en else f" mà {where}"
+    return text
+
+
 def _walk(plan: Plan, cond: Condition, lang: str, *, neg: bool, top: bool, words: int = 1) -> str:
     if isinstance(cond, (Ref, Test)):
         return _leaf(plan, cond, lang, neg, words)
+    if isinstance(cond, (Compare, InPeriod, Has)):
+        text = _register_leaf(plan, cond, lang, words)
+        if not neg:
+            return text
+        return f"not ({text})" if lang == "en" else f"không phải ({text})"
     if isinstance(cond, Not):
         return _walk(plan, cond.item, lang, neg=not neg, top=top, words=words)
     conj = (
@@ -179,10 +241,59 @@ def definition(plan: Plan, ind: Indicator, lang: str = "vi") -> Definition:
     return Definition(den, num, tuple(notes))
 
 
+def register_definition(plan: Plan, ind: Indicator, lang: str = "vi") -> Definition:
+    """A register indicator's denominator and numerator in words (the register's headers and
+    words), plus how its rows are counted."""
+    from .registers import view
+
+    en = lang == "en"
+    rule = ind.rule
+    assert rule is not None
+    reg = plan.registers[rule.register]
+    fields = view(plan, reg)
+    title = _q(reg.title_en or reg.title, lang) if en else _q(reg.title, lang)
+
+    def side(s, every: str | None) -> str:
+        """``every``: what a side without a condition covers (None: the rows already named)."""
+        whole = s is None or s.condition is None
+        rows = every if whole else describe(fields, s.condition, lang)
+        if s is None or s.sum is None:
+            return rows or ""
+        total = field_label(fields, s.sum, lang)
+        if rows is None:
+            return f"the sum of {total}" if en else f"tổng {total}"
+        return f"the sum of {total} over: {rows}" if en else f"tổng {total} của: {rows}"
+
+    every = f"every row of {title}" if en else f"mọi dòng của sổ {title}"
+    if rule.denominator is None:  # a count: its rows are the numerator's
+        den = f"the rows of {title} counted" if en else f"đếm các dòng của sổ {title}"
+        num = side(rule.numerator, every)
+    else:
+        den = side(rule.denominator, every)
+        num = side(rule.numerator, None)
+    notes = []
+    if reg.key is not None:
+        key = field_label(fields, reg.key, lang)
+        notes.append(
+            f"rows whose {key} is repeated or empty are set aside (left out where they might count)"
+            if en
+            else f"dòng có {key} trùng hoặc để trống bị để riêng (loại ra nơi có thể được tính)"
+        )
+    notes.append(
+        "an empty date is no date (a comparison with it is false); a bad cell leaves its row "
+        "out of both"
+        if en
+        else "ngày để trống là không có ngày (so sánh với nó là sai); ô lỗi làm dòng bị loại "
+        "khỏi cả tử số và mẫu số"
+    )
+    return Definition(den, num, tuple(notes))
+
+
 __all__ = [
     "Definition",
     "category_label",
     "definition",
     "describe",
     "field_label",
+    "register_definition",
 ]

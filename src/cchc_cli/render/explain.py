@@ -13,7 +13,7 @@ from rich.text import Text
 from .. import __version__
 from ..errors import shown_path
 from ..explain import LEAD
-from ..plan.describe import definition, field_label
+from ..plan.describe import definition, field_label, register_definition
 from ..text import nfc
 from . import (
     STATUS_TEXT,
@@ -86,7 +86,7 @@ def result_json(r) -> dict:
 
 def explain_dict(expl, lang: str = "vi") -> dict:
     ind, plan = expl.indicator, expl.plan
-    d = definition(plan, ind, lang) if ind.source == "dossiers" else None
+    d = _definition(plan, ind, lang)
     rows = expl.rows
     out = {
         "schema_version": SCHEMA_VERSION,
@@ -284,39 +284,37 @@ def render_explain_table(
             markup=False,
         )
     con.print()
-    if ind.source == "dossiers":
-        d = definition(plan, ind, lang)
-        con.print(
-            "Định nghĩa (sinh từ điều kiện trong kế hoạch):"
-            if vi
-            else "Definition (generated from the plan's conditions):"
-        )
-        con.print(f"  {'Mẫu số' if vi else 'Denominator'}: {d.denominator}", markup=False)
-        con.print(
-            f"  {'Tử số' if vi else 'Numerator'}: "
-            f"{'trong mẫu số, ' if vi else 'of those, '}{d.numerator}",
-            markup=False,
-        )
-        con.print(
-            f"  {'Điều kiện trong kế hoạch' if vi else 'Plan conditions'}: "
-            f"denominator: {ind.denominator_text}"
-            f" · numerator: {ind.numerator_text}",
-            markup=False,
-        )
-        for note in d.notes:
-            con.print(f"  • {note}", markup=False)
-    elif ind.source == "registers":
+    d = _definition(plan, ind, lang)
+    if ind.source == "registers":
         reg = plan.registers[ind.register]
         title = reg.title if vi else (reg.title_en or reg.title)
         con.print(
             f"{'Nguồn: sổ theo dõi' if vi else 'Source: the register'} {title} ({reg.name})",
             markup=False,
         )
-        sides = [("Mẫu số" if vi else "Denominator", ind.denominator_text)]
-        sides.append(("Tử số" if vi else "Numerator", ind.numerator_text))
-        for word, text in sides:
-            if text:
-                con.print(f"  {word}: {text}", markup=False)
+    if d is not None:
+        con.print(
+            "Định nghĩa (sinh từ điều kiện trong kế hoạch):"
+            if vi
+            else "Definition (generated from the plan's conditions):"
+        )
+        if ind.source == "registers" and ind.rule.denominator is None:  # a count
+            con.print(f"  {'Đếm' if vi else 'Counted'}: {d.numerator}", markup=False)
+        else:
+            con.print(f"  {'Mẫu số' if vi else 'Denominator'}: {d.denominator}", markup=False)
+            con.print(
+                f"  {'Tử số' if vi else 'Numerator'}: "
+                f"{'trong mẫu số, ' if vi else 'of those, '}{d.numerator}",
+                markup=False,
+            )
+        texts = [("denominator", ind.denominator_text), ("numerator", ind.numerator_text)]
+        con.print(
+            f"  {'Điều kiện trong kế hoạch' if vi else 'Plan conditions'}: "
+            + " · ".join(f"{side}: {text}" for side, text in texts if text),
+            markup=False,
+        )
+        for note in d.notes:
+            con.print(f"  • {note}", markup=False)
     else:
         con.print(
             (
@@ -361,6 +359,15 @@ def render_explain_table(
     if expl.rows is not None:
         _rows_table(con, expl, lang, limit)
     return buf.getvalue()
+
+
+def _definition(plan, ind, lang: str):
+    """The indicator's definition in words (None: a typed figure)."""
+    if ind.source == "dossiers":
+        return definition(plan, ind, lang)
+    if ind.source == "registers":
+        return register_definition(plan, ind, lang)
+    return None
 
 
 def input_paths(expl) -> str:
