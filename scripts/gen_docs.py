@@ -142,7 +142,7 @@ NOTES = {
     "indicators[].reason": "why no_data: a reason code (missing_column, zero_denominator, "
     "no_register, no_actuals)",
     "indicators[].evidence": "an actuals entry's {document, date, note}; null otherwise",
-    "indicators[].headroom": "kind: absorb | need | unlimited | impossible",
+    "indicators[].headroom": "kind: absorb | need | unlimited | impossible; a register's: its rows changing side",
     "indicators[].compare": "--compare: the change since the earlier run; null without it",
     "breakdown": "--by: the same figures per month (field, procedure, unit); absent without",
     "breakdown.groups": "one per group; a month is its own period",

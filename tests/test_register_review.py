@@ -180,3 +180,20 @@ def test_register_definitions_in_words():
         '"Loại TTHC" (kind) is "TTHC" and "Hình thức công bố" (change) is not "Bãi bỏ" and '
         '"Áp dụng ISO 9001" (iso_applied) is "Có"'
     )
+
+
+def test_register_headroom_counts_rows_changing_side(tmp_path):
+    """By hand on the sample: 24/32 staff trained against ≥ 80%: 26/32 = 81.25% passes, 25/32 =
+    78.1% does not, so 2 of the 8 must be trained; 4/5 units inspected against ≥ 70%: 3/5 = 60%
+    fails, so none may slip; 6/7 findings against 100%: the one left must be remedied."""
+    out = tmp_path / "r.json"
+    cli("check", SAMPLE, "--registers", FOLDER, "--format", "json", "-o", out)
+    got = {
+        i["id"]: i["headroom"] for i in json.loads(out.read_text(encoding="utf-8"))["indicators"]
+    }
+    assert got["staff_trained"] == {"kind": "need", "count": 2}
+    assert got["units_inspected"] == {"kind": "absorb", "count": 0}
+    assert got["findings_remedied"] == {"kind": "need", "count": 1}
+    assert got["declared_info_reduced"] is None  # a sum of fields, not rows
+    r = cli("check", SAMPLE, "--registers", FOLDER)
+    assert "thiếu 2 dòng đạt" in r.output and "không còn dư địa" in r.output

@@ -19,6 +19,11 @@ class Headroom:
     ``need`` — it fails and needs ``k`` more successes; ``unlimited`` — no number of failures can
     break it (target ≥ 0%); ``impossible`` — no number of successes can reach it (e.g. "= 100%"
     with a failure already counted).
+
+    A register's rows are all there (the staff, the procedures): its figure moves when rows
+    change side, not when rows are added. So for a register indicator ``absorb`` is how many of
+    its passing rows may fail and ``need`` how many of its failing rows must pass (``= 100%``:
+    every one of them, never impossible); a sum's (a count of fields, not rows) has none.
     """
 
     kind: str
@@ -41,6 +46,8 @@ def headroom_info(result) -> Headroom | None:
             return None
         op = ">="
     passing = result.status == "pass"
+    if ind.source == "registers":
+        return _rows_moving(ind, num, den, t, op, passing)
     if op in (">=", ">"):  # good events add to numerator and denominator, bad to the denominator
         if passing:
             if t == 0:
@@ -63,6 +70,25 @@ def headroom_info(result) -> Headroom | None:
     return Headroom("need", max(0, math.ceil(x) if op == "<=" else math.floor(x) + 1))
 
 
+def _rows_moving(ind, num: Fraction, den: Fraction, t: Fraction, op: str, passing: bool):
+    """A register ratio's headroom over its own rows (the denominator stays)."""
+    rule = ind.rule
+    if rule is None or rule.numerator.sum or (rule.denominator and rule.denominator.sum):
+        return None
+    edge = t * den  # the numerator at the target exactly
+    if op in (">=", ">"):  # passing rows are the good ones
+        if passing:  # largest b with num - b >= edge (> edge)
+            b = math.floor(num - edge) if op == ">=" else math.ceil(num - edge) - 1
+            return Headroom("absorb", max(0, b))
+        g = math.ceil(edge - num) if op == ">=" else math.floor(edge - num) + 1
+        return Headroom("need", max(0, g))
+    if passing:  # "<=" / "<": the numerator counts the bad rows; largest b with num + b <= edge
+        b = math.floor(edge - num) if op == "<=" else math.ceil(edge - num) - 1
+        return Headroom("absorb", max(0, b))
+    g = math.ceil(num - edge) if op == "<=" else math.floor(num - edge) + 1
+    return Headroom("need", max(0, g))
+
+
 def headroom(result) -> int | None:
     """The number in :func:`headroom_info`: failures a passing indicator can still absorb, or
     successes a failing one needs. None when not applicable, impossible or unlimited."""
@@ -81,7 +107,7 @@ def headroom_text(result, lang: str = "vi") -> str | None:
         return None
     vi = lang == "vi"
     ind = result.indicator
-    unit = "hồ sơ" if ind.source == "dossiers" else "trường hợp"
+    unit = {"dossiers": "hồ sơ", "registers": "dòng"}.get(ind.source, "trường hợp")
     if info.kind == "unlimited":
         return f"không giới hạn số {unit} không đạt" if vi else "no limit on failures"
     if info.kind == "impossible":
@@ -92,10 +118,16 @@ def headroom_text(result, lang: str = "vi") -> str | None:
         )
     k = info.k
     assert k is not None
+    kf = f"{k:,}".replace(",", ".") if vi else f"{k:,}"
+    if ind.source == "registers":  # its rows change side; none is added
+        if info.kind == "need":
+            return f"thiếu {kf} dòng đạt" if vi else f"{kf} passing row{_s(k)} short"
+        if k == 0:
+            return "không còn dư địa" if vi else "no room left"
+        return f"dư {kf} dòng đạt" if vi else f"{kf} passing row{_s(k)} to spare"
     fail_vi = ind.fail_label or f"{unit} không đạt"
     pass_vi = ind.pass_label or f"{unit} đạt"
     unit_en = "dossier" if ind.source == "dossiers" else "case"
-    kf = f"{k:,}".replace(",", ".") if vi else f"{k:,}"
     if info.kind == "absorb":
         if k == 0:
             return f"không thể thêm {fail_vi} nào" if vi else f"no more failing {unit_en}s allowed"

@@ -184,7 +184,7 @@ def _indicator_table(console: Console, result, lang: str) -> None:
             else (fmt_int(r.numerator, lang) if r.numerator is not None else "–")
         )
         verdict = Text(STATUS_TEXT[r.status].get(lang), style=_STYLE[r.status])
-        room = (headroom_text(r, lang) or "") if r.indicator.source == "dossiers" else ""
+        room = (headroom_text(r, lang) or "") if r.indicator.source != "actuals" else ""
         rows.append(
             (
                 r,
