@@ -49,7 +49,9 @@ REASON_TEXT = {
         "dossier code date differs from received date",
     ),
     "missing_column": Msg("tệp thiếu cột", "the file lacks the column"),
-    "zero_denominator": Msg("không có hồ sơ nào thuộc mẫu số", "nothing in the denominator"),
+    "zero_denominator": Msg(
+        "mẫu số bằng 0: không có hồ sơ, dòng nào để tính", "nothing in the denominator"
+    ),
     "no_actuals": Msg("chưa có số liệu (dùng --actuals)", "no figures given (use --actuals)"),
     "no_register": Msg(
         "chưa có sổ theo dõi (dùng --registers)", "register not given (use --registers)"
