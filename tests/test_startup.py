@@ -16,7 +16,7 @@ from cchc_cli.engine import calendar_sql, duck
 from cchc_cli.pipeline import Request, run
 from cchc_cli.plan import yamlfile
 from cchc_cli.plan.calendar import supported_years
-from conftest import ACTUALS, PLAN, ROOT, SAMPLE, write_export
+from conftest import ACTUALS, PLAN, REGISTERS, ROOT, SAMPLE, write_export
 
 _spec = importlib.util.spec_from_file_location(
     "duckdb_reference", ROOT / "benchmarks" / "duckdb_reference.py"
@@ -98,6 +98,16 @@ def test_the_rows_behind_figures_import_no_pandas(args, tmp_path):
     got = modules_of(*args, tmp_path=tmp_path)
     assert "pandas" not in got
     assert not {m for m in got if m.startswith(("cchc_cli.records", "cchc_cli.classify"))}
+
+
+@pytest.mark.parametrize("registers", [REGISTERS, REGISTERS.with_suffix("")], ids=["xlsx", "csv"])
+def test_check_with_registers_imports_no_pandas(registers, tmp_path):
+    """The registers are typed over numpy buffers (no Arrow array built from Python objects,
+    no Python scalar given to a kernel, no ``to_numpy``: each would import pandas)."""
+    args = ("--registers", registers, "--actuals", ACTUALS, "--format", "json", "-o", "o.json")
+    got = modules_of("check", SAMPLE, *args, tmp_path=tmp_path)
+    assert "pandas" not in got
+    assert "cchc_cli.engine.registers" in got  # the registers were counted
 
 
 def test_help_imports_no_engine(tmp_path):

@@ -232,7 +232,7 @@ def row_table(
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    from .engine import arrow as A
+    from . import arrow as A
 
     fields = tuple(display_fields(plan, ind, columns))
     table = rows.table
@@ -253,7 +253,7 @@ def register_row_table(
     register, file, sheet and line; ``path``: how to name the file, verify: as recorded)."""
     import pyarrow.compute as pc
 
-    from .engine import arrow as A
+    from . import arrow as A
 
     table = rows.table
     classes = KIND_CLASSES[kind]

@@ -15,10 +15,10 @@ from dataclasses import dataclass, replace
 import duckdb
 import pyarrow as pa
 
+from .. import arrow as A
 from ..io.binding import SAMPLE_CELLS, HeaderBinding, bind_headers
 from ..io.staged import ABSENT, Staged, TableInfo, cell_names
 from ..plan.model import Plan
-from . import arrow as A
 from .compile import ABSENT as ABSENT_SQL
 from .compile import q
 

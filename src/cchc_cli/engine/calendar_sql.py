@@ -15,9 +15,9 @@ import datetime as dt
 import numpy as np
 import pyarrow as pa
 
+from .. import arrow as A
 from ..plan.calendar import plan_calendar, supported_years
 from ..plan.model import Plan
-from . import arrow as A
 
 _TABLES: dict[tuple, pa.Table] = {}  # built once per first year and plan calendar
 

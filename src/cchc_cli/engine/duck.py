@@ -21,12 +21,12 @@ from dataclasses import dataclass, field, replace
 
 import duckdb
 
+from .. import arrow as A
 from ..errors import Reason
 from ..plan import fields as F
 from ..plan.model import Plan
 from ..results import Counts, InputSummary, LeftOut
 from ..text import fold_value
-from . import arrow as A
 from . import dates as D
 from .bind import Bound, file_facts, release, sample_cells
 from .calendar_sql import calendar_table

@@ -34,6 +34,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .. import arrow as A
 from ..errors import Reason
 from ..io.binding import HeaderBinding, bind_headers
 from ..io.cells import EMPTY, UNKNOWN, encode_words, parse_dates, parse_integers
@@ -114,65 +115,67 @@ def bind_register(plan: Plan, register: Register, staged: Staged) -> Table:
 
 
 def type_cells(plan: Plan, register: Register, cells: pa.Table, columns: HeaderBinding) -> pa.Table:
+    """The typed relation of one register file (columns over numpy buffers: ``pa.array`` would
+    import pandas on ``check``'s path)."""
     n = cells.num_rows
     out: dict[str, pa.Array] = {"_line": cells["_line"].combine_chunks()}
     short, missing = reason_index(Reason.SHORT_ROW), reason_index(Reason.MISSING_VALUE)
+    blank = A.strings([""] * n)
     for name, spec in register.columns.items():
         found = columns.where.get(name)
         if found is None:  # absent: the indicators reading it are no_data, never counted
             out[f"v_{name}"] = pa.nulls(n, _arrow_type(spec.kind))
             out[f"w_{name}"] = pa.nulls(n, pa.int32())
-            out[f"e_{name}"] = pa.array(np.ones(n, dtype=bool))
-            out[f"r_{name}"] = pa.array([""] * n, pa.string())
+            out[f"e_{name}"] = A.flags(np.ones(n, dtype=bool))
+            out[f"r_{name}"] = blank
             if spec.kind == F.TEXT:
-                out[f"k_{name}"] = pa.array([""] * n, pa.string())
+                out[f"k_{name}"] = blank
             continue
         arr = cells[str(found[0])]
-        cut = np.asarray(pc.equal(arr, ABSENT).to_numpy(zero_copy_only=False), dtype=bool)
-        empty = np.asarray(pc.equal(arr, "").to_numpy(zero_copy_only=False), dtype=bool)
-        arr = pc.if_else(pa.array(cut), "", arr)
+        arr = pc.cast(arr, pa.large_string())  # words may come dictionary-coded
+        cut, empty = A.is_text(arr, ABSENT), A.is_text(arr, "")
+        arr = pc.if_else(A.flags(cut), blank, arr)
+        if not isinstance(arr, pa.ChunkedArray):  # as the readers give cells
+            arr = pa.chunked_array([arr])
         out[f"r_{name}"] = arr  # as written: the rows behind a figure show it
         why = np.full(n, -1, dtype=np.int32)
         if spec.kind == F.TEXT:
             texts = arr.to_pylist()
-            value = pa.array(texts, pa.string())
+            value = arr
             folded = {t: fold_value(t) for t in set(texts)}
-            out[f"k_{name}"] = pa.array([folded[t] for t in texts], pa.string())
+            out[f"k_{name}"] = A.strings([folded[t] for t in texts])
         elif spec.kind == F.DATE:
             days, bad = parse_dates(arr, empty | cut)
             why[bad] = reason_index(Reason.INVALID_DATE)
-            nat = np.isnat(days)
-            value = pa.array(
-                (days - np.datetime64("1970-01-01", "D")).astype(np.int32), pa.date32(), mask=nat
-            )
+            epoch = (days - np.datetime64("1970-01-01", "D")).astype(np.int64)
+            value = A.numbers(np.where(np.isnat(days), 0, epoch), pa.date32(), ~np.isnat(days))
         elif spec.kind == F.INTEGER:
             numbers, bad = parse_integers(arr, empty | cut)
             why[bad] = reason_index(Reason.INVALID_NUMBER)
             ok = ~np.isnan(numbers)
-            value = pa.array(np.where(ok, numbers, 0).astype(np.int64), mask=~ok)
+            value = A.numbers(np.where(ok, numbers, 0), pa.int64(), ok)
         else:
             vocab = plan.vocabularies[spec.type]
             codes, bad = encode_words(arr, vocab, empty | cut)
             why[bad] = reason_index(Reason.UNKNOWN_VALUE)
             words = [*vocab.categories]
-            value = pa.array(
-                [None if c == UNKNOWN else "" if c == EMPTY else words[c] for c in codes.tolist()],
-                pa.string(),
+            value = A.strings(
+                [None if c == UNKNOWN else "" if c == EMPTY else words[c] for c in codes.tolist()]
             )
         if not spec.allow_empty:
             why[empty] = missing
         why[cut] = short
         known = why < 0
         if not spec.allow_empty or spec.kind != F.TEXT:
-            value = pc.if_else(pa.array(known), value, pa.nulls(n, value.type))
+            value = pc.if_else(A.flags(known), value, pa.nulls(n, value.type))
         out[f"v_{name}"] = value
-        out[f"w_{name}"] = pa.array(why, mask=known)
-        out[f"e_{name}"] = pa.array(empty)
-    return pa.table(out)
+        out[f"w_{name}"] = A.numbers(np.where(known, 0, why), pa.int32(), ~known)
+        out[f"e_{name}"] = A.flags(empty)
+    return A.table(out)
 
 
 def _arrow_type(kind: str) -> pa.DataType:
-    return {F.DATE: pa.date32(), F.INTEGER: pa.int64()}.get(kind, pa.string())
+    return {F.DATE: pa.date32(), F.INTEGER: pa.int64()}.get(kind, pa.large_string())
 
 
 # -- the query ---------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .. import arrow as A
 from ..plan import fields as F
 from ..text import fold_value
 
@@ -52,70 +53,78 @@ def parse_dates(arr: pa.ChunkedArray, empty: np.ndarray) -> tuple[np.ndarray, np
     for fmt in formats[1:]:
         if todo.size == 0:
             break
-        got = _strptime(arr.take(pa.array(todo)), fmt)
+        got = _strptime(arr.take(A.numbers(todo)), fmt)
         ok = ~np.isnat(got)
         values[todo[ok]] = got[ok]
         todo = todo[~ok]
     if todo.size:
         # Fractions of a second (SQL, .NET exports) are dropped; a time with a zone (``Z``,
         # ``+07:00``) is converted to Vietnam's wall clock (UTC+7), whose calendar date counts.
-        sub = pc.replace_substring_regex(arr.take(pa.array(todo)), _FRACTION, r"\1")
+        sub = pc.replace_substring_regex(arr.take(A.numbers(todo)), _FRACTION, r"\1")
         for fmt in _ZONED_FORMATS:
             got = _strptime(sub, fmt)
             ok = ~np.isnat(got)
             values[todo[ok]] = got[ok]
             zoned[todo[ok]] = True
-            todo, sub = todo[~ok], sub.filter(pa.array(~ok))
+            todo, sub = todo[~ok], sub.filter(A.flags(~ok))
         for fmt in F.DATE_FORMATS:
             if todo.size == 0:
                 break
             got = _strptime(sub, fmt)
             ok = ~np.isnat(got)
             values[todo[ok]] = got[ok]
-            todo, sub = todo[~ok], sub.filter(pa.array(~ok))
+            todo, sub = todo[~ok], sub.filter(A.flags(~ok))
     days = values.astype("datetime64[D]")
     # strptime rolls 31/02 over into March (day 1-3): check the written day of those cells only
-    as_dates = pa.array(days)  # date32, NaT as null: pyarrow's calendar fields are cheap
-    day_of_month = pc.fill_null(pc.day(as_dates), 99).to_numpy(zero_copy_only=False)
+    as_dates = A.days(days)  # date32, NaT as null: pyarrow's calendar fields are cheap
+    # (no Python scalar is given to a kernel: building one imports pandas)
+    day_of_month = _filled(pc.day(as_dates), 99)
     suspect = np.flatnonzero(day_of_month <= 3)
     if suspect.size:
-        found = pc.extract_regex(arr.take(pa.array(suspect)), _DAY_OF)
+        found = pc.extract_regex(arr.take(A.numbers(suspect)), _DAY_OF)
         a, b = pc.struct_field(found, "a"), pc.struct_field(found, "b")  # dd/mm/… or …-mm-dd
-        written = pc.if_else(pc.equal(a, ""), b, a)
-        written = pc.cast(pc.if_else(pc.equal(written, ""), None, written), pa.int64())
-        written = np.asarray(written.to_numpy(zero_copy_only=False), dtype=float)
+        a_text = np.asarray(a.to_pylist(), dtype=object)
+        b_text = np.asarray(b.to_pylist(), dtype=object)
+        text = np.where(a_text == "", b_text, a_text)
+        written = np.array([float(x) if x else np.nan for x in text], dtype=float)
         rolled = suspect[~np.isnan(written) & (written != day_of_month[suspect])]
         days[rolled] = np.datetime64("NaT")
     zoned &= ~np.isnat(days)
     if zoned.any():
         at = np.flatnonzero(zoned)
-        far = pc.match_substring_regex(arr.take(pa.array(at)), _FAR_OFFSET)
-        far = at[np.asarray(far.to_numpy(zero_copy_only=False), dtype=bool)]
+        far = pc.match_substring_regex(arr.take(A.numbers(at)), _FAR_OFFSET)
+        far = at[np.asarray(A.as_numpy(far), dtype=bool)]
         days[far] = np.datetime64("NaT")
         zoned[far] = False
     if pc.any(pc.match_substring(arr, ":6")).as_py():  # cheap test first
-        leap = pc.match_substring_regex(arr, _LEAP_SECOND).to_numpy(zero_copy_only=False)
+        leap = A.as_numpy(pc.match_substring_regex(arr, _LEAP_SECOND))
         days[np.asarray(leap, dtype=bool)] = np.datetime64("NaT")
         zoned &= ~np.isnat(days)
     if zoned.any():
         days[zoned] = (values[zoned] + _VIETNAM_OFFSET).astype("datetime64[D]")
     # two-digit years parse as year 23 AD; the calendar covers 1901-2100: outside it, not a date
-    years = pc.fill_null(pc.year(pa.array(days)), _FIRST_YEAR).to_numpy(zero_copy_only=False)
+    years = _filled(pc.year(A.days(days)), _FIRST_YEAR)
     days[(years < _FIRST_YEAR) | (years > _LAST_YEAR)] = np.datetime64("NaT")
     invalid = np.isnat(days) & ~empty
     return days, invalid
 
 
+def _filled(numbers: pa.Array, value: int) -> np.ndarray:
+    """An integer column as numpy, its nulls ``value``."""
+    got = np.asarray(A.as_numpy(numbers), dtype=float)
+    return np.where(np.isnan(got), value, got).astype(np.int64)
+
+
 def _strptime(arr, fmt: str) -> np.ndarray:
     got = pc.strptime(arr, format=fmt, unit="s", error_is_null=True)
-    return np.asarray(got.to_numpy(zero_copy_only=False), dtype="datetime64[s]")
+    return np.asarray(A.as_numpy(got), dtype="datetime64[s]")
 
 
 def _sniff_formats(arr: pa.ChunkedArray, todo: np.ndarray) -> list[str]:
     """The date formats, those matching most of a sample first (ties keep the documented order)."""
     if todo.size == 0:
         return []
-    sample = arr.take(pa.array(todo[:: max(1, todo.size // 500)][:500]))
+    sample = arr.take(A.numbers(todo[:: max(1, todo.size // 500)][:500]))
     hits = {fmt: int((~np.isnat(_strptime(sample, fmt))).sum()) for fmt in F.DATE_FORMATS}
     return sorted(F.DATE_FORMATS, key=lambda f: -hits[f])
 
@@ -124,8 +133,11 @@ def parse_integers(arr: pa.ChunkedArray, empty: np.ndarray) -> tuple[np.ndarray,
     """Whole numbers ≥ 0 (``5``, ``5.0`` from Excel); returns (float values with NaN, invalid mask)."""
     ok = pc.match_substring_regex(arr, r"^\d{1,6}(?:[.,]0+)?$")
     digits = pc.replace_substring_regex(arr, r"[.,]0+$", "")
-    values = pc.cast(pc.if_else(ok, digits, None), pa.float64()).to_numpy(zero_copy_only=False)
-    values = np.asarray(values, dtype=float)
+    good = np.asarray(A.as_numpy(ok), dtype=bool)
+    values = np.full(len(arr), np.nan)
+    if good.any():  # (no None given to a kernel: a Python scalar imports pandas)
+        picked = digits.filter(A.flags(good))
+        values[good] = A.as_numpy(pc.cast(picked, pa.float64()))
     invalid = np.isnan(values) & ~empty
     return values, invalid
 
@@ -144,6 +156,6 @@ def encode_words(
         else:
             cat = vocab.words.get(fold_value(w))
             lookup[i] = vocab.categories.index(cat) if cat is not None else UNKNOWN
-    indices = encoded.indices.to_numpy(zero_copy_only=False)
+    indices = A.as_numpy(encoded.indices)
     codes = lookup[indices] if len(words) else np.full(len(arr), EMPTY, dtype=np.int16)
     return codes.astype(np.int16), codes == UNKNOWN

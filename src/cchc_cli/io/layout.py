@@ -14,6 +14,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .. import arrow as A
 from ..text import fold
 from .staged import ABSENT
 
@@ -45,23 +46,23 @@ def layout_kinds(
     if key_at:
         # Byte lengths first: a column number or a count has at most 5 bytes ("(123)"), the
         # header again its own length; the compute kernels run only where such cells are.
-        sizes = {j: _byte_lengths(columns[j]) for j in key_at}
+        sizes = {j: A.byte_lengths(columns[j]) for j in key_at}
         if all((sizes[j] <= 5).any() for j in key_at):
             for j in key_at:  # no id or date there: empty, or a column number / a count
-                m = pc.or_(pc.equal(columns[j], ""), pc.equal(columns[j], ABSENT))
+                m = A.flags(A.is_text(columns[j], "") | A.is_text(columns[j], ABSENT))
                 m = pc.or_(m, pc.match_substring_regex(columns[j], _NUMBER_CELL_ARROW))
                 cand = m if cand is None else pc.and_(cand, m)
         for j in key_at:  # the header again, at a page break
             size = len(headers[j].encode("utf-8"))
             if headers[j] and (sizes[j] == size).any():
-                same = pc.equal(columns[j], headers[j])
+                same = A.flags(A.is_text(columns[j], headers[j]))
                 cand = same if cand is None else pc.or_(cand, same)
     else:
         for j, col in enumerate(columns[:2]):
-            m = pc.or_(pc.equal(col, ""), pc.equal(col, ABSENT))
+            m = A.flags(A.is_text(col, "") | A.is_text(col, ABSENT))
             m = pc.or_(m, pc.match_substring_regex(col, _TOTAL_ARROW))
             if j < len(headers) and headers[j]:
-                m = pc.or_(m, pc.equal(col, headers[j]))
+                m = pc.or_(m, A.flags(A.is_text(col, headers[j])))
             cand = m if cand is None else pc.or_(cand, m)
         if len(columns) >= 2:  # (1) (2) …: both first cells numbered (a dossier's id is not)
             nums = pc.and_(
@@ -69,10 +70,10 @@ def layout_kinds(
                 pc.match_substring_regex(columns[1], _NUMBER_CELL_ARROW),
             )
             cand = pc.or_(cand, nums)
-    idx = np.flatnonzero(cand.to_numpy(zero_copy_only=False)) if cand is not None else []
+    idx = np.flatnonzero(A.as_numpy(cand)) if cand is not None else []
     if not len(idx):
         return {}
-    picked = pa.array(idx)
+    picked = A.numbers(idx)
     rows = list(zip(*(pc.take(col, picked).to_pylist() for col in columns), strict=True))
     out = {}
     for i, cells in zip(idx.tolist(), rows, strict=True):
@@ -80,17 +81,6 @@ def layout_kinds(
         if kind is not None:
             out[i] = kind
     return out
-
-
-def _byte_lengths(col: pa.ChunkedArray) -> np.ndarray:
-    """The UTF-8 length of each cell of a large_string column, from its offsets."""
-    parts = [np.zeros(0, dtype=np.int64)]
-    for chunk in col.chunks:
-        if len(chunk) == 0:
-            continue
-        offsets = np.frombuffer(chunk.buffers()[1], dtype=np.int64)
-        parts.append(np.diff(offsets[chunk.offset : chunk.offset + len(chunk) + 1]))
-    return np.concatenate(parts)
 
 
 def _is_value(cell: str) -> bool:

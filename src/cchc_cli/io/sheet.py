@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pyarrow as pa
 
+from .. import arrow as A
 from ..errors import CchcError
 from ..text import clean, closest, fold, visible
 from .clean import finish
@@ -171,7 +172,7 @@ def sheet_rows(ctx: Ctx, ws, others=(), last: int | None = None) -> dict:
             add(rec.start, rec.cells)
     for num, row in rows:
         add(num, [cell_text(v) for v in row])
-    columns = [pa.chunked_array([pa.array(c, pa.large_string())]) for c in cols]
+    columns = [pa.chunked_array([A.strings(c)]) for c in cols]  # pa.array would import pandas
     cells, kept, emptied, layout = finish(
         columns, len(line_list), None, 0, header.cells, ctx.keys
     )
