@@ -127,6 +127,58 @@ MUTANTS = (
         'AS "t_{n}"',
         ("tests/test_register_rows.py",),
     ),
+    Mutant(
+        "r11: a register's headroom rounds the rows it needs down",
+        "headroom.py",
+        'g = math.ceil(edge - num) if op == ">=" else math.floor(edge - num) + 1',
+        'g = math.floor(edge - num) if op == ">=" else math.floor(edge - num) + 1',
+        ("tests/test_register_review.py", "tests/test_register_rows.py", "tests/test_registers.py"),
+    ),
+    Mutant(
+        "r12: a register's headroom lets one row too many slip",
+        "headroom.py",
+        'b = math.floor(num - edge) if op == ">=" else math.ceil(num - edge) - 1',
+        'b = math.ceil(num - edge) if op == ">=" else math.ceil(num - edge) - 1',
+        ("tests/test_register_review.py", "tests/test_register_rows.py", "tests/test_registers.py"),
+    ),
+    Mutant(
+        "r13: a text compared by its byte length alone",
+        "arrow.py",
+        "    if want and hit.any():\n",
+        "    if False:\n",
+        (
+            "tests/test_arrow.py",
+            "tests/test_register_review.py",
+            "tests/test_register_rows.py",
+            "tests/test_registers.py",
+        ),
+    ),
+    Mutant(
+        "r14: a null read from a buffer kept as the value beneath it",
+        "arrow.py",
+        '    out[~valid] = np.datetime64("NaT") if out.dtype.kind == "M" else np.nan\n',
+        "    pass\n",
+        (
+            "tests/test_arrow.py",
+            "tests/test_register_review.py",
+            "tests/test_register_rows.py",
+            "tests/test_registers.py",
+        ),
+    ),
+    Mutant(
+        "r15: a count over an empty register is a count of 0",
+        "engine/registers.py",
+        'if ind.measure == "count" and not sum(s.values()):',
+        'if ind.measure == "count" and False:',
+        ("tests/test_register_review.py", "tests/test_register_rows.py", "tests/test_registers.py"),
+    ),
+    Mutant(
+        "r16: a file matching no register is not named",
+        "io/registers.py",
+        "                stray.append(f)\n",
+        "                pass\n",
+        ("tests/test_register_review.py", "tests/test_register_rows.py", "tests/test_registers.py"),
+    ),
 )
 
 
