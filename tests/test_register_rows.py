@@ -374,3 +374,27 @@ def test_a_register_file_whose_name_matches_no_register_is_named(tmp_path, staff
     assert (doc["result"]["status"], doc["result"]["reason"]) == ("no_data", "no_register")
     assert doc["result"]["reason_detail"].endswith("can-bo-2023-cu.csv")
     assert "boi_duong" not in doc["result"]["reason_detail"]  # a register found is not stray
+
+
+def test_verify_finds_inputs_in_subfolders_and_in_several_folders(tmp_path):
+    """An auditor's copies: the registers in a subfolder, the export and actuals in a second
+    --inputs folder, and a file of the same name but other bytes that must not be taken."""
+    registers = tmp_path / "so"
+    shutil.copytree(FOLDER, registers)
+    export = tmp_path / SAMPLE.name
+    shutil.copy(SAMPLE, export)
+    ev = tmp_path / "ev"
+    r = cli("check", export, "--registers", registers, "--actuals", ACTUALS,
+            "--format", "json", "-o", tmp_path / "r.json", "--evidence", ev)  # fmt: skip
+    assert r.exit_code == 1, r.output
+    first, second = tmp_path / "nhan-1", tmp_path / "nhan-2"
+    (first / "2023" / "so-theo-doi").mkdir(parents=True)
+    second.mkdir()
+    for p in registers.iterdir():
+        shutil.move(str(p), first / "2023" / "so-theo-doi" / p.name)
+    (first / "2023" / SAMPLE.name).write_text("Mã hồ sơ\nnot the export\n", encoding="utf-8")
+    shutil.move(str(export), second / SAMPLE.name)
+    shutil.copy(ACTUALS, second / ACTUALS.name)
+    assert cli("verify", ev, "--inputs", first).exit_code == 1  # the export is only the decoy
+    r = cli("verify", ev, "--inputs", first, "--inputs", second)
+    assert r.exit_code == 0, r.output

@@ -611,23 +611,39 @@ def read_manifest(directory: str | Path) -> dict:
     return data
 
 
-def _resolve(path: str, cwd: str, inputs: Path | None = None, sha256: str | None = None) -> Path:
+def _resolve(
+    path: str,
+    cwd: str,
+    inputs: Sequence[Path] = (),
+    sha256: str | None = None,
+    plan: bool = False,
+) -> Path:
     """Where a recorded file is now: as recorded (relative to the recorded cwd), else by its name
-    in ``inputs`` (a folder the auditor received the files in), else — for the plan — the plan
-    shipped with cchc when its hash is the recorded one."""
+    in the ``inputs`` folders (the auditor received the files in: directly in one, or in a
+    subfolder; of several with that name, the one whose hash is the recorded ``sha256``), else —
+    for a ``plan`` — the plan shipped with cchc when its hash is the recorded one."""
     p = Path(path)
     recorded = p if p.is_absolute() else Path(cwd) / p
-    if recorded.is_file() or (inputs is None and sha256 is None):
+    if recorded.is_file() or (not inputs and not plan):
         return recorded
-    if inputs is not None and p.name and (Path(inputs) / p.name).is_file():
-        return Path(inputs) / p.name
-    if sha256 is not None:
+    named = [q for folder in inputs for q in _named(Path(folder), p.name)] if p.name else []
+    same = [q for q in named if sha256 is not None and sha256_file(q) == sha256]
+    if same or named:
+        return (same or named)[0]
+    if plan and sha256 is not None:
         from .plan.model import default_plan_path
 
         shipped = default_plan_path()
         if shipped.is_file() and sha256_file(shipped) == sha256:
             return shipped
     return recorded
+
+
+def _named(folder: Path, name: str) -> list[Path]:
+    """The files called ``name`` in ``folder``: directly in it first, then in its subfolders."""
+    direct = folder / name
+    nested = sorted(q for q in folder.rglob(name) if q.is_file() and q != direct)
+    return [direct, *nested] if direct.is_file() else nested
 
 
 def _hash_check(kind: str, subject: str | Msg, path: Path, expected: str) -> Check:
@@ -655,16 +671,23 @@ def _hash_check(kind: str, subject: str | Msg, path: Path, expected: str) -> Che
     return Check(kind, subject, OK, None)
 
 
-def verify(directory: str | Path, inputs: str | Path | None = None) -> Verification:
+def verify(
+    directory: str | Path, inputs: str | Path | Sequence[str | Path] | None = None
+) -> Verification:
     """Check an evidence folder against its manifest and its inputs.
 
     Passes only when every evidence file and recorded input (plan, export, actuals) hashes as
     recorded and the check, re-run with the recorded plan, period, actuals and read options,
-    rebuilds every evidence file, report.json and manifest.json as stored. ``inputs``: a folder
-    holding the recorded input files (found there by name) when they are no longer at their
-    recorded paths, e.g. on an auditor's machine.
+    rebuilds every evidence file, report.json and manifest.json as stored. ``inputs``: folders
+    holding the recorded input files (found there by name, in a subfolder too) when they are no
+    longer at their recorded paths, e.g. on an auditor's machine.
     """
-    received = Path(inputs) if inputs is not None else None
+    if inputs is None:
+        received: tuple[Path, ...] = ()
+    elif isinstance(inputs, (str, Path)):
+        received = (Path(inputs),)
+    else:
+        received = tuple(Path(i) for i in inputs)
     d = Path(directory)
     m = read_manifest(d)
     checks: list[Check] = []
@@ -701,8 +724,8 @@ def verify(directory: str | Path, inputs: str | Path | None = None) -> Verificat
     for key, entry, word in recorded:
         subject = Msg(f"{word.vi} {entry['path']}", f"{word.en} {entry['path']}")
         # the shipped plan may stand in for a plan (or a base) recorded with its hash
-        plan_sha = entry["sha256"] if key == "plan" or key.startswith("base") else None
-        found[key] = _resolve(entry["path"], m["cwd"], received, plan_sha)
+        is_plan = key == "plan" or key.startswith("base")
+        found[key] = _resolve(entry["path"], m["cwd"], received, entry["sha256"], is_plan)
         checks.append(_hash_check("input", subject, found[key], entry["sha256"]))
         if checks[-1].status == MISSING:
             gone.append(subject)

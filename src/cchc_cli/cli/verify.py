@@ -72,13 +72,15 @@ def verify_command(
         ),
     ],
     inputs: Annotated[
-        Path | None,
+        list[Path] | None,
         typer.Option(
             "--inputs",
             metavar="FOLDER",
             help=gloss(
-                "Thư mục chứa các tệp đầu vào (tìm theo tên) khi chúng không còn ở đường dẫn đã ghi",
-                "A folder to find the inputs in (by name) when they are no longer where recorded",
+                "Thư mục chứa các tệp đầu vào (tìm theo tên, cả trong thư mục con) khi chúng không "
+                "còn ở đường dẫn đã ghi; có thể ghi nhiều lần",
+                "A folder to find the inputs in (by name, in its subfolders too) when they are no "
+                "longer where recorded; may be given more than once",
             ),
         ),
     ] = None,
