@@ -41,3 +41,11 @@ def test_is_text_is_exact():
     # "b" has a's length: the bytes decide
     assert A.is_text(col, "a").tolist() == [False, False, True, False, False, True, False]
     assert A.is_text(col.slice(2), "ab").tolist() == [False, True, False, False, False]
+
+
+def test_is_text_takes_any_header_literally():
+    """Headers hold commas, brackets and regex signs: each compared as the text it is."""
+    texts = ["Số, ký hiệu", "(1)", "a.b", "a*b", "Tên (TTHC) [1] $^|?+{}", "x\ny"]
+    col = pa.chunked_array([A.strings([*texts, "axb", "Số; ký hiệu"])])
+    for text in texts:
+        assert A.is_text(col, text).tolist() == [c == text for c in [*texts, "axb", "Số; ký hiệu"]]

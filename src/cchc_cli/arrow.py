@@ -9,10 +9,12 @@ where a column has nulls.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 _EPOCH = dt.date(1970, 1, 1).toordinal()
 
@@ -73,10 +75,10 @@ def is_text(col: pa.ChunkedArray | pa.Array, text: str) -> np.ndarray:
     lengths = byte_lengths(col)
     want = text.encode("utf-8")
     hit = lengths == len(want)
-    if want and hit.any():
+    if want and hit.any():  # the cells of its length only, compared by a kernel
         at = np.flatnonzero(hit)
-        values = col.take(numbers(at)).to_pylist()
-        hit[at] = [v == text for v in values]
+        same = pc.match_substring_regex(col.take(numbers(at)), rf"\A{re.escape(text)}\z")
+        hit[at] = as_numpy(same)
     return hit
 
 

@@ -229,21 +229,26 @@ def row_table(
 ) -> RowTable:
     """The rows of ``kind`` of one indicator out of the engine's rows (none when the export
     lacks a column the rule reads: the rows would say nothing about the indicator)."""
-    import pyarrow as pa
+    fields = tuple(display_fields(plan, ind, columns))
+    if result.reason == Reason.MISSING_COLUMN.value:
+        table = rows.table.slice(0, 0)
+    else:
+        table = _of_kind(rows.table, ind, kind)
+    return RowTable(ind, table, rows.decode, fields, tuple(files) if len(files) > 1 else ())
+
+
+def _of_kind(table: pa.Table, ind: Indicator, kind: str) -> pa.Table:
+    """The rows of ``kind`` among those the engine fetched (the union of the kinds asked)."""
     import pyarrow.compute as pc
 
     from . import arrow as A
 
-    fields = tuple(display_fields(plan, ind, columns))
-    table = rows.table
     classes = KIND_CLASSES[kind]
-    if result.reason == Reason.MISSING_COLUMN.value:
-        table = table.slice(0, 0)
-    elif classes is not None:  # the codes over a buffer: pa.array would import pandas
-        codes = A.numbers(sorted(CLASSES.index(c) for c in classes))
-        column = table.column(f"c_{ind.id}").cast(pa.int64())
-        table = table.filter(pc.is_in(column, value_set=codes))
-    return RowTable(ind, table, rows.decode, fields, tuple(files) if len(files) > 1 else ())
+    if classes is None:
+        return table
+    codes = A.numbers(sorted(CLASSES.index(c) for c in classes))  # pa.array would import pandas
+    column = table.column(f"c_{ind.id}").cast("int64")
+    return table.filter(pc.is_in(column, value_set=codes))
 
 
 def register_row_table(
@@ -251,16 +256,7 @@ def register_row_table(
 ) -> RowTable:
     """The rows of ``kind`` of one register indicator (its register's rows, each named by the
     register, file, sheet and line; ``path``: how to name the file, verify: as recorded)."""
-    import pyarrow.compute as pc
-
-    from . import arrow as A
-
-    table = rows.table
-    classes = KIND_CLASSES[kind]
-    if classes is not None:  # the engine fetched the union of the kinds asked: keep this one's
-        codes = A.numbers(sorted(CLASSES.index(c) for c in classes))
-        column = table.column(f"c_{ind.id}").cast("int64")
-        table = table.filter(pc.is_in(column, value_set=codes))
+    table = _of_kind(rows.table, ind, kind)
     ident = rows.key or rows.fields[0]
     place = (("register", rows.register), ("file", path or rows.path), ("sheet", rows.sheet or ""))
     fields = tuple(f for f in rows.fields if f != ident)

@@ -457,21 +457,11 @@ def shown_fields(reg: Register, rule: RegisterRule) -> tuple[str, ...]:
     return tuple(out)
 
 
-def register_cell_sql(reg: Register, name: str) -> str:
-    """A register cell as a person reads it: a usable date ``dd/mm/yyyy``, a number by its
-    value, anything else (and an unusable cell) as written."""
-    kind = reg.columns[name].kind
-    if kind == F.DATE:
-        return f"COALESCE(strftime(v_{name}, '%d/%m/%Y'), r_{name})"
-    if kind == F.INTEGER:
-        return f"COALESCE(CAST(v_{name} AS VARCHAR), r_{name})"
-    return f"r_{name}"
-
-
 def rows_sql(compiler: Compiler, reg: Register, ind: Indicator, pick: RegisterPick) -> str:
     """The rows of ``ind`` that ``pick`` selects, in file order, from the relation its figures
     are counted from (:meth:`Compiler.states_sql`), so the list and the counts cannot differ."""
     from ..explain import CLASSES, COUNTED_FAIL, COUNTED_PASS, LEFT_OUT, NOT_IN_DENOMINATOR
+    from .rows import cell_sql
 
     states, _ = compiler.states_sql(reg, [ind])
     idx = {c: CLASSES.index(c) for c in CLASSES}
@@ -489,7 +479,7 @@ def rows_sql(compiler: Compiler, reg: Register, ind: Indicator, pick: RegisterPi
         f'{cls} AS "c_{ind.id}"',
         f'{why} AS "r_{ind.id}"',
         *(
-            f'{register_cell_sql(reg, n)} AS "t_{reg.name}.{n}"'
+            f'{cell_sql(reg.columns[n].kind, n)} AS "t_{reg.name}.{n}"'
             for n in shown_fields(reg, ind.rule)
         ),
     ]

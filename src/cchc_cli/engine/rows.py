@@ -58,10 +58,10 @@ def _date_text(expr: str) -> str:
     return f"strftime({expr}, '%d/%m/%Y')"
 
 
-def cell_sql(compiler: Compiler, name: str) -> str:
-    """A field's cell as a person reads it: text and words as written, a date or number the rule
-    reads by its value (``dd/mm/yyyy``), an unusable one as written."""
-    kind = compiler.plan.columns[name].kind
+def cell_sql(kind: str, name: str) -> str:
+    """A field's cell as a person reads it (a dossier's or a register's, of ``kind``): text and
+    words as written, a date or number the rule reads by its value (``dd/mm/yyyy``), an unusable
+    one as written."""
     if kind == F.DATE:
         return f"COALESCE({_date_text(f'v_{name}')}, r_{name})"
     if kind == F.INTEGER:
@@ -140,7 +140,9 @@ def fetch(
         codes = ", ".join(str(CLASSES.index(c)) for c in sorted(p.classes or ()))
         selects.append(None if p.classes is None else f"({cls}) IN ({codes or 'NULL'})")
     for name in shown:
-        expr = derived[name] if name in derived else cell_sql(compiler, name)
+        expr = (
+            derived[name] if name in derived else cell_sql(compiler.plan.columns[name].kind, name)
+        )
         cols.append(f"{expr} AS {q_id('t', name)}")
     where = [] if one else [f"p_key = {lit(key)}"]
     if None not in selects:
